@@ -1,0 +1,2 @@
+import ClusterCore
+print(Assets.paths(under: "assets"))
