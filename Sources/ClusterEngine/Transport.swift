@@ -1,0 +1,65 @@
+import ClusterCore
+import Foundation
+
+/// One line of a step's output, as it arrives.
+public struct OutputLine: Sendable, Equatable {
+    public enum Stream: String, Sendable, Codable { case stdout, stderr }
+    public var stream: Stream
+    public var text: String   // raw: the runner sanitises and redacts before showing or storing
+    public var time: Date
+    public init(stream: Stream, text: String, time: Date = Date()) { self.stream = stream; self.text = text; self.time = time }
+}
+
+/// How a command ended.
+public enum CommandResult: Sendable, Equatable {
+    case exited(Int32)
+    case timedOut
+    case cancelled
+    case connectionLost(String)  // the reason, in words
+}
+
+public enum UploadOutcome: Sendable, Equatable {
+    case sent(bytes: Int64)
+    case alreadyPresent          // the remote file had the same sha256
+}
+
+/// Runs commands on one host: a local shell, or one long-lived remote shell over OpenSSH.
+/// Commands run one at a time per transport, as root when the host's sudo answer asks for it.
+public protocol Transport: Sendable {
+    var hostName: String { get }
+    /// Logs in (once); later calls reuse the session. Throws `TransportError` with the reason.
+    func connect() async throws
+    /// Runs a shell script (already rendered, secrets filled in: it travels over stdin, never argv)
+    /// with stdin from /dev/null, streaming its output lines as they come.
+    func run(_ script: String, timeout: Duration, onLine: @escaping @Sendable (OutputLine) -> Void) async -> CommandResult
+    /// Copies a local file to the host, verified by sha256; skipped when the same sum is already there.
+    func upload(localPath: String, remotePath: String, mode: Int) async throws -> UploadOutcome
+    /// Copies a file from the host.
+    func download(remotePath: String, localPath: String) async throws
+    /// Ends the session and every process it started.
+    func close() async
+}
+
+public enum TransportError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// First contact: the operator must accept this key (SHA256 fingerprint) before going on.
+    case unknownHostKey(host: String, fingerprint: String, keyType: String)
+    /// The host's key is not the one recorded: a hard stop.
+    case changedHostKey(host: String, fingerprint: String)
+    case authenticationFailed(host: String, detail: String)
+    case sudoFailed(host: String, detail: String)
+    case unreachable(host: String, detail: String)
+    case transferFailed(host: String, detail: String)
+
+    public var description: String {
+        switch self {
+        case .unknownHostKey(let h, let fp, let type):
+            return "\(h): unknown host key \(type) \(fp); accept it in the wizard or pass --accept-host-key \(h)=\(fp)"
+        case .changedHostKey(let h, let fp):
+            return "\(h): HOST KEY CHANGED (now \(fp)). Stopping: this may be an attack, or the server was reinstalled. Check it, then remove the old key from known_hosts"
+        case .authenticationFailed(let h, let d): return "\(h): login failed: \(d)"
+        case .sudoFailed(let h, let d): return "\(h): sudo failed: \(d)"
+        case .unreachable(let h, let d): return "\(h): cannot connect: \(d)"
+        case .transferFailed(let h, let d): return "\(h): file transfer failed: \(d)"
+        }
+    }
+}

@@ -1,0 +1,111 @@
+#!/bin/bash
+# Rehearsal lab: runs as PID 1 of one lab host's new PID namespace, inside the
+# host's own network namespace and a fresh (private) mount + UTS namespace.
+# Started by lab.sh up as:
+#   ip netns exec jlab-HOST unshare --mount --pid --uts --fork --propagation private \
+#       bash host-init.sh HOST ADDR STATEDIR SHAREDHOST...
+# It mounts an overlay of / (lower=/, upper under STATEDIR/hosts/HOST), prepares the
+# host's files, chroots into the overlay and turns into a tiny reaper that runs sshd -D.
+set -euo pipefail
+
+h=$1 addr=$2 state=$3
+hostsfile=$state/run/hosts      # /etc/hosts for every host, written by lab.sh
+hd=$state/hosts/$h
+m=$hd/merged
+
+say() { echo "[host-init $h] $*"; }
+
+hostname "$h"
+
+mount -t overlay "lab-$h" -o "lowerdir=/,upperdir=$hd/upper,workdir=$hd/work" "$m"
+
+# Kernel file systems of the host's own namespaces.
+mount -t proc proc "$m/proc"
+mount -t sysfs -o ro sysfs "$m/sys"          # sysfs of this network namespace
+mount -t tmpfs -o mode=755,size=64m devtmp "$m/dev"
+for spec in null:1:3 zero:1:5 full:1:7 random:1:8 urandom:1:9 tty:5:0; do
+    IFS=: read -r n ma mi <<<"$spec"
+    mknod -m 666 "$m/dev/$n" c "$ma" "$mi"
+done
+mkdir -p "$m/dev/pts" "$m/dev/shm" "$m/dev/mqueue"
+mount -t devpts -o newinstance,ptmxmode=0666,mode=620,gid=5 devpts "$m/dev/pts"
+ln -s pts/ptmx "$m/dev/ptmx"
+mount -t tmpfs -o mode=1777,size=256m shm "$m/dev/shm"
+ln -s /proc/self/fd "$m/dev/fd"
+ln -s /proc/self/fd/0 "$m/dev/stdin"
+ln -s /proc/self/fd/1 "$m/dev/stdout"
+ln -s /proc/self/fd/2 "$m/dev/stderr"
+ln -s /proc/kcore "$m/dev/core" 2>/dev/null || true
+
+# Writable, empty, host-private /tmp and /run (/var/run is a symlink to /run on Debian).
+mount -t tmpfs -o mode=1777,size=512m tmp "$m/tmp"
+mount -t tmpfs -o mode=755,size=64m run "$m/run"
+mkdir -p "$m/run/sshd" "$m/run/lock"
+chmod 1777 "$m/run/lock"
+chmod 0755 "$m/run/sshd"
+if [ ! -L "$m/var/run" ]; then
+    mkdir -p "$m/var/run"
+    mount --bind "$m/run" "$m/var/run"
+fi
+
+# Host identity: hostname, hosts, no DNS.
+echo "$h" >"$m/etc/hostname"
+cp "$hostsfile" "$m/etc/hosts"
+rm -f "$m/etc/resolv.conf"
+printf '# rehearsal lab host %s: no DNS, names come from /etc/hosts\noptions timeout:1 attempts:1\n' "$h" >"$m/etc/resolv.conf"
+printf '%s\n' "$h" >"$m/etc/lab-host"
+
+# sshd: its own host key, root login by the lab key only.
+rm -f "$m"/etc/ssh/ssh_host_*_key "$m"/etc/ssh/ssh_host_*_key.pub
+install -m 600 "$state/hostkeys/$h/ssh_host_ed25519_key" "$m/etc/ssh/ssh_host_ed25519_key"
+install -m 644 "$state/hostkeys/$h/ssh_host_ed25519_key.pub" "$m/etc/ssh/ssh_host_ed25519_key.pub"
+mkdir -p "$m/etc/ssh/sshd_config.d"
+cat >"$m/etc/ssh/sshd_config.d/00-lab.conf" <<EOF
+# rehearsal lab host $h
+ListenAddress $addr
+ListenAddress 127.0.0.1
+HostKey /etc/ssh/ssh_host_ed25519_key
+PermitRootLogin prohibit-password
+PasswordAuthentication yes
+KbdInteractiveAuthentication no
+UseDNS no
+MaxStartups 100:30:200
+MaxSessions 50
+EOF
+install -d -m 700 "$m/root/.ssh"
+install -m 600 "$state/keys/id_ed25519.pub" "$m/root/.ssh/authorized_keys"
+
+# app hosts: the shared directory (a bind mount stands in for NFS, which this kernel lacks).
+shift 3
+for sh in "$@"; do
+    if [ "$sh" = "$h" ]; then
+        mkdir -p "$m/opt/joget/shared/wflow"
+        mount --bind "$state/shared" "$m/opt/joget/shared/wflow"
+        say "shared dir bound at /opt/joget/shared/wflow"
+    fi
+done
+
+# app2: a non-root user with password sudo, for tests of sudo-with-password.
+if [ "$h" = app2 ]; then
+    chroot "$m" /usr/sbin/useradd -m -s /bin/bash -G sudo deploy
+    echo 'deploy:deploy-Pw-7#x' | chroot "$m" /usr/sbin/chpasswd
+    install -d -m 700 -o "$(chroot "$m" id -u deploy)" -g "$(chroot "$m" id -g deploy)" "$m/home/deploy/.ssh"
+    install -m 600 -o "$(chroot "$m" id -u deploy)" -g "$(chroot "$m" id -g deploy)" \
+        "$state/keys/id_ed25519.pub" "$m/home/deploy/.ssh/authorized_keys"
+fi
+
+# Hide the lab's state directory (keys, other hosts' upper dirs) from inside the host.
+mount -t tmpfs -o ro,mode=755,size=1m hidden "$m$state"
+
+say "overlay ready at $m; starting sshd"
+cd "$m"
+# From here on: chrooted. PID 1 is a small Perl reaper (orphans such as a Tomcat started
+# with startup.sh or a mariadbd started with "service" are re-parented to it).
+exec chroot "$m" /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    LANG=C.UTF-8 HOME=/root /usr/bin/perl -e '
+        $0 = "lab-init";
+        $SIG{TERM} = sub { kill "TERM", -1; exit 0 };
+        my $sshd = fork();
+        if (defined $sshd && $sshd == 0) { exec @ARGV; die "exec sshd: $!" }
+        while (1) { my $w = wait(); sleep 1 if $w == -1 }
+    ' /usr/sbin/sshd -D -e
