@@ -1,2 +1,10 @@
-import ClusterCore
-print(Assets.paths(under: "assets"))
+import ArgumentParser
+
+@main
+struct JogetClusterCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "joget-cluster",
+        abstract: "Installs a Joget DX 8 cluster: shared files, shared database, Tomcat nodes, Apache balancer.",
+        discussion: "With no command, opens the wizard.",
+        subcommands: [PlanCommand.self])
+}
