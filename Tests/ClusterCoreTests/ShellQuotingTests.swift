@@ -1,0 +1,59 @@
+import ClusterCore
+import Foundation
+import Testing
+
+/// Strings an attacker or a typo could put into any field.
+let hostileStrings = [
+    "plain", "", " ", "two words", "it's", "\"double\"", "$(touch /tmp/JC_CANARY)", "`touch /tmp/JC_CANARY`",
+    "; touch /tmp/JC_CANARY", "a\nb", "a\rb", "tab\there", "back\\slash", "--help", "-n", "'; rm -rf / #",
+    "${HOME}", "$HOME", "*", "?", "[a]", "~root", "!!", "a|b", "a&b", "a>b", "<a", "(x)", "{x}", "é ü 漢字 🎉",
+    "'''", "\\'", "%s%n", "\u{7F}\u{1B}[31m",
+]
+
+@Suite struct ShellQuotingTests {
+    /// Runs `printf '%s' QUOTED` in a real shell and returns what it printed.
+    func echoed(_ value: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        input.fileHandleForWriting.write(Data("printf '%s' \(Shell.quote(value))\n".utf8))
+        try input.fileHandleForWriting.close()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    @Test(arguments: hostileStrings)
+    func quotedValueReachesTheShellUnchanged(_ value: String) throws {
+        try? FileManager.default.removeItem(atPath: "/tmp/JC_CANARY")
+        #expect(try echoed(value) == value)
+        #expect(!FileManager.default.fileExists(atPath: "/tmp/JC_CANARY"))
+    }
+
+    @Test func safeWordsStayReadable() {
+        #expect(Shell.quote("/opt/joget") == "/opt/joget")
+        #expect(Shell.quote("") == "''")
+        #expect(Shell.quote("it's") == #"'it'\''s'"#)
+    }
+
+    @Test func scriptInterpolationQuotesValuesAndMasksSecrets() throws {
+        let path = "/tmp/a b"
+        let script: Script = "mkdir -p \(path) && echo \(secret: SecretName("db-password"))"
+        #expect(script.display == "mkdir -p '/tmp/a b' && echo ****")
+        #expect(script.secrets == [SecretName("db-password")])
+        let run = try script.executable(with: SecretValues([SecretName("db-password"): "p'w"]))
+        #expect(run == #"mkdir -p '/tmp/a b' && echo 'p'\''w'"#)
+        #expect(throws: SecretError.missing(SecretName("db-password"))) { try script.executable(with: SecretValues()) }
+    }
+
+    @Test func fileContentIsOneWordWithSecretsEncoded() throws {
+        let content = FileContent([.text("workflowPassword="), .secret(SecretName("db"), .javaProperties), .text("\n")])
+        let script: Script = "printf '%s' \(content: content)"
+        #expect(script.display == "printf '%s' workflowPassword=****'\n'")
+        let run = try script.executable(with: SecretValues([SecretName("db"): "a:b=c $(x)"]))
+        #expect(run.contains(#"'a\:b\=c $(x)'"#))
+    }
+}
