@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what joget-cluster needs on Debian 12 / Ubuntu 22.04+ and skips what is there.
+#   install-deps.sh run   what the wizard needs (ncurses headers, OpenSSH client)
+#   install-deps.sh test  plus the real programs the tests start: sshd, MariaDB, Apache, Tomcat, Java, tmux
+set -euo pipefail
+profile=${1:-run}
+packages=(libncurses-dev openssh-client)
+if [ "$profile" = test ]; then
+    packages+=(openssh-server sudo mariadb-server mariadb-client apache2 tomcat10 default-jre-headless
+               default-jdk-headless libmariadb-java nfs-kernel-server systemd iproute2 unzip zip curl tmux
+               python3-venv procps psmisc util-linux)
+fi
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "Installing: ${missing[*]}"
+sudo=""; [ "$(id -u)" -eq 0 ] || sudo=sudo
+# Packages must not start their services on this machine: the tests start their own.
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' | $sudo tee /usr/sbin/policy-rc.d >/dev/null
+    $sudo chmod 755 /usr/sbin/policy-rc.d
+    trap '$sudo rm -f /usr/sbin/policy-rc.d' EXIT
+fi
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
