@@ -130,11 +130,11 @@ cmd_down() {
     for m in $(awk -v s="$STATE/" 'index($5, s) == 1 {print $5}' /proc/self/mountinfo | sort -r); do
         umount -l "$m" 2>/dev/null && removed+=("mount $m")
     done
-    for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep "^$NS_PREFIX" || true); do
-        ip netns del "$ns" 2>/dev/null && removed+=("netns $ns")
-    done
     for l in $(ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | cut -d@ -f1 | grep "^$VETH_PREFIX" || true); do
         ip link del "$l" 2>/dev/null && removed+=("veth $l")
+    done
+    for ns in $(ip netns list 2>/dev/null | awk '{print $1}' | grep "^$NS_PREFIX" || true); do
+        ip netns del "$ns" 2>/dev/null && removed+=("netns $ns")
     done
     if ip link show "$BRIDGE" >/dev/null 2>&1; then
         ip link del "$BRIDGE" && removed+=("bridge $BRIDGE")
@@ -407,6 +407,14 @@ cmd_mac() {
     host_index "$1" >/dev/null
     [ "$mac" = default ] && mac=$(host_mac "$1")
     ip -n "$(host_ns "$1")" link set eth0 address "$mac"
+    # Forget the old MAC everywhere, and announce the new one (as a real NIC swap would need).
+    local a h
+    a=$(host_addr "$1")
+    ip neigh flush to "$a" dev "$BRIDGE" 2>/dev/null || true
+    for h in "${HOSTS[@]}"; do
+        ip -n "$(host_ns "$h")" neigh flush to "$a" 2>/dev/null || true
+    done
+    ip netns exec "$(host_ns "$1")" arping -q -U -c 1 -I eth0 "$a" 2>/dev/null || true
     say "$1: eth0 MAC is now $mac"
 }
 

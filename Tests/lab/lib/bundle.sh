@@ -23,12 +23,21 @@ make_agent() {
     jar --create --file "$out" --manifest "$work/agent-$name.mf" -C "$work/agent-$name" .
 }
 
+# The bundle at a stable path: $STATE/bundle/NAME.tar.gz (a hard link to the cache entry).
+publish_bundle() {
+    mkdir -p "$STATE/bundle"
+    ln -f "$BUNDLE_PATH" "$STATE/bundle/$BUNDLE_NAME.tar.gz" 2>/dev/null ||
+        cp -f "$BUNDLE_PATH" "$STATE/bundle/$BUNDLE_NAME.tar.gz"
+    BUNDLE_PATH=$STATE/bundle/$BUNDLE_NAME.tar.gz
+}
+
 build_bundle() {
     local hash cache
     hash=$(bundle_hash)
     cache=$STATE/bundle-cache/$hash
     BUNDLE_PATH=$cache/$BUNDLE_NAME.tar.gz
     if [ -f "$BUNDLE_PATH" ]; then
+        publish_bundle
         echo "lab: stand-in bundle (cached): $BUNDLE_PATH"
         return 0
     fi
@@ -88,5 +97,6 @@ build_bundle() {
     # Keep only this cache entry.
     find "$STATE/bundle-cache" -mindepth 1 -maxdepth 1 ! -name "$(basename "$tmp")" -exec rm -rf {} + 2>/dev/null || true
     mv "$tmp" "$cache"
+    publish_bundle
     echo "lab: stand-in bundle built in $((SECONDS - t0)) s: $BUNDLE_PATH ($(du -h "$BUNDLE_PATH" | cut -f1))"
 }
