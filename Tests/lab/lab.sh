@@ -7,7 +7,7 @@
 #   lab.sh up                 tear down leftovers, bring the five hosts up, write lab.env/lab.yaml
 #   lab.sh down               stop and remove everything the lab made (except keys and bundle cache)
 #   lab.sh status             which hosts are up
-#   lab.sh ssh HOST [CMD...]  ssh into a host (lab key, lab known_hosts)
+#   lab.sh ssh [OPTS] [USER@]HOST [CMD...]  ssh into a host (lab key, lab known_hosts)
 #   lab.sh exec HOST CMD...   run CMD inside the host's namespaces without ssh (nsenter)
 #   lab.sh link HOST down|up  set the host's network link down or up
 #   lab.sh mac HOST MAC       change the MAC address of the host's eth0 (system key tests)
@@ -374,11 +374,15 @@ ssh_opts() {
 }
 
 cmd_ssh() {
-    [ $# -ge 1 ] || die "usage: lab.sh ssh HOST [CMD...]"
-    local h=$1; shift
+    local extra=()
+    while [ $# -gt 0 ] && [ "${1#-}" != "$1" ]; do extra+=("$1"); shift; done
+    [ $# -ge 1 ] || die "usage: lab.sh ssh [SSH-OPTIONS] [USER@]HOST [CMD...]"
+    local h=$1 user=root; shift
+    case $h in *@*) user=${h%%@*}; h=${h#*@} ;; esac
     host_index "$h" >/dev/null
+    [ $# = 0 ] && [ -t 0 ] && extra+=(-t)
     # shellcheck disable=SC2046
-    exec ssh $(ssh_opts) "root@$(host_addr "$h")" "$@"
+    exec ssh $(ssh_opts) "${extra[@]+"${extra[@]}"}" "$user@$(host_addr "$h")" "$@"
 }
 
 cmd_exec() {
