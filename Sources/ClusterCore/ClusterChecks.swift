@@ -1,0 +1,192 @@
+/// The guide's checks of a finished cluster, as data: probes run on hosts, then a judge reads what
+/// they printed and says pass or fail with the evidence. The engine runs them; views show them.
+public struct Probe: Sendable {
+    public var host: String
+    public var script: Script
+    public init(host: String, script: Script) { self.host = host; self.script = script }
+}
+
+public struct ProbeResult: Sendable, Equatable {
+    public var exitCode: Int32?   // nil: the probe could not run (connection, timeout)
+    public var output: [String]   // stdout and stderr lines, sanitised and redacted
+    public var error: String?
+    public init(exitCode: Int32?, output: [String], error: String? = nil) {
+        self.exitCode = exitCode; self.output = output; self.error = error
+    }
+    /// The lines a probe tagged for the judge: `JC key=value` → ["key": "value"].
+    public var values: [String: String] {
+        var found: [String: String] = [:]
+        for line in output where line.hasPrefix("JC ") {
+            let pair = line.dropFirst(3)
+            if let eq = pair.firstIndex(of: "=") { found[String(pair[..<eq])] = String(pair[pair.index(after: eq)...]) }
+        }
+        return found
+    }
+    /// Why it could not run, or the last lines it printed.
+    var failureText: String {
+        if let error { return error }
+        let tail = output.filter { !$0.hasPrefix("JC ") }.suffix(3).joined(separator: " / ")
+        return "exit \(exitCode.map(String.init) ?? "?")" + (tail.isEmpty ? "" : ": \(tail)")
+    }
+}
+
+public struct Verdict: Sendable, Equatable {
+    public var passed: Bool
+    public var evidence: String
+    public static func pass(_ evidence: String) -> Verdict { Verdict(passed: true, evidence: evidence) }
+    public static func fail(_ evidence: String) -> Verdict { Verdict(passed: false, evidence: evidence) }
+}
+
+public struct ClusterCheck: Sendable, Identifiable {
+    public var id: String
+    public var layer: Layer
+    public var title: String
+    public var probes: [Probe]       // run in order
+    public var judge: @Sendable ([ProbeResult]) -> Verdict
+}
+
+public enum ClusterChecks {
+    /// Every check for a cluster installed from `answers`. `token` marks this run's test file, so a
+    /// file left by an earlier run never passes for a new one. `catalinaOut` says where a node's log is.
+    public static func all(for a: Answers, token: String, catalinaOut: (Node) -> String) -> [ClusterCheck] {
+        let mount = a.sharedFiles.mountPoint
+        let user = a.appServers.serviceUser
+        var checks: [ClusterCheck] = []
+
+        // 1 Shared files: mounted and writable on every app server, and one shared directory.
+        for host in a.appHosts {
+            let file = "\(mount)/.joget-cluster-verify-\(host)"
+            checks.append(ClusterCheck(id: "files.mounted@\(host)", layer: .sharedFiles, title: "\(host): shared directory mounted and writable",
+                probes: [Probe(host: host, script: """
+                    if mountpoint -q \(mount); then echo "JC mounted=yes"; else echo "JC mounted=no"; fi
+                    echo "JC source=$(findmnt -n -o SOURCE --target \(mount) 2>/dev/null)"
+                    if runuser -u \(user) -- sh -c 'printf %s "$1" > "$2"' sh \(token) \(file) 2>&1; then echo "JC writable=yes"; else echo "JC writable=no"; fi
+                    """)],
+                judge: { r in
+                    let v = r[0].values
+                    guard v["mounted"] == "yes" else { return .fail("\(mount) is not a mount point on \(host) (\(r[0].failureText))") }
+                    guard v["writable"] == "yes" else { return .fail("user \(user) cannot write \(file)") }
+                    return .pass("mounted from \(v["source"] ?? "?"), \(user) wrote \(file)")
+                }))
+        }
+        if let first = a.appHosts.first, a.appHosts.count > 1 {
+            let file = "\(mount)/.joget-cluster-verify-\(first)"
+            let readers = a.appHosts.dropFirst()
+            checks.append(ClusterCheck(id: "files.shared", layer: .sharedFiles, title: "A file written on \(first) is read on every other app server",
+                probes: readers.map { Probe(host: $0, script: "echo \"JC read=$(cat \(file) 2>/dev/null)\"") },
+                judge: { r in
+                    let missing = zip(readers, r).filter { $1.values["read"] != token }.map(\.0)
+                    return missing.isEmpty ? .pass("\(readers.joined(separator: ", ")) read \(token) from \(file)")
+                        : .fail("\(missing.joined(separator: ", ")) did not read what \(first) wrote to \(file): not the same directory")
+                }))
+        }
+
+        // 2 Database: every app server logs in with the app credentials and sees the schema.
+        let d = a.database
+        let option = FileContent([.text("[client]\nuser=\(d.user)\npassword="), .secret(d.passwordSecret, .optionFile), .text("\n")])
+        let sql = "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema='\(d.name)'"
+        for host in a.appHosts {
+            let dbAddress = a.host(named: d.host)?.address ?? d.host
+            checks.append(ClusterCheck(id: "db.reach@\(host)", layer: .database, title: "\(host): database reachable with the app user, schema loaded",
+                probes: [Probe(host: host, script: """
+                    f=$(mktemp); chmod 600 "$f"; printf '%s' \(content: option) > "$f"
+                    n=$(mysql --defaults-extra-file="$f" -h \(dbAddress) -P \(d.port) -N -B -e \(sql) 2>&1); rc=$?
+                    rm -f "$f"; echo "JC rc=$rc"; echo "JC tables=$n"
+                    """)],
+                judge: { r in
+                    let v = r[0].values
+                    guard v["rc"] == "0", let n = Int(v["tables"] ?? "") else {
+                        return .fail("login as \(d.user) to \(dbAddress):\(d.port) failed: \(v["tables"] ?? r[0].failureText)")
+                    }
+                    return n > 0 ? .pass("\(d.user)@\(dbAddress):\(d.port)/\(d.name) has \(n) tables")
+                        : .fail("logged in, but \(d.name) has no tables: the schema was not loaded")
+                }))
+        }
+
+        // 3 App servers: each Tomcat answers directly, sees its peers, and the host is set up for it.
+        let peers = a.appServers.nodes.count - 1
+        for node in a.appServers.nodes {
+            let port = a.httpPort(of: node)
+            let log = catalinaOut(node)
+            checks.append(ClusterCheck(id: "app.http@\(node.name)", layer: .appServers, title: "\(node.name): Tomcat answers on port \(port)",
+                probes: [Probe(host: node.host, script: "echo \"JC code=$(curl -s -o /dev/null -m 10 -w '%{http_code}' http://127.0.0.1:\(port)/jw/)\"")],
+                judge: { r in
+                    let code = r[0].values["code"] ?? ""
+                    return ["200", "301", "302"].contains(code) ? .pass("http://\(node.host):\(port)/jw/ answered \(code)")
+                        : .fail("http://\(node.host):\(port)/jw/ answered \(code.isEmpty || code == "000" ? "nothing" : code)")
+                }))
+            if peers > 0 {
+                checks.append(ClusterCheck(id: "app.members@\(node.name)", layer: .appServers, title: "\(node.name): cluster members joined",
+                    probes: [Probe(host: node.host, script: """
+                        echo "JC added=$(grep -c -E 'Replication member added|memberAdded' \(log) 2>/dev/null)"
+                        grep -E 'Replication member added|memberAdded' \(log) 2>/dev/null | tail -n 1 | sed 's/^/JC line=/'
+                        """)],
+                    judge: { r in
+                        let n = Int(r[0].values["added"] ?? "") ?? 0
+                        let line = r[0].values["line"] ?? ""
+                        return n >= peers ? .pass("\(n) member-added lines in \(log): \(line.prefix(120))")
+                            : .fail("\(n) of \(peers) peers seen in \(log): replication is not working (multicast blocked? try static membership)")
+                    }))
+            }
+        }
+        for host in a.appHosts {
+            let address = a.host(named: host)?.address ?? host
+            checks.append(ClusterCheck(id: "app.hostname@\(host)", layer: .appServers, title: "\(host): its name does not resolve to 127.0.1.1",
+                probes: [Probe(host: host, script: "echo \"JC name=$(hostname)\"; echo \"JC ip=$(getent hosts \"$(hostname)\" | awk '{print $1; exit}')\"")],
+                judge: { r in
+                    let v = r[0].values
+                    let ip = v["ip"] ?? ""
+                    return ip.hasPrefix("127.") ? .fail("\(v["name"] ?? host) resolves to \(ip): fix /etc/hosts so it resolves to \(address)")
+                        : .pass("\(v["name"] ?? host) resolves to \(ip.isEmpty ? "nothing local (DNS)" : ip)")
+                }))
+            if a.appServers.membership == .multicast {
+                checks.append(ClusterCheck(id: "app.multicast@\(host)", layer: .appServers, title: "\(host): multicast enabled on the cluster interface",
+                    probes: [Probe(host: host, script: """
+                        dev=$(ip -o route get \(a.appServers.multicastAddress) 2>/dev/null | sed -n 's/.* dev \\([^ ]*\\).*/\\1/p')
+                        echo "JC dev=$dev"; ip -o link show "$dev" 2>/dev/null | grep -q MULTICAST && echo "JC multicast=yes"
+                        """)],
+                    judge: { r in
+                        let v = r[0].values
+                        guard let dev = v["dev"], !dev.isEmpty else { return .fail("no route to \(a.appServers.multicastAddress) on \(host)") }
+                        return v["multicast"] == "yes" ? .pass("\(dev) has MULTICAST") : .fail("\(dev) lacks MULTICAST: ip link set \(dev) multicast on")
+                    }))
+            }
+        }
+
+        // 4 Load balancer: requests reach every node, and a session's route is honoured.
+        let lb = a.loadBalancer
+        let routes = a.appServers.nodes.map(\.name)
+        let rounds = max(4, routes.count * 3)
+        let url = "http://127.0.0.1:\(lb.httpPort)/jw/web/login"
+        let cookieRoute = #"sed -n 's/^[Ss]et-[Cc]ookie: *JSESSIONID=[^;.]*\.\([^;]*\).*/\1/p' | tr -d '\r' | head -n 1"#
+        checks.append(ClusterCheck(id: "lb.reach", layer: .loadBalancer, title: "Through the balancer, requests reach every node",
+            probes: [Probe(host: lb.host, script: """
+                i=0; while [ $i -lt \(rounds) ]; do i=$((i+1))
+                  echo "JC route$i=$(curl -s -m 10 -D - -o /dev/null -H \("Host: " + lb.serverName) \(url) | \(raw: cookieRoute))"
+                done
+                """)],
+            judge: { r in
+                let seen = Set(r[0].values.filter { $0.key.hasPrefix("route") }.map(\.value).filter { !$0.isEmpty })
+                let missing = routes.filter { !seen.contains($0) }
+                if seen.isEmpty { return .fail("no session cookie with a route came back from \(url) (\(r[0].failureText))") }
+                return missing.isEmpty ? .pass("\(rounds) requests reached \(seen.sorted().joined(separator: ", "))")
+                    : .fail("\(rounds) requests reached \(seen.sorted().joined(separator: ", ")) but never \(missing.joined(separator: ", "))")
+            }))
+        if let last = routes.last {
+            checks.append(ClusterCheck(id: "lb.sticky", layer: .loadBalancer, title: "A session cookie keeps its node (\(last))",
+                probes: [Probe(host: lb.host, script: """
+                    i=0; while [ $i -lt 6 ]; do i=$((i+1))
+                      echo "JC route$i=$(curl -s -m 10 -D - -o /dev/null -H \("Host: " + lb.serverName) -H \("Cookie: JSESSIONID=0000000000000000.\(last)") \(url) | \(raw: cookieRoute))"
+                    done
+                    """)],
+                judge: { r in
+                    let got = r[0].values.filter { $0.key.hasPrefix("route") }.map(\.value)
+                    let others = Set(got.filter { !$0.isEmpty && $0 != last })
+                    if got.allSatisfy(\.isEmpty) { return .fail("no session cookie came back: cannot tell which node answered (\(r[0].failureText))") }
+                    return others.isEmpty ? .pass("6 requests with route .\(last) all served by \(last)")
+                        : .fail("requests with route .\(last) were served by \(others.sorted().joined(separator: ", ")): sticky sessions are not working")
+                }))
+        }
+        return checks
+    }
+}
