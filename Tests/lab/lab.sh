@@ -58,7 +58,7 @@ host_pid1() {
 
 # ---------------------------------------------------------------- install
 PKGS=(openssh-server mariadb-server apache2 tomcat10 default-jre-headless default-jdk-headless
-      libmariadb-java nfs-kernel-server iproute2 unzip zip curl sudo util-linux perl procps)
+      libmariadb-java nfs-kernel-server iproute2 unzip zip curl sudo sshpass util-linux perl procps)
 
 cmd_install() {
     need_root
