@@ -33,6 +33,7 @@ public struct ProbeResult: Sendable, Equatable {
 public struct Verdict: Sendable, Equatable {
     public var passed: Bool
     public var evidence: String
+    public init(passed: Bool, evidence: String) { self.passed = passed; self.evidence = evidence }
     public static func pass(_ evidence: String) -> Verdict { Verdict(passed: true, evidence: evidence) }
     public static func fail(_ evidence: String) -> Verdict { Verdict(passed: false, evidence: evidence) }
 }

@@ -1,0 +1,73 @@
+import ClusterCore
+import Foundation
+
+/// One check's outcome, as the Verify screen and `joget-cluster verify` show it.
+public struct CheckOutcome: Sendable, Equatable {
+    public var id: String
+    public var layer: Layer
+    public var title: String
+    public var verdict: Verdict
+    public var duration: Duration
+}
+
+/// Runs the cluster checks: each check's probes in order on their hosts, then its judge.
+/// Checks run one after another, so their output reads in the guide's order.
+public struct Verifier: Sendable {
+    public var transport: @Sendable (String) -> (any Transport)?
+    public var secrets: SecretValues
+    public var timeout: Duration
+
+    public init(secrets: SecretValues, timeout: Duration = .seconds(60), transport: @escaping @Sendable (String) -> (any Transport)?) {
+        self.secrets = secrets; self.timeout = timeout; self.transport = transport
+    }
+
+    public func run(_ checks: [ClusterCheck], onOutcome: @Sendable (CheckOutcome) -> Void = { _ in }) async -> [CheckOutcome] {
+        let redactor = Redactor(secrets: secrets.allValues)
+        var outcomes: [CheckOutcome] = []
+        for check in checks {
+            let clock = ContinuousClock()
+            let start = clock.now
+            var results: [ProbeResult] = []
+            for probe in check.probes {
+                results.append(await run(probe, redactor: redactor))
+                if Task.isCancelled { break }
+            }
+            let verdict = results.count == check.probes.count ? check.judge(results) : .fail("interrupted")
+            let outcome = CheckOutcome(id: check.id, layer: check.layer, title: check.title,
+                                       verdict: Verdict(passed: verdict.passed, evidence: redactor.clean(verdict.evidence)),
+                                       duration: clock.now - start)
+            onOutcome(outcome)
+            outcomes.append(outcome)
+        }
+        return outcomes
+    }
+
+    private func run(_ probe: Probe, redactor: Redactor) async -> ProbeResult {
+        guard let transport = transport(probe.host) else {
+            return ProbeResult(exitCode: nil, output: [], error: "no connection to \(probe.host)")
+        }
+        let script: String
+        do { script = try probe.script.executable(with: secrets) } catch {
+            return ProbeResult(exitCode: nil, output: [], error: "\(error)")
+        }
+        do { try await transport.connect() } catch {
+            return ProbeResult(exitCode: nil, output: [], error: redactor.clean("\(error)"))
+        }
+        let lines = LineCollector()
+        let result = await transport.run(script, timeout: timeout) { line in lines.append(redactor.clean(line.text)) }
+        switch result {
+        case .exited(let code): return ProbeResult(exitCode: code, output: lines.all)
+        case .timedOut: return ProbeResult(exitCode: nil, output: lines.all, error: "timed out after \(timeout)")
+        case .cancelled: return ProbeResult(exitCode: nil, output: lines.all, error: "cancelled")
+        case .connectionLost(let why): return ProbeResult(exitCode: nil, output: lines.all, error: "connection lost: \(why)")
+        }
+    }
+}
+
+/// Lines gathered from a callback that may run on another thread.
+final class LineCollector: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+    func append(_ line: String) { lock.withLock { lines.append(line) } }
+    var all: [String] { lock.withLock { lines } }
+}
