@@ -151,7 +151,8 @@ public struct Buffer: Hashable, Sendable {
             let left = room - used
             if left <= 0 { break }
             if span.width <= left { out.append(span); used += span.width; continue }
-            let cut = TextLayout.prefix(span.text, width: left)
+            var cut = TextLayout.prefix(span.text, width: left)
+            if ew < width { while cut.last == " " { cut.removeLast() } }
             out.append(Span(cut, style: span.style))
             used += TextWidth.of(cut)
             break

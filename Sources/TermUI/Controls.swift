@@ -190,7 +190,8 @@ public struct ProgressBar: Widget, Hashable, Sendable {
             }
             buffer.write("]", x: x + barWidth - 1, y: r.y, style: theme[.normal], clip: r)
         } else if barWidth > 0 {
-            buffer.writeLine(percentText, in: Rect(x: x, y: r.y, width: barWidth, height: 1), style: theme[.normal])
+            buffer.writeLine(percentText, in: Rect(x: x, y: r.y, width: barWidth, height: 1), style: theme[.normal],
+                             ellipsis: "")
         }
         x += barWidth
         if !percent.isEmpty {

@@ -126,7 +126,9 @@ public enum TextLayout {
         if TextWidth.of(text) <= width { return text }
         let ew = TextWidth.of(ellipsis)
         if ew >= width { return prefix(text, width: width) }
-        return prefix(text, width: width - ew) + ellipsis
+        var head = prefix(text, width: width - ew)
+        while head.last == " " { head.removeLast() }
+        return head + ellipsis
     }
 
     /// The longest prefix of `text` that fits in `width` columns (a wide character that would straddle the edge is left out).
@@ -162,6 +164,7 @@ public enum TextLayout {
         for paragraph in text.split(separator: "\n", omittingEmptySubsequences: false) {
             var line = ""
             var lineWidth = 0
+            var emitted = false
             for word in paragraph.split(separator: " ", omittingEmptySubsequences: true) {
                 var w = String(word)
                 var ww = TextWidth.of(w)
@@ -170,18 +173,19 @@ public enum TextLayout {
                     lineWidth += 1 + ww
                     continue
                 }
-                if lineWidth > 0 { lines.append(line); line = ""; lineWidth = 0 }
+                if lineWidth > 0 { lines.append(line); line = ""; lineWidth = 0; emitted = true }
                 while ww > width {
                     var head = prefix(w, width: width)
                     if head.isEmpty, let first = w.first { head = String(first) } // a wide char in a 1-column line
                     lines.append(head)
+                    emitted = true
                     w = String(w.dropFirst(head.count))
                     ww = TextWidth.of(w)
                 }
                 line = w
                 lineWidth = ww
             }
-            lines.append(line)
+            if !line.isEmpty || !emitted { lines.append(line) }
         }
         return lines
     }
