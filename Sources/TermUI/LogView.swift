@@ -256,25 +256,35 @@ public struct LogView: Hashable, Sendable {
     func renderStatus(_ row: Rect, into buffer: inout Buffer, top t: Int, rows: Int, source: some LineSource, theme: Theme) {
         let r = source.lineIndices
         let last = min(t + rows, r.upperBound)
-        var right = r.isEmpty ? "empty" : "\(t + 1)-\(last) of \(r.upperBound)"
-        if follow { right += "  FOLLOW" }
-        else if r.count > rows { right += "  \((t - r.lowerBound) * 100 / max(1, r.count - rows))%" }
-        let rightWidth = min(TextWidth.of(right), row.width)
-        let leftArea = Rect(x: row.x, y: row.y, width: max(0, row.width - rightWidth - 1), height: 1)
+        var right = r.isEmpty ? "empty" : "\(t + 1)-\(last)/\(r.upperBound)"
+        if follow { right += " FOLLOW" }
+        else if r.count > rows { right += " \((t - r.lowerBound) * 100 / max(1, r.count - rows))%" }
+        // The left part (search prompt or result) wins over the position when the line is short.
+        var left: [Span] = []
         if let s = search {
             if s.isEditing {
-                buffer.write("/", x: leftArea.x, y: row.y, style: theme[.normal], clip: leftArea)
-                let input = leftArea.inset(left: 1)
-                let cx = LineEditor.draw(s.editor.characters, cursor: s.editor.cursor, in: input, into: &buffer, style: theme[.input])
-                if !input.isEmpty { buffer.cursor = Position(x: min(cx, input.right - 1), y: row.y) }
+                left = [Span("/"), Span(s.editor.value + " ", style: theme[.input])]
             } else if s.notFound {
-                buffer.writeLine("Not found: \(s.query)", in: leftArea, style: theme[.error], ellipsis: theme.symbols.ellipsis)
+                left = [Span("Not found: \(s.query)", style: theme[.error])]
             } else {
-                buffer.writeLine([Span("/\(s.query)", style: theme[.normal]), Span("  n next  N previous", style: theme[.muted])],
-                                 in: leftArea, ellipsis: theme.symbols.ellipsis)
+                left = [Span("/\(s.query)", style: theme[.normal]), Span("  n next  N previous", style: theme[.muted])]
             }
         }
-        buffer.writeLine(right, in: row, style: theme[.muted], alignment: .right, ellipsis: theme.symbols.ellipsis)
+        let leftWidth = left.reduce(0) { $0 + $1.width }
+        if leftWidth + 1 + TextWidth.of(right) > row.width && !left.isEmpty { right = "" }
+        let rightWidth = min(TextWidth.of(right), row.width)
+        let leftArea = Rect(x: row.x, y: row.y, width: max(0, row.width - rightWidth - (right.isEmpty ? 0 : 1)), height: 1)
+        if let s = search, s.isEditing {
+            buffer.write("/", x: leftArea.x, y: row.y, style: theme[.normal], clip: leftArea)
+            let input = leftArea.inset(left: 1)
+            let cx = LineEditor.draw(s.editor.characters, cursor: s.editor.cursor, in: input, into: &buffer, style: theme[.input])
+            if !input.isEmpty { buffer.cursor = Position(x: min(cx, input.right - 1), y: row.y) }
+        } else if !left.isEmpty {
+            buffer.writeLine(left, in: leftArea, ellipsis: theme.symbols.ellipsis)
+        }
+        if !right.isEmpty {
+            buffer.writeLine(right, in: row, style: theme[.muted], alignment: .right, ellipsis: theme.symbols.ellipsis)
+        }
     }
 
     /// Splits a line into plain and highlighted spans.
