@@ -48,7 +48,10 @@ public struct Buffer: Hashable, Sendable {
     public let height: Int
     private var cells: [Cell]
     /// Where to show the terminal cursor after drawing (a focused text field sets it); `nil` hides it.
-    public var cursor: Position?
+    /// Positions outside the buffer are dropped.
+    public var cursor: Position? {
+        didSet { if let c = cursor, !(c.x >= 0 && c.y >= 0 && c.x < width && c.y < height) { cursor = nil } }
+    }
 
     public init(width: Int, height: Int, fill: Cell = .blank) {
         self.width = max(0, width)
