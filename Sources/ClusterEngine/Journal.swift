@@ -1,0 +1,332 @@
+import ClusterCore
+import Foundation
+import Synchronization
+
+/// One line of `journal.jsonl`. Flat, so a person can read it with `jq`; nothing in it is a secret
+/// (step ids, host names, statuses, exit codes, reasons already passed through the Redactor).
+public struct JournalRecord: Codable, Sendable, Equatable {
+    public enum Kind: String, Codable, Sendable {
+        case run      // a run (or a retry/skip continuation) starts: carries the answers hash
+        case start    // a step starts
+        case end      // a step ends, or is recorded without running (blocked, skipped)
+        case runEnd   // the run went idle: everything it could do is done
+    }
+    public var kind: Kind
+    public var time: String                  // ISO 8601, UTC, milliseconds
+    // run
+    public var version: Int? = nil
+    public var answersHash: String? = nil
+    public var stepCount: Int? = nil
+    public var hosts: [String]? = nil
+    // start / end
+    public var step: String? = nil
+    public var host: String? = nil
+    public var phase: StepPhase? = nil
+    public var attempt: Int? = nil
+    public var status: String? = nil         // StepStatus.name
+    public var reason: String? = nil         // failed
+    public var blockedBy: String? = nil      // blocked
+    public var exitCode: Int32? = nil
+    public var durationMs: Int? = nil
+    public var check: CheckResult? = nil
+    // runEnd
+    public var complete: Bool? = nil
+    public var stopped: Bool? = nil
+    public var remaining: Int? = nil
+
+    public init(kind: Kind, time: Date = Date()) {
+        self.kind = kind
+        self.time = JournalTime.format(time)
+    }
+
+    public static func runHeader(answersHash: String?, plan: Plan, time: Date = Date()) -> JournalRecord {
+        var r = JournalRecord(kind: .run, time: time)
+        r.version = 1; r.answersHash = answersHash; r.stepCount = plan.steps.count; r.hosts = plan.hosts
+        return r
+    }
+
+    public static func stepStart(_ step: String, host: String, phase: StepPhase, attempt: Int, time: Date = Date()) -> JournalRecord {
+        var r = JournalRecord(kind: .start, time: time)
+        r.step = step; r.host = host; r.phase = phase; r.attempt = attempt
+        return r
+    }
+
+    public static func stepEnd(_ outcome: StepOutcome, phase: StepPhase?) -> JournalRecord {
+        var r = JournalRecord(kind: .end, time: outcome.endedAt)
+        r.step = outcome.stepID; r.host = outcome.host; r.phase = phase; r.attempt = outcome.attempt
+        r.status = outcome.status.name
+        switch outcome.status {
+        case .failed(let reason): r.reason = reason
+        case .blocked(let by): r.blockedBy = by
+        default: break
+        }
+        r.exitCode = outcome.exitCode
+        r.durationMs = Int(outcome.duration.milliseconds)
+        r.check = outcome.check
+        return r
+    }
+
+    public static func runEnd(_ summary: RunSummary, time: Date = Date()) -> JournalRecord {
+        var r = JournalRecord(kind: .runEnd, time: time)
+        r.complete = summary.succeeded; r.stopped = summary.stopped; r.remaining = summary.remaining.count
+        r.durationMs = Int(summary.duration.milliseconds)
+        return r
+    }
+
+    /// The status an `end` record names.
+    public var stepStatus: StepStatus? {
+        switch status {
+        case "done": .done
+        case "alreadyDone": .alreadyDone
+        case "failed": .failed(reason ?? "failed")
+        case "skipped": .skipped
+        case "interrupted": .interrupted
+        case "blocked": .blocked(by: blockedBy ?? "?")
+        default: nil
+        }
+    }
+    public var date: Date? { JournalTime.parse(time) }
+
+    /// One line of JSON, keys sorted, no newline inside.
+    public func encodedLine() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        var data = try encoder.encode(self)
+        data.append(0x0A)
+        return data
+    }
+}
+
+enum JournalTime {
+    static func format(_ date: Date) -> String {
+        date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: true))
+    }
+    static func parse(_ text: String) -> Date? {
+        (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text))
+            ?? (try? Date.ISO8601FormatStyle().parse(text))
+    }
+    /// `20250102T030405Z`, for file names.
+    static func compact(_ date: Date) -> String {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = TimeZone(identifier: "UTC")!
+        let c = cal.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
+        func two(_ v: Int?) -> String { let s = String(v ?? 0); return s.count < 2 ? "0" + s : s }
+        return "\(c.year ?? 0)\(two(c.month))\(two(c.day))T\(two(c.hour))\(two(c.minute))\(two(c.second))Z"
+    }
+}
+
+extension Duration {
+    var milliseconds: Int64 {
+        let (s, atto) = components
+        return s * 1000 + atto / 1_000_000_000_000_000
+    }
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
+public enum JournalError: Error, Equatable, CustomStringConvertible {
+    case corrupt(path: String, line: Int, backup: String)
+    case io(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .corrupt(let path, let line, let backup):
+            return "\(path), line \(line): not a journal record (the file is damaged). A copy was saved as \(backup). "
+                + "Remove or repair the journal to go on; without it every step is checked again."
+        case .io(let path, let reason): return "journal \(path): \(reason)"
+        }
+    }
+}
+
+/// The append-only run journal: one JSON record per line, each line written whole in one `write`
+/// on an `O_APPEND` descriptor and then `fsync`ed, so a crash loses at most the line being written.
+public final class Journal: Sendable {
+    public let path: String
+    /// Set when opening repaired a cut-off last line.
+    public let repairMessage: String?
+    private let fd: Mutex<Int32>
+
+    /// Opens for appending, first repairing a cut-off last line; throws on damage elsewhere.
+    public init(path: String) throws {
+        self.path = path
+        let loaded = try Journal.readRecords(path: path)
+        repairMessage = loaded.message
+        let d = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+        guard d >= 0 else { throw JournalError.io(path: path, reason: String(cString: strerror(errno))) }
+        fchmod(d, 0o600)
+        fd = Mutex(d)
+        if loaded.records.isEmpty { Journal.syncDirectory(of: path) }
+    }
+
+    public convenience init(stateDir: StateDir) throws { try self.init(path: stateDir.journalPath) }
+
+    deinit { fd.withLock { if $0 >= 0 { Foundation.close($0) } } }
+
+    /// Appends one record: one `write` of the whole line, then `fsync`.
+    public func append(_ record: JournalRecord) throws {
+        let line = try record.encodedLine()
+        try fd.withLock { d in
+            guard d >= 0 else { throw JournalError.io(path: path, reason: "closed") }
+            let ok = line.withUnsafeBytes { raw -> Bool in
+                var offset = 0
+                while offset < raw.count {
+                    let n = write(d, raw.baseAddress! + offset, raw.count - offset)
+                    if n < 0 && errno == EINTR { continue }
+                    if n <= 0 { return false }
+                    offset += n
+                }
+                return true
+            }
+            guard ok, fsync(d) == 0 else { throw JournalError.io(path: path, reason: String(cString: strerror(errno))) }
+        }
+    }
+
+    public func close() {
+        fd.withLock { if $0 >= 0 { Foundation.close($0); $0 = -1 } }
+    }
+
+    /// Reads the journal (repairing a cut-off last line) and summarises it. A missing file is an empty journal.
+    public static func load(path: String) throws -> JournalState {
+        let loaded = try readRecords(path: path)
+        var state = JournalState(records: loaded.records)
+        if let m = loaded.message { state.messages.append(m) }
+        return state
+    }
+
+    public static func load(stateDir: StateDir) throws -> JournalState { try load(path: stateDir.journalPath) }
+
+    /// SHA-256 of the answers file's canonical text (`AnswersFile.encode`), lower-case hex.
+    public static func answersHash(_ answers: Answers) -> String { SHA256Digest.hex(AnswersFile.encode(answers)) }
+
+    /// Every record, after truncating a cut-off last line. A bad line elsewhere: the file is copied to
+    /// `journal.jsonl.corrupt-<time>` and `JournalError.corrupt` names the line.
+    public static func readRecords(path: String) throws -> (records: [JournalRecord], message: String?) {
+        guard FileManager.default.fileExists(atPath: path) else { return ([], nil) }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw JournalError.io(path: path, reason: "cannot be read")
+        }
+        var bytes = [UInt8](data)
+        var message: String? = nil
+        if let last = bytes.last, last != 0x0A {
+            let keep = (bytes.lastIndex(of: 0x0A).map { $0 + 1 }) ?? 0
+            let cut = bytes.count - keep
+            let d = open(path, O_WRONLY | O_CLOEXEC)
+            guard d >= 0, ftruncate(d, off_t(keep)) == 0 else {
+                let reason = String(cString: strerror(errno))
+                if d >= 0 { Foundation.close(d) }
+                throw JournalError.io(path: path, reason: "cannot repair its cut-off last line: \(reason)")
+            }
+            fsync(d)
+            Foundation.close(d)
+            bytes.removeLast(cut)
+            message = "The journal's last record was cut off (\(cut) bytes, most likely a crash or power loss while it was written); it was removed. The step it described is treated as interrupted."
+        }
+        var records: [JournalRecord] = []
+        let decoder = JSONDecoder()
+        var lineNumber = 0
+        for line in bytes.split(separator: 0x0A, omittingEmptySubsequences: false).dropLast() {
+            lineNumber += 1
+            guard let record = try? decoder.decode(JournalRecord.self, from: Data(line)) else {
+                let backup = try backupCorrupt(path: path)
+                throw JournalError.corrupt(path: path, line: lineNumber, backup: backup)
+            }
+            records.append(record)
+        }
+        return (records, message)
+    }
+
+    private static func backupCorrupt(path: String) throws -> String {
+        let base = path + ".corrupt-" + JournalTime.compact(Date())
+        var target = base
+        var n = 1
+        while FileManager.default.fileExists(atPath: target) { n += 1; target = base + "-\(n)" }
+        do { try FileManager.default.copyItem(atPath: path, toPath: target) } catch {
+            throw JournalError.io(path: path, reason: "damaged, and a copy could not be saved: \(error.localizedDescription)")
+        }
+        chmod(target, 0o600)
+        return target
+    }
+
+    static func syncDirectory(of path: String) {
+        let dir = (path as NSString).deletingLastPathComponent
+        let d = open(dir.isEmpty ? "." : dir, O_RDONLY | O_CLOEXEC)
+        if d >= 0 { fsync(d); Foundation.close(d) }
+    }
+}
+
+/// What the journal says about each step and the last run.
+public struct JournalState: Sendable {
+    public struct Entry: Sendable, Hashable {
+        public var stepID: String
+        public var host: String
+        /// The last known status: a start without an end is `interrupted`.
+        public var status: StepStatus
+        public var exitCode: Int32?
+        public var durationMs: Int?
+        public var check: CheckResult?
+        public var time: Date?         // when it ended (or started, for interrupted)
+        public var attempts: Int       // start records seen
+    }
+
+    /// Last known entry per step.
+    public var steps: [String: Entry] = [:]
+    /// Step ids in the order the journal first names them.
+    public var order: [String] = []
+    /// The answers hash of the last run header.
+    public var answersHash: String? = nil
+    /// Runs (headers) recorded.
+    public var runs = 0
+    public var lastRunStarted: Date? = nil
+    /// The last run reached its end (went idle) rather than being killed.
+    public var runFinished = false
+    /// ... and at that end every step was done, already done or skipped.
+    public var runComplete = false
+    /// Things the operator should be told (a repaired last line).
+    public var messages: [String] = []
+
+    public static let empty = JournalState(records: [])
+
+    public init(records: [JournalRecord]) {
+        var open: [String: Entry] = [:]  // started, not ended
+        func closeOpen() {
+            for (id, var e) in open {
+                e.status = .interrupted
+                steps[id] = e
+            }
+            open.removeAll()
+        }
+        for r in records {
+            switch r.kind {
+            case .run:
+                closeOpen()
+                runs += 1
+                answersHash = r.answersHash
+                lastRunStarted = r.date
+                runFinished = false
+                runComplete = false
+            case .start:
+                guard let id = r.step else { continue }
+                if !order.contains(id) { order.append(id) }
+                let attempts = (steps[id]?.attempts ?? 0) + 1
+                let entry = Entry(stepID: id, host: r.host ?? "?", status: .interrupted, exitCode: nil,
+                                  durationMs: nil, check: nil, time: r.date, attempts: attempts)
+                open[id] = entry
+                steps[id] = entry
+            case .end:
+                guard let id = r.step, let status = r.stepStatus else { continue }
+                if !order.contains(id) { order.append(id) }
+                let attempts = open[id]?.attempts ?? steps[id]?.attempts ?? 0
+                open[id] = nil
+                steps[id] = Entry(stepID: id, host: r.host ?? "?", status: status, exitCode: r.exitCode,
+                                  durationMs: r.durationMs, check: r.check, time: r.date, attempts: attempts)
+            case .runEnd:
+                closeOpen()
+                runFinished = true
+                runComplete = r.complete ?? false
+            }
+        }
+        closeOpen()
+    }
+
+    public func status(of stepID: String) -> StepStatus? { steps[stepID]?.status }
+    public var isEmpty: Bool { runs == 0 && steps.isEmpty }
+}

@@ -1,0 +1,449 @@
+import ClusterCore
+import Foundation
+import Synchronization
+
+public enum RunnerError: Error, Equatable, CustomStringConvertible {
+    case unknownStep(String)
+    case duplicateStep(String)
+    case unknownDependency(step: String, dependsOn: String)
+    case dependencyCycle([String])
+    case requiredStep(String)
+    case notRetryable(String, status: String)
+    case notSkippable(String, status: String)
+
+    public var description: String {
+        switch self {
+        case .unknownStep(let id): return "there is no step \(id) in the plan"
+        case .duplicateStep(let id): return "the plan has two steps with the id \(id)"
+        case .unknownDependency(let step, let dep): return "step \(step) depends on \(dep), which is not in the plan"
+        case .dependencyCycle(let ids):
+            return "the plan's steps wait on each other in a circle (counting each host's order): \(ids.joined(separator: ", "))"
+        case .requiredStep(let id): return "step \(id) is required and cannot be skipped"
+        case .notRetryable(let id, let status): return "step \(id) is \(status): only a failed or interrupted step can be retried"
+        case .notSkippable(let id, let status): return "step \(id) is \(status) and cannot be skipped now"
+        }
+    }
+}
+
+/// Where one step stands in this runner.
+public enum StepRunState: Sendable, Hashable {
+    case pending
+    case running
+    case finished(StepOutcome)
+}
+
+/// Runs a plan: each host's steps one at a time in plan order, hosts in parallel, `dependsOn`
+/// honoured; each step `check` → (upload) → `apply` → `verify` → (download). Every output line is
+/// sanitised and redacted before it reaches events, logs or the journal.
+///
+/// ```
+/// let runner = try Runner(plan: plan, secrets: secrets, stateDir: dir, answersHash: hash,
+///                         resume: try Journal.load(stateDir: dir)) { host in transports[host]! }
+/// let events = runner.events()            // subscribe before running
+/// let summary = await runner.run()        // returns when nothing more can run
+/// try await runner.retry("db.install@db") // or skip(...) an optional step; both continue the run
+/// runner.stop()                           // from a signal handler: running steps end as interrupted
+/// await runner.close()
+/// ```
+public actor Runner {
+    public struct Options: Sendable {
+        /// Hosts worked on at once; nil: every host.
+        public var maxConcurrency: Int?
+        /// When true, a failed step also stops the later steps of its host (as blocked);
+        /// by default only the steps that depend on it (directly or not) are blocked.
+        public var stopHostOnFailure: Bool
+        /// Mode of uploaded files on the host; the step's apply sets the final owner and mode.
+        public var uploadMode: Int
+        /// Time allowed for logging in to a host (not counted in the step's timeout).
+        public var connectTimeout: Duration
+
+        public init(maxConcurrency: Int? = nil, stopHostOnFailure: Bool = false, uploadMode: Int = 0o600,
+                    connectTimeout: Duration = .seconds(120)) {
+            self.maxConcurrency = maxConcurrency; self.stopHostOnFailure = stopHostOnFailure
+            self.uploadMode = uploadMode; self.connectTimeout = connectTimeout
+        }
+    }
+
+    public nonisolated let plan: Plan
+    public nonisolated let stateDir: StateDir
+    /// Full logs on disk and recent lines per host for the panes.
+    public nonisolated let logs: LogStore
+    /// Every event goes through here; `events()` and `observe` subscribe.
+    public nonisolated let hub: RunEventHub
+    public nonisolated let answersHash: String?
+    /// True when resuming from a journal whose answers hash differs: every step is checked again.
+    public nonisolated let answersChanged: Bool
+
+    private nonisolated let journal: Journal
+    private nonisolated let secrets: SecretValues
+    private nonisolated let redactor: Redactor
+    private nonisolated let options: Options
+    private nonisolated let makeTransport: @Sendable (String) -> any Transport
+
+    private struct Control {
+        var stopping = false
+        var tasks: [String: Task<Void, Never>] = [:]
+    }
+    private nonisolated let control = Mutex(Control())
+
+    private var states: [String: StepRunState] = [:]
+    private var attempts: [String: Int] = [:]
+    private var transports: [String: any Transport] = [:]
+    private var notices: [String] = []
+    private var announcedJournal = false
+    private var active = false
+    private var driveStart = ContinuousClock.now
+    private var waiters: [CheckedContinuation<RunSummary, Never>] = []
+    private var lastSummary: RunSummary? = nil
+    private let hostOrder: [String: [String]]
+    private let stepByID: [String: Step]
+
+    /// - Parameters:
+    ///   - answersHash: `Journal.answersHash(answers)`, recorded in each run header.
+    ///   - resume: the journal's state: steps it records done, already done or skipped are trusted
+    ///     and not run again, unless the answers hash changed, when every step is checked again.
+    ///   - transports: gives the transport of a host (asked once per host; `Step.localHost` gets the local one).
+    public init(plan: Plan, secrets: SecretValues, stateDir: StateDir, answersHash: String?,
+                options: Options = Options(), resume: JournalState? = nil,
+                transports: @escaping @Sendable (String) -> any Transport) throws {
+        try Runner.validate(plan)
+        self.plan = plan
+        self.stateDir = stateDir
+        self.secrets = secrets
+        self.redactor = Redactor(secrets: secrets.allValues)
+        self.answersHash = answersHash
+        self.options = options
+        self.makeTransport = transports
+        self.logs = LogStore(stateDir: stateDir)
+        self.hub = RunEventHub()
+        self.journal = try Journal(stateDir: stateDir)
+        var byHost: [String: [String]] = [:]
+        var byID: [String: Step] = [:]
+        for step in plan.steps {
+            byHost[step.host, default: []].append(step.id)
+            byID[step.id] = step
+        }
+        hostOrder = byHost
+        stepByID = byID
+
+        var states: [String: StepRunState] = [:]
+        for step in plan.steps { states[step.id] = .pending }
+        var notices: [String] = []
+        if let m = journal.repairMessage { notices.append(m) }
+        var changed = false
+        if let resume, !resume.isEmpty {
+            notices += resume.messages
+            changed = resume.runs > 0 && resume.answersHash != answersHash
+            if changed {
+                notices.append("The answers changed since the last run (answers hash \(Runner.short(resume.answersHash)) → "
+                               + "\(Runner.short(answersHash))): every step is checked again, even those done before.")
+            } else {
+                for step in plan.steps {
+                    guard let e = resume.steps[step.id] else { continue }
+                    switch e.status {
+                    case .done, .alreadyDone, .skipped:
+                        states[step.id] = .finished(StepOutcome(
+                            stepID: step.id, host: step.host, status: e.status, exitCode: e.exitCode,
+                            duration: .milliseconds(e.durationMs ?? 0), check: e.check ?? .notRun, attempt: 0,
+                            fromJournal: true, endedAt: e.time ?? Date()))
+                    default: break
+                    }
+                }
+            }
+        }
+        answersChanged = changed
+        self.states = states
+        self.notices = notices
+    }
+
+    // MARK: observing
+
+    /// Every event from now on; subscribe before `run()`. The stream ends at `close()`.
+    public nonisolated func events() -> AsyncStream<RunEvent> { hub.subscribe() }
+
+    /// Calls `observer` with every event, on the emitting task.
+    @discardableResult
+    public nonisolated func observe(_ observer: @escaping @Sendable (RunEvent) -> Void) -> Int { hub.observe(observer) }
+
+    public func state(of stepID: String) -> StepRunState? { states[stepID] }
+    /// Every step's state, in plan order.
+    public func snapshot() -> [(step: Step, state: StepRunState)] { plan.steps.map { ($0, states[$0.id] ?? .pending) } }
+    public var isRunning: Bool { active }
+
+    // MARK: driving
+
+    /// Runs everything not yet finished (steps left interrupted by an earlier `stop()` are checked
+    /// and run again; failed steps wait for `retry`). Returns when nothing more can run: all done,
+    /// or what remains is failed, blocked, or left by `stop()`.
+    @discardableResult
+    public func run() async -> RunSummary {
+        begin()
+        for step in plan.steps {
+            if case .finished(let o)? = states[step.id], o.status == .interrupted {
+                states[step.id] = .pending
+                unblock(dependentsOf: step.id)
+            }
+        }
+        return await wait()
+    }
+
+    /// Runs a failed or interrupted step again (check first), then whatever it unblocks.
+    /// While a run is going, it joins it; returns when the run goes idle.
+    @discardableResult
+    public func retry(_ stepID: String) async throws -> RunSummary {
+        guard stepByID[stepID] != nil else { throw RunnerError.unknownStep(stepID) }
+        switch states[stepID] {
+        case .finished(let o)? where o.status == .interrupted || o.status.isFailed:
+            break
+        case .finished(let o)?: throw RunnerError.notRetryable(stepID, status: o.status.description)
+        case .running?: throw RunnerError.notRetryable(stepID, status: "running")
+        default: throw RunnerError.notRetryable(stepID, status: "not run yet")
+        }
+        begin()
+        states[stepID] = .pending
+        unblock(dependentsOf: stepID)
+        return await wait()
+    }
+
+    /// Marks an optional step skipped (it must be pending, failed, interrupted or blocked), which
+    /// unblocks the steps depending on it; then, when `continueRun`, goes on like `run()`.
+    @discardableResult
+    public func skip(_ stepID: String, continueRun: Bool = true) async throws -> RunSummary {
+        guard let step = stepByID[stepID] else { throw RunnerError.unknownStep(stepID) }
+        guard step.optional else { throw RunnerError.requiredStep(stepID) }
+        switch states[stepID] {
+        case .running?: throw RunnerError.notSkippable(stepID, status: "running")
+        case .finished(let o)? where o.status.satisfiesDependents:
+            throw RunnerError.notSkippable(stepID, status: o.status.description)
+        default: break
+        }
+        if continueRun { begin() }
+        let outcome = StepOutcome(stepID: stepID, host: step.host, status: .skipped, exitCode: nil,
+                                  check: .notRun, attempt: attempts[stepID] ?? 0)
+        record(outcome, phase: nil)
+        unblock(dependentsOf: stepID)
+        if !continueRun {
+            pump()
+            return summary(stopped: false)
+        }
+        return await wait()
+    }
+
+    /// Stops the run: running steps are cancelled (the transport ends their processes) and recorded
+    /// as interrupted; nothing new starts. Safe to call from any thread, e.g. a signal handler's task.
+    public nonisolated func stop() {
+        control.withLock { c in
+            c.stopping = true
+            for task in c.tasks.values { task.cancel() }
+        }
+    }
+
+    /// Closes every transport, the journal and the event streams. The runner is not used afterwards.
+    public func close() async {
+        for t in transports.values { await t.close() }
+        transports.removeAll()
+        journal.close()
+        hub.close()
+    }
+
+    // MARK: scheduling
+
+    private func begin() {
+        guard !active else { return }
+        active = true
+        control.withLock { $0.stopping = false }
+        driveStart = .now
+        let trusted = states.values.filter { if case .finished(let o) = $0, o.fromJournal { true } else { false } }.count
+        appendJournal(.runHeader(answersHash: answersHash, plan: plan))
+        hub.emit(.runStarted(PlanSummary(plan: plan, trustedFromJournal: announcedJournal ? 0 : trusted), answersHash: answersHash))
+        for n in notices { hub.emit(.notice(n)) }
+        notices.removeAll()
+        if !announcedJournal {
+            announcedJournal = true
+            for step in plan.steps {
+                if case .finished(let o)? = states[step.id], o.fromJournal { hub.emit(.stepFinished(o)) }
+            }
+        }
+    }
+
+    private func wait() async -> RunSummary {
+        pump()
+        if !active, let s = lastSummary { return s }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (c: CheckedContinuation<RunSummary, Never>) in
+                self.waiters.append(c)
+            }
+        } onCancel: {
+            self.stop()
+        }
+    }
+
+    private enum Readiness { case ready, wait, blocked(by: String) }
+
+    private func readiness(_ step: Step) -> Readiness {
+        var waiting = false
+        for dep in step.dependsOn {
+            switch states[dep] {
+            case .finished(let o)? where o.status.satisfiesDependents: continue
+            case .finished?: return .blocked(by: dep)
+            default: waiting = true
+            }
+        }
+        if options.stopHostOnFailure {
+            for id in hostOrder[step.host] ?? [] {
+                if id == step.id { break }
+                if case .finished(let o)? = states[id], o.status.isFailure { return .blocked(by: id) }
+            }
+        }
+        return waiting ? .wait : .ready
+    }
+
+    private var runningCount: Int { states.values.filter { $0 == .running }.count }
+
+    /// Starts what can start; when nothing runs any more, the run goes idle.
+    private func pump() {
+        guard active else { return }
+        let stopping = control.withLock { $0.stopping }
+        let limit = max(1, options.maxConcurrency ?? plan.hosts.count)
+        if !stopping {
+            var changed = true
+            while changed {
+                changed = false
+                for host in plan.hosts {
+                    guard runningCount < limit else { break }
+                    let ids = hostOrder[host] ?? []
+                    if ids.contains(where: { states[$0] == .running }) { continue }
+                    guard let next = ids.first(where: { states[$0] == .pending }), let step = stepByID[next] else { continue }
+                    switch readiness(step) {
+                    case .wait: continue
+                    case .blocked(let by):
+                        record(StepOutcome(stepID: step.id, host: step.host, status: .blocked(by: by), exitCode: nil,
+                                           check: .notRun, attempt: attempts[step.id] ?? 0), phase: nil)
+                        changed = true
+                    case .ready:
+                        launch(step)
+                        changed = true
+                    }
+                }
+            }
+        }
+        if runningCount == 0 { finishDrive(stopped: stopping) }
+    }
+
+    private func launch(_ step: Step) {
+        let attempt = (attempts[step.id] ?? 0) + 1
+        attempts[step.id] = attempt
+        states[step.id] = .running
+        appendJournal(.stepStart(step.id, host: step.host, phase: step.check == nil ? .apply : .check, attempt: attempt))
+        let context = StepContext(transport: transport(for: step.host), secrets: secrets, redactor: redactor,
+                                  logs: logs, hub: hub, stateDir: stateDir, options: options)
+        let task = Task.detached { [weak self] in
+            let (outcome, phase) = await Runner.execute(step, attempt: attempt, context)
+            await self?.finished(outcome, phase: phase)
+        }
+        control.withLock { $0.tasks[step.id] = task }
+    }
+
+    private func finished(_ outcome: StepOutcome, phase: StepPhase) {
+        control.withLock { _ = $0.tasks.removeValue(forKey: outcome.stepID) }
+        logs.endAttempt(stepID: outcome.stepID, host: outcome.host)
+        record(outcome, phase: phase)
+        pump()
+    }
+
+    /// A step's end: state, journal, event.
+    private func record(_ outcome: StepOutcome, phase: StepPhase?) {
+        states[outcome.stepID] = .finished(outcome)
+        appendJournal(.stepEnd(outcome, phase: phase))
+        hub.emit(.stepFinished(outcome))
+    }
+
+    /// Steps blocked (directly or through others) by `root` become pending again.
+    private func unblock(dependentsOf root: String) {
+        var freed: Set<String> = [root]
+        var changed = true
+        while changed {
+            changed = false
+            for step in plan.steps {
+                if case .finished(let o)? = states[step.id], case .blocked(let by) = o.status, freed.contains(by) {
+                    states[step.id] = .pending
+                    freed.insert(step.id)
+                    changed = true
+                }
+            }
+        }
+    }
+
+    private func finishDrive(stopped: Bool) {
+        guard active else { return }
+        active = false
+        let s = summary(stopped: stopped)
+        lastSummary = s
+        appendJournal(.runEnd(s))
+        hub.emit(.runFinished(s))
+        let w = waiters
+        waiters.removeAll()
+        for c in w { c.resume(returning: s) }
+    }
+
+    private func summary(stopped: Bool) -> RunSummary {
+        var outcomes: [StepOutcome] = []
+        var remaining: [String] = []
+        for step in plan.steps {
+            if case .finished(let o)? = states[step.id] { outcomes.append(o) } else { remaining.append(step.id) }
+        }
+        return RunSummary(outcomes: outcomes, remaining: remaining, stopped: stopped, duration: .now - driveStart)
+    }
+
+    private func transport(for host: String) -> any Transport {
+        if let t = transports[host] { return t }
+        let t = makeTransport(host)
+        transports[host] = t
+        return t
+    }
+
+    /// The journal is the record resume trusts: if it cannot be written, the run stops.
+    private func appendJournal(_ record: JournalRecord) {
+        do { try journal.append(record) } catch {
+            hub.emit(.notice("Stopping: the journal cannot be written (\(redactor.clean(String(describing: error)))). "
+                             + "Without it a later resume could not be trusted."))
+            stop()
+        }
+    }
+
+    static func short(_ hash: String?) -> String { hash.map { String($0.prefix(12)) } ?? "none" }
+
+    // MARK: validation
+
+    /// Unique ids, known dependencies, and no circle once each host's order is counted as waiting too.
+    static func validate(_ plan: Plan) throws {
+        var index: [String: Int] = [:]
+        for (i, s) in plan.steps.enumerated() {
+            if index[s.id] != nil { throw RunnerError.duplicateStep(s.id) }
+            index[s.id] = i
+        }
+        var incoming = [Int](repeating: 0, count: plan.steps.count)
+        var outgoing = [[Int]](repeating: [], count: plan.steps.count)
+        var lastOnHost: [String: Int] = [:]
+        for (i, s) in plan.steps.enumerated() {
+            for dep in s.dependsOn {
+                guard let d = index[dep] else { throw RunnerError.unknownDependency(step: s.id, dependsOn: dep) }
+                outgoing[d].append(i); incoming[i] += 1
+            }
+            if let p = lastOnHost[s.host] { outgoing[p].append(i); incoming[i] += 1 }
+            lastOnHost[s.host] = i
+        }
+        var ready = (0..<plan.steps.count).filter { incoming[$0] == 0 }
+        var seen = 0
+        while let n = ready.popLast() {
+            seen += 1
+            for m in outgoing[n] {
+                incoming[m] -= 1
+                if incoming[m] == 0 { ready.append(m) }
+            }
+        }
+        if seen < plan.steps.count {
+            throw RunnerError.dependencyCycle(plan.steps.indices.filter { incoming[$0] > 0 }.map { plan.steps[$0].id })
+        }
+    }
+}

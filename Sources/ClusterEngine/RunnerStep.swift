@@ -1,0 +1,223 @@
+import ClusterCore
+import Foundation
+
+/// What a running step needs, handed to a task off the runner's actor.
+struct StepContext: Sendable {
+    let transport: any Transport
+    let secrets: SecretValues
+    let redactor: Redactor
+    let logs: LogStore
+    let hub: RunEventHub
+    let stateDir: StateDir
+    let options: Runner.Options
+}
+
+struct StepTimedOut: Error {}
+
+extension Runner {
+    /// One attempt at one step: check → (upload) → apply → verify → (download).
+    /// Returns how it ended and the phase it ended in.
+    static func execute(_ step: Step, attempt: Int, _ ctx: StepContext) async -> (StepOutcome, StepPhase) {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let deadline = started + .seconds(step.timeoutSeconds)
+        var phase: StepPhase = step.check == nil ? .apply : .check
+        var check: CheckResult = step.check == nil ? .none : .notRun
+        var exitCode: Int32? = nil
+        let log = ctx.logs
+        log.beginAttempt(stepID: step.id, host: step.host, attempt: attempt)
+
+        func end(_ status: StepStatus) -> (StepOutcome, StepPhase) {
+            let outcome = StepOutcome(stepID: step.id, host: step.host, status: status, exitCode: exitCode,
+                                      duration: clock.now - started, check: check, attempt: attempt)
+            let code = exitCode.map { ", exit \($0)" } ?? ""
+            log.note(stepID: step.id, host: step.host,
+                     "----- \(status)\(code), \(LineOutput.seconds(outcome.duration)) -----")
+            return (outcome, phase)
+        }
+        func failed(_ reason: String) -> (StepOutcome, StepPhase) { end(.failed(ctx.redactor.clean(reason))) }
+        func begin(_ p: StepPhase) {
+            phase = p
+            ctx.hub.emit(.stepStarted(stepID: step.id, host: step.host, phase: p))
+            log.phase(stepID: step.id, host: step.host, p)
+        }
+        let budget = "\(step.timeoutSeconds)s"
+
+        // Log in (once per host; later calls reuse the session).
+        do {
+            try await withDeadline(clock.now + ctx.options.connectTimeout) { try await ctx.transport.connect() }
+        } catch is CancellationError {
+            return end(.interrupted)
+        } catch is StepTimedOut {
+            return failed("cannot connect to \(step.host): no answer within \(LineOutput.seconds(ctx.options.connectTimeout))")
+        } catch let error as TransportError {
+            ctx.hub.emit(.hostProblem(host: step.host, error))
+            return failed(error.description)
+        } catch {
+            return failed("cannot connect to \(step.host): \(error)")
+        }
+        if Task.isCancelled { return end(.interrupted) }
+
+        /// Runs one script of the step, rendered with its secrets only now.
+        func run(_ script: Script, _ p: StepPhase) async -> Result<Int32, ScriptFailure> {
+            begin(p)
+            let text: String
+            do { text = try script.executable(with: ctx.secrets) } catch let e as SecretError {
+                return .failure(.message(e.description))
+            } catch {
+                return .failure(.message("\(p.rawValue) cannot be rendered: \(error)"))
+            }
+            let remaining = deadline - clock.now
+            guard remaining > .zero else { return .failure(.timedOut) }
+            let onLine = lineHandler(step, p, ctx)
+            switch await ctx.transport.run(text, timeout: remaining, onLine: onLine) {
+            case .exited(let code): return .success(code)
+            case .timedOut: return .failure(.timedOut)
+            case .cancelled: return .failure(.cancelled)
+            case .connectionLost(let why): return .failure(.message("connection to \(step.host) lost during \(p.rawValue): \(why)"))
+            }
+        }
+        func failure(_ f: ScriptFailure, _ p: StepPhase) -> (StepOutcome, StepPhase) {
+            switch f {
+            case .timedOut: return failed("timed out in \(p.rawValue) (the step may take \(budget))")
+            case .cancelled: return end(.interrupted)
+            case .message(let m): return failed(m)
+            }
+        }
+
+        func download(remote: String, local: String) async -> (StepOutcome, StepPhase)? {
+            begin(.download)
+            let path: String
+            do {
+                path = try ctx.stateDir.localTransferPath(local)
+                try StateDir.makePrivateDirectory((path as NSString).deletingLastPathComponent)
+            } catch { return failed("\(error)") }
+            do {
+                try await withDeadline(deadline) { try await ctx.transport.download(remotePath: remote, localPath: path) }
+                log.note(stepID: step.id, host: step.host, "downloaded \(remote) to \(path)")
+                return nil
+            } catch is CancellationError {
+                return end(.interrupted)
+            } catch is StepTimedOut {
+                return failed("timed out in download (the step may take \(budget))")
+            } catch {
+                return failed("download of \(remote) failed: \(error)")
+            }
+        }
+
+        // check: exit 0 means already done.
+        if let script = step.check {
+            switch await run(script, .check) {
+            case .success(0):
+                check = .passed
+                exitCode = 0
+                log.note(stepID: step.id, host: step.host, "check passed: already done, apply not run")
+                // A download's local copy may be missing (a new state folder): fetch it anyway.
+                if case .download(let remote, let local)? = step.transfer,
+                   let path = try? ctx.stateDir.localTransferPath(local), !FileManager.default.fileExists(atPath: path) {
+                    if let bad = await download(remote: remote, local: local) { return bad }
+                }
+                return end(.alreadyDone)
+            case .success(let code):
+                check = .failed
+                exitCode = code
+            case .failure(let f):
+                return failure(f, .check)
+            }
+        }
+        if Task.isCancelled { return end(.interrupted) }
+
+        // Every secret must be at hand before anything changes on the host.
+        if let missing = step.secrets.subtracting(ctx.secrets.names).sorted().first {
+            return failed(SecretError.missing(missing).description)
+        }
+
+        if case .upload(let local, let remote)? = step.transfer {
+            begin(.upload)
+            let path: String
+            do { path = try ctx.stateDir.localTransferPath(local) } catch { return failed("\(error)") }
+            guard FileManager.default.fileExists(atPath: path) else {
+                return failed("the file to upload, \(path), does not exist")
+            }
+            do {
+                let sent = try await withDeadline(deadline) {
+                    try await ctx.transport.upload(localPath: path, remotePath: remote, mode: ctx.options.uploadMode)
+                }
+                switch sent {
+                case .sent(let bytes): log.note(stepID: step.id, host: step.host, "uploaded \(path) to \(remote) (\(bytes) bytes)")
+                case .alreadyPresent: log.note(stepID: step.id, host: step.host, "\(remote) already has the same sha256: not sent")
+                }
+            } catch is CancellationError {
+                return end(.interrupted)
+            } catch is StepTimedOut {
+                return failed("timed out in upload (the step may take \(budget))")
+            } catch {
+                return failed("upload of \(path) to \(remote) failed: \(error)")
+            }
+        }
+        if Task.isCancelled { return end(.interrupted) }
+
+        switch await run(step.apply, .apply) {
+        case .success(0): exitCode = 0
+        case .success(let code):
+            exitCode = code
+            return failed("apply exited with status \(code)")
+        case .failure(let f): return failure(f, .apply)
+        }
+        if Task.isCancelled { return end(.interrupted) }
+
+        if let verify = step.verify {
+            switch await run(verify, .verify) {
+            case .success(0): exitCode = 0
+            case .success(let code):
+                exitCode = code
+                return failed("verify exited with status \(code): apply ran, but the result is not as expected")
+            case .failure(let f): return failure(f, .verify)
+            }
+        }
+
+        if case .download(let remote, let local)? = step.transfer {
+            if let bad = await download(remote: remote, local: local) { return bad }
+        }
+        return end(.done)
+    }
+
+    enum ScriptFailure: Error { case timedOut, cancelled, message(String) }
+
+    /// Each raw line: keep what a carriage return left visible, strip control sequences, redact,
+    /// then log and emit.
+    static func lineHandler(_ step: Step, _ phase: StepPhase, _ ctx: StepContext) -> @Sendable (OutputLine) -> Void {
+        let redactor = ctx.redactor, logs = ctx.logs, hub = ctx.hub
+        let id = step.id, host = step.host
+        return { line in
+            let text = redactor.clean(visibleAfterCarriageReturns(redactor.redact(line.text)))
+            logs.append(stepID: id, host: host, stream: line.stream, text: text, time: line.time)
+            hub.emit(.output(OutputEvent(stepID: id, host: host, phase: phase, stream: line.stream, text: text, time: line.time)))
+        }
+    }
+
+    /// A progress bar redraws with `\r`: what a terminal would show is the last non-empty segment.
+    /// The caller redacts the whole line first, so a secret split by `\r` is masked before this.
+    static func visibleAfterCarriageReturns(_ text: String) -> String {
+        guard text.contains("\r") else { return text }
+        let segments = text.split(separator: "\r", omittingEmptySubsequences: true)
+        return segments.last.map(String.init) ?? ""
+    }
+
+    /// Runs `operation`, throwing `StepTimedOut` at `deadline` (the operation is cancelled and
+    /// awaited: transports end their work on cancellation).
+    static func withDeadline<T: Sendable>(_ deadline: ContinuousClock.Instant,
+                                         _ operation: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await operation() }
+            group.addTask {
+                try await Task.sleep(until: deadline, clock: .continuous)
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let first = try await group.next() else { throw CancellationError() }
+            guard let value = first else { throw StepTimedOut() }
+            return value
+        }
+    }
+}
