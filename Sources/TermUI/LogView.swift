@@ -56,7 +56,7 @@ public struct TextMatcher: Hashable, Sendable {
 /// Only the visible lines are read when rendering, so the source can be huge. Keys (see
 /// ``handle(_:source:viewHeight:)``): Up/Down (or `k`/`j`), PgUp/PgDn, Home/End (`g`/`G`), Left/Right scroll sideways,
 /// `/` starts a search (type, Enter to find, Esc to cancel), `n`/`N` jump to the next/previous match,
-/// Esc clears the search. End (or scrolling to the bottom) turns follow mode back on.
+/// Esc clears the search. A found match stops follow mode; End (or scrolling to the bottom) turns it back on.
 ///
 /// The view stores stable line indices, so it stays on the same lines while a ring buffer drops old ones.
 public struct LogView: Hashable, Sendable {
@@ -179,11 +179,13 @@ public struct LogView: Hashable, Sendable {
                                     includingStart: includingStart || s.matchLine == nil) {
             s.matchLine = found
             s.notFound = false
+            // Stop following so the match stays put while lines arrive; scroll only if it is not on screen.
             let t = visibleTop(source: source, rows: rows)
+            follow = false
+            top = t
             if found < t || found >= t + rows {
                 let r = source.lineIndices
                 top = min(max(r.lowerBound, found - rows / 3), max(r.lowerBound, r.upperBound - rows))
-                follow = false
             }
         } else {
             s.notFound = true

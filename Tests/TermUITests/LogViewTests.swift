@@ -136,6 +136,7 @@ private final class CountingSource: LineSource {
         #expect(b.cursor == Position(x: 6, y: 5))
         _ = v.handle(.enter, source: src, viewHeight: 6)
         #expect(v.search?.matchLine == 41)
+        #expect(!v.follow)
         b = render(v, src)
         #expect(b.lines().contains("ERROR: disk full"))
         let p = b.position(of: "ERROR")!
