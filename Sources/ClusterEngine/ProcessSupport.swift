@@ -1,0 +1,258 @@
+import Foundation
+import Subprocess
+import Synchronization
+import SystemPackage
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Small process helpers on top of swift-subprocess, shared by the transports.
+enum ProcessSupport {
+    /// A write to a pipe whose reader is gone must be an error, not the end of this program.
+    static let ignoreBrokenPipes: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
+
+    /// 128 random bits as 32 hex digits: per-command markers, prompts, temp names.
+    static func nonce() -> String {
+        var rng = SystemRandomNumberGenerator()
+        let a = rng.next() as UInt64, b = rng.next() as UInt64
+        return String(format: "%016llx%016llx", a, b)
+    }
+
+    struct Collected: Sendable {
+        var status: Int32        // exit code, or 128 + signal
+        var stdout: [UInt8]
+        var stderr: [UInt8]
+        var out: String { String(decoding: stdout, as: UTF8.self) }
+        var err: String { String(decoding: stderr, as: UTF8.self) }
+    }
+
+    /// Runs a short program to the end and collects its output (bounded).
+    static func collect(_ executable: String, _ arguments: [String], environment: Environment = .inherit,
+                        input: [UInt8]? = nil, limit: Int = 8 << 20) async throws -> Collected {
+        _ = ignoreBrokenPipes
+        var options = PlatformOptions()
+        options.createSession = true  // no controlling terminal: nothing can prompt on it
+        let exe: Executable = executable.contains("/") ? .path(FilePath(executable)) : .name(executable)
+        let result: ExecutionResult<Void, BytesOutput, BytesOutput>
+        if let input {
+            result = try await run(exe, arguments: Arguments(arguments), environment: environment,
+                                   platformOptions: options, input: .array(input),
+                                   output: .bytes(limit: limit), error: .bytes(limit: limit))
+        } else {
+            result = try await run(exe, arguments: Arguments(arguments), environment: environment,
+                                   platformOptions: options, input: .none,
+                                   output: .bytes(limit: limit), error: .bytes(limit: limit))
+        }
+        return Collected(status: code(result.terminationStatus), stdout: result.standardOutput, stderr: result.standardError)
+    }
+
+    static func code(_ status: TerminationStatus) -> Int32 {
+        switch status {
+        case .exited(let c): return Int32(c)
+        case .signaled(let s): return 128 + Int32(s)
+        }
+    }
+
+    /// Finds a program in PATH (and the usual sbin directories), like the shell would.
+    static func which(_ name: String) -> String? {
+        if name.contains("/") { return access(name, X_OK) == 0 ? name : nil }
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? ""
+        for dir in path.split(separator: ":").map(String.init) + ["/usr/local/bin", "/usr/bin", "/bin", "/usr/sbin", "/sbin"] {
+            let candidate = dir + "/" + name
+            if access(candidate, X_OK) == 0 { return candidate }
+        }
+        return nil
+    }
+
+    /// A private directory for sockets and FIFOs: 0700, short path (unix sockets allow ~104 bytes).
+    static func makeRuntimeDirectory() throws -> String {
+        var bases: [String] = []
+        if let xdg = ProcessInfo.processInfo.environment["XDG_RUNTIME_DIR"], !xdg.isEmpty, xdg.utf8.count < 60 { bases.append(xdg) }
+        bases.append("/tmp")
+        var lastError = "no base directory"
+        for base in bases {
+            var template = Array((base + "/jc-XXXXXX").utf8CString)
+            let made = template.withUnsafeMutableBufferPointer { buffer -> Bool in mkdtemp(buffer.baseAddress!) != nil }
+            if made {
+                let path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                chmod(path, 0o700)
+                return path
+            }
+            lastError = String(cString: strerror(errno))
+        }
+        throw TransportError.unreachable(host: "localhost", detail: "cannot create a private runtime directory: \(lastError)")
+    }
+
+    static func removeTree(_ path: String) {
+        try? FileManager.default.removeItem(atPath: path)
+    }
+}
+
+/// A long-running child process with a writable stdin and both output streams delivered as bytes
+/// to callbacks, as they arrive. Lives in its own session (and process group), so it never reads
+/// the operator's terminal and can be signalled as a group.
+final class LiveProcess: Sendable {
+    struct Handlers: Sendable {
+        var stdout: @Sendable ([UInt8]) -> Void
+        var stderr: @Sendable ([UInt8]) -> Void
+        /// Both streams reached their end and the process was reaped (status: exit code or 128 + signal).
+        var exit: @Sendable (Int32) -> Void
+    }
+
+    private enum Write: Sendable { case data([UInt8]), dataAck([UInt8], CheckedContinuation<Bool, Never>), finish }
+
+    private struct State {
+        var pid: pid_t = 0
+        var exited = false
+        var exitStatus: Int32? = nil
+        var exitWaiters: [CheckedContinuation<Int32, Never>] = []
+    }
+
+    private let state = Mutex(State())
+    private let writes: AsyncStream<Write>.Continuation
+    private let writeStream: AsyncStream<Write>
+    let label: String
+
+    private init(label: String) {
+        self.label = label
+        (writeStream, writes) = AsyncStream.makeStream(of: Write.self)
+    }
+
+    var pid: pid_t { state.withLock { $0.pid } }
+    var hasExited: Bool { state.withLock { $0.exited } }
+
+    /// Starts the process; returns once it is spawned (or throws if it cannot be).
+    static func start(_ executable: String, _ arguments: [String], environment: Environment = .inherit,
+                      label: String, handlers: Handlers) async throws -> LiveProcess {
+        _ = ProcessSupport.ignoreBrokenPipes
+        let process = LiveProcess(label: label)
+        var options = PlatformOptions()
+        options.createSession = true
+        let platformOptions = options
+        let exe: Executable = executable.contains("/") ? .path(FilePath(executable)) : .name(executable)
+        let spawned: pid_t = try await withCheckedThrowingContinuation { (started: CheckedContinuation<pid_t, Error>) in
+            let once = Mutex(Optional(started))
+            Task.detached {
+                var status: Int32 = 255
+                do {
+                    let result = try await run(exe, arguments: Arguments(arguments), environment: environment,
+                                               platformOptions: platformOptions, input: .inputWriter,
+                                               output: .sequence, error: .sequence) { execution in
+                        process.state.withLock { $0.pid = execution.processIdentifier.value }
+                        once.withLock { $0.take() }?.resume(returning: execution.processIdentifier.value)
+                        let writer = execution.standardInputWriter
+                        await withTaskGroup(of: Void.self) { outer in
+                            outer.addTask { await process.pump(writer) }
+                            await withTaskGroup(of: Void.self) { readers in
+                                readers.addTask {
+                                    do { for try await chunk in execution.standardOutput {
+                                        handlers.stdout(chunk.withUnsafeBytes { Array($0) })
+                                    } } catch {}
+                                }
+                                readers.addTask {
+                                    do { for try await chunk in execution.standardError {
+                                        handlers.stderr(chunk.withUnsafeBytes { Array($0) })
+                                    } } catch {}
+                                }
+                                await readers.waitForAll()
+                            }
+                            // Both outputs ended: stop the stdin writer.
+                            process.writes.finish()
+                        }
+                    }
+                    status = ProcessSupport.code(result.terminationStatus)
+                } catch {
+                    once.withLock { $0.take() }?.resume(throwing: error)
+                }
+                let waiters = process.state.withLock { s -> [CheckedContinuation<Int32, Never>] in
+                    s.exited = true; s.exitStatus = status
+                    let w = s.exitWaiters; s.exitWaiters = []; return w
+                }
+                handlers.exit(status)
+                for w in waiters { w.resume(returning: status) }
+            }
+        }
+        _ = spawned
+        return process
+    }
+
+    /// Queues bytes for the process's stdin, in order. Errors (the process is gone) show up as its exit.
+    func write(_ bytes: [UInt8]) { writes.yield(.data(bytes)) }
+    func write(_ text: String) { writes.yield(.data(Array(text.utf8))) }
+    /// Writes and returns once the bytes are in the pipe (false: the process is gone).
+    func writeAndWait(_ bytes: [UInt8]) async -> Bool {
+        await withCheckedContinuation { (c: CheckedContinuation<Bool, Never>) in
+            if case .terminated = writes.yield(.dataAck(bytes, c)) { c.resume(returning: false) }
+        }
+    }
+    /// Closes stdin once the queued bytes are written.
+    func finishInput() { writes.yield(.finish) }
+
+    /// Runs the stdin writer, inside the body of `run`, until the queue is finished. After a failed
+    /// write or `finishInput`, queued writes are answered with false.
+    fileprivate func pump(_ writer: StandardInputWriter) async {
+        var broken = false
+        for await item in writeStream {
+            switch item {
+            case .data(let bytes):
+                guard !broken else { continue }
+                do { _ = try await writer.write(bytes) } catch { broken = true; writes.finish() }
+            case .dataAck(let bytes, let ack):
+                guard !broken else { ack.resume(returning: false); continue }
+                do { _ = try await writer.write(bytes); ack.resume(returning: true) } catch {
+                    broken = true; writes.finish(); ack.resume(returning: false)
+                }
+            case .finish:
+                if !broken { try? await writer.finish() }
+                broken = true
+            }
+        }
+    }
+
+    /// Waits for the process to end; returns its status.
+    func waitForExit() async -> Int32 {
+        await withCheckedContinuation { (c: CheckedContinuation<Int32, Never>) in
+            let done: Int32? = state.withLock { s in
+                if s.exited { return s.exitStatus ?? 255 }
+                s.exitWaiters.append(c); return nil
+            }
+            if let done { c.resume(returning: done) }
+        }
+    }
+
+    /// Waits at most `limit` for the process to end; true when it did.
+    func waitForExit(limit: Duration) async -> Bool {
+        let clock = ContinuousClock()
+        let deadline = clock.now + limit
+        while clock.now < deadline {
+            if hasExited { return true }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return hasExited
+    }
+
+    /// Sends a signal to the process group (the process leads its own session).
+    func signal(_ sig: Int32) {
+        let pid = state.withLock { $0.exited ? 0 : $0.pid }
+        guard pid > 0 else { return }
+        if kill(-pid, sig) != 0 { kill(pid, sig) }
+    }
+
+    /// SIGTERM to the group, wait, SIGKILL, wait for the reap.
+    func terminate(grace: Duration = .seconds(2)) async {
+        if hasExited { return }
+        signal(SIGTERM)
+        if await waitForExit(limit: grace) { return }
+        signal(SIGKILL)
+        _ = await waitForExit(limit: .seconds(5))
+    }
+}
+
+/// A Mutex that can be shared by reference (captured by several closures).
+final class Locked<Value: Sendable>: Sendable {
+    private let mutex: Mutex<Value>
+    init(_ value: Value) { mutex = Mutex(value) }
+    func withLock<R>(_ body: (inout Value) throws -> R) rethrows -> R { try mutex.withLock { try body(&$0) } }
+}

@@ -1,0 +1,258 @@
+import ClusterCore
+import Foundation
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The part both transports share: one long-lived framed shell, commands one at a time, kill on
+/// timeout or cancellation, verified file transfers through auxiliary sessions.
+/// `prepare` gives the launcher and elevation, setting up whatever they need first (the SSH
+/// control master); it is called again after the shell was lost.
+actor ShellHost {
+    typealias Prepare = @Sendable () async throws -> (ShellLauncher, Elevation)
+
+    let hostName: String
+    private let prepare: Prepare
+    private var session: ShellSession? = nil
+    private var connecting: Task<ShellSession, Error>? = nil
+    private var launcher: ShellLauncher? = nil
+    private var elevation: Elevation = .none
+    private var closed = false
+
+    init(hostName: String, prepare: @escaping Prepare) {
+        self.hostName = hostName
+        self.prepare = prepare
+    }
+
+    /// Grace after the kill for the command's end marker; past it the shell is abandoned (and restarted).
+    static let markerGrace: Duration = .seconds(5)
+
+    func connect() async throws { _ = try await ensureSession() }
+
+    private func ensureSession() async throws -> ShellSession {
+        if let session, session.isAlive { return session }
+        if let connecting { return try await connecting.value }
+        closed = false
+        let prepare = self.prepare
+        let task = Task { () throws -> ShellSession in
+            let (launcher, elevation) = try await prepare()
+            self.setRoute(launcher, elevation)
+            return try await ShellSession.open(launcher: launcher, elevation: elevation)
+        }
+        connecting = task
+        defer { connecting = nil }
+        let opened = try await task.value
+        session = opened
+        return opened
+    }
+
+    private func setRoute(_ launcher: ShellLauncher, _ elevation: Elevation) {
+        self.launcher = launcher
+        self.elevation = elevation
+    }
+
+    private final class Interruption: Sendable {
+        private let reason = Mutex<CommandResult?>(nil)
+        /// True for the first caller only.
+        func set(_ r: CommandResult) -> Bool {
+            reason.withLock { if $0 == nil { $0 = r; return true } else { return false } }
+        }
+        var value: CommandResult? { reason.withLock { $0 } }
+    }
+
+    func run(_ script: String, timeout: Duration, onLine: @escaping @Sendable (OutputLine) -> Void) async -> CommandResult {
+        if Task.isCancelled { return .cancelled }
+        let session: ShellSession
+        do { session = try await ensureSession() } catch {
+            return .connectionLost(String(describing: error))
+        }
+        let interruption = Interruption()
+        let marker = ShellSession.newMarker()
+        let timer = Task { [weak self] in
+            try await Task.sleep(for: timeout)
+            await self?.interrupt(session, marker, .timedOut, interruption)
+        }
+        let outcome = await withTaskCancellationHandler {
+            await session.execute(script, marker: marker, onLine: onLine)
+        } onCancel: {
+            Task { await self.interrupt(session, marker, .cancelled, interruption) }
+        }
+        timer.cancel()
+        if !session.isAlive, self.session === session { self.session = nil }
+        if let reason = interruption.value { return reason }
+        switch outcome {
+        case .exited(let status): return .exited(status)
+        case .lost(let why): return .connectionLost(why)
+        }
+    }
+
+    /// Kills the running command's process tree (through a second session), then waits a little for
+    /// its end marker; if none comes, the shell is abandoned and the next run starts a new one.
+    private func interrupt(_ session: ShellSession, _ marker: String, _ reason: CommandResult, _ interruption: Interruption) async {
+        guard session.isRunning(marker), interruption.set(reason) else { return }
+        var killed = false
+        if let launcher {
+            killed = await JobKiller.kill(wrapperPid: session.wrapperPid, launcher: launcher, elevation: elevation)
+        }
+        let clock = ContinuousClock()
+        let deadline = clock.now + (killed ? ShellHost.markerGrace : .milliseconds(500))
+        while session.isRunning(marker), clock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+        if session.isRunning(marker) {
+            await session.abandon(ifRunning: marker, reason == .timedOut ? "timed out, and the command could not be stopped" : "cancelled, and the command could not be stopped")
+            if self.session === session { self.session = nil }
+        }
+    }
+
+    /// An extra session with the same elevation (transfers, the killer).
+    func openAuxiliary(body: String, label: String, sink: ShellChannel.Sink) async throws -> ShellChannel {
+        _ = try await ensureSession()
+        guard let launcher else { throw TransportError.unreachable(host: hostName, detail: "not connected") }
+        return try await ShellChannel.open(launcher: launcher, elevation: elevation, body: body, label: label, sink: sink)
+    }
+
+    /// Runs a short script and collects its stdout lines (stderr is kept for the error message).
+    func capture(_ script: String, timeout: Duration = .seconds(120)) async -> (CommandResult, [String], [String]) {
+        let lines = Mutex<([String], [String])>(([], []))
+        let result = await run(script, timeout: timeout) { line in
+            lines.withLock { if line.stream == .stdout { $0.0.append(line.text) } else { $0.1.append(line.text) } }
+        }
+        let (out, err) = lines.withLock { $0 }
+        return (result, out, err)
+    }
+
+    func close() async {
+        closed = true
+        if let connecting { connecting.cancel() }
+        if let session { await session.close() }
+        session = nil
+    }
+
+    // MARK: - Files
+
+    func upload(localPath: String, remotePath: String, mode: Int) async throws -> UploadOutcome {
+        let fail = { (detail: String) in TransportError.transferFailed(host: self.hostName, detail: "\(remotePath): \(detail)") }
+        let localSum = try await FileDigest.sha256(path: localPath, host: hostName)
+        let size = (try? FileManager.default.attributesOfItem(atPath: localPath)[.size] as? NSNumber)?.int64Value ?? 0
+        let q = Shell.quote(remotePath)
+        let modeText = String(mode, radix: 8)
+        let (probe, out, err) = await capture("""
+            if [ -f \(q) ]; then __s=$(sha256sum < \(q)) || exit 4; printf '%s\\n' "${__s%% *}"; else printf 'absent\\n'; fi
+            """)
+        guard probe == .exited(0) else { throw fail("cannot read the remote file's checksum: \(describe(probe, err))") }
+        if out.last == localSum {
+            let (chmodResult, _, chmodErr) = await capture("chmod \(modeText) \(q)")
+            guard chmodResult == .exited(0) else { throw fail("chmod failed: \(describe(chmodResult, chmodErr))") }
+            return .alreadyPresent
+        }
+        let dir = (remotePath as NSString).deletingLastPathComponent
+        let base = (remotePath as NSString).lastPathComponent
+        let temp = (dir.isEmpty ? "" : dir + "/") + ".\(base).jc-\(ProcessSupport.nonce().prefix(12))"
+        let qt = Shell.quote(temp)
+        if !dir.isEmpty {
+            let (mk, _, mkErr) = await capture("mkdir -p \(Shell.quote(dir))")
+            guard mk == .exited(0) else { throw fail("cannot create the directory: \(describe(mk, mkErr))") }
+        }
+        // Stream the file through its own session, read in chunks with backpressure.
+        let sink = ShellChannel.Sink(data: { _, _ in }, exit: { _, _ in })
+        let channel = try await openAuxiliary(body: "umask 077 && exec cat > \(qt)", label: "upload", sink: sink)
+        guard let handle = FileHandle(forReadingAtPath: localPath) else {
+            await channel.terminate()
+            throw fail("cannot read \(localPath)")
+        }
+        defer { try? handle.close() }
+        var sent: Int64 = 0
+        while true {
+            let chunk: Data
+            do { chunk = try handle.read(upToCount: 256 * 1024) ?? Data() } catch {
+                await channel.terminate(); throw fail("reading \(localPath): \(error)")
+            }
+            if chunk.isEmpty { break }
+            guard await channel.writeAndWait([UInt8](chunk)) else { break }
+            sent += Int64(chunk.count)
+        }
+        channel.finishInput()
+        let status = await channel.waitForExit()
+        guard status == 0, sent == size else {
+            _ = await capture("rm -f \(qt)")
+            throw fail("the copy ended early (status \(status), \(sent) of \(size) bytes): \(channel.stderrTail.suffix(300))")
+        }
+        let (placed, _, placeErr) = await capture("""
+            __s=$(sha256sum < \(qt)) || exit 4; __s=${__s%% *}
+            if [ "$__s" != \(localSum) ]; then rm -f \(qt); printf 'checksum mismatch after transfer: %s\\n' "$__s" >&2; exit 3; fi
+            chmod \(modeText) \(qt) && mv -f \(qt) \(q)
+            """)
+        guard placed == .exited(0) else {
+            _ = await capture("rm -f \(qt)")
+            throw fail(describe(placed, placeErr))
+        }
+        return .sent(bytes: sent)
+    }
+
+    func download(remotePath: String, localPath: String) async throws {
+        let fail = { (detail: String) in TransportError.transferFailed(host: self.hostName, detail: "\(remotePath): \(detail)") }
+        let q = Shell.quote(remotePath)
+        let (probe, out, err) = await capture("__s=$(sha256sum < \(q)) || exit 4; printf '%s\\n' \"${__s%% *}\"")
+        guard probe == .exited(0), let remoteSum = out.last, remoteSum.count == 64 else {
+            throw fail("cannot read the remote file: \(describe(probe, err))")
+        }
+        let temp = localPath + ".jc-\(ProcessSupport.nonce().prefix(12))"
+        let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw fail("cannot create \(temp): \(String(cString: strerror(errno)))") }
+        let writeError = Mutex<String?>(nil)
+        let sink = ShellChannel.Sink(data: { stream, bytes in
+            guard stream == .stdout else { return }
+            bytes.withUnsafeBytes { raw in
+                var offset = 0
+                while offset < raw.count {
+                    let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                    if n < 0 { if errno == EINTR { continue }; writeError.withLock { $0 = String(cString: strerror(errno)) }; return }
+                    offset += n
+                }
+            }
+        }, exit: { _, _ in })
+        let channel: ShellChannel
+        do { channel = try await openAuxiliary(body: "exec cat < \(q)", label: "download", sink: sink) } catch {
+            Glibc.close(fd); unlink(temp); throw error
+        }
+        channel.finishInput()
+        let status = await channel.waitForExit()
+        fsync(fd)
+        Glibc.close(fd)
+        if let e = writeError.withLock({ $0 }) { unlink(temp); throw fail("writing \(localPath): \(e)") }
+        guard status == 0 else { unlink(temp); throw fail("the copy failed (status \(status)): \(channel.stderrTail.suffix(300))") }
+        let localSum: String
+        do { localSum = try await FileDigest.sha256(path: temp, host: hostName) } catch { unlink(temp); throw error }
+        guard localSum == remoteSum else { unlink(temp); throw fail("checksum mismatch after transfer") }
+        guard rename(temp, localPath) == 0 else {
+            let e = String(cString: strerror(errno)); unlink(temp); throw fail("cannot move into place: \(e)")
+        }
+    }
+
+    private nonisolated func describe(_ result: CommandResult, _ stderr: [String]) -> String {
+        let tail = stderr.suffix(3).joined(separator: " / ")
+        return tail.isEmpty ? "\(result)" : "\(result): \(tail)"
+    }
+}
+
+/// SHA-256 of a local file, streamed by coreutils' sha256sum (CryptoKit is not on Linux).
+enum FileDigest {
+    static func sha256(path: String, host: String) async throws -> String {
+        guard let tool = ProcessSupport.which("sha256sum") else {
+            throw TransportError.transferFailed(host: host, detail: "sha256sum is not installed on this machine")
+        }
+        let result: ProcessSupport.Collected
+        do { result = try await ProcessSupport.collect(tool, ["--", path]) } catch {
+            throw TransportError.transferFailed(host: host, detail: "\(path): \(error)")
+        }
+        var text = Substring(result.out)
+        if text.hasPrefix("\\") { text = text.dropFirst() }  // sha256sum escapes odd file names
+        let hex = String(text.prefix(64))
+        guard result.status == 0, hex.count == 64, hex.allSatisfy({ $0.isHexDigit }) else {
+            throw TransportError.transferFailed(host: host, detail: "\(path): \(result.err.trimmingCharacters(in: .whitespacesAndNewlines))")
+        }
+        return hex
+    }
+}
