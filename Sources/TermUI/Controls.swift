@@ -50,7 +50,8 @@ public struct ButtonRow: Widget, Hashable, Sendable {
     }
 }
 
-/// A centred box with a title, message and buttons, drawn over whatever is below it.
+/// A centred box with a title, message and buttons, drawn over whatever is below it (render it last).
+/// It hides the cursor of any field drawn before it.
 ///
 /// `handle` returns `.action(index)` when a button is activated; Esc activates ``cancelIndex`` if set.
 public struct Dialog: Widget, Hashable, Sendable {
@@ -100,6 +101,7 @@ public struct Dialog: Widget, Hashable, Sendable {
     public func render(_ area: Rect, into buffer: inout Buffer, theme: Theme) {
         let box = frame(in: area)
         guard !box.isEmpty else { return }
+        buffer.cursor = nil   // modal: a text field underneath must not show its cursor
         buffer.clear(box, style: theme[.normal])
         Block(title: title, borderRole: borderRole).render(box, into: &buffer, theme: theme)
         let inner = box.inset(horizontal: 3, vertical: 1)

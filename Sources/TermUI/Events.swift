@@ -51,3 +51,24 @@ public enum Event: Hashable, Sendable {
     /// No input arrived within the tick interval (drive spinners, poll progress).
     case tick
 }
+
+extension Key {
+    /// Decodes one character read from a terminal in cbreak/raw mode: Enter is 10 or 13, Backspace 127 or 8,
+    /// Tab 9, Esc 27, other control codes become ``ctrl(_:)``; printable characters become ``char(_:)``.
+    /// Returns `nil` for NUL and other characters with no meaning here.
+    public static func decode(_ scalar: Unicode.Scalar) -> Key? {
+        switch scalar.value {
+        case 10, 13: return .enter
+        case 9: return .tab
+        case 27: return .escape
+        case 8, 127: return .backspace
+        case 1...26: return .ctrl(Character(Unicode.Scalar(scalar.value + 96)!))   // 1 → "a"
+        case 28: return .ctrl("\\")
+        case 29: return .ctrl("]")
+        case 30: return .ctrl("^")
+        case 31: return .ctrl("_")
+        case 0, 0x80..<0xA0: return nil
+        default: return .char(Character(scalar))
+        }
+    }
+}

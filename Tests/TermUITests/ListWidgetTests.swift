@@ -108,6 +108,16 @@ private func render(_ w: some Widget, width: Int, height: Int = 1, theme: Theme 
         #expect(tiny.lines()[0].hasPrefix("┌"))
     }
 
+    @Test func dialogHidesTheCursorBelowIt() {
+        var b = Buffer(width: 40, height: 10)
+        var f = TextField(label: "Name", width: 10)
+        f.isFocused = true
+        f.render(b.area, into: &b, theme: mono)
+        #expect(b.cursor != nil)
+        Dialog(title: "t", message: "m").render(b.area, into: &b, theme: mono)
+        #expect(b.cursor == nil)
+    }
+
     @Test func dialogKeys() {
         var d = Dialog(title: "t", message: "m", buttons: ["OK", "Cancel"], cancelIndex: 1)
         let r17 = d.handle(.escape)

@@ -51,3 +51,21 @@ import Testing
         #expect(Key.space.description == "Space")
     }
 }
+
+@Suite struct KeyDecodeTests {
+    @Test func controlBytes() {
+        #expect(Key.decode("\n") == .enter)
+        #expect(Key.decode("\r") == .enter)
+        #expect(Key.decode(Unicode.Scalar(127)) == .backspace)
+        #expect(Key.decode(Unicode.Scalar(8)) == .backspace)
+        #expect(Key.decode("\t") == .tab)
+        #expect(Key.decode(Unicode.Scalar(27)) == .escape)
+        #expect(Key.decode(Unicode.Scalar(3)) == .ctrl("c"))
+        #expect(Key.decode(Unicode.Scalar(1)) == .ctrl("a"))
+        #expect(Key.decode(Unicode.Scalar(26)) == .ctrl("z"))
+        #expect(Key.decode(Unicode.Scalar(0)) == nil)
+        #expect(Key.decode("x") == .char("x"))
+        #expect(Key.decode("日") == .char("日"))
+        #expect(Key.decode(" ") == .space)
+    }
+}
