@@ -57,6 +57,12 @@ static inline int jc_put_cell(int y, int x, const wchar_t *wch, attr_t attrs, in
     return mvwadd_wch(stdscr, y, x, &cc);
 }
 
+// Whether the terminal has an alternate screen (smcup); without one the last frame stays visible after endwin.
+static inline int jc_has_alternate_screen(void) {
+    char *s = tigetstr("smcup");
+    return s != NULL && s != (char *)-1;
+}
+
 // Reads one key; returns OK (a character), KEY_CODE_YES (a function key code) or ERR (timeout/interrupted).
 static inline int jc_get_wch(wint_t *out) { return wget_wch(stdscr, out); }
 #endif

@@ -221,12 +221,49 @@ public final class CursesBackend: Backend {
                     return .resize(size)
                 }
                 if let key = CursesBackend.functionKey(Int32(ch)) { return .key(key) }
+            } else if ch == 27 {
+                if let key = readAfterEscape() { return .key(key) }
+                continue   // an unknown sequence was swallowed whole
             } else if let scalar = Unicode.Scalar(UInt32(ch)), let key = Key.decode(scalar) {
                 return .key(key)
             }
             // An unknown key: keep waiting within the time left.
             if let deadline, ContinuousClock.now >= deadline { return nil }
         }
+    }
+
+    /// After a bare Esc: ncurses has already waited `escapeDelay` for a sequence it knows. Whatever follows at
+    /// once is either an escape sequence the terminal database lacks (F10 under TERM=vt100 arrives as
+    /// `Esc [ 2 1 ~`), decoded with ``Key/decodeEscapeSequence(_:)``, or an Alt+key, which becomes Esc followed by
+    /// the key. Returns `nil` for an unknown sequence (dropped rather than typed into a field).
+    private func readAfterEscape() -> Key? {
+        wtimeout(jc_stdscr(), 0)
+        var next: wint_t = 0
+        let r = jc_get_wch(&next)
+        if r == jc_err() { return .escape }
+        if r == jc_key_code_yes() {
+            ungetch(Int32(next))
+            return .escape
+        }
+        guard let scalar = Unicode.Scalar(UInt32(next)) else { return .escape }
+        let introducer = Character(scalar)
+        guard introducer == "[" || introducer == "O" else {
+            unget_wch(wchar_t(bitPattern: next))
+            return .escape
+        }
+        var body = String(introducer)
+        for _ in 0..<16 {
+            var c: wint_t = 0
+            guard jc_get_wch(&c) == jc_ok(), let sc = Unicode.Scalar(UInt32(c)) else { break }
+            let ch = Character(sc)
+            body.append(ch)
+            if Key.isEscapeSequenceFinal(ch, introducer: introducer) { break }
+        }
+        if body == "[" || body == "O" {                    // Esc, then a plain "[" or "O" typed on its own
+            unget_wch(wchar_t(bitPattern: next))
+            return .escape
+        }
+        return Key.decodeEscapeSequence(body)
     }
 
     /// Maps an ncurses key code (from KEY_CODE_YES) to a key.
@@ -283,7 +320,15 @@ public final class CursesBackend: Backend {
     public func shutdown() {
         guard !isShutDown else { return }
         isShutDown = true
-        if TerminalGuard.active != 0 { curs_set(1) }
+        if TerminalGuard.active != 0 {
+            // Without an alternate screen the UI would stay on screen under the shell prompt: clear it first.
+            if jc_has_alternate_screen() == 0 {
+                werase(jc_stdscr())
+                wmove(jc_stdscr(), 0, 0)
+                wrefresh(jc_stdscr())
+            }
+            curs_set(1)
+        }
         TerminalGuard.restore()
         CursesBackend.instanceAlive = false
     }

@@ -72,3 +72,71 @@ extension Key {
         }
     }
 }
+
+extension Key {
+    /// Decodes the text after an Esc of a common xterm/VT escape sequence that the terminal database did not
+    /// know (e.g. F10 as `[21~` under `TERM=vt100`). `body` is everything after the Esc: `"[A"`, `"OP"`, `"[21~"`, `"[1;5C"`.
+    /// Returns `nil` when the sequence is not a key this toolkit knows.
+    public static func decodeEscapeSequence(_ body: String) -> Key? {
+        let chars = Array(body)
+        guard chars.count >= 2, let final = chars.last else { return nil }
+        if chars[0] == "O" && chars.count == 2 {
+            switch final {
+            case "P": return .f(1)
+            case "Q": return .f(2)
+            case "R": return .f(3)
+            case "S": return .f(4)
+            case "A": return .up
+            case "B": return .down
+            case "C": return .right
+            case "D": return .left
+            case "H": return .home
+            case "F": return .end
+            case "M": return .enter
+            default: return nil
+            }
+        }
+        guard chars[0] == "[" else { return nil }
+        // Parameters before the final byte; modifiers (";5") are ignored.
+        let params = String(chars[1..<(chars.count - 1)])
+        let first = params.split(separator: ";").first.flatMap { Int($0) }
+        switch final {
+        case "A": return .up
+        case "B": return .down
+        case "C": return .right
+        case "D": return .left
+        case "H": return .home
+        case "F": return .end
+        case "Z": return .backTab
+        case "P" where first == nil || first == 1: return .f(1)
+        case "Q" where first == nil || first == 1: return .f(2)
+        case "R" where first == nil || first == 1: return .f(3)
+        case "S" where first == nil || first == 1: return .f(4)
+        case "~":
+            switch first {
+            case 1, 7: return .home
+            case 4, 8: return .end
+            case 2: return .insert
+            case 3: return .delete
+            case 5: return .pageUp
+            case 6: return .pageDown
+            case 11: return .f(1)
+            case 12: return .f(2)
+            case 13: return .f(3)
+            case 14: return .f(4)
+            case 15: return .f(5)
+            case 17, 18, 19, 20, 21: return .f(first! - 11)
+            case 23, 24: return .f(first! - 12)
+            default: return nil
+            }
+        default: return nil
+        }
+    }
+
+    /// `true` for the byte that ends a CSI (`Esc [`) sequence, 0x40…0x7E.
+    public static func isEscapeSequenceFinal(_ c: Character, introducer: Character) -> Bool {
+        guard let v = c.unicodeScalars.first?.value, c.unicodeScalars.count == 1 else { return true }
+        if introducer == "O" { return true }          // SS3: one character after the O
+        return v >= 0x40 && v <= 0x7E
+    }
+}

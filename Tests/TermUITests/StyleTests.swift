@@ -69,3 +69,38 @@ import Testing
         #expect(Key.decode(" ") == .space)
     }
 }
+
+@Suite struct EscapeSequenceTests {
+    @Test func functionKeys() {
+        #expect(Key.decodeEscapeSequence("[21~") == .f(10))
+        #expect(Key.decodeEscapeSequence("[11~") == .f(1))
+        #expect(Key.decodeEscapeSequence("[15~") == .f(5))
+        #expect(Key.decodeEscapeSequence("[17~") == .f(6))
+        #expect(Key.decodeEscapeSequence("[24~") == .f(12))
+        #expect(Key.decodeEscapeSequence("OP") == .f(1))
+        #expect(Key.decodeEscapeSequence("OS") == .f(4))
+        #expect(Key.decodeEscapeSequence("[1;2P") == .f(1))
+    }
+
+    @Test func navigation() {
+        #expect(Key.decodeEscapeSequence("[A") == .up)
+        #expect(Key.decodeEscapeSequence("OB") == .down)
+        #expect(Key.decodeEscapeSequence("[1;5C") == .right)
+        #expect(Key.decodeEscapeSequence("[H") == .home)
+        #expect(Key.decodeEscapeSequence("[4~") == .end)
+        #expect(Key.decodeEscapeSequence("[3~") == .delete)
+        #expect(Key.decodeEscapeSequence("[5~") == .pageUp)
+        #expect(Key.decodeEscapeSequence("[6~") == .pageDown)
+        #expect(Key.decodeEscapeSequence("[Z") == .backTab)
+    }
+
+    @Test func unknown() {
+        #expect(Key.decodeEscapeSequence("[99~") == nil)
+        #expect(Key.decodeEscapeSequence("x") == nil)
+        #expect(Key.decodeEscapeSequence("") == nil)
+        #expect(Key.decodeEscapeSequence("[200~") == nil)
+        #expect(Key.isEscapeSequenceFinal("~", introducer: "["))
+        #expect(!Key.isEscapeSequenceFinal("2", introducer: "["))
+        #expect(!Key.isEscapeSequenceFinal(";", introducer: "["))
+    }
+}
