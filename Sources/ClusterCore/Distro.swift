@@ -1,0 +1,153 @@
+/// Everything that differs between the Linux distributions the wizard installs on, in one table:
+/// package names, service names and paths. The plan's scripts detect the release at run time
+/// (`. /etc/os-release`) and pick from here; no package name is written anywhere else.
+///
+/// Keyed by package family (only apt today). A dnf family would add its own `Family` value with
+/// its paths and service names (httpd, /etc/httpd/conf.d, ...) and its releases.
+public enum Distro {
+    /// A package the plan needs, by role rather than by name.
+    public enum Package: String, CaseIterable, Sendable {
+        case java, unzip, zip, curl, iproute
+        case nfsServer, nfsClient
+        case apache
+        case mariadbServer, mariadbClient, mysqlServer, mysqlClient
+    }
+
+    public enum FamilyName: String, Sendable { case apt }
+
+    /// A service by its systemd unit name and its init script name (they differ: nfs-server vs
+    /// nfs-kernel-server), because systemctl refuses to enable an alias and `service` wants the script.
+    public struct Service: Sendable, Hashable {
+        public var unit: String
+        public var initScript: String
+        public init(_ unit: String, initScript: String? = nil) { self.unit = unit; self.initScript = initScript ?? unit }
+    }
+
+    /// What one package family shares: default package names, paths, service names, commands.
+    public struct Family: Sendable {
+        public var name: FamilyName
+        public var packages: [Package: String]
+        /// `DEBIAN_FRONTEND=noninteractive apt-get ...`, given the word list `$pkgs`.
+        public var install: String
+        /// Exits 0 when every package in `$pkgs` is installed.
+        public var installedCheck: String
+
+        public var apacheService: Service
+        public var apacheCtl: String
+        public var apachePidFile: String
+        public var apacheSitesAvailable: String
+        public var apacheSitesEnabled: String
+        public var apacheModsEnabled: String
+        public var apacheDefaultSite: String  // the site that answers *:80 out of the box
+
+        /// Drop-in folder read by the database server, per engine (for bind-address).
+        public var databaseConfDir: [Database.Engine: String]
+        public var databaseService: [Database.Engine: Service]
+        public var nfsServerService: Service
+    }
+
+    /// One release: how /etc/os-release names it, and the package names that differ from its family's.
+    public struct Release: Sendable {
+        public var id: String          // ID in /etc/os-release
+        public var versionID: String   // VERSION_ID
+        public var title: String
+        public var family: FamilyName
+        /// Overrides of the family's package names; nil = not available on this release.
+        public var overrides: [Package: String?]
+
+        public func package(_ p: Package) -> String? {
+            if let o = overrides[p] { return o }
+            return Distro.family(family).packages[p]
+        }
+    }
+
+    public static let apt = Family(
+        name: .apt,
+        packages: [
+            .java: "default-jre-headless",
+            .unzip: "unzip",
+            .zip: "zip",
+            .curl: "curl",
+            .iproute: "iproute2",
+            .nfsServer: "nfs-kernel-server",
+            .nfsClient: "nfs-common",
+            .apache: "apache2",
+            .mariadbServer: "mariadb-server",
+            .mariadbClient: "mariadb-client",
+            .mysqlServer: "mysql-server",
+            .mysqlClient: "mysql-client",
+        ],
+        install: "DEBIAN_FRONTEND=noninteractive apt-get -q -o DPkg::Lock::Timeout=300 update"
+            + " && DEBIAN_FRONTEND=noninteractive apt-get -q -y -o DPkg::Lock::Timeout=300 install --no-install-recommends $pkgs",
+        installedCheck: "[ \"$(dpkg-query -W -f='${db:Status-Status}\\n' $pkgs 2>/dev/null | grep -c '^installed$')\" = \"$(echo $pkgs | wc -w)\" ]",
+        apacheService: Service("apache2"),
+        apacheCtl: "apache2ctl",
+        apachePidFile: "/var/run/apache2/apache2.pid",
+        apacheSitesAvailable: "/etc/apache2/sites-available",
+        apacheSitesEnabled: "/etc/apache2/sites-enabled",
+        apacheModsEnabled: "/etc/apache2/mods-enabled",
+        apacheDefaultSite: "000-default",
+        databaseConfDir: [.mariadb: "/etc/mysql/mariadb.conf.d", .mysql: "/etc/mysql/mysql.conf.d"],
+        databaseService: [.mariadb: Service("mariadb"), .mysql: Service("mysql")],
+        nfsServerService: Service("nfs-server", initScript: "nfs-kernel-server"))
+
+    public static func family(_ name: FamilyName) -> Family {
+        switch name {
+        case .apt: apt
+        }
+    }
+
+    /// The releases the wizard is tested on.
+    public static let releases: [Release] = [
+        // Java 17 is Debian 12's default.
+        Release(id: "debian", versionID: "12", title: "Debian 12", family: .apt,
+                overrides: [.mysqlServer: String?.none, .mysqlClient: "default-mysql-client"]),
+        // Ubuntu 22.04 defaults to Java 11; Joget DX 8 runs on 11 or 17, 17 lasts longer.
+        Release(id: "ubuntu", versionID: "22.04", title: "Ubuntu 22.04", family: .apt,
+                overrides: [.java: "openjdk-17-jre-headless"]),
+        // Ubuntu 24.04 defaults to Java 21, which Joget DX 8 does not list.
+        Release(id: "ubuntu", versionID: "24.04", title: "Ubuntu 24.04", family: .apt,
+                overrides: [.java: "openjdk-17-jre-headless"]),
+    ]
+
+    /// For an apt-based release not in the table (a newer Debian or Ubuntu): the family's defaults.
+    public static func fallback(_ family: FamilyName) -> Release {
+        Release(id: "*", versionID: "*", title: "another \(family.rawValue)-based release", family: family, overrides: [:])
+    }
+
+    // MARK: shell
+
+    /// Shell that sets `$pkgs` (or `variable`) to the names of `packages` for the running release, or exits 1 naming
+    /// what is missing. Expects `/etc/os-release` to be sourced already (`$ID`, `$VERSION_ID`).
+    public static func selectPackages(_ packages: [Package], into variable: String = "pkgs",
+                                      why: [Package: String] = [:]) -> Script {
+        var s: Script = "case \"$ID:$VERSION_ID\" in\n"
+        func arm(_ pattern: String, _ release: Release) -> Script {
+            let missing = packages.filter { release.package($0) == nil }
+            if let first = missing.first {
+                let reason = why[first] ?? "\(first.rawValue) is not packaged for \(release.title)"
+                return "  \(raw: pattern)) echo \(reason) >&2; exit 1 ;;\n"
+            }
+            let names = packages.compactMap { release.package($0) }
+            return "  \(raw: pattern)) \(raw: variable)=\(names.joined(separator: " ")) ;;\n"
+        }
+        for release in releases { s += arm("\(release.id):\(release.versionID)", release) }
+        s += arm("*", fallback(.apt))
+        s += "esac\n"
+        return s
+    }
+
+    /// Shell that reads /etc/os-release and refuses what is not apt-based, with words an operator understands.
+    public static let detect: Script = """
+        if [ ! -r /etc/os-release ]; then echo 'cannot read /etc/os-release: this host is not a supported Linux (Debian 12, Ubuntu 22.04 or 24.04)' >&2; exit 1; fi
+        . /etc/os-release
+        if ! command -v apt-get >/dev/null 2>&1 || ! command -v dpkg-query >/dev/null 2>&1; then
+            echo "this host runs ${PRETTY_NAME:-an unknown system}, which does not use apt; the wizard installs on Debian 12, Ubuntu 22.04 and Ubuntu 24.04 only" >&2
+            exit 1
+        fi
+
+        """
+
+    /// A human list of the tested releases: "Debian 12, Ubuntu 22.04, Ubuntu 24.04".
+    public static var testedTitles: String { releases.map(\.title).joined(separator: ", ") }
+}
