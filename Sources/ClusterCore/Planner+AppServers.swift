@@ -1,0 +1,403 @@
+/// Layer 3, "Application servers": Joget's wflow folder and datasource in the shared folder (once),
+/// then per node: Tomcat from the bundle, jw.war made distributable, setenv.sh, server.xml, a
+/// systemd unit, and a start that waits for the node to answer.
+///
+/// Each node lives in `<installDir>/<node>` (CATALINA_HOME = CATALINA_BASE), so nodes that share a
+/// host never share a Tomcat folder, and every config file has a path known when planning.
+extension Planner {
+    static func appServerSteps(_ c: Cluster) -> [Step] {
+        var steps: [Step] = []
+        let first = c.firstAppHost
+        let wflow = sharedWflowStep(c)
+        let datasource = datasourceStep(c, after: wflow.id)
+        steps += [wflow, datasource]
+
+        let firstStart = id(.appServers, "start", first, c.firstNode.name)
+        var starts: [String] = []
+        for node in c.app.nodes {
+            let host = node.host
+            let install = installStep(c, node)
+            let webapp = webappStep(c, node, after: install.id)
+            let setenv = fileStep(c, node, action: "setenv", title: "Write bin/setenv.sh (heap, wflow.home, the three Java agents)",
+                                  file: setenvFile(c, node), after: install.id)
+            let serverXML = fileStep(c, node, action: "server-xml",
+                                     title: "Write conf/server.xml (jvmRoute \(node.name), ports, \(c.app.membership == .multicast ? "multicast" : "static") session replication)",
+                                     file: serverXMLFile(c, node), after: install.id)
+            let service = serviceStep(c, node, after: install.id)
+            var needs = [webapp.id, setenv.id, serverXML.id, service.id, datasource.id,
+                         id(.database, "load-schema", c.db.host), id(.database, "login", host),
+                         id(.hosts, "resolve-name", host)]
+            needs += sharedFolderReady(c, host)
+            if c.app.membership == .multicast { needs.append(id(.hosts, "multicast", host)) }
+            // The first node starts alone: on its first start Joget updates the schema and fills the
+            // shared folder, which nodes starting at the same moment would race on.
+            if node != c.firstNode { needs.append(firstStart) }
+            let start = startStep(c, node, after: needs)
+            starts.append(start.id)
+            steps += [install, webapp, setenv, serverXML, service, start]
+        }
+        // After every start: a node can only see the others once they run.
+        for node in c.app.nodes { steps.append(clusterCheckStep(c, node, after: starts)) }
+        return steps
+    }
+
+    /// The ids of every node's start step: the load balancer waits for them.
+    static func appStarts(_ c: Cluster) -> [String] {
+        c.app.nodes.map { id(.appServers, "start", $0.host, $0.name) }
+    }
+
+    // MARK: shared folder
+
+    private static func sharedWflowStep(_ c: Cluster) -> Step {
+        let host = c.firstAppHost, u = c.user, m = c.mount
+        let mark = c.shareMarks + "/wflow-copied"
+        return Step(
+            id: id(.appServers, "shared-wflow", host), layer: .appServers, host: host,
+            title: "Copy the bundle's wflow folder into the shared folder (once, for all nodes)",
+            check: "runuser -u \(u) -- test -f \(mark)\n",
+            apply: Sh.strict + """
+                src=\(c.stagedWflow); dst=\(m); u=\(u)
+                if runuser -u "$u" -- test -e "$dst/app_datasource.properties" || runuser -u "$u" -- test -e "$dst/wflow-cluster.jar"; then
+                    echo "the shared folder already holds a Joget wflow folder: it is kept as it is"
+                else
+                    runuser -u "$u" -- sh -c 'umask 027 && cp -R "$1/." "$2/"' joget-copy "$src" "$dst"
+                    echo "copied $(find -L "$src" | wc -l) files and folders from the bundle's wflow"
+                fi
+                for f in wflow-cluster.jar glowroot/glowroot.jar; do
+                    if ! runuser -u "$u" -- test -f "$dst/$f"; then echo "the shared folder has no $f: the Java agents in setenv.sh need it" >&2; exit 1; fi
+                done
+                runuser -u "$u" -- sh -c 'mkdir -p "$(dirname "$1")" && printf "%s\\n" "$2" > "$1"' joget-mark \(mark) \(c.bundleName)
+
+                """,
+            dependsOn: sharedFolderReady(c, host) + [id(.hosts, "bundle", host)],
+            timeoutSeconds: 900,
+            notes: ["Done once, on \(host): a shared folder that already holds Joget files is kept as it is."])
+    }
+
+    /// `jdbc:mysql://HOST:PORT/NAME?...` as shipped in Joget 8's datasource file.
+    static func jdbcURL(_ c: Cluster) -> String {
+        "jdbc:mysql://\(c.urlHost(c.db.host)):\(c.db.port)/\(c.db.name)?characterEncoding=UTF-8&useSSL=false&allowPublicKeyRetrieval=true&serverTimezone=UTC"
+    }
+
+    static func datasourceFiles(_ c: Cluster) -> [PlannedFile] {
+        let profile = PlannedFile(
+            path: c.mount + "/app_datasource.properties",
+            content: render("app_datasource.properties", TemplateContext(["profile": .text(JavaProperties.escapeValue("default"))])),
+            mode: 0o640, owner: c.owner)
+        let values: [String: TemplateValue] = [
+            "driver": .text(JavaProperties.escapeValue("com.mysql.cj.jdbc.Driver")),
+            "url": .text(JavaProperties.escapeValue(jdbcURL(c))),
+            "user": .text(JavaProperties.escapeValue(c.db.user)),
+            "password": .secret(c.db.passwordSecret, .javaProperties),
+        ]
+        let settings = PlannedFile(path: c.mount + "/app_datasource-default.properties",
+                                   content: render("app_datasource-default.properties", TemplateContext(values)),
+                                   mode: 0o640, owner: c.owner)
+        return [profile, settings]
+    }
+
+    private static func datasourceStep(_ c: Cluster, after wflow: String) -> Step {
+        let files = datasourceFiles(c), host = c.firstAppHost
+        var check: Script = ""
+        var apply: Script = Sh.strict
+        for (i, f) in files.enumerated() {
+            check += (i == 0 ? "" : " && ") + Sh.matches(f, as: c.user)
+            apply += Sh.write(f, as: c.user)
+        }
+        return Step(
+            id: id(.appServers, "datasource", host), layer: .appServers, host: host,
+            title: "Point Joget at the shared database (app_datasource*.properties, mode 0640)",
+            check: check + "\n", apply: apply, files: files,
+            dependsOn: [wflow], timeoutSeconds: 60,
+            notes: ["The files hold the database password: they are readable by \(c.user) only (mode 0640, group \(c.group))."])
+    }
+
+    // MARK: one node
+
+    private static func installStep(_ c: Cluster, _ node: Node) -> Step {
+        let dir = c.nodeDir(node), src = c.remoteBundle
+        return Step(
+            id: id(.appServers, "install", node.host, node.name), layer: .appServers, host: node.host,
+            title: "Install Tomcat for \(node.name) in \(dir)",
+            check: """
+                [ "$(cat \(dir + "/.joget-cluster-bundle") 2>/dev/null)" = \(src) ] && [ -f \(dir + "/bin/catalina.sh") ] && [ -f \(dir + "/aspectjweaver.jar") ] && [ "$(stat -c %U \(dir))" = \(c.user) ]
+
+                """,
+            apply: Sh.strict + """
+                dir=\(dir); src=\(src)
+                if [ -e "$dir" ] && [ "$(cat "$dir/.joget-cluster-bundle" 2>/dev/null)" != "$src" ]; then
+                    if [ -f "$dir/.joget-cluster-bundle" ]; then
+                        echo "$dir holds Tomcat from another bundle ($(cat "$dir/.joget-cluster-bundle")): move it away to install this one (its logs and your changes are in it)" >&2
+                    else
+                        echo "$dir exists but was not installed by joget-cluster: move it away, or choose another appServers.installDir" >&2
+                    fi
+                    exit 1
+                fi
+                if [ ! -e "$dir" ]; then
+                    rm -rf "$dir.new"
+                    cp -R \(c.stagedTomcat + "/.") "$dir.new"
+                    chmod 755 "$dir.new"/bin/*.sh
+                    mv "$dir.new" "$dir"
+                fi
+                # The aspectjweaver version changes between releases: take the newest the bundle has.
+                newest() { awk -F/ '{print $NF "\\t" $0}' | sort -V | tail -n 1 | cut -f 2; }
+                jar=$(find "$dir/lib" -maxdepth 1 -name 'aspectjweaver-*.jar' | newest)
+                if [ -n "$jar" ]; then
+                    ln -sfn "lib/$(basename "$jar")" "$dir/aspectjweaver.jar"
+                else
+                    jar=$(find -L \(c.stagedWflow + "/") \(c.bundleDir + "/unpacked/") -maxdepth 4 -name 'aspectjweaver-*.jar' | newest)
+                    if [ -z "$jar" ]; then echo "the bundle has no aspectjweaver-*.jar (looked in Tomcat's lib and the wflow folder)" >&2; exit 1; fi
+                    cp "$jar" "$dir/aspectjweaver.jar"
+                fi
+                echo "aspectjweaver: $(basename "$jar")"
+                printf '%s\\n' "$src" > "$dir/.joget-cluster-bundle"
+                chown -R \(c.owner) "$dir"
+
+                """,
+            dependsOn: [id(.hosts, "bundle", node.host), id(.hosts, "service-user", node.host)],
+            timeoutSeconds: 600,
+            notes: ["setenv.sh names \(dir)/aspectjweaver.jar, a link to the aspectjweaver-*.jar found in the bundle when installing."])
+    }
+
+    private static func webappStep(_ c: Cluster, _ node: Node, after install: String) -> Step {
+        let dir = c.nodeDir(node)
+        let war = dir + "/webapps/jw.war", expanded = dir + "/webapps/jw/WEB-INF/web.xml"
+        return Step(
+            id: id(.appServers, "webapp", node.host, node.name), layer: .appServers, host: node.host,
+            title: "Deploy jw.war, marked <distributable/> so that sessions replicate",
+            check: """
+                [ -f \(war) ] && unzip -p \(war) WEB-INF/web.xml 2>/dev/null | grep -q '<distributable' && { [ ! -f \(expanded) ] || grep -q '<distributable' \(expanded); }
+
+                """,
+            apply: Sh.strict + """
+                war=\(war); u=\(c.user)
+                if [ ! -f "$war" ]; then
+                    cp \(c.stagedWar) "$war"
+                    echo "jw.war copied from the bundle"
+                fi
+                if unzip -p "$war" WEB-INF/web.xml | grep -q '<distributable'; then
+                    echo "jw.war is already distributable"
+                else
+                    t=$(mktemp -d)
+                    mkdir -p "$t/WEB-INF"
+                    unzip -p "$war" WEB-INF/web.xml > "$t/WEB-INF/web.xml"
+                    if ! grep -q '</web-app>' "$t/WEB-INF/web.xml"; then echo "jw.war's WEB-INF/web.xml has no </web-app>" >&2; exit 1; fi
+                    sed -i 's#</web-app>#    <distributable/>\\n</web-app>#' "$t/WEB-INF/web.xml"
+                    [ -e \(dir + "/jw.war.orig") ] || cp -p "$war" \(dir + "/jw.war.orig")
+                    (cd "$t" && zip -q "$war" WEB-INF/web.xml)
+                    rm -rf "$t"
+                    echo "added <distributable/> to jw.war's WEB-INF/web.xml (the original is kept as jw.war.orig)"
+                fi
+                # A folder Tomcat unpacked from the unchanged war would still be used: drop it.
+                if [ -f \(expanded) ] && ! grep -q '<distributable' \(expanded); then rm -rf \(dir + "/webapps/jw"); fi
+                chown \(c.owner) "$war"
+                # A web-fragment.xml without <distributable/> in any jar makes the whole app not distributable.
+                if ! unzip -p "$war" WEB-INF/web.xml | grep -q 'metadata-complete="true"'; then
+                    t=$(mktemp -d)
+                    unzip -q "$war" 'WEB-INF/lib/*.jar' -d "$t" 2>/dev/null || true
+                    for jar in "$t"/WEB-INF/lib/*.jar; do
+                        [ -f "$jar" ] || continue
+                        if unzip -p "$jar" META-INF/web-fragment.xml 2>/dev/null | grep -q '<web-fragment' && ! unzip -p "$jar" META-INF/web-fragment.xml | grep -q '<distributable'; then
+                            echo "warning: $(basename "$jar") has a web-fragment.xml without <distributable/>: Tomcat will not replicate sessions" >&2
+                        fi
+                    done
+                    rm -rf "$t"
+                fi
+
+                """,
+            dependsOn: [install], timeoutSeconds: 600,
+            notes: ["Tomcat replicates sessions only for a distributable web app (DeltaManager is used only then), and the community jw.war ships without <distributable/>: it is added to WEB-INF/web.xml inside the war. Replacing jw.war later undoes this; run the wizard again after an upgrade."])
+    }
+
+    static func setenvFile(_ c: Cluster, _ node: Node) -> PlannedFile {
+        var ctx = TemplateContext([
+            "node": .text(node.name), "heap": .text(c.app.heap), "shared": .text(c.mount),
+            "aspectjweaver": .text(c.nodeDir(node) + "/aspectjweaver.jar"),
+        ])
+        ctx.when("sharesHost", c.answers.sharesHost(node))
+        return PlannedFile(path: c.nodeDir(node) + "/bin/setenv.sh", content: render("setenv.sh", ctx),
+                           mode: 0o750, owner: c.owner)
+    }
+
+    /// The server.xml context, separate so tests can render it with loopback addresses.
+    static func serverXMLContext(_ c: Cluster, _ node: Node) -> TemplateContext {
+        let x = Template.xml
+        let a = c.answers
+        var ctx = TemplateContext([
+            "node": .text(x(node.name)),
+            "httpPort": .text(String(a.httpPort(of: node))),
+            "shutdownPort": .text(String(a.shutdownPort(of: node))),
+            "replicationPort": .text(String(a.replicationPort(of: node))),
+            // "auto": the address the host name resolves to, which hosts.resolve-name made the host's own.
+            "receiverAddress": "auto",
+        ])
+        switch c.app.membership {
+        case .multicast:
+            ctx["autoBind"] = "100"
+            ctx.lists["multicast"] = [TemplateContext(["address": .text(x(c.app.multicastAddress)),
+                                                       "port": .text(String(c.app.multicastPort))])]
+            ctx.lists["static"] = []
+        case .static:
+            // A static member's port must be exactly the one it listens on: no moving to the next free port.
+            ctx["autoBind"] = "1"
+            ctx.lists["multicast"] = []
+            let members = c.app.nodes.enumerated().map { i, n in
+                TemplateContext(["host": .text(x(c.address(n.host))),
+                                 "port": .text(String(a.replicationPort(of: n))),
+                                 "uniqueId": .text(uniqueId(i + 1))])
+            }
+            ctx.lists["static"] = [TemplateContext(lists: ["members": members])]
+        }
+        let lb = c.address(a.loadBalancer.host)
+        ctx.when("trustBalancer", IPv4(lb) != nil,
+                 TemplateContext(["pattern": .text(x(lb.replacingOccurrences(of: ".", with: "\\.")))]))
+        return ctx
+    }
+
+    /// Sixteen bytes naming a static member: `{0,...,0,n}`.
+    static func uniqueId(_ n: Int) -> String {
+        "{" + (Array(repeating: "0", count: 14) + [String(n / 256), String(n % 256)]).joined(separator: ",") + "}"
+    }
+
+    static func serverXMLFile(_ c: Cluster, _ node: Node) -> PlannedFile {
+        PlannedFile(path: c.nodeDir(node) + "/conf/server.xml", content: render("server.xml", serverXMLContext(c, node)),
+                    mode: 0o640, owner: c.owner)
+    }
+
+    static func unitFile(_ c: Cluster, _ node: Node) -> PlannedFile {
+        let ctx = TemplateContext(["node": .text(node.name), "user": .text(c.user), "group": .text(c.group),
+                                   "home": .text(c.nodeDir(node)), "shared": .text(c.mount)])
+        return PlannedFile(path: "/etc/systemd/system/\(c.unit(node)).service", content: render("joget-node.service", ctx),
+                           mode: 0o644, owner: "root:root")
+    }
+
+    private static func fileStep(_ c: Cluster, _ node: Node, action: String, title: String, file: PlannedFile, after install: String) -> Step {
+        Step(id: id(.appServers, action, node.host, node.name), layer: .appServers, host: node.host,
+             title: title, check: Sh.matches(file) + "\n", apply: Sh.strict + Sh.write(file), files: [file],
+             dependsOn: [install], timeoutSeconds: 60)
+    }
+
+    private static func serviceStep(_ c: Cluster, _ node: Node, after install: String) -> Step {
+        let file = unitFile(c, node), unit = c.unit(node)
+        return Step(
+            id: id(.appServers, "service", node.host, node.name), layer: .appServers, host: node.host,
+            title: "Install the systemd service \(unit) (Tomcat comes back after a reboot)",
+            check: Sh.matches(file) + " && { [ ! -d /run/systemd/system ] || systemctl is-enabled --quiet \(unit); }\n",
+            apply: Sh.strict + Sh.write(file) + """
+                if [ -d /run/systemd/system ]; then
+                    systemctl daemon-reload
+                    systemctl enable --quiet \(unit)
+                    echo \("\(unit) is enabled at boot")
+                else
+                    echo \("warning: this host does not run systemd, so \(unit) is not used: Tomcat is started directly and NOTHING restarts it after a reboot") >&2
+                fi
+
+                """,
+            files: [file], dependsOn: [install], timeoutSeconds: 60,
+            notes: ["Without systemd as PID 1 (some containers), Tomcat is started with its own startup.sh as \(c.user), and nothing restarts it after a reboot of that host."])
+    }
+
+    /// Shell defining `fingerprint`: what the node was (or would be) started with. Small files by
+    /// content, jw.war by size and time; the datasource files are read as the service user.
+    static func fingerprint(_ c: Cluster, _ node: Node) -> Script {
+        let dir = c.nodeDir(node)
+        let unitPath = unitFile(c, node).path
+        let ds = datasourceFiles(c).map(\.path)
+        return """
+            fingerprint() {
+                {
+                    sha256sum \(dir + "/bin/setenv.sh") \(dir + "/conf/server.xml") 2>&1
+                    stat -c '%s %Y' \(dir + "/webapps/jw.war") 2>&1
+                    runuser -u \(c.user) -- sha256sum \(ds[0]) \(ds[1]) 2>&1
+                    if [ -d /run/systemd/system ]; then sha256sum \(unitPath) 2>&1; fi
+                } | sha256sum | cut -d ' ' -f 1
+            }
+
+            """
+    }
+
+    private static func startStep(_ c: Cluster, _ node: Node, after needs: [String]) -> Step {
+        let dir = c.nodeDir(node), unit = c.unit(node), port = c.answers.httpPort(of: node)
+        let stamp = c.stamp(unit)
+        let pidFile = dir + "/temp/tomcat.pid"
+        let helpers: Script = fingerprint(c, node) + """
+            running() {
+                if [ -d /run/systemd/system ]; then systemctl is-active --quiet \(unit)
+                else [ -f \(pidFile) ] && kill -0 "$(cat \(pidFile))" 2>/dev/null; fi
+            }
+            answers() { curl -s -o /dev/null --max-time 5 \("http://127.0.0.1:\(port)/"); }
+
+            """
+        return Step(
+            id: id(.appServers, "start", node.host, node.name), layer: .appServers, host: node.host,
+            title: "Start \(node.name) (restarted only when its configuration changed) and wait until it answers on port \(port)",
+            check: helpers + "running && answers && [ \"$(cat \(stamp) 2>/dev/null)\" = \"$(fingerprint)\" ]\n",
+            apply: Sh.strict + helpers + """
+                fp=$(fingerprint)
+                if [ -d /run/systemd/system ]; then
+                    if running; then systemctl restart \(unit); else systemctl start \(unit); fi
+                else
+                    echo \("warning: no systemd on this host: Tomcat for \(node.name) is started directly, and NOTHING restarts it after a reboot") >&2
+                    if running; then
+                        runuser -u \(c.user) -- \(dir + "/bin/catalina.sh") stop 60 -force >/dev/null 2>&1 || true
+                    fi
+                    runuser -u \(c.user) -- setsid \(dir + "/bin/startup.sh") </dev/null >/dev/null 2>&1
+                fi
+                i=0
+                until answers; do
+                    if ! running; then
+                        echo \("Tomcat for \(node.name) stopped while starting: see \(dir)/logs/ (and journalctl -u \(unit))") >&2
+                        exit 1
+                    fi
+                    i=$((i + 5))
+                    if [ $i -ge 840 ]; then
+                        echo \("Tomcat for \(node.name) does not answer on port \(port) after 14 minutes: see \(dir)/logs/") >&2
+                        exit 1
+                    fi
+                    sleep 5
+                done
+                mkdir -p \(c.stateDir)
+                printf '%s\\n' "$fp" > \(stamp)
+                echo \("\(node.name) answers on port \(port)")
+
+                """,
+            dependsOn: needs, timeoutSeconds: 900,
+            notes: ["Joget's first start can take several minutes (it unpacks jw.war and prepares the database)."])
+    }
+
+    private static func clusterCheckStep(_ c: Cluster, _ node: Node, after starts: [String]) -> Step {
+        let dir = c.nodeDir(node), unit = c.unit(node)
+        var apply: Script = Sh.strict + """
+            logs() {
+                for f in \(dir + "/logs/catalina.out") \(raw: Shell.quote(dir + "/logs/"))catalina.*.log; do [ -f "$f" ] && cat "$f"; done
+                if [ -d /run/systemd/system ]; then journalctl -q --no-pager -u \(unit) 2>/dev/null || true; fi
+            }
+            if ! logs | grep -q 'Starting clustering manager at'; then
+                echo \("Tomcat for \(node.name) did not start a clustering session manager: sessions are not replicated. Look for <distributable/> in jw.war's WEB-INF/web.xml and for warnings of the webapp step") >&2
+                exit 1
+            fi
+            echo 'clustering session manager started'
+
+            """
+        if c.app.nodes.count > 1 {
+            apply += """
+                i=0
+                until logs | grep -q 'Replication member added'; do
+                    i=$((i + 5))
+                    if [ $i -ge 120 ]; then
+                        echo \("Tomcat for \(node.name) has seen no other node in 2 minutes: check the \(c.app.membership == .multicast ? "multicast" : "replication") network between the app servers") >&2
+                        exit 1
+                    fi
+                    sleep 5
+                done
+                echo 'another node joined the cluster'
+
+                """
+        }
+        return Step(
+            id: id(.appServers, "cluster-check", node.host, node.name), layer: .appServers, host: node.host,
+            title: "Check in the log that \(node.name) replicates sessions",
+            check: nil, apply: apply, dependsOn: starts, optional: true, timeoutSeconds: 180,
+            notes: ["Optional: reads Tomcat's log; the cluster works without this check passing, but sessions may not move between nodes."])
+    }
+}

@@ -1,0 +1,180 @@
+/// Layer 2, "Shared database": network access, the database, the Joget user for each app host,
+/// the schema from inside jw.war, and a login test from every app host.
+///
+/// SQL always goes to the client on stdin (`printf '%s' SQL | mysql`), never in argv; the admin
+/// either is root over the unix socket, or logs in with a 0600 option file deleted on exit.
+extension Planner {
+    static func databaseSteps(_ c: Cluster) -> [Step] {
+        let d = c.db, host = d.host
+        let network = networkStep(c)
+        let database = Step(
+            id: id(.database, "create-database", host), layer: .database, host: host,
+            title: "Create the database \(d.name) (utf8mb4)",
+            check: admin(c) + "[ \"$(printf '%s\\n' \(sqlCountDatabase(c)) | sql)\" = 1 ]\n",
+            apply: Sh.strict + admin(c) + "printf '%s\\n' \("CREATE DATABASE IF NOT EXISTS `\(d.name)` CHARACTER SET utf8mb4;") | sql\n",
+            dependsOn: [network.id], timeoutSeconds: 120)
+        let users = Step(
+            id: id(.database, "create-user", host), layer: .database, host: host,
+            title: "Create the Joget database user \(d.user) for each app host, with its current password",
+            check: nil,
+            apply: Sh.strict + admin(c) + "printf '%s' \(content: userSQL(c)) | sql\n",
+            dependsOn: [database.id], timeoutSeconds: 120,
+            notes: ["Always runs: a password cannot be read back, so the user's password is set again each time (CREATE USER IF NOT EXISTS, ALTER USER, GRANT)."])
+
+        let schemaRemote = c.workDir + "/jwdb-mysql.sql"
+        let extract = Step(
+            id: id(.database, "extract-schema", c.firstAppHost), layer: .database, host: c.firstAppHost,
+            title: "Take the schema jwdb-mysql.sql out of jw.war",
+            check: nil,
+            apply: Sh.strict + """
+                mkdir -p \(c.workDir)
+                unzip -p \(c.stagedWar) WEB-INF/classes/setup/sql/jwdb-mysql.sql > \(schemaRemote + ".new")
+                if [ ! -s \(schemaRemote + ".new") ]; then
+                    echo 'jw.war holds no WEB-INF/classes/setup/sql/jwdb-mysql.sql' >&2
+                    exit 1
+                fi
+                mv -f \(schemaRemote + ".new") \(schemaRemote)
+                wc -c \(schemaRemote)
+
+                """,
+            transfer: .download(remote: schemaRemote, local: localSchema),
+            dependsOn: [id(.hosts, "bundle", c.firstAppHost)], timeoutSeconds: 120)
+        let load = Step(
+            id: id(.database, "load-schema", host), layer: .database, host: host,
+            title: "Load the Joget schema into \(d.name) (once)",
+            check: admin(c) + tablesAtLeastOne(c),
+            apply: Sh.strict + admin(c) + """
+                n=$(printf '%s\\n' \(sqlCountTables(c)) | sql)
+                if [ "$n" != 0 ]; then echo \(d.name) "already has $n tables: the schema is not loaded again"; exit 0; fi
+                if ! sql \(d.name) < \(schemaRemote); then
+                    echo 'loading the schema failed; the database is emptied again so that a re-run starts clean' >&2
+                    printf '%s\\n' \("DROP DATABASE `\(d.name)`; CREATE DATABASE `\(d.name)` CHARACTER SET utf8mb4;") | sql
+                    exit 1
+                fi
+                rm -f \(schemaRemote)
+                echo "tables in" \(d.name)": $(printf '%s\\n' \(sqlCountTables(c)) | sql)"
+
+                """,
+            verify: admin(c) + tablesAtLeastOne(c),
+            transfer: .upload(local: localSchema, remote: schemaRemote),
+            dependsOn: [extract.id, database.id], timeoutSeconds: 600,
+            notes: ["Skipped when the database already has tables (loaded before, or created by Joget's own setup)."])
+
+        var steps = [network, database, users, extract, load]
+        for app in c.appHosts { steps.append(loginStep(c, app, after: users.id)) }
+        return steps
+    }
+
+    /// Where the schema is kept on this machine, relative to the run's state folder.
+    static let localSchema = "work/jwdb-mysql.sql"
+
+    /// Defines `sql` (the admin's client, reading SQL on stdin): over the unix socket as root, or with
+    /// a 0600 option file holding the admin password, deleted when the script ends.
+    static func admin(_ c: Cluster) -> Script {
+        switch c.db.admin {
+        case .socket:
+            return "sql() { mysql --protocol=socket -N -B \"$@\"; }\n"
+        case .password:
+            let option = FileContent([.text("[client]\nuser=\(c.db.adminUser)\npassword="),
+                                      .secret(c.db.adminPasswordSecret, .optionFile), .text("\n")])
+            return """
+                umask 077
+                dbd=$(mktemp -d)
+                trap 'rm -rf "$dbd"' EXIT
+                printf '%s' \(content: option) > "$dbd/admin.cnf"
+                sql() { mysql --defaults-extra-file="$dbd/admin.cnf" -N -B "$@"; }
+
+                """
+        }
+    }
+
+    static func sqlCountDatabase(_ c: Cluster) -> String {
+        "SELECT COUNT(*) FROM information_schema.SCHEMATA WHERE SCHEMA_NAME = '\(c.db.name)';"
+    }
+    static func sqlCountTables(_ c: Cluster) -> String {
+        "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '\(c.db.name)';"
+    }
+    private static func tablesAtLeastOne(_ c: Cluster) -> Script {
+        "n=$(printf '%s\\n' \(sqlCountTables(c)) | sql) && [ \"${n:-0}\" -gt 0 ]\n"
+    }
+
+    /// CREATE USER IF NOT EXISTS, ALTER USER (keeps the password current), GRANT: never GRANT ... IDENTIFIED BY,
+    /// which MySQL 8 removed. One account per app host address.
+    static func userSQL(_ c: Cluster) -> FileContent {
+        var parts: [FileContent.Part] = []
+        for app in c.appHosts {
+            let account = "'\(c.db.user)'@'\(c.address(app))'"
+            parts += [.text("CREATE USER IF NOT EXISTS \(account) IDENTIFIED BY '"), .secret(c.db.passwordSecret, .sqlString), .text("';\n")]
+            parts += [.text("ALTER USER \(account) IDENTIFIED BY '"), .secret(c.db.passwordSecret, .sqlString), .text("';\n")]
+            parts += [.text("GRANT ALL PRIVILEGES ON `\(c.db.name)`.* TO \(account);\n")]
+        }
+        return FileContent(merge(parts))
+    }
+
+    static func merge(_ parts: [FileContent.Part]) -> [FileContent.Part] {
+        var out: [FileContent.Part] = []
+        for p in parts {
+            if case .text(let new) = p, case .text(let old)? = out.last { out[out.count - 1] = .text(old + new) } else { out.append(p) }
+        }
+        return out
+    }
+
+    private static func networkStep(_ c: Cluster) -> Step {
+        let d = c.db, host = d.host
+        let file = PlannedFile(path: c.family.databaseConfDir[d.engine]! + "/zz-joget-cluster.cnf",
+                               content: render("db-network.cnf", TemplateContext(["port": .text(String(d.port))])),
+                               mode: 0o644, owner: "root:root")
+        let service = c.family.databaseService[d.engine]!
+        let listening: Script = "ss -Hltn \("sport = :\(d.port)") 2>/dev/null | awk '{print $4}' | grep -Eq \("^(0\\.0\\.0\\.0|\\*|\\[::\\]):\(d.port)$")"
+        return Step(
+            id: id(.database, "network", host), layer: .database, host: host,
+            title: "Let \(d.engine == .mariadb ? "MariaDB" : "MySQL") accept connections from the network (bind-address 0.0.0.0, port \(d.port))",
+            check: Sh.services + Sh.matches(file) + " && svc_enabled \(Sh.service(service)) && " + listening + "\n",
+            apply: Sh.strict + Sh.services + "mkdir -p \(c.family.databaseConfDir[d.engine]!)\n" + Sh.write(file) + """
+                svc_restart \(Sh.service(service))
+                i=0
+                until \(listening); do
+                    i=$((i + 1))
+                    if [ $i -ge 60 ]; then echo \("the database server does not listen on 0.0.0.0:\(d.port) after a restart") >&2; exit 1; fi
+                    sleep 1
+                done
+                echo \("listening on 0.0.0.0:\(d.port)")
+
+                """,
+            files: [file],
+            dependsOn: [id(.hosts, "packages", host)], timeoutSeconds: 300,
+            notes: ["A drop-in file (\(file.path)) sets bind-address; my.cnf is left alone.",
+                    "A firewall on the database host must let the app servers reach port \(d.port)."])
+    }
+
+    private static func loginStep(_ c: Cluster, _ app: String, after users: String) -> Step {
+        let d = c.db
+        let option = FileContent([.text("[client]\nuser=\(d.user)\npassword="), .secret(d.passwordSecret, .optionFile), .text("\n")])
+        return Step(
+            id: id(.database, "login", app), layer: .database, host: app,
+            title: "Test that \(app) can log in to the database as \(d.user)",
+            check: nil,
+            apply: Sh.strict + """
+                umask 077
+                dbd=$(mktemp -d)
+                trap 'rm -rf "$dbd"' EXIT
+                printf '%s' \(content: option) > "$dbd/joget.cnf"
+                if ! out=$(mysql --defaults-extra-file="$dbd/joget.cnf" --connect-timeout=10 -h \(c.address(d.host)) -P \(d.port) -N -B -e 'SELECT 1' \(d.name) 2>&1); then
+                    echo \("\(app) cannot log in to \(d.name) at \(c.address(d.host)):\(d.port) as \(d.user):") "$out" >&2
+                    exit 1
+                fi
+                echo \("\(app) logs in to \(d.name) at \(c.address(d.host)):\(d.port) as \(d.user)")
+
+                """,
+            dependsOn: [users, id(.hosts, "packages", app)], timeoutSeconds: 60)
+    }
+
+    /// Renders a template that is known to be complete; a missing value is a bug in the planner.
+    static func render(_ template: String, _ context: TemplateContext) -> FileContent {
+        do {
+            return try Template.named(template).render(context)
+        } catch {
+            fatalError("\(error)")
+        }
+    }
+}

@@ -1,0 +1,320 @@
+/// Layer 0, "Prepare hosts": the release, packages per role, the service user, the host name,
+/// multicast, and the Joget bundle on each app host. Nothing here waits for another host.
+extension Planner {
+    static func hostSteps(_ c: Cluster) -> [Step] {
+        var steps: [Step] = []
+        for host in c.hosts {
+            let roles = c.roles(host)
+            let os = id(.hosts, "os", host)
+            steps.append(Step(
+                id: os, layer: .hosts, host: host,
+                title: "Check the operating system (\(Distro.testedTitles))",
+                check: nil,
+                apply: Distro.detect + """
+                    tested=no
+                    case "$ID:$VERSION_ID" in
+                        \(raw: Distro.releases.map { "\($0.id):\($0.versionID)" }.joined(separator: "|"))) tested=yes ;;
+                    esac
+                    if [ $tested = yes ]; then
+                        echo "found ${PRETTY_NAME:-$ID $VERSION_ID}"
+                    else
+                        echo "warning: ${PRETTY_NAME:-$ID $VERSION_ID} is apt-based but not one the wizard was tested on (\(raw: Distro.testedTitles)); the package names of the newest tested release are used" >&2
+                    fi
+                    if [ -d /run/systemd/system ]; then echo 'services: systemd'; else echo 'services: no systemd as PID 1 (services are started with "service"; Tomcat is started directly)'; fi
+
+                    """,
+                timeoutSeconds: 60))
+
+            steps.append(packagesStep(c, host, roles, after: os))
+
+            if roles.contains(.app) || roles.contains(.nfsServer) {
+                steps.append(serviceUserStep(c, host, after: os))
+            }
+            if roles.contains(.app) {
+                steps.append(resolveNameStep(c, host, after: os))
+                if c.app.membership == .multicast {
+                    steps.append(multicastStep(c, host))
+                }
+                steps.append(bundleStep(c, host))
+            }
+        }
+        return steps
+    }
+
+    /// Package roles a host needs, in a stable order.
+    static func packages(_ c: Cluster, _ roles: [Cluster.Role]) -> [Distro.Package] {
+        var list: [Distro.Package] = [.iproute]
+        func add(_ p: Distro.Package) { if !list.contains(p) { list.append(p) } }
+        let client: Distro.Package = c.db.engine == .mariadb ? .mariadbClient : .mysqlClient
+        for role in roles {
+            switch role {
+            case .nfsServer: add(.nfsServer)
+            case .database:
+                if c.db.engine == .mariadb { add(.mariadbServer) }  // MySQL's server is added only when mysqld is missing
+                add(client)
+            case .app:
+                [.java, .unzip, .zip, .curl, client].forEach(add)
+                if c.answers.sharedFiles.provider == .nfs { add(.nfsClient) }
+            case .balancer:
+                [.apache, .curl].forEach(add)
+            }
+        }
+        return list
+    }
+
+    private static func packagesStep(_ c: Cluster, _ host: String, _ roles: [Cluster.Role], after os: String) -> Step {
+        let list = packages(c, roles)
+        let mysqlServer = roles.contains(.database) && c.db.engine == .mysql
+        let why: [Distro.Package: String] = [
+            .mysqlServer: "MySQL 8 is not in this release's archive: choose database.engine mariadb, or install MySQL 8 from the MySQL APT repository first",
+        ]
+        var select = Distro.selectPackages(list)
+        if mysqlServer {
+            select += "if ! command -v mysqld >/dev/null 2>&1; then\n"
+            select += Distro.selectPackages([.mysqlServer], into: "server", why: why)
+            select += "pkgs=\"$pkgs $server\"\nfi\n"
+        }
+        let roleNames = roles.map { r -> String in
+            switch r {
+            case .nfsServer: "file server"
+            case .database: "database"
+            case .app: "application server"
+            case .balancer: "load balancer"
+            }
+        }.joined(separator: ", ")
+        return Step(
+            id: id(.hosts, "packages", host), layer: .hosts, host: host,
+            title: "Install the packages of the \(roleNames)",
+            check: ". /etc/os-release\n" + select + "\(raw: c.family.installedCheck)\n",
+            apply: Sh.strict + Distro.detect + select + """
+                echo "installing: $pkgs"
+                \(raw: c.family.install)
+
+                """,
+            dependsOn: [os], timeoutSeconds: 1800)
+    }
+
+    private static func serviceUserStep(_ c: Cluster, _ host: String, after os: String) -> Step {
+        let u = c.user, uid = c.app.uid, gid = c.app.gid
+        return Step(
+            id: id(.hosts, "service-user", host), layer: .hosts, host: host,
+            title: "Create the service user \(u) (uid \(uid), gid \(gid)), the same on every host",
+            check: """
+                [ "$(id -u \(u) 2>/dev/null)" = \(uid) ] && [ "$(id -g \(u) 2>/dev/null)" = \(gid) ] && [ "$(getent group \(u) | cut -d: -f3)" = \(gid) ]
+
+                """,
+            apply: Sh.strict + """
+                u=\(u); uid=\(uid); gid=\(gid)
+                if g=$(getent group "$u"); then
+                    have=$(echo "$g" | cut -d: -f3)
+                    if [ "$have" != "$gid" ]; then
+                        echo "group $u exists with gid $have, not $gid: files on the shared folder would not match. Set appServers.gid to $have on every host, or renumber the group" >&2
+                        exit 1
+                    fi
+                else
+                    if o=$(getent group "$gid"); then
+                        echo "gid $gid is already used by group ${o%%:*}: choose another appServers.gid" >&2
+                        exit 1
+                    fi
+                    groupadd -g "$gid" "$u"
+                fi
+                if getent passwd "$u" >/dev/null; then
+                    have=$(id -u "$u")
+                    if [ "$have" != "$uid" ]; then
+                        echo "user $u exists with uid $have, not $uid: files on the shared folder would not match. Set appServers.uid to $have on every host, or renumber the user" >&2
+                        exit 1
+                    fi
+                    if [ "$(id -g "$u")" != "$gid" ]; then
+                        echo "user $u's primary group is $(id -gn "$u"), not $u ($gid): change it with usermod -g $gid $u" >&2
+                        exit 1
+                    fi
+                else
+                    if o=$(getent passwd "$uid"); then
+                        echo "uid $uid is already used by user ${o%%:*}: choose another appServers.uid" >&2
+                        exit 1
+                    fi
+                    useradd -u "$uid" -g "$gid" -d \(c.installDir) -M -s /usr/sbin/nologin -c 'Joget cluster service' "$u"
+                fi
+                echo "$u: uid $(id -u "$u"), gid $(id -g "$u")"
+
+                """,
+            dependsOn: [os], timeoutSeconds: 60)
+    }
+
+    /// The awk program that moves the host's own names off loopback lines in /etc/hosts.
+    /// In: -v real=ADDRESS -v name=HOSTNAME -v short=SHORTNAME. The 127.0.1.1 line naming the host
+    /// is replaced by the real address with the same names; other loopback lines lose the host's names.
+    static let hostsAwk = #"""
+        function mine(w) { return w == name || w == short }
+        function parse(l,    c, body, parts, n, j) {
+            c = index(l, "#"); body = c ? substr(l, 1, c - 1) : l; note = c ? " " substr(l, c) : ""
+            n = split(body, parts, /[ \t]+/); ip = ""; m = 0
+            for (j = 1; j <= n; j++) {
+                if (parts[j] == "") continue
+                if (ip == "") ip = parts[j]; else words[++m] = parts[j]
+            }
+        }
+        { lines[NR] = $0 }
+        END {
+            moved = ""; at = 0; realAt = 0
+            for (i = 1; i <= NR; i++) {
+                out[i] = lines[i]; parse(lines[i])
+                if (ip == "") continue
+                if (ip == real) { realAt = i; continue }
+                if (ip !~ /^127\./ && ip != "::1") continue
+                hit = 0
+                for (j = 1; j <= m; j++) if (mine(words[j])) hit = 1
+                if (!hit) continue
+                if (ip == "127.0.1.1") {
+                    for (j = 1; j <= m; j++) moved = moved " " words[j]
+                    out[i] = ""; drop[i] = 1; if (!at) at = i
+                    continue
+                }
+                rest = ""
+                for (j = 1; j <= m; j++) if (!mine(words[j])) rest = rest " " words[j]
+                out[i] = rest == "" ? "#" lines[i] : ip rest note
+            }
+            want = moved
+            if (index(" " want " ", " " name " ") == 0) want = want " " name
+            if (short != name && index(" " want " ", " " short " ") == 0) want = want " " short
+            if (realAt) {
+                parse(lines[realAt]); have = ""
+                for (j = 1; j <= m; j++) have = have " " words[j]
+                k = split(want, add, " ")
+                for (j = 1; j <= k; j++) if (add[j] != "" && index(have " ", " " add[j] " ") == 0) have = have " " add[j]
+                out[realAt] = ip have note
+            }
+            for (i = 1; i <= NR; i++) {
+                if (drop[i]) { if (i == at && !realAt) print real want; continue }
+                print out[i]
+            }
+            if (!realAt && !at) print real want
+        }
+        """#
+
+    private static func resolveNameStep(_ c: Cluster, _ host: String, after os: String) -> Step {
+        let wanted = c.address(host)
+        let isStatic = c.app.membership == .static
+        var notes = ["Java (and Tomcat's cluster membership) uses the address the host name resolves to; "
+                     + "Debian and Ubuntu map it to 127.0.1.1, so the 127.0.1.1 line for this host is replaced by its real address. "
+                     + "A copy of the old file is kept as /etc/hosts.joget-cluster.orig."]
+        notes.append("On cloud images, cloud-init may rewrite /etc/hosts at boot (manage_etc_hosts): set it to false there.")
+        let notOwn: Script = isStatic
+            ? "echo \("\(wanted) is not an address of this host (NAT, or a name that resolves elsewhere): static membership needs each app host's own address, so give hosts[].address as the address the other hosts reach this one at") >&2; exit 1"
+            : "echo \("warning: \(wanted) is not an address of this host (NAT?); using the host's first address instead") >&2"
+        return Step(
+            id: id(.hosts, "resolve-name", host), layer: .hosts, host: host,
+            title: "Make the host name resolve to the host's address, not 127.0.1.1",
+            check: Sh.clusterAddress(wanted) + """
+                [ -n "$addr" ] && [ "$(getent ahostsv4 "$(hostname)" 2>/dev/null | awk 'NR==1 {print $1}')" = "$addr" ]
+
+                """,
+            apply: Sh.strict + Sh.clusterAddress(wanted) + """
+                if [ -z "$addr" ]; then echo "this host has no IPv4 address besides loopback" >&2; exit 1; fi
+                if [ $addr_is_wanted = no ]; then
+                    \(notOwn)
+                fi
+                name=$(hostname); short=${name%%.*}
+                [ -e /etc/hosts.joget-cluster.orig ] || cp -p /etc/hosts /etc/hosts.joget-cluster.orig
+                t=$(mktemp)
+                awk -v real="$addr" -v name="$name" -v short="$short" \(Planner.hostsAwk) /etc/hosts > "$t"
+                cat "$t" > /etc/hosts
+                rm -f "$t"
+                got=$(getent ahostsv4 "$name" 2>/dev/null | awk 'NR==1 {print $1}')
+                if [ "$got" != "$addr" ]; then
+                    echo "after fixing /etc/hosts, $name still resolves to ${got:-nothing}, not $addr: check the hosts line of /etc/nsswitch.conf" >&2
+                    exit 1
+                fi
+                echo "$name resolves to $addr"
+
+                """,
+            dependsOn: [os], timeoutSeconds: 60, notes: notes)
+    }
+
+    private static func multicastStep(_ c: Cluster, _ host: String) -> Step {
+        let group = c.app.multicastAddress
+        let find: Script = Sh.clusterAddress(c.address(host)) + """
+            dev=$(ip -o -4 addr show 2>/dev/null | awk -v a="$addr" '{ split($4, p, "/"); if (p[1] == a) { print $2; exit } }')
+            route=$(ip route get \(group) 2>/dev/null | sed -n 's/.* dev \\([^ ]*\\).*/\\1/p' | head -n 1)
+
+            """
+        return Step(
+            id: id(.hosts, "multicast", host), layer: .hosts, host: host,
+            title: "Check that multicast works on the cluster interface",
+            check: find + """
+                [ -n "$dev" ] && ip link show dev "$dev" | grep -q MULTICAST && [ "$route" = "$dev" ]
+
+                """,
+            apply: Sh.strict + find + """
+                if [ -z "$dev" ]; then echo "cannot find the interface holding ${addr:-this host's address}" >&2; exit 1; fi
+                if ! ip link show dev "$dev" | grep -q MULTICAST; then
+                    echo "interface $dev has no MULTICAST flag, so Tomcat's multicast membership cannot work. Enable it in the network configuration (now: ip link set dev $dev multicast on), or choose appServers.membership: static" >&2
+                    exit 1
+                fi
+                if [ "$route" != "$dev" ]; then
+                    echo "multicast to \(raw: group) leaves by ${route:-no interface}, not $dev: add a route (ip route add 224.0.0.0/4 dev $dev) in the network configuration, or choose appServers.membership: static" >&2
+                    exit 1
+                fi
+                echo "$dev: multicast on"
+
+                """,
+            dependsOn: [id(.hosts, "resolve-name", host), id(.hosts, "packages", host)], timeoutSeconds: 60,
+            notes: ["Cloud networks (AWS, Azure, GCP) usually drop multicast even when the flag is on: use static membership there."])
+    }
+
+    private static func bundleStep(_ c: Cluster, _ host: String) -> Step {
+        let dir = c.bundleDir, src = c.remoteBundle
+        let transfer: Transfer? = c.app.bundleOn == .local ? .upload(local: c.app.bundle, remote: src) : nil
+        return Step(
+            id: id(.hosts, "bundle", host), layer: .hosts, host: host,
+            title: c.app.bundleOn == .local ? "Upload and unpack the Joget bundle \(c.bundleName)" : "Unpack the Joget bundle \(c.app.bundle)",
+            check: """
+                [ "$(cat \(dir + "/source") 2>/dev/null)" = \(src) ] && [ -f \(c.stagedTomcat + "/bin/catalina.sh") ] && [ -d \(c.stagedWflow + "/") ] && [ -f \(c.stagedWar) ]
+
+                """,
+            apply: Sh.strict + """
+                src=\(src); dir=\(dir)
+                mkdir -p "$dir"; chmod 755 \(c.installDir) "$dir"
+                if [ ! -e "$src" ]; then echo "the bundle $src is not on this host" >&2; exit 1; fi
+                rm -rf "$dir/unpacked.new"
+                if [ -d "$src" ]; then
+                    ln -s "$src" "$dir/unpacked.new"
+                else
+                    mkdir "$dir/unpacked.new"
+                    case "$src" in
+                        *.zip) unzip -q "$src" -d "$dir/unpacked.new" ;;
+                        *) tar -xf "$src" --no-same-owner -C "$dir/unpacked.new" ;;
+                    esac
+                    chmod -R go+rX,go-w "$dir/unpacked.new"
+                fi
+                rm -rf "$dir/unpacked"
+                mv "$dir/unpacked.new" "$dir/unpacked"
+                tomcats=$(find -L "$dir/unpacked/" -mindepth 1 -maxdepth 3 -type d -name 'apache-tomcat-*' | sort)
+                count=$(printf '%s' "$tomcats" | grep -c . || true)
+                if [ "$count" != 1 ]; then echo "expected one apache-tomcat-* folder in the bundle, found $count${tomcats:+: $tomcats}" >&2; exit 1; fi
+                tomcat=$tomcats; top=$(dirname "$tomcat")
+                if [ ! -f "$tomcat/bin/catalina.sh" ]; then echo "$tomcat has no bin/catalina.sh" >&2; exit 1; fi
+                if [ ! -d "$top/wflow" ]; then echo "the bundle has no wflow folder next to $(basename "$tomcat")" >&2; exit 1; fi
+                if [ ! -f "$top/wflow/wflow-cluster.jar" ]; then
+                    echo "the bundle's wflow folder has no wflow-cluster.jar: $(basename "$top") cannot be clustered (a Joget DX 8 Enterprise or Large Enterprise bundle can)" >&2
+                    exit 1
+                fi
+                war=$tomcat/webapps/jw.war
+                [ -f "$war" ] || war=$(find -L "$dir/unpacked/" -maxdepth 4 -type f -name jw.war | sort | head -n 1)
+                if [ -z "$war" ]; then echo "the bundle holds no jw.war" >&2; exit 1; fi
+                ln -sfn "$tomcat" \(c.stagedTomcat)
+                ln -sfn "$top/wflow" \(c.stagedWflow)
+                ln -sfn "$war" \(c.stagedWar)
+                printf '%s\\n' "$src" > "$dir/source"
+                edition=$(basename "$top" | sed -n 's/^joget-\\([a-z]*\\)-.*/\\1/p')
+                version=$(basename "$top" | sed -n 's/.*-\\([0-9][0-9.]*[0-9]\\)$/\\1/p')
+                echo "bundle: $(basename "$top") (edition: ${edition:-unknown}, version: ${version:-unknown}), Tomcat ${tomcat##*apache-tomcat-}"
+
+                """,
+            transfer: transfer,
+            dependsOn: [id(.hosts, "packages", host)], timeoutSeconds: 1800,
+            notes: c.app.bundleOn == .local
+                ? ["The bundle is uploaded to \(src) on every app host and kept there, so a re-run does not upload it again."]
+                : [])
+    }
+}

@@ -1,0 +1,149 @@
+/// Layer 4, "Load balancer": Apache httpd 2.4 with mod_proxy_balancer and sticky sessions on the
+/// nodes' jvmRoute. The modules and the site can be prepared early; Apache (re)loads the site only
+/// after every node has started.
+extension Planner {
+    /// The modules the site needs. The guide's list lacks lbmethod_byrequests (Apache then refuses to
+    /// start: "Cannot find LB Method: byrequests") and proxy_wstunnel (for the ws:// members).
+    static func apacheModules(_ c: Cluster) -> [String] {
+        var mods = ["headers", "alias", "proxy", "proxy_http", "proxy_balancer", "lbmethod_byrequests", "proxy_wstunnel"]
+        if c.answers.loadBalancer.tls != nil { mods.append("ssl") }
+        return mods
+    }
+
+    static func siteContext(_ c: Cluster) -> TemplateContext {
+        let lb = c.answers.loadBalancer
+        var ctx = TemplateContext(["serverName": .text(lb.serverName)])
+        var listen: [TemplateContext] = []
+        // Debian's ports.conf already listens on 80, and on 443 when mod_ssl is on; twice is an error.
+        if lb.httpPort != 80 { listen.append(TemplateContext(["port": .text(String(lb.httpPort)), "protocol": ""])) }
+        if let tls = lb.tls, tls.httpsPort != 443 {
+            listen.append(TemplateContext(["port": .text(String(tls.httpsPort)), "protocol": " https"]))
+        }
+        ctx.lists["listen"] = listen
+        ctx.lists["members"] = c.app.nodes.map { n in
+            TemplateContext(["hostPort": .text("\(c.urlHost(n.host)):\(c.answers.httpPort(of: n))"), "route": .text(n.name)])
+        }
+        var http = TemplateContext(["port": .text(String(lb.httpPort))])
+        http.lists["ssl"] = []
+        if let tls = lb.tls {
+            let target = "https://\(lb.serverName)" + (tls.httpsPort == 443 ? "" : ":\(tls.httpsPort)") + "/"
+            http.lists["redirect"] = [TemplateContext(["target": .text(target)])]
+            http.lists["proxy"] = []
+            var https = TemplateContext(["port": .text(String(tls.httpsPort))])
+            https.lists["redirect"] = []
+            https.lists["ssl"] = [TemplateContext(["certificate": .text(tls.certificate), "key": .text(tls.key)])]
+            https.lists["proxy"] = [TemplateContext()]
+            ctx.lists["vhosts"] = [http, https]
+        } else {
+            http.lists["redirect"] = []
+            http.lists["proxy"] = [TemplateContext()]
+            ctx.lists["vhosts"] = [http]
+        }
+        return ctx
+    }
+
+    static func siteFile(_ c: Cluster) -> PlannedFile {
+        PlannedFile(path: c.family.apacheSitesAvailable + "/jwsite.conf", content: render("jwsite.conf", siteContext(c)),
+                    mode: 0o644, owner: "root:root")
+    }
+
+    static func loadBalancerSteps(_ c: Cluster) -> [Step] {
+        let f = c.family, lb = c.answers.loadBalancer, host = lb.host
+        let mods = apacheModules(c)
+        let modules = Step(
+            id: id(.loadBalancer, "modules", host), layer: .loadBalancer, host: host,
+            title: "Enable Apache's proxy and balancer modules (\(mods.joined(separator: " ")))",
+            check: Script(stringLiteral: mods.map { "[ -e \(Shell.quote(f.apacheModsEnabled + "/" + $0 + ".load")) ]" }.joined(separator: " && ") + "\n"),
+            apply: Sh.strict + "a2enmod -q \(raw: mods.joined(separator: " "))\n",
+            dependsOn: [id(.hosts, "packages", host)], timeoutSeconds: 60)
+
+        let file = siteFile(c)
+        let enabled = f.apacheSitesEnabled + "/jwsite.conf", defaultSite = f.apacheSitesEnabled + "/\(f.apacheDefaultSite).conf"
+        var notes = ["Debian's default site (\(f.apacheDefaultSite)) is disabled: it would answer *:\(lb.httpPort) before jwsite."]
+        if let tls = lb.tls { notes.append("HTTP on port \(lb.httpPort) redirects to HTTPS on port \(tls.httpsPort); the certificate and key must already be on \(host).") }
+        let site = Step(
+            id: id(.loadBalancer, "site", host), layer: .loadBalancer, host: host,
+            title: "Write and enable the balancer site jwsite (and disable the default site)",
+            check: Sh.matches(file) + " && [ -e \(enabled) ] && [ ! -e \(defaultSite) ]\n",
+            apply: Sh.strict + """
+                prev=
+                if [ -f \(file.path) ]; then prev=$(mktemp); cp -p \(file.path) "$prev"; fi
+
+                """ + Sh.write(file) + """
+                was_enabled=no; [ -e \(enabled) ] && was_enabled=yes
+                a2ensite -q jwsite
+                default_was=no
+                if [ -e \(defaultSite) ]; then a2dissite -q \(f.apacheDefaultSite); default_was=yes; fi
+                if ! out=$(\(raw: f.apacheCtl) configtest 2>&1); then
+                    echo "$out" >&2
+                    if [ -n "$prev" ]; then cat "$prev" > \(file.path); rm -f "$prev"; fi
+                    if [ $was_enabled = no ]; then a2dissite -q jwsite; fi
+                    if [ $default_was = yes ]; then a2ensite -q \(f.apacheDefaultSite); fi
+                    echo 'Apache rejects the new site: the previous configuration is put back, and the running Apache keeps it' >&2
+                    exit 1
+                fi
+                [ -z "$prev" ] || rm -f "$prev"
+                echo "$out"
+
+                """,
+            files: [file], dependsOn: [modules.id], timeoutSeconds: 60, notes: notes)
+
+        var fingerprinted = [file.path]
+        if let tls = lb.tls { fingerprinted += [tls.certificate, tls.key] }
+        let service = f.apacheService
+        let helpers: Script = Sh.services + """
+            fingerprint() {
+                {
+                    sha256sum \(raw: fingerprinted.map(Shell.quote).joined(separator: " ")) 2>&1
+                    ls \(f.apacheModsEnabled) \(f.apacheSitesEnabled) 2>&1
+                } | sha256sum | cut -d ' ' -f 1
+            }
+
+            """
+        let stamp = c.stamp("apache2")
+        let apache = Step(
+            id: id(.loadBalancer, "apache", host), layer: .loadBalancer, host: host,
+            title: "Start Apache, or reload it when its configuration changed",
+            check: helpers + "svc_running \(Sh.service(service)) && svc_enabled \(Sh.service(service)) && [ \"$(cat \(stamp) 2>/dev/null)\" = \"$(fingerprint)\" ]\n",
+            apply: Sh.strict + helpers + """
+                fp=$(fingerprint)
+                \(raw: f.apacheCtl) configtest
+                if svc_running \(Sh.service(service)); then
+                    if [ -d /run/systemd/system ]; then systemctl enable --quiet \(service.unit); systemctl reload \(service.unit); else \(raw: f.apacheCtl) graceful; fi
+                    echo 'Apache reloaded'
+                else
+                    svc_start \(Sh.service(service))
+                    echo 'Apache started'
+                fi
+                i=0
+                until svc_running \(Sh.service(service)); do
+                    i=$((i + 1))
+                    if [ $i -ge 30 ]; then echo 'Apache is not running: see /var/log/apache2/error.log' >&2; exit 1; fi
+                    sleep 1
+                done
+                mkdir -p \(c.stateDir)
+                printf '%s\\n' "$fp" > \(stamp)
+
+                """,
+            dependsOn: [site.id] + appStarts(c), timeoutSeconds: 120,
+            notes: ["A firewall on \(host) must let clients reach port \(lb.httpPort)\(lb.tls.map { " and \($0.httpsPort)" } ?? "")."])
+
+        let port = lb.tls?.httpsPort ?? lb.httpPort
+        let scheme = lb.tls == nil ? "http" : "https"
+        let url = "\(scheme)://\(lb.serverName):\(port)/jw/"
+        let check = Step(
+            id: id(.loadBalancer, "check", host), layer: .loadBalancer, host: host,
+            title: "Check that the balancer answers \(url)",
+            check: nil,
+            apply: Sh.strict + """
+                code=$(curl -sk -o /dev/null -w '%{http_code}' --max-time 60 --resolve \("\(lb.serverName):\(port):127.0.0.1") \(url) || true)
+                case "$code" in
+                    2??|3??|401|403) echo \(url) "answers $code" ;;
+                    *) echo \(url) "answers ${code:-nothing}: the balancer cannot reach the nodes (502/503), or Apache is not serving the site" >&2; exit 1 ;;
+                esac
+
+                """,
+            dependsOn: [apache.id], optional: true, timeoutSeconds: 120)
+        return [modules, site, apache, check]
+    }
+}

@@ -1,0 +1,198 @@
+/// Turns valid answers into the ordered steps that install the cluster.
+///
+/// Step ids read `<layer>.<action>@<host>` or `<layer>.<action>@<host>#<node>` and stay the same
+/// across runs, so the journal can match them. Every step's `check` is read-only and exits 0 only
+/// when the step's result is already in place; a step whose result cannot be read back cheaply and
+/// exactly (a password, a test) has no check and always runs, which is safe because its `apply`
+/// is idempotent.
+///
+/// Scripts are POSIX sh (dash), run as root, each in a shell of its own: they use `set -eu`,
+/// `exit`, `umask` and `trap`. The per-layer steps live in `Planner+<Layer>.swift`.
+public enum Planner {
+    public static func plan(_ answers: Answers) throws(InvalidAnswers) -> Plan {
+        var problems = Validator.validate(answers)
+        if problems.isEmpty { problems = crossChecks(answers) }
+        guard problems.isEmpty else { throw InvalidAnswers(problems) }
+        let c = Cluster(answers)
+        let steps = hostSteps(c) + sharedFileSteps(c) + databaseSteps(c) + appServerSteps(c) + loadBalancerSteps(c)
+        return Plan(steps: steps)
+    }
+
+    /// Problems that only show when fields are read together: two listeners on one port of one host.
+    static func crossChecks(_ a: Answers) -> [Problem] {
+        var problems: [Problem] = []
+        var taken: [String: String] = [:]  // "host:port" -> what uses it
+        func use(_ host: String, _ port: Int, _ what: String, _ field: String) {
+            let key = "\(host):\(port)"
+            if let other = taken[key] {
+                problems.append(Problem(field, "port \(port) on \"\(host)\" is also \(other)"))
+            } else {
+                taken[key] = what
+            }
+        }
+        for (i, node) in a.appServers.nodes.enumerated() {
+            let f = "appServers.nodes[\(i)]"
+            use(node.host, a.httpPort(of: node), "\(node.name)'s HTTP port", "\(f).httpPort")
+            use(node.host, a.shutdownPort(of: node), "\(node.name)'s shutdown port", "\(f).httpPort")
+            use(node.host, a.replicationPort(of: node), "\(node.name)'s replication port", "appServers.replicationPort")
+        }
+        use(a.database.host, a.database.port, "the database port", "database.port")
+        use(a.loadBalancer.host, a.loadBalancer.httpPort, "the load balancer's HTTP port", "loadBalancer.httpPort")
+        if let tls = a.loadBalancer.tls {
+            use(a.loadBalancer.host, tls.httpsPort, "the load balancer's HTTPS port", "loadBalancer.tls.httpsPort")
+        }
+        if a.sharedFiles.provider == .nfs {
+            let m = a.sharedFiles.mountPoint, d = a.appServers.installDir
+            if m == d || d.hasPrefix(m + "/") {
+                problems.append(Problem("sharedFiles.mountPoint", "\"\(m)\" would hide the install folder \"\(d)\" when mounted"))
+            }
+        }
+        return problems
+    }
+
+    static func id(_ layer: Layer, _ action: String, _ host: String, _ node: String? = nil) -> String {
+        "\(layer.tag).\(action)@\(host)" + (node.map { "#\($0)" } ?? "")
+    }
+}
+
+/// What the layers ask of the answers, worked out once.
+struct Cluster {
+    enum Role: String, CaseIterable { case nfsServer, database, app, balancer }
+
+    let answers: Answers
+    let family = Distro.apt
+
+    var app: AppServers { answers.appServers }
+    var db: Database { answers.database }
+    var user: String { app.serviceUser }
+    var group: String { app.serviceUser }
+    var owner: String { "\(user):\(group)" }
+    var mount: String { answers.sharedFiles.mountPoint }
+    var installDir: String { app.installDir }
+    /// Where each app host keeps the bundle: the upload, the unpacked tree, and fixed links into it.
+    var bundleDir: String { installDir + "/.bundle" }
+    var stagedTomcat: String { bundleDir + "/tomcat" }
+    var stagedWflow: String { bundleDir + "/wflow" }
+    var stagedWar: String { bundleDir + "/jw.war" }
+    /// Fingerprints of what a running service was started with, to restart only after a change.
+    let stateDir = "/var/lib/joget-cluster"
+    /// Files passed between hosts (the schema).
+    let workDir = "/var/tmp/joget-cluster"
+    /// Marks in the shared directory, written by the service user.
+    var shareMarks: String { mount + "/.joget-cluster" }
+
+    let appHosts: [String]
+    let firstNode: Node
+    var firstAppHost: String { firstNode.host }
+    let nfsServer: String?
+    /// Hosts with at least one role, in the order the answers list them.
+    let hosts: [String]
+
+    init(_ answers: Answers) {
+        self.answers = answers
+        appHosts = answers.appHosts
+        firstNode = answers.appServers.nodes[0]
+        nfsServer = answers.sharedFiles.provider == .nfs ? answers.sharedFiles.server : nil
+        var used = Set(answers.appHosts)
+        used.insert(answers.database.host)
+        used.insert(answers.loadBalancer.host)
+        if let s = nfsServer { used.insert(s) }
+        hosts = answers.hosts.map(\.name).filter { used.contains($0) }
+    }
+
+    func roles(_ host: String) -> [Role] {
+        var r: [Role] = []
+        if nfsServer == host { r.append(.nfsServer) }
+        if db.host == host { r.append(.database) }
+        if appHosts.contains(host) { r.append(.app) }
+        if answers.loadBalancer.host == host { r.append(.balancer) }
+        return r
+    }
+
+    func address(_ host: String) -> String { answers.host(named: host)?.address ?? host }
+    /// An address as it goes in a URL: IPv6 in brackets.
+    func urlHost(_ host: String) -> String {
+        let a = address(host)
+        return a.contains(":") ? "[\(a)]" : a
+    }
+    func nodes(on host: String) -> [Node] { answers.nodes(on: host) }
+    func nodeDir(_ node: Node) -> String { installDir + "/" + node.name }
+    func unit(_ node: Node) -> String { "joget-\(node.name)" }
+    func stamp(_ name: String) -> String { stateDir + "/" + name + ".started" }
+
+    var bundleName: String {
+        let b = app.bundle
+        return String(b.split(separator: "/").last ?? Substring(b))
+    }
+    /// The bundle file as the app hosts see it.
+    var remoteBundle: String { app.bundleOn == .local ? bundleDir + "/" + bundleName : app.bundle }
+
+    var datasourceFiles: [String] { [mount + "/app_datasource.properties", mount + "/app_datasource-default.properties"] }
+}
+
+/// Shell pieces the layers share. Everything here is POSIX sh.
+enum Sh {
+    static let strict: Script = "set -eu\n"
+
+    static func octal(_ mode: Int) -> String { String(mode, radix: 8) }
+
+    /// Writes a planned file as root: a 0600 temp file next to it, then mode, owner, rename.
+    static func write(_ f: PlannedFile) -> Script {
+        """
+        t=$(mktemp \(f.path + ".joget-cluster.XXXXXX"))
+        printf '%s' \(content: f.content) > "$t"
+        chmod \(raw: "0" + octal(f.mode)) "$t" && chown \(f.owner) "$t" && mv -f "$t" \(f.path)
+
+        """
+    }
+
+    /// Writes a planned file as `user`: for the shared directory, where root may be squashed by NFS.
+    /// The file's owner is then that user.
+    static func write(_ f: PlannedFile, as user: String) -> Script {
+        """
+        printf '%s' \(content: f.content) | runuser -u \(user) -- sh -c \("umask 077; t=$(mktemp \"$1.joget-cluster.XXXXXX\") && cat > \"$t\" && chmod \"$2\" \"$t\" && mv -f \"$t\" \"$1\"") joget-write \(f.path) \(raw: "0" + octal(f.mode))
+
+        """
+    }
+
+    /// A condition: the file holds exactly the planned text, mode and owner.
+    static func matches(_ f: PlannedFile) -> Script {
+        "printf '%s' \(content: f.content) | cmp -s - \(f.path) && [ \"$(stat -c '%a %U:%G' \(f.path))\" = \("\(octal(f.mode)) \(f.owner)") ]"
+    }
+
+    /// The same, read as `user` (root may not read the shared directory).
+    static func matches(_ f: PlannedFile, as user: String) -> Script {
+        "printf '%s' \(content: f.content) | runuser -u \(user) -- cmp -s - \(f.path) && [ \"$(runuser -u \(user) -- stat -c '%a %U:%G' \(f.path))\" = \("\(octal(f.mode)) \(f.owner)") ]"
+    }
+
+    /// svc_running/svc_enabled/svc_start/svc_restart UNIT INITSCRIPT: systemd when it is PID 1, else `service`.
+    static let services: Script = """
+        svc_running() { if [ -d /run/systemd/system ]; then systemctl is-active --quiet "$1"; else service "$2" status >/dev/null 2>&1; fi; }
+        svc_enabled() { if [ -d /run/systemd/system ]; then systemctl is-enabled --quiet "$1"; else return 0; fi; }
+        svc_start() { if [ -d /run/systemd/system ]; then systemctl enable --quiet "$1" && systemctl start "$1"; else service "$2" start; fi; }
+        svc_restart() { if [ -d /run/systemd/system ]; then systemctl enable --quiet "$1" && systemctl restart "$1"; else service "$2" restart; fi; }
+
+        """
+
+    static func service(_ s: Distro.Service) -> Script { "\(s.unit) \(s.initScript)" }
+
+    /// Sets `$addr` to the IPv4 address this host is reached at by the others: the address the
+    /// wizard connects to when it is one of this host's own, else the host's first IPv4 address.
+    static func clusterAddress(_ wanted: String) -> Script {
+        """
+        want=\(wanted)
+        case "$want" in
+            *[!0-9.]*) ip=$(getent ahostsv4 "$want" 2>/dev/null | awk 'NR==1 {print $1}') ;;
+            *) ip=$want ;;
+        esac
+        addr=; first=
+        for a in $(hostname -I 2>/dev/null); do
+            case "$a" in *:*) continue ;; esac
+            [ -n "$first" ] || first=$a
+            [ "$a" = "$ip" ] && addr=$a
+        done
+        if [ -z "$addr" ]; then addr=$first; addr_is_wanted=no; else addr_is_wanted=yes; fi
+
+        """
+    }
+}
