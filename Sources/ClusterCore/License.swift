@@ -105,12 +105,19 @@ public struct JogetBuild: Equatable, Sendable {
         }
         edition = nil; version = nil
         let lower = name.lowercased()
-        guard lower.hasPrefix("joget-"), let linux = lower.range(of: "-linux-") ?? lower.range(of: "linux-") else { return }
-        let middle = lower[lower.index(lower.startIndex, offsetBy: 6)..<linux.lowerBound]
+        guard lower.hasPrefix("joget-") else { return }
+        let tail = lower.dropFirst("joget-".count)
+        let middle: Substring
+        let linux: Range<Substring.Index>
+        if tail.hasPrefix("linux-") {
+            middle = ""; linux = tail.startIndex..<tail.index(tail.startIndex, offsetBy: 6)
+        } else if let r = tail.range(of: "-linux-") {
+            middle = tail[..<r.lowerBound]; linux = r
+        } else { return }
+        let rest = tail[linux.upperBound...]
         // "dx8" and the like name the product line, not the edition.
         let words = middle.split(separator: "-").filter { !($0.hasPrefix("dx") && $0.dropFirst(2).allSatisfy(\.isNumber)) }
         if !words.isEmpty { edition = words.joined(separator: "-") }
-        let rest = lower[linux.upperBound...]
         let digits = rest.prefix { $0.isNumber || $0 == "." }
         let trimmed = digits.hasSuffix(".") ? String(digits.dropLast()) : String(digits)
         if let first = trimmed.first, first.isNumber { version = trimmed }
