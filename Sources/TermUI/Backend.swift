@@ -100,9 +100,15 @@ public final class HeadlessScreen: Backend {
         drawCount += 1
     }
 
-    /// Returns the next scripted event, or `nil` (as on a timeout) when there are none.
+    /// Set when a read found no scripted events left.
+    public private(set) var ranOutOfEvents = false
+
+    /// Returns the next scripted event. With none left it returns `nil` (as on a timeout), or `.tick` for a
+    /// blocking read (`timeout: nil`), since no input can ever arrive; ``ranOutOfEvents`` is then set.
     public func readEvent(timeout: Duration?) -> Event? {
-        pendingEvents.isEmpty ? nil : pendingEvents.removeFirst()
+        if !pendingEvents.isEmpty { return pendingEvents.removeFirst() }
+        ranOutOfEvents = true
+        return timeout == nil ? .tick : nil
     }
 
     /// Queues key presses.

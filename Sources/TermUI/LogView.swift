@@ -331,3 +331,17 @@ extension LogView {
     /// A view for static text: starts at the top, no follow mode.
     public static func textView(title: String? = nil) -> LogView { LogView(title: title, follow: false) }
 }
+
+/// A ``LogView`` paired with its source, usable wherever a ``Widget`` is expected.
+public struct BoundLogView<Source: LineSource>: Widget {
+    public var view: LogView
+    public var source: Source
+    public func render(_ area: Rect, into buffer: inout Buffer, theme: Theme) {
+        view.render(area, into: &buffer, source: source, theme: theme)
+    }
+}
+
+extension LogView {
+    /// This view over `source`, as a ``Widget``.
+    public func bound<S: LineSource>(to source: S) -> BoundLogView<S> { BoundLogView(view: self, source: source) }
+}

@@ -89,6 +89,9 @@ import Testing
             frames += 1
         }
         #expect(state.submitted == "joge")
+        #expect(!screen.ranOutOfEvents)
+        #expect(terminal.nextEvent(tick: nil) == .tick)   // a blocking read with nothing scripted does not hang
+        #expect(screen.ranOutOfEvents)
         #expect(screen.lines[0] == "> Name  [joge      ]")
     }
 }

@@ -208,6 +208,13 @@ private final class CountingSource: LineSource {
         #expect(v.horizontalOffset == 0)
     }
 
+    @Test func boundViewIsAWidget() {
+        let widget: any Widget = LogView(showsScrollbar: false, showsStatusLine: false).bound(to: lines)
+        var b = Buffer(width: 10, height: 2)
+        widget.render(b.area, into: &b, theme: mono)
+        #expect(b.lines() == ["line 99", "line 100"])
+    }
+
     @Test func titleAndEmptySource() {
         let v = LogView(title: "Install log")
         let b = render(v, [String](), height: 4)
