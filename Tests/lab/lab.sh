@@ -290,6 +290,8 @@ cmd_up() {
     cmd_down
     mkdir -p "$STATE/hosts" "$STATE/shared" "$STATE/run"
     chmod 755 "$STATE" "$STATE/shared"
+    # As an admin prepares an existing share: owned by the service user's fixed uid/gid (lab.yaml).
+    chown 2500:2500 "$STATE/shared"
     ensure_keys
     write_hosts_file
     local bundle

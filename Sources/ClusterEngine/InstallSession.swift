@@ -1,0 +1,88 @@
+import ClusterCore
+import Foundation
+
+/// Everything one install of one cluster needs, built from its answers: the plan, the state
+/// folder, and one transport per host. `apply`, `resume`, `verify` and the wizard all start here.
+public struct InstallSession: Sendable {
+    public let answers: Answers
+    public let plan: Plan
+    public let stateDir: StateDir
+    public let ssh: SSHOptions
+
+    /// - Parameters:
+    ///   - stateDirectory: overrides `$XDG_STATE_HOME/joget-cluster/<cluster>`.
+    ///   - acceptedHostKeys: `HOST=SHA256:...` fingerprints accepted ahead of time.
+    ///   - knownHostsFile: defaults to the state folder's own `known_hosts`.
+    public init(answers: Answers, stateDirectory: String? = nil, acceptedHostKeys: [String: String] = [:],
+                knownHostsFile: String? = nil) throws {
+        self.answers = answers
+        plan = try Planner.plan(answers)
+        stateDir = try StateDir(cluster: answers.cluster, override: stateDirectory)
+        var options = SSHOptions(knownHostsFile: knownHostsFile ?? stateDir.knownHostsPath, acceptedHostKeys: acceptedHostKeys)
+        options.hashKnownHosts = false
+        ssh = options
+    }
+
+    /// Saves the answers (no secrets) where `resume` and the wizard look for them.
+    public func saveAnswers() throws { try AnswersFile.save(answers, to: stateDir.answersPath) }
+
+    /// Every secret the plan and the hosts' logins need.
+    public var neededSecrets: Set<SecretName> {
+        var names = Set(plan.steps.flatMap(\.secrets))
+        for host in answers.hosts {
+            if let s = host.sshPasswordSecret { names.insert(s) }
+            if let s = host.sudoPasswordSecret { names.insert(s) }
+        }
+        return names
+    }
+
+    public func pool(secrets: SecretValues) -> TransportPool { TransportPool(session: self, secrets: secrets) }
+
+    /// A runner for the plan; with `resume`, what the journal records as finished is not run again.
+    public func runner(secrets: SecretValues, pool: TransportPool, resume: Bool) throws -> Runner {
+        let state = resume ? try Journal.load(stateDir: stateDir) : nil
+        return try Runner(plan: plan, secrets: secrets, stateDir: stateDir, answersHash: Journal.answersHash(answers),
+                          resume: state, transports: { pool.transport(for: $0) })
+    }
+
+    /// Where a node's Tomcat writes catalina.out.
+    public func catalinaOut(_ node: Node) -> String { answers.appServers.installDir + "/" + node.name + "/logs/catalina.out" }
+
+    public func checks(token: String = String(UInt64.random(in: 1...UInt64.max), radix: 36)) -> [ClusterCheck] {
+        ClusterChecks.all(for: answers, token: token, catalinaOut: catalinaOut)
+    }
+
+    public func verifier(secrets: SecretValues, pool: TransportPool) -> Verifier {
+        Verifier(secrets: secrets) { pool.transport(for: $0) }
+    }
+}
+
+/// One transport per host, made on first use and shared by the runner, the verifier and the checks.
+public final class TransportPool: @unchecked Sendable {
+    private let session: InstallSession
+    private let secrets: SecretValues
+    private let lock = NSLock()
+    private var made: [String: any Transport] = [:]
+
+    init(session: InstallSession, secrets: SecretValues) { self.session = session; self.secrets = secrets }
+
+    /// The host's transport; `Step.localHost` and unknown names get a local shell.
+    public func transport(for hostName: String) -> any Transport {
+        lock.withLock {
+            if let t = made[hostName] { return t }
+            let t: any Transport
+            if let host = session.answers.host(named: hostName) {
+                t = Transports.make(host: host, secrets: secrets, options: session.ssh)
+            } else {
+                t = LocalTransport(name: hostName)
+            }
+            made[hostName] = t
+            return t
+        }
+    }
+
+    public func closeAll() async {
+        let all = lock.withLock { Array(made.values) }
+        for t in all { await t.close() }
+    }
+}

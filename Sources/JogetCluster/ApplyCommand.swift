@@ -1,0 +1,116 @@
+import ArgumentParser
+import ClusterCore
+import ClusterEngine
+import Foundation
+
+struct ApplyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "apply",
+        abstract: "Install the whole cluster from an answers file, with plain line output.",
+        discussion: "Exit codes: 0 done, 1 a step failed, 2 invalid input, 130 interrupted.")
+
+    @OptionGroup var options: SessionOptions
+    @Flag(name: .long, help: "Do not ask before starting.") var yes = false
+    @Flag(name: .long, help: "Hide the steps' output; show only their results.") var quiet = false
+
+    func run() async throws {
+        try await Install.run(options, resume: false, confirm: !yes, quiet: quiet)
+    }
+}
+
+struct ResumeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "resume",
+        abstract: "Continue an interrupted install: what finished is not run again.")
+
+    @OptionGroup var options: SessionOptions
+    @Flag(name: .long, help: "Hide the steps' output; show only their results.") var quiet = false
+
+    func run() async throws {
+        try await Install.run(options, resume: true, confirm: false, quiet: quiet)
+    }
+}
+
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "status", abstract: "Show the journal: each step's last status.")
+
+    @OptionGroup var options: SessionOptions
+
+    func run() async throws {
+        try await exitOnError {
+            let session = try options.session(try options.loadAnswers())
+            let state = try Journal.load(stateDir: session.stateDir)
+            if state.isEmpty { print("No run recorded in \(session.stateDir.path) yet."); return }
+            print(LineOutput.statusTable(state, plan: session.plan, color: LineOutput.shouldColor()))
+        }
+    }
+}
+
+/// apply and resume: one path, the journal decides what is left.
+enum Install {
+    static func run(_ options: SessionOptions, resume: Bool, confirm: Bool, quiet: Bool) async throws {
+        let code: Int32 = try await exitOnError {
+            let answers = try options.loadAnswers()
+            let session = try options.session(answers)
+            if resume {
+                let state = try Journal.load(stateDir: session.stateDir)
+                guard !state.isEmpty else { throw UsageError("nothing to resume in \(session.stateDir.path): run apply first") }
+                print(ResumeReport(plan: session.plan, journal: state, answersHash: Journal.answersHash(answers)).text)
+            } else if confirm, SessionOptions.interactive {
+                print("Install \(session.plan.steps.count) steps on \(session.plan.hosts.filter { $0 != Step.localHost }.joined(separator: ", "))? [y/N] ", terminator: "")
+                guard readLine()?.lowercased().hasPrefix("y") == true else { throw UsageError("not started") }
+            }
+            let secrets = try options.secretValues(for: session)
+            try session.saveAnswers()
+            let pool = session.pool(secrets: secrets)
+            try await options.connectAll(session, pool: pool)
+            let runner = try session.runner(secrets: secrets, pool: pool, resume: resume)
+            let output = LineOutput(plan: session.plan, options: .init(color: LineOutput.shouldColor(), showOutput: !quiet))
+            let printer = LockedPrinter(output)
+            runner.observe { printer.print($0) }
+            let stop = SignalStop { runner.stop() }
+            let summary = await runner.run()
+            await runner.close()
+            await pool.closeAll()
+            print("State, journal and logs: \(session.stateDir.path)")
+            if stop.fired { return 130 }
+            return summary.remaining.isEmpty && summary.outcomes.allSatisfy({ $0.status.satisfiesDependents }) ? 0 : 1
+        }
+        if code != 0 { throw ExitCode(code) }
+    }
+}
+
+/// Prints events as they come, one at a time, whichever host's task emits them.
+final class LockedPrinter: @unchecked Sendable {
+    private let lock = NSLock()
+    private let output: LineOutput
+    init(_ output: LineOutput) { self.output = output }
+    func print(_ event: RunEvent) {
+        lock.withLock {
+            for line in output.format(event) { Swift.print(line) }
+            fflush(nil)
+        }
+    }
+}
+
+/// SIGINT and SIGTERM stop the run cleanly instead of killing the process.
+final class SignalStop: @unchecked Sendable {
+    private var sources: [DispatchSourceSignal] = []
+    private(set) var fired = false
+
+    init(_ stop: @escaping @Sendable () -> Void) {
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler { [weak self] in
+                self?.fired = true
+                FileHandle.standardError.write(Data("\nStopping: running steps are ended and recorded as interrupted. Continue later with: joget-cluster resume\n".utf8))
+                stop()
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    deinit { sources.forEach { $0.cancel() } }
+}

@@ -1,0 +1,85 @@
+import ArgumentParser
+import ClusterCore
+import ClusterEngine
+import Foundation
+
+/// Options every command that touches the hosts shares.
+struct SessionOptions: ParsableArguments {
+    @Option(name: .long, help: "The answers file (default: answers.yaml in the state folder).")
+    var answers: String?
+    @Option(name: .long, help: "The state folder (default: $XDG_STATE_HOME/joget-cluster/<cluster>).")
+    var stateDir: String?
+    @Option(name: .long, help: "A secrets file of 'name: value' lines, mode 0600.")
+    var secrets: String?
+    @Option(name: .long, help: "The known_hosts file (default: known_hosts in the state folder).")
+    var knownHosts: String?
+    @Option(name: .long, parsing: .singleValue, help: "Accept a host's key ahead of time: HOST=SHA256:... (repeatable).")
+    var acceptHostKey: [String] = []
+
+    /// The answers: from --answers, or from the state folder (--state-dir, or the only cluster there).
+    func loadAnswers() throws -> Answers {
+        if let answers { return try AnswersFile.load(path: answers) }
+        if let stateDir { return try AnswersFile.load(path: stateDir + "/answers.yaml") }
+        let root = try StateDir.defaultPath(cluster: "x").dropLast(2)
+        let clusters = (try? FileManager.default.contentsOfDirectory(atPath: String(root)))?
+            .filter { FileManager.default.fileExists(atPath: "\(root)/\($0)/answers.yaml") }.sorted() ?? []
+        guard clusters.count == 1 else {
+            throw UsageError(clusters.isEmpty ? "no answers: give --answers FILE (no cluster in \(root))"
+                             : "several clusters in \(root) (\(clusters.joined(separator: ", "))): give --answers or --state-dir")
+        }
+        return try AnswersFile.load(path: "\(root)/\(clusters[0])/answers.yaml")
+    }
+
+    func session(_ answers: Answers) throws -> InstallSession {
+        var accepted: [String: String] = [:]
+        for text in acceptHostKey {
+            guard let (host, fp) = HostKeys.parseAcceptOption(text) else {
+                throw UsageError("--accept-host-key \(text): expected HOST=SHA256:...")
+            }
+            accepted[host] = fp
+        }
+        return try InstallSession(answers: answers, stateDirectory: stateDir, acceptedHostKeys: accepted, knownHostsFile: knownHosts)
+    }
+
+    static var interactive: Bool { isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1 }
+
+    func secretValues(for session: InstallSession) throws -> SecretValues {
+        try SecretsInput.gather(session.neededSecrets, file: secrets, interactive: Self.interactive)
+    }
+
+    /// Logs into every host before the run, so host keys are settled up front: an unknown key is
+    /// asked about on a terminal, and otherwise stops with the fingerprint to pass to --accept-host-key.
+    func connectAll(_ session: InstallSession, pool: TransportPool) async throws {
+        for host in session.plan.hosts {
+            do { try await pool.transport(for: host).connect() } catch TransportError.unknownHostKey(let name, let fp, let type) {
+                guard Self.interactive, let h = session.answers.host(named: host) else {
+                    throw TransportError.unknownHostKey(host: name, fingerprint: fp, keyType: type)
+                }
+                print("\(host) (\(h.address) port \(h.port)) is not known yet. Its \(type) key fingerprint is\n    \(fp)")
+                print("Accept it? [y/N] ", terminator: "")
+                guard readLine()?.lowercased().hasPrefix("y") == true else {
+                    throw UsageError("\(host): host key not accepted")
+                }
+                try await HostKeys.accept(host: h.address, port: h.port, fingerprint: fp, knownHostsFile: session.ssh.knownHostsFile)
+                try await pool.transport(for: host).connect()
+            }
+        }
+    }
+}
+
+/// Runs a command body, turning known errors into their exit codes: 2 for bad input.
+func exitOnError<T>(_ body: () async throws -> T) async throws -> T {
+    do { return try await body() } catch let e as InvalidAnswers {
+        FileHandle.standardError.write(Data(("invalid answers:\n" + e.problems.map { "  \($0)" }.joined(separator: "\n") + "\n").utf8))
+        throw ExitCode(2)
+    } catch let e as UsageError {
+        FileHandle.standardError.write(Data("joget-cluster: \(e)\n".utf8))
+        throw ExitCode(2)
+    } catch let e as SecretError {
+        FileHandle.standardError.write(Data("joget-cluster: \(e)\n".utf8))
+        throw ExitCode(2)
+    } catch let e as TransportError {
+        FileHandle.standardError.write(Data("joget-cluster: \(e)\n".utf8))
+        throw ExitCode(2)
+    }
+}
