@@ -372,7 +372,8 @@ extension Planner {
                 for f in \(dir + "/logs/catalina.out") \(raw: Shell.quote(dir + "/logs/"))catalina.*.log; do [ -f "$f" ] && cat "$f"; done
                 if [ -d /run/systemd/system ]; then journalctl -q --no-pager -u \(unit) 2>/dev/null || true; fi
             }
-            if ! logs | grep -q 'Starting clustering manager at'; then
+            # Tomcat 8.5 logs "Starting clustering manager at", Tomcat 9 and 10 "Register manager [...] to cluster element".
+            if ! logs | grep -q -E 'Starting clustering manager at|Register manager \\[[^]]*\\] to cluster element'; then
                 echo \("Tomcat for \(node.name) did not start a clustering session manager: sessions are not replicated. Look for <distributable/> in jw.war's WEB-INF/web.xml and for warnings of the webapp step") >&2
                 exit 1
             fi
