@@ -63,9 +63,8 @@ public enum HostKeys {
             let fp = try await ProcessSupport.collect(keygen, ["-l", "-E", "sha256", "-f", "-"], input: Array((line + "\n").utf8))
             let fields = fp.out.split(separator: " ")
             guard fp.status == 0, fields.count >= 2, fields[1].hasPrefix("SHA256:") else { continue }
-            var type = String(fields.last ?? "")
+            var type = String(fields.last ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
             if type.hasPrefix("("), type.hasSuffix(")") { type = String(type.dropFirst().dropLast()) }
-            type = type.trimmingCharacters(in: .whitespacesAndNewlines)
             keys.append(ScannedKey(line: line, keyType: type, fingerprint: String(fields[1])))
         }
         let rank = { (k: ScannedKey) -> Int in ["ED25519": 0, "ECDSA": 1, "RSA": 2][k.keyType] ?? 3 }

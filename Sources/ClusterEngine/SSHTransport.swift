@@ -22,6 +22,8 @@ public struct SSHOptions: Sendable {
     public var sshProgram = "ssh"
     /// Scan and compare host keys before logging in (ssh checks them again, strictly, either way).
     public var checkHostKeys = true
+    /// The agent socket for `auth: agent` (default: the inherited SSH_AUTH_SOCK).
+    public var agentSocket: String? = nil
 
     public init(knownHostsFile: String = HostKeys.defaultKnownHostsFile, acceptedHostKeys: [String: String] = [:]) {
         self.knownHostsFile = knownHostsFile
@@ -134,6 +136,7 @@ actor SSHMaster {
             for (k, v) in askpass!.environment { environment[Environment.Key(stringLiteral: k)] = v }
             askpass!.start()
         } else {
+            if let sock = options.agentSocket { environment["SSH_AUTH_SOCK"] = sock }
             // Never let an inherited askpass answer for us.
             environment["SSH_ASKPASS"] = nil as String?
             environment["SSH_ASKPASS_REQUIRE"] = "never"

@@ -35,12 +35,12 @@ struct StreamFramer {
         var start = 0
         while true {
             let newline = buffer[start...].firstIndex(of: 0x0A)
-            if let newline {
+            if let newline, newline - start <= StreamFramer.maxLine {
                 var end = newline
                 if end > start, buffer[end - 1] == 0x0D { end -= 1 }
                 complete(buffer[start..<end], into: &events)
                 start = newline + 1
-            } else if buffer.count - start >= StreamFramer.maxLine {
+            } else if buffer.count - start > StreamFramer.maxLine {
                 var cut = start + StreamFramer.maxLine
                 // Do not split a UTF-8 sequence: back up over continuation bytes (at most 3).
                 var back = 0

@@ -330,7 +330,17 @@ final class ShellSession: Sendable {
         await channel?.terminate(grace: .seconds(1))
     }
 
+    /// Held while one stream's bytes are parsed and their lines delivered, so the other stream
+    /// cannot complete the command while lines of this one are still on their way to the caller.
+    /// (`onLine` must not call back into the session.)
+    private let delivery = Mutex(())
+
     private func received(_ stream: ShellChannel.Stream, _ bytes: [UInt8]) {
+        let done: (CheckedContinuation<Outcome, Never>, Outcome)? = delivery.withLock { _ in parseAndDeliver(stream, bytes) }
+        if let (c, outcome) = done { c.resume(returning: outcome) }
+    }
+
+    private func parseAndDeliver(_ stream: ShellChannel.Stream, _ bytes: [UInt8]) -> (CheckedContinuation<Outcome, Never>, Outcome)? {
         var events: [StreamFramer.Event] = []
         var onLine: (@Sendable (OutputLine) -> Void)? = nil
         var done: (CheckedContinuation<Outcome, Never>, Outcome)? = nil
@@ -357,7 +367,7 @@ final class ShellSession: Sendable {
             let kind: OutputLine.Stream = stream == .stdout ? .stdout : .stderr
             for e in events { if case .line(let text) = e { onLine(OutputLine(stream: kind, text: text)) } }
         }
-        if let (c, outcome) = done { c.resume(returning: outcome) }
+        return done
     }
 
     private func ended(_ status: Int32, _ tail: String) {
@@ -368,6 +378,10 @@ final class ShellSession: Sendable {
     }
 
     private func finish(lost reason: String) {
+        delivery.withLock { _ in finishLocked(lost: reason) }
+    }
+
+    private func finishLocked(lost reason: String) {
         var events: [StreamFramer.Event] = []
         var leftovers: [(OutputLine.Stream, String)] = []
         let pending: Pending? = state.withLock { s in

@@ -50,6 +50,11 @@ ensure_users() {
     printf '%s:%s\n' "$PASS_USER" "$PASSWORD" | chpasswd
     # A locked or password-less key user cannot log in with UsePAM no: give it an unusable password.
     usermod -p '*' "$KEY_USER"
+    # The key in the user's own ~/.ssh (readable whatever the mode of the state dir's parents).
+    local home
+    home=$(getent passwd "$KEY_USER" | cut -d: -f6)
+    install -d -m 0700 -o "$KEY_USER" -g "$KEY_USER" "$home/.ssh"
+    install -m 0600 -o "$KEY_USER" -g "$KEY_USER" "$STATE/id_$KEY_USER.pub" "$home/.ssh/authorized_keys"
     local tmp
     tmp=$(mktemp)
     cat >"$tmp" <<EOF
@@ -64,12 +69,11 @@ EOF
 }
 
 make_state() {
-    mkdir -p "$STATE/a" "$STATE/b" "$STATE/authorized_keys"
-    chmod 0755 "$STATE" "$STATE/authorized_keys"
+    mkdir -p "$STATE/a" "$STATE/b"
+    chmod 0755 "$STATE"
     [ -f "$STATE/a/ssh_host_ed25519_key" ] || ssh-keygen -q -t ed25519 -N '' -C fixture-a -f "$STATE/a/ssh_host_ed25519_key"
     [ -f "$STATE/b/ssh_host_ed25519_key" ] || ssh-keygen -q -t ed25519 -N '' -C fixture-b -f "$STATE/b/ssh_host_ed25519_key"
     [ -f "$STATE/id_$KEY_USER" ] || ssh-keygen -q -t ed25519 -N '' -C "$KEY_USER@fixture" -f "$STATE/id_$KEY_USER"
-    install -m 0644 "$STATE/id_$KEY_USER.pub" "$STATE/authorized_keys/$KEY_USER"
     printf '%s\n' "$PASSWORD" >"$STATE/password"
     chmod 0600 "$STATE/password"
     mkdir -p /run/sshd
@@ -82,8 +86,8 @@ Port $port
 ListenAddress 127.0.0.1
 HostKey $STATE/$which/ssh_host_ed25519_key
 PidFile $STATE/$which/sshd.pid
-AuthorizedKeysFile $STATE/authorized_keys/%u
-StrictModes no
+AuthorizedKeysFile .ssh/authorized_keys
+StrictModes yes
 UsePAM no
 PermitRootLogin no
 AllowUsers $KEY_USER $PASS_USER

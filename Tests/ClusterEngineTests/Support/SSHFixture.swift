@@ -42,22 +42,20 @@ enum SSHFixture {
 
     static var available: Bool { env != nil }
 
-    /// Runs a local command to the end (test helper; Foundation's Process is fine here).
+    /// Runs a local command to the end, synchronously (popen: for the one-time fixture start).
     @discardableResult
-    static func shell(_ argv: [String], input: String? = nil) -> (status: Int32, text: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: argv[0].hasPrefix("/") ? argv[0] : "/usr/bin/env")
-        p.arguments = argv[0].hasPrefix("/") ? Array(argv.dropFirst()) : argv
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        let inPipe = Pipe()
-        p.standardInput = input == nil ? FileHandle.nullDevice : inPipe
-        do { try p.run() } catch { return (127, "") }
-        if let input { inPipe.fileHandleForWriting.write(Data(input.utf8)); try? inPipe.fileHandleForWriting.close() }
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    static func shell(_ argv: [String]) -> (status: Int32, text: String) {
+        let command = argv.map(Shell.quote).joined(separator: " ") + " 2>/dev/null"
+        guard let pipe = popen(command, "r") else { return (127, "") }
+        var data = [UInt8]()
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let n = fread(&buffer, 1, buffer.count, pipe)
+            if n <= 0 { break }
+            data += buffer[0..<n]
+        }
+        let status = pclose(pipe)
+        return ((status >> 8) & 0xFF, String(decoding: data, as: UTF8.self))
     }
 
     static func keyHost(name: String = "fixture", sudo: ClusterCore.Host.Sudo = .nopasswd, port: Int? = nil) -> ClusterCore.Host {

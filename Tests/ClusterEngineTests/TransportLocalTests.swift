@@ -1,0 +1,83 @@
+import ClusterCore
+@testable import ClusterEngine
+import Foundation
+import Testing
+
+/// LocalTransport: the same framed shell, on this machine.
+struct TransportLocalTests {
+    @Test func runsScriptsWithStatusAndStreams() async throws {
+        let t = LocalTransport()
+        let (r, log) = await t.capture("echo out; echo err >&2; exit 4")
+        #expect(r == .exited(4))
+        #expect(log.stdout == ["out"])
+        #expect(log.stderr == ["err"])
+        let (r2, log2) = await t.capture("cd /tmp && pwd; X=1")
+        #expect(r2 == .exited(0))
+        #expect(log2.stdout == ["/tmp"])
+        // Each script runs in its own subshell: nothing leaks into the next.
+        let (_, log3) = await t.capture("pwd; echo \"[${X:-}]\"")
+        #expect(log3.stdout == ["/", "[]"])
+        await t.close()
+    }
+
+    @Test func scriptNeverInArgvAndStdinIsNull() async throws {
+        let t = LocalTransport()
+        let secret = "jc-local-\(ProcessSupport.nonce())"
+        let (r, log) = await t.capture("cat; S=\(Shell.quote(secret)); sleep 0.3; echo done")
+        #expect(r == .exited(0))
+        #expect(log.stdout == ["done"])
+        let task = Task { await t.capture("S=\(Shell.quote(secret)); sleep 0.5").0 }
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(ProcScan.find(Array(secret.utf8)).isEmpty)
+        #expect(await task.value == .exited(0))
+        await t.close()
+    }
+
+    @Test func hostileValuesComeBackExactly() async throws {
+        let t = LocalTransport()
+        for value in ["'", "\"", "$(echo x)", "`echo x`", "a;b", "l1\nl2", "\\", "ü✓", "--x", ""] {
+            let (r, log) = await t.capture("printf '%s\\n' \(Shell.quote(value))")
+            #expect(r == .exited(0))
+            #expect(log.stdout.joined(separator: "\n") == value)
+        }
+        await t.close()
+    }
+
+    @Test func timeoutKillsTheProcessTree() async throws {
+        let t = LocalTransport()
+        let (r, _) = await t.capture("sleep 100.45 & sleep 100.46", timeout: .milliseconds(500))
+        #expect(r == .timedOut)
+        let (gone, _) = await t.capture("pgrep -f 'sleep 100.4[56]'")
+        #expect(gone == .exited(1))
+        let (next, log) = await t.capture("echo ok")
+        #expect(next == .exited(0))
+        #expect(log.stdout == ["ok"])
+        await t.close()
+    }
+
+    @Test func cancellation() async throws {
+        let t = LocalTransport()
+        let task = Task { await t.capture("sleep 100.55").0 }
+        try await Task.sleep(for: .milliseconds(300))
+        task.cancel()
+        #expect(await task.value == .cancelled)
+        let (gone, _) = await t.capture("pgrep -f 'sleep 100.55'")
+        #expect(gone == .exited(1))
+        await t.close()
+    }
+
+    @Test func uploadAndDownload() async throws {
+        let dir = SSHFixture.tempDir("local")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let src = dir + "/a.txt"
+        try Data("hello\n".utf8).write(to: URL(fileURLWithPath: src))
+        let t = LocalTransport()
+        #expect(try await t.upload(localPath: src, remotePath: dir + "/out/b.txt", mode: 0o644) == .sent(bytes: 6))
+        #expect(try await t.upload(localPath: src, remotePath: dir + "/out/b.txt", mode: 0o644) == .alreadyPresent)
+        try await t.download(remotePath: dir + "/out/b.txt", localPath: dir + "/c.txt")
+        #expect(try String(contentsOfFile: dir + "/c.txt", encoding: .utf8) == "hello\n")
+        let attrs = try FileManager.default.attributesOfItem(atPath: dir + "/out/b.txt")
+        #expect((attrs[.posixPermissions] as? NSNumber)?.intValue == 0o644)
+        await t.close()
+    }
+}
