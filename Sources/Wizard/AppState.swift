@@ -1,0 +1,188 @@
+import ClusterCore
+import ClusterEngine
+import TermUI
+
+/// Where the wizard is.
+public enum AppPage: Sendable, Equatable {
+    case welcome
+    /// A page of questions: 0 hosts, 1 shared files, 2 database, 3 app servers, 4 load balancer.
+    case setup(Int)
+    case review
+    /// A page the app hosts after the review: run, verify, licenses, summary.
+    case hosted(HostedPage)
+}
+
+/// The pages after the review, built by factories the executable wires in (see ``HostedPages``).
+public enum HostedPage: String, Sendable, CaseIterable {
+    case run, verify, licenses, summary
+
+    public var title: String {
+        switch self {
+        case .run: return "Install"
+        case .verify: return "Verify"
+        case .licenses: return "Licenses"
+        case .summary: return "Summary"
+        }
+    }
+
+    /// The page that follows on `.next`.
+    public var next: HostedPage? {
+        switch self {
+        case .run: return .verify
+        case .verify: return .licenses
+        case .licenses: return .summary
+        case .summary: return nil
+        }
+    }
+}
+
+/// What a hosted page is built from.
+public struct HostedContext: Sendable {
+    public var answers: Answers
+    public var secrets: SecretValues
+    /// The plan of the answers (present for run and verify).
+    public var plan: Plan?
+    /// The state folder (answers.yaml, journal, logs).
+    public var stateDirectory: String
+    /// Where known host keys are kept.
+    public var knownHostsFile: String
+    /// Go on with an unfinished install instead of starting a new run.
+    public var resume: Bool
+    /// Lets the page's background work wake the app (a new event is waiting): call it from any thread.
+    public var wake: @Sendable () -> Void
+}
+
+/// Factories for the pages after the review. A missing one shows a placeholder page.
+public struct HostedPages: Sendable {
+    public var factories: [HostedPage: @Sendable (HostedContext) -> any Screen]
+
+    public init(_ factories: [HostedPage: @Sendable (HostedContext) -> any Screen] = [:]) {
+        self.factories = factories
+    }
+}
+
+/// How the wizard was started.
+public struct AppConfig: Sendable {
+    /// `--state-dir`: one folder for this cluster whatever its name. nil: the default folder of the cluster's name.
+    public var stateDirectory: String?
+    /// The environment, for the default state folder (`XDG_STATE_HOME`, `HOME`).
+    public var environment: [String: String]
+    /// The known_hosts file host keys are checked against and accepted into (nil: the state folder's).
+    public var knownHostsFile: String?
+
+    public init(stateDirectory: String? = nil, environment: [String: String] = [:], knownHostsFile: String? = nil) {
+        self.stateDirectory = stateDirectory
+        self.environment = environment
+        self.knownHostsFile = knownHostsFile
+    }
+
+    /// The state folder for answers of this cluster name.
+    public func stateDirectoryPath(cluster: String) -> String? {
+        if let stateDirectory, !stateDirectory.isEmpty { return stateDirectory }
+        return try? StateDir.defaultPath(cluster: cluster, environment: environment)
+    }
+
+    public func answersPath(cluster: String) -> String? { stateDirectoryPath(cluster: cluster).map { $0 + "/answers.yaml" } }
+
+    public func knownHostsPath(cluster: String) -> String {
+        knownHostsFile ?? (stateDirectoryPath(cluster: cluster) ?? ".") + "/known_hosts"
+    }
+}
+
+/// A modal the app draws over the page.
+public enum AppDialog: Sendable {
+    case quit(Dialog)
+    case help(Dialog)
+    case hostKey(Dialog, hostIndex: Int, fingerprint: String)
+    case message(Dialog)
+
+    public var dialog: Dialog {
+        get {
+            switch self {
+            case .quit(let d), .help(let d), .message(let d), .hostKey(let d, _, _): return d
+            }
+        }
+        set {
+            switch self {
+            case .quit: self = .quit(newValue)
+            case .help: self = .help(newValue)
+            case .message: self = .message(newValue)
+            case .hostKey(_, let i, let fp): self = .hostKey(newValue, hostIndex: i, fingerprint: fp)
+            }
+        }
+    }
+}
+
+/// The whole wizard as one value: `update` changes it, `AppView` draws it.
+public struct AppState {
+    public var config: AppConfig
+    public var model: SetupModel
+    public var page: AppPage = .welcome
+    public var welcome: WelcomePage
+    /// The five pages of questions, in flow order.
+    public var setup: [SetupPage]
+    public var review: ReviewPage
+    /// The hosted page being shown (run, verify, ...).
+    public var hosted: (any Screen)?
+    public var hostedPages: HostedPages
+    public var dialog: AppDialog?
+    /// Dialogs waiting for the one on screen to close (a host key asked while help is open).
+    public var queuedDialogs: [AppDialog] = []
+    /// Wakes the runtime from any thread; handed to hosted pages for their background work.
+    public var wake: @Sendable () -> Void = {}
+    public var size: Size
+    /// A page opened from the review returns there on Next.
+    public var returnToReview = false
+    /// The last save's problem, shown in the header line until the next good save.
+    public var saveError: String?
+    /// Where the answers were last saved.
+    public var savedTo: String?
+    /// Resume an unfinished install when Install is chosen.
+    public var resumeInstall = false
+    public var done = false
+    /// Frames drawn with a spinner.
+    public var tickCount = 0
+
+    /// - Parameters:
+    ///   - answers: pre-filled answers (from `--answers` or the state folder), or nil for a new install.
+    ///   - unfinishedInstall: the state folder's journal has a run that did not finish.
+    public init(config: AppConfig = AppConfig(), answers: Answers? = nil, savedAnswers: Bool = false,
+                unfinishedInstall: Bool = false, found: String? = nil, hostedPages: HostedPages = HostedPages(),
+                size: Size = Size(width: 80, height: 24)) {
+        self.config = config
+        model = SetupModel(answers: answers ?? SetupModel.defaultAnswers())
+        welcome = WelcomePage(savedAnswers: savedAnswers || answers != nil, unfinishedInstall: unfinishedInstall, found: found)
+        let model = self.model
+        setup = SetupSpecs.setupPages.map { SetupPage(spec: $0, model: model) }
+        review = ReviewPage(model: model)
+        self.hostedPages = hostedPages
+        self.size = size
+    }
+
+    /// The page on screen, as a `Screen` (with the model put in).
+    public var currentScreen: any Screen {
+        switch page {
+        case .welcome: return welcome
+        case .setup(let i):
+            var p = setup[i]
+            p.model = model
+            return p
+        case .review:
+            var r = review
+            r.model = model
+            return r
+        case .hosted: return hosted ?? PlaceholderPage(page: .run)
+        }
+    }
+
+    /// `3/7 Application servers` for the header.
+    public var stepText: String {
+        let names = ["Welcome", "Hosts", "Shared files", "Database", "Application servers", "Load balancer", "Review"]
+        switch page {
+        case .welcome: return "1/7 Welcome"
+        case .setup(let i): return "\(i + 2)/7 \(names[i + 1])"
+        case .review: return "7/7 Review"
+        case .hosted(let h): return h.title
+        }
+    }
+}

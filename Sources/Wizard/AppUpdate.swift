@@ -1,0 +1,364 @@
+import ClusterCore
+import ClusterEngine
+import TermUI
+
+/// What reaches `App.update`: keys and ticks from the terminal, results from background work.
+public enum AppMessage: Sendable {
+    case key(Key)
+    case resize(Size)
+    case tick
+    /// A connection test's rows so far (or final, when not running).
+    case hostTest(host: String, HostTest)
+    /// First contact with a host: its key is not in known_hosts. The operator accepts or refuses.
+    case hostKeyUnknown(hostIndex: Int, host: String, fingerprint: String, keyType: String)
+    case planBuilt(Result<Plan, InvalidAnswers>)
+    case saved(path: String?, error: String?)
+}
+
+/// Work `update` asks the runtime to do; results come back as messages.
+public enum AppEffect: Sendable {
+    /// Write answers.yaml (no secrets) atomically in the state folder.
+    case saveAnswers(Answers)
+    /// Run "Test connection" for these hosts in the background.
+    case testConnection(hosts: [Host], answers: Answers, secrets: SecretValues, knownHostsFile: String)
+    /// Record an accepted host key, then test the host again.
+    case acceptHostKey(host: Host, fingerprint: String, answers: Answers, secrets: SecretValues, knownHostsFile: String)
+    /// Build the plan of the answers (for the review).
+    case buildPlan(Answers)
+    case quit
+
+    /// A short name, for tests and logs.
+    public var name: String {
+        switch self {
+        case .saveAnswers: return "save"
+        case .testConnection(let hosts, _, _, _): return "test:" + hosts.map(\.name).joined(separator: ",")
+        case .acceptHostKey(let host, let fp, _, _, _): return "accept:\(host.name)=\(fp)"
+        case .buildPlan: return "plan"
+        case .quit: return "quit"
+        }
+    }
+}
+
+/// The wizard's update function: `update(&state, message) -> effects`, pure but for the state it is given.
+public enum App {
+    public static func update(_ s: inout AppState, _ message: AppMessage) -> [AppEffect] {
+        switch message {
+        case .key(let key): return handleKey(&s, key)
+        case .resize(let size):
+            s.size = size
+            return []
+        case .tick:
+            s.tickCount += 1
+            if case .hosted = s.page, var h = s.hosted {
+                let r = h.tick()
+                s.hosted = h
+                return handleRequest(&s, r, key: nil)
+            }
+            return []
+        case .hostTest(let host, let test):
+            s.model.tests[host] = test
+            return []
+        case .hostKeyUnknown(let index, let host, let fp, let type):
+            let h = s.model.answers.hosts.indices.contains(index) ? s.model.answers.hosts[index] : nil
+            let where_ = h.map { "\($0.address) port \($0.port)" } ?? host
+            let d = Dialog(title: "Unknown host key: \(host)",
+                           message: "\(where_) is not known yet. It offers this \(type) key:\n\n  \(fp)\n\nCompare it with the server's own (ssh-keygen -lf /etc/ssh/ssh_host_\(type.lowercased())_key.pub on the server) before accepting.",
+                           buttons: ["Accept", "Refuse"], focused: 1, cancelIndex: 1, maxWidth: 76)
+            present(&s, .hostKey(d, hostIndex: index, fingerprint: fp))
+            return []
+        case .planBuilt(let result):
+            s.review.setPlan(result)
+            return []
+        case .saved(let path, let error):
+            s.saveError = error
+            if let path { s.savedTo = path }
+            return []
+        }
+    }
+
+    static func present(_ s: inout AppState, _ d: AppDialog) {
+        if s.dialog == nil { s.dialog = d } else { s.queuedDialogs.append(d) }
+    }
+
+    static func dismissDialog(_ s: inout AppState) {
+        s.dialog = s.queuedDialogs.isEmpty ? nil : s.queuedDialogs.removeFirst()
+    }
+
+    // MARK: Keys
+
+    static func handleKey(_ s: inout AppState, _ key: Key) -> [AppEffect] {
+        if key == .resize { return [] }
+        if s.dialog != nil { return handleDialogKey(&s, key) }
+        // Hosted pages get every key first (a run page may want Ctrl-C for itself); the setup pages
+        // leave the global keys to the app.
+        if case .hosted = s.page {
+            let request = sendToPage(&s, key)
+            if request == .ignored, globalKey(&s, key) { return [] }
+            return handleRequest(&s, request, key: key)
+        }
+        if globalKey(&s, key) { return [] }
+        let before = s.model.answers
+        let request = sendToPage(&s, key)
+        var effects: [AppEffect] = []
+        if s.model.answers != before { effects += answersChanged(&s) }
+        effects += handleRequest(&s, request, key: key)
+        return effects
+    }
+
+    /// F1 help, F10 and Ctrl-C quit (after asking). Returns whether the key was one of them.
+    static func globalKey(_ s: inout AppState, _ key: Key) -> Bool {
+        switch key {
+        case .ctrl("c"), .f(10):
+            askQuit(&s)
+            return true
+        case .f(1):
+            showHelp(&s)
+            return true
+        default:
+            return false
+        }
+    }
+
+    static func answersChanged(_ s: inout AppState) -> [AppEffect] {
+        s.review.invalidate()
+        return [.saveAnswers(s.model.answers)]
+    }
+
+    /// Gives the key to the page on screen, with the model put in and taken back.
+    static func sendToPage(_ s: inout AppState, _ key: Key) -> ScreenRequest {
+        switch s.page {
+        case .welcome: return s.welcome.handle(key)
+        case .setup(let i):
+            var p = s.setup[i]
+            p.model = s.model
+            let r = p.handle(key)
+            s.model = p.model
+            s.setup[i] = p
+            return r
+        case .review:
+            s.review.model = s.model
+            s.review.bodyHeight = max(1, s.size.height - 3)
+            return s.review.handle(key)
+        case .hosted:
+            guard var h = s.hosted else { return .back }
+            let r = h.handle(key)
+            s.hosted = h
+            return r
+        }
+    }
+
+    static func handleRequest(_ s: inout AppState, _ request: ScreenRequest, key: Key?) -> [AppEffect] {
+        switch request {
+        case .none: return []
+        case .ignored:
+            if key == .char("q") { askQuit(&s) }
+            return []
+        case .quit:
+            askQuit(&s)
+            return []
+        case .back: return goBack(&s)
+        case .next: return goNext(&s)
+        case .custom(let c): return custom(&s, c)
+        }
+    }
+
+    static func askQuit(_ s: inout AppState) {
+        let d = Dialog(title: "Quit", message: "Quit? Your answers are kept.", buttons: ["Quit", "Stay"], focused: 1, cancelIndex: 1)
+        s.dialog = .quit(d)
+    }
+
+    static func showHelp(_ s: inout AppState) {
+        let screen = s.currentScreen
+        let text = screen.help ?? "No help for this part of the page."
+        let keys = "\n\nKeys: Tab/Shift-Tab or Up/Down move, Enter goes on, Esc goes back (nothing is lost), F1 help, F10 or q (outside a text field) quits."
+        let title = (s.page == .welcome ? "Help" : "Help: \(screen.title)")
+        s.dialog = .help(Dialog(title: title, message: text + keys, buttons: ["OK"], cancelIndex: 0, maxWidth: 72))
+    }
+
+    static func handleDialogKey(_ s: inout AppState, _ key: Key) -> [AppEffect] {
+        guard var current = s.dialog else { return [] }
+        if case .quit = current, key == .ctrl("c") {
+            s.done = true
+            return [.quit]
+        }
+        var d = current.dialog
+        let r = d.handle(key)
+        current.dialog = d
+        s.dialog = current
+        guard case .action(let index) = r else { return [] }
+        switch current {
+        case .quit:
+            if index == 0 { s.done = true; return [.quit] }
+            dismissDialog(&s)
+            return []
+        case .help, .message:
+            dismissDialog(&s)
+            return []
+        case .hostKey(_, let hostIndex, let fp):
+            dismissDialog(&s)
+            guard s.model.answers.hosts.indices.contains(hostIndex) else { return [] }
+            let host = s.model.answers.hosts[hostIndex]
+            if index == 0 {
+                s.model.tests[host.name] = HostTest(checks: [.init("Host key", .running, "recording \(fp)")], isRunning: true)
+                return [.acceptHostKey(host: host, fingerprint: fp, answers: s.model.answers, secrets: s.model.secrets,
+                                       knownHostsFile: s.config.knownHostsPath(cluster: s.model.answers.cluster))]
+            }
+            s.model.tests[host.name] = HostTest(checks: [.init("Host key", .fail, "\(fp) refused: no login was tried")])
+            return []
+        }
+    }
+
+    // MARK: Flow
+
+    static func enter(_ s: inout AppState, _ page: AppPage) -> [AppEffect] {
+        s.page = page
+        switch page {
+        case .setup(let i):
+            var p = s.setup[i]
+            p.model = s.model
+            p.refresh()
+            s.setup[i] = p
+            return []
+        case .review:
+            s.returnToReview = false
+            s.review.model = s.model
+            s.review.invalidate()
+            return [.buildPlan(s.model.answers)]
+        default:
+            return []
+        }
+    }
+
+    static func goNext(_ s: inout AppState) -> [AppEffect] {
+        switch s.page {
+        case .welcome: return enter(&s, .setup(0))
+        case .setup(let i):
+            if s.returnToReview || i == s.setup.count - 1 { return enter(&s, .review) }
+            return enter(&s, .setup(i + 1))
+        case .review: return openHosted(&s, .run)
+        case .hosted(let h):
+            if let n = h.next { return openHosted(&s, n) }
+            s.done = true
+            return [.quit]
+        }
+    }
+
+    static func goBack(_ s: inout AppState) -> [AppEffect] {
+        switch s.page {
+        case .welcome: return []
+        case .setup(let i):
+            if s.returnToReview { return enter(&s, .review) }
+            return enter(&s, i == 0 ? .welcome : .setup(i - 1))
+        case .review: return enter(&s, .setup(s.setup.count - 1))
+        case .hosted(let h):
+            s.hosted = nil
+            if h == .run || h == .licenses && s.review.plan == nil { return enter(&s, .review) }
+            return enter(&s, .review)
+        }
+    }
+
+    static func custom(_ s: inout AppState, _ c: String) -> [AppEffect] {
+        if c.hasPrefix("welcome:") { return welcomeChoice(&s, String(c.dropFirst(8))) }
+        if c.hasPrefix("goto:") {
+            let id = String(c.dropFirst(5))
+            guard let i = s.setup.firstIndex(where: { $0.spec.id == id }) else { return [] }
+            let effects = enter(&s, .setup(i))
+            s.returnToReview = true
+            return effects
+        }
+        if c == "install" { return openHosted(&s, .run) }
+        if c.hasPrefix("test-connection:") {
+            let which = String(c.dropFirst(16))
+            let hosts: [Host]
+            if which == "all" { hosts = s.model.answers.hosts }
+            else if let i = Int(which), s.model.answers.hosts.indices.contains(i) { hosts = [s.model.answers.hosts[i]] }
+            else { hosts = [] }
+            return testConnection(&s, hosts)
+        }
+        return []
+    }
+
+    static func testConnection(_ s: inout AppState, _ hosts: [Host]) -> [AppEffect] {
+        var ready: [Host] = []
+        for h in hosts {
+            guard !h.name.isEmpty else { continue }
+            var problems: [String] = []
+            if let e = FieldRule.address.check(h.address) { problems.append("Address: \(e)") }
+            if h.auth != .local, let e = FieldRule.userName.check(h.user) { problems.append("SSH user: \(e)") }
+            if h.auth == .key, h.keyFile == nil { problems.append("Key file: is required when auth is key") }
+            if problems.isEmpty {
+                s.model.tests[h.name] = .started
+                ready.append(h)
+            } else {
+                s.model.tests[h.name] = HostTest(checks: [.init("Answers", .fail, problems.joined(separator: "; "))])
+            }
+        }
+        guard !ready.isEmpty else { return [] }
+        return [.testConnection(hosts: ready, answers: s.model.answers, secrets: s.model.secrets,
+                                knownHostsFile: s.config.knownHostsPath(cluster: s.model.answers.cluster))]
+    }
+
+    static func welcomeChoice(_ s: inout AppState, _ choice: String) -> [AppEffect] {
+        switch WelcomePage.Option(rawValue: choice) {
+        case .newInstall?:
+            return enter(&s, .setup(0))
+        case .continueAnswers?:
+            // The first page with something missing, else the review.
+            let problems = Validator.validate(s.model.answers)
+            for (i, p) in s.setup.enumerated() where problems.contains(where: { SetupSpecs.owns(p.spec.id, problemField: $0.field) }) {
+                return enter(&s, .setup(i))
+            }
+            return enter(&s, .review)
+        case .reviewAnswers?:
+            return enter(&s, .review)
+        case .resume?:
+            s.resumeInstall = true
+            return openHosted(&s, .run)
+        case .startOver?:
+            s.model = SetupModel()
+            s.resumeInstall = false
+            for i in s.setup.indices {
+                s.setup[i] = SetupPage(spec: s.setup[i].spec, model: s.model)
+            }
+            s.review = ReviewPage(model: s.model)
+            var effects = enter(&s, .setup(0))
+            effects.append(.saveAnswers(s.model.answers))
+            return effects
+        case .licenses?:
+            return openHosted(&s, .licenses)
+        case nil:
+            return []
+        }
+    }
+
+    /// Builds a hosted page from its factory (or a placeholder) and shows it.
+    static func openHosted(_ s: inout AppState, _ page: HostedPage) -> [AppEffect] {
+        let answers = s.model.answers
+        let plan: Plan?
+        if let p = s.review.plan { plan = p } else {
+            do { plan = try Planner.plan(answers) } catch { plan = nil }
+        }
+        if page == .run && plan == nil {
+            let problems = Validator.validate(answers)
+            let text = problems.prefix(5).map { "  \($0.field): \($0.message)" }.joined(separator: "\n")
+            present(&s, .message(Dialog(title: "Not ready to install",
+                                         message: "The answers are not complete:\n" + text, buttons: ["OK"],
+                                         cancelIndex: 0, borderRole: .error, maxWidth: 76)))
+            if s.page == .welcome { return enter(&s, .review) }
+            return []
+        }
+        let context = HostedContext(answers: answers, secrets: s.model.secrets, plan: plan,
+                                    stateDirectory: s.config.stateDirectoryPath(cluster: answers.cluster) ?? ".",
+                                    knownHostsFile: s.config.knownHostsPath(cluster: answers.cluster),
+                                    resume: s.resumeInstall, wake: s.wake)
+        if let factory = s.hostedPages.factories[page] {
+            s.hosted = factory(context)
+        } else {
+            s.hosted = PlaceholderPage(page: page, detail: page == .run
+                ? "The plan is ready (\(plan?.steps.count ?? 0) steps). Until the run page is wired, install from a shell with: joget-cluster apply --answers \(s.config.answersPath(cluster: answers.cluster) ?? "answers.yaml")"
+                : "")
+        }
+        s.page = .hosted(page)
+        return []
+    }
+}

@@ -1,0 +1,207 @@
+import ClusterCore
+import TermUI
+
+/// A TermUI ``Form`` generated from screen-file fields and bound to the answers by path.
+///
+/// - Fields are built from ``FieldSpec``s: text/path/port/number → text field, choice → ``Choice``,
+///   host → a ``Choice`` of the defined host names, password → ``PasswordField`` stored in the
+///   model's secrets (never in the answers).
+/// - `showIf` is read from the answers after every committed change, so fields appear and hide live.
+/// - A field is checked as focus leaves it (``FieldSpec/check(_:)``, then the model's type check in
+///   ``Answers/set(_:at:item:)``); a value that passes is written to the answers at once, one that does
+///   not stays in the field (nothing typed is lost) with the error beside it.
+public struct SpecForm: Sendable {
+    public var specs: [FieldSpec]
+    /// The list row these fields edit (`hosts[].name` with item 2 is the third host), or nil.
+    public var item: Int?
+    public var form: Form
+
+    public init(specs: [FieldSpec], item: Int? = nil, model: SetupModel) {
+        self.specs = specs
+        self.item = item
+        form = Form([], enterMovesFocus: true)
+        rebuild(model)
+    }
+
+    public func spec(_ id: String) -> FieldSpec? { specs.first { $0.id == id } }
+
+    public var focusedSpec: FieldSpec? { form.focusedID.flatMap(spec) }
+
+    public var isEmpty: Bool { form.fields.isEmpty }
+
+    /// The value the answers hold for a field (or its secret, for passwords).
+    func modelValue(_ spec: FieldSpec, _ model: SetupModel) -> String {
+        if spec.kind == .password {
+            return model.secretName(for: spec, item: item).flatMap { model.secrets[$0] } ?? ""
+        }
+        return model.answers.value(at: spec.id, item: item) ?? ""
+    }
+
+    /// Whether a host field is drawn as a choice of the host names (when they fit on one line).
+    static func hostChoice(_ names: [String]) -> Bool {
+        !names.isEmpty && names.reduce(0) { $0 + TextWidth.of($1) + 6 } <= 52
+    }
+
+    func makeField(_ spec: FieldSpec, _ model: SetupModel) -> Form.Field {
+        let value = modelValue(spec, model)
+        switch spec.kind {
+        case .password:
+            return .password(spec.id, spec.label, value: value, placeholder: "typed at run time if empty", width: 28)
+        case .choice:
+            return .choice(spec.id, spec.label, options: spec.options, selected: spec.options.firstIndex(of: value))
+        case .host:
+            let names = model.hostNames
+            if SpecForm.hostChoice(names) {
+                return .choice(spec.id, spec.label, options: names, selected: names.firstIndex(of: value))
+            }
+            let hint = names.isEmpty ? "add hosts on the Hosts page" : names.joined(separator: ", ")
+            return .text(spec.id, spec.label, value: value, placeholder: hint, width: 24)
+        case .port, .number:
+            return .text(spec.id, spec.label, value: value, placeholder: spec.defaultValue ?? "", maxLength: 6,
+                         filter: .digits, width: 8)
+        case .path:
+            return .text(spec.id, spec.label, value: value, placeholder: spec.defaultValue ?? "", width: 30)
+        case .text:
+            return .text(spec.id, spec.label, value: value, placeholder: spec.defaultValue ?? "", width: 24)
+        }
+    }
+
+    /// Rebuilds the field list for what is visible now, keeping every field that stays (its text,
+    /// cursor and error) and the focus.
+    public mutating func rebuild(_ model: SetupModel) {
+        let focused = form.focusedID
+        var fields: [Form.Field] = []
+        for spec in specs where model.isVisible(spec, item: item) {
+            if var old = form[spec.id] {
+                if spec.kind == .host, case .choice(var c) = old.control {
+                    // The host names may have changed on the Hosts page.
+                    let names = model.hostNames
+                    if SpecForm.hostChoice(names) {
+                        let value = c.selectedOption ?? modelValue(spec, model)
+                        c.options = names
+                        c.selected = names.firstIndex(of: value)
+                        c.highlighted = c.selected ?? 0
+                        old.control = .choice(c)
+                    } else {
+                        old = makeField(spec, model)
+                    }
+                } else if spec.kind == .host, case .text = old.control, SpecForm.hostChoice(model.hostNames) {
+                    old = makeField(spec, model)
+                }
+                fields.append(old)
+            } else {
+                fields.append(makeField(spec, model))
+            }
+        }
+        form.fields = fields
+        if let focused, let i = form.index(of: focused) { form.focusIndex = i }
+        else { form.focusIndex = min(form.focusIndex, max(0, fields.count - 1)) }
+    }
+
+    /// Replaces every field's value with the model's (after the answers changed elsewhere).
+    public mutating func reload(_ model: SetupModel) {
+        form.fields = []
+        rebuild(model)
+    }
+
+    // MARK: Keys
+
+    /// Gives a key to the form: edits, focus moves, and the checks as focus leaves a field.
+    /// Returns whether the key was used and whether the answers changed.
+    public mutating func handle(_ key: Key, model: inout SetupModel) -> (used: Bool, changed: Bool) {
+        let before = form.focusedID
+        var used: Bool
+        // An unanswered host choice: the first Left/Right/Space picks the option under the cursor.
+        if let i = form.fields.indices.contains(form.focusIndex) ? form.focusIndex : nil,
+           case .choice(var c) = form.fields[i].control, c.selected == nil,
+           key == .left || key == .right || key == .space {
+            c.selected = c.highlighted
+            form.fields[i].control = .choice(c)
+            used = true
+        } else {
+            used = form.handle(key)
+        }
+        var changed = false
+        // Choices take effect at once, so fields they show or hide follow live.
+        if let id = before, let spec = spec(id), spec.kind == .choice || spec.kind == .host,
+           case .choice? = form[id]?.control {
+            if commit(id, model: &model) { changed = true }
+        }
+        if let id = before, form.focusedID != before {
+            if commit(id, model: &model) { changed = true }
+        }
+        if changed { rebuild(model) }
+        return (used, changed)
+    }
+
+    /// Checks the focused field and writes it to the model (before leaving the page, say).
+    @discardableResult
+    public mutating func commitFocused(model: inout SetupModel) -> Bool {
+        guard let id = form.focusedID else { return false }
+        let changed = commit(id, model: &model)
+        if changed { rebuild(model) }
+        return changed
+    }
+
+    /// Checks one field; a value that passes goes into the model. Returns whether the answers changed.
+    @discardableResult
+    public mutating func commit(_ id: String, model: inout SetupModel) -> Bool {
+        guard let spec = spec(id), let value = form.value(id) else { return false }
+        if spec.kind == .password {
+            form.setError(id, nil)
+            if let name = model.secretName(for: spec, item: item) {
+                model.secrets[name] = value.isEmpty ? nil : value
+            } else if !value.isEmpty {
+                form.setError(id, "give the host a name first")
+            }
+            return false
+        }
+        if let problem = spec.check(value) {
+            form.setError(id, problem)
+            return false
+        }
+        let old = model.answers.value(at: id, item: item) ?? ""
+        guard old != value else { form.setError(id, nil); return false }
+        var answers = model.answers
+        if let problem = answers.set(value, at: id, item: item) {
+            form.setError(id, problem)
+            return false
+        }
+        form.setError(id, nil)
+        model.answers = answers
+        if id == "hosts[].name" { model.renameHostReferences(from: old, to: value) }
+        return true
+    }
+
+    // MARK: Page checks
+
+    /// Puts an error beside every field that fails its own check or has a problem from the
+    /// validator (`problems` already narrowed to this form's fields and row). Returns how many fields
+    /// have an error; focus moves to the first.
+    @discardableResult
+    public mutating func showProblems(_ problems: [Problem]) -> Int {
+        var count = 0
+        for i in form.fields.indices {
+            let id = form.fields[i].id
+            guard let spec = spec(id), let value = form.value(id) else { continue }
+            var error = spec.kind == .password ? nil : spec.check(value)
+            if error == nil {
+                error = problems.first { ProblemPath($0.field).fieldID == id }?.message
+            }
+            form.fields[i].error = error
+            if error != nil { count += 1 }
+        }
+        if count > 0 { form.focusFirstError() }
+        return count
+    }
+
+    /// The problems of these fields that have no visible field to sit beside.
+    public func unplaced(_ problems: [Problem]) -> [Problem] {
+        problems.filter { p in form.index(of: ProblemPath(p.field).fieldID) == nil }
+    }
+
+    /// Fields whose text fails its own check now (typed but not accepted).
+    public var pendingErrors: [(label: String, message: String)] {
+        form.fields.compactMap { f in f.error.map { (f.label, $0) } }
+    }
+}

@@ -1,0 +1,103 @@
+import ClusterCore
+import TermUI
+
+/// The first page: what the wizard does, what to have at hand (the welcome screen file's intro),
+/// and where to start: a new install, the saved answers, an unfinished install, or the licenses.
+public struct WelcomePage: Screen {
+    public enum Option: String, Sendable, CaseIterable {
+        case newInstall = "new"
+        case continueAnswers = "continue"
+        case resume = "resume"
+        case reviewAnswers = "review"
+        case startOver = "start-over"
+        case licenses = "licenses"
+
+        public var label: String {
+            switch self {
+            case .newInstall: return "New install"
+            case .continueAnswers: return "Continue where you left off"
+            case .resume: return "Resume the unfinished install"
+            case .reviewAnswers: return "Review answers"
+            case .startOver: return "Start over (forget the saved answers)"
+            case .licenses: return "License checklist"
+            }
+        }
+    }
+
+    public var options: [Option]
+    public var selected: Int
+    /// A line about what was found: "Saved answers for cluster prod (3 hosts) in ...".
+    public var found: String?
+    public var intro: String
+
+    public init(savedAnswers: Bool, unfinishedInstall: Bool, found: String? = nil) {
+        if unfinishedInstall {
+            options = [.resume, .reviewAnswers, .startOver, .licenses]
+        } else if savedAnswers {
+            options = [.continueAnswers, .startOver, .licenses]
+        } else {
+            options = [.newInstall, .licenses]
+        }
+        selected = 0
+        self.found = found
+        intro = SetupSpecs.named("welcome")?.intro.trimmingTrailingNewlines ?? ""
+    }
+
+    public var title: String { "Welcome" }
+
+    public var legend: [KeyLegend.Item] {
+        [.init("Up/Down", "Choose"), .init("Enter", "Start")]
+    }
+
+    public var help: String? {
+        "Up and Down choose, Enter starts.\n\nNew install asks every question from the start. Continue opens the answers saved last time. Resume goes on with an install that stopped: what finished is not run again. License checklist shows each node's license status."
+    }
+
+    public var selectedOption: Option { options[min(max(0, selected), options.count - 1)] }
+
+    public mutating func handle(_ key: Key) -> ScreenRequest {
+        switch key {
+        case .up, .backTab:
+            if selected > 0 { selected -= 1 }
+            return .none
+        case .down, .tab:
+            if selected < options.count - 1 { selected += 1 }
+            return .none
+        case .home: selected = 0; return .none
+        case .end: selected = options.count - 1; return .none
+        case .enter, .space:
+            return .custom("welcome:" + selectedOption.rawValue)
+        default:
+            return .ignored
+        }
+    }
+
+    public func render(_ area: Rect, into buffer: inout Buffer, theme: Theme) {
+        guard !area.isEmpty else { return }
+        let s = theme.symbols
+        buffer.writeLine(SetupSpecs.named("welcome")?.title ?? "Joget DX 8 cluster", in: area.row(0),
+                         style: theme[.title], ellipsis: s.ellipsis)
+        let menuHeight = options.count + (found == nil ? 0 : 2)
+        let textArea = Rect(x: area.x, y: area.y + 2, width: area.width, height: max(0, area.height - 3 - menuHeight))
+        let lines = TextLayout.wrap(intro, width: max(1, textArea.width))
+        for (i, line) in lines.prefix(textArea.height).enumerated() {
+            let role: Role = line.hasPrefix("Have at hand") ? .label : .normal
+            buffer.writeLine(line, in: textArea.row(i), style: theme[role], ellipsis: s.ellipsis)
+        }
+        var y = area.bottom - menuHeight
+        if let found {
+            buffer.writeLine(found, in: Rect(x: area.x, y: y, width: area.width, height: 1), style: theme[.ok],
+                             ellipsis: s.ellipsis)
+            y += 2
+        }
+        for (i, option) in options.enumerated() {
+            let row = Rect(x: area.x, y: y + i, width: area.width, height: 1)
+            let isSel = i == selected
+            if isSel {
+                buffer.write(s.focusMarker, x: row.x, y: row.y, style: theme[.focused], clip: row)
+            }
+            buffer.writeLine(option.label, in: row.inset(left: 2), style: theme[isSel ? .focused : .normal],
+                             ellipsis: s.ellipsis)
+        }
+    }
+}
