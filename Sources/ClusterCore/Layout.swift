@@ -1,0 +1,39 @@
+/// Where the install puts things on the hosts, for code outside the planner that needs to find
+/// them again (the cluster checks, the Verify and Summary pages, `joget-cluster verify`).
+///
+/// The planner lays each node out as `<installDir>/<node>` (CATALINA_HOME = CATALINA_BASE, see
+/// `Planner+AppServers.swift`), so nodes sharing a host never share a Tomcat folder.
+public enum Layout {
+    /// A node's Tomcat folder: `<installDir>/<node>`.
+    public static func tomcatDirectory(of node: Node, installDir: String) -> String {
+        installDir + "/" + node.name
+    }
+
+    /// A node's Tomcat folder for these answers.
+    public static func tomcatDirectory(of node: Node, in answers: Answers) -> String {
+        tomcatDirectory(of: node, installDir: answers.appServers.installDir)
+    }
+
+    /// Where a node's Tomcat writes its console log: `<installDir>/<node>/logs/catalina.out`.
+    public static func catalinaOut(of node: Node, in answers: Answers) -> String {
+        tomcatDirectory(of: node, in: answers) + "/logs/catalina.out"
+    }
+
+    /// The address a node answers on directly, bypassing the balancer: `http://ADDRESS:PORT/jw`
+    /// (IPv6 addresses in brackets).
+    public static func directURL(of node: Node, in answers: Answers) -> String {
+        let address = answers.host(named: node.host)?.address ?? node.host
+        let host = address.contains(":") ? "[\(address)]" : address
+        return "http://\(host):\(answers.httpPort(of: node))/jw"
+    }
+
+    /// The cluster's address through the load balancer: `http://NAME:PORT/jw`, NAME being the
+    /// balancer's server name, or its host's address when no name is set.
+    public static func balancerURL(in answers: Answers) -> String {
+        let lb = answers.loadBalancer
+        let name = lb.serverName.isEmpty ? (answers.host(named: lb.host)?.address ?? lb.host) : lb.serverName
+        let host = name.contains(":") ? "[\(name)]" : name
+        if let tls = lb.tls { return "https://\(host):\(tls.httpsPort)/jw" }
+        return "http://\(host):\(lb.httpPort)/jw"
+    }
+}
