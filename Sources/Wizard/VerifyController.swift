@@ -1,0 +1,147 @@
+import ClusterCore
+import ClusterEngine
+import Foundation
+
+/// Runs the cluster checks for the Verify page in the background; the app drains outcomes each
+/// frame, as with ``RunController``:
+///
+/// ```swift
+/// let verify = VerifyController(session: session, secrets: secrets)
+/// var page = VerifyScreen(checks: verify.checks)
+/// verify.start()
+/// // each frame:           verify.drain(into: &page)
+/// // after a key:          if !verify.perform(page.handle(key)) { /* .next, .back, .quit: the app's */ }
+/// // leaving the page:     await verify.close()
+/// ```
+public final class VerifyController: Sendable {
+    /// The checks of the current (or next) run.
+    public var checks: [ClusterCheck] { current.withLock { $0 } }
+
+    private let makeChecks: @Sendable () -> [ClusterCheck]
+    private let verifier: Verifier
+    private let onClose: (@Sendable () async -> Void)?
+    private let current: Locked<[ClusterCheck]>
+    private let inbox = Locked<[VerifyEvent]>([])
+    private let task = Locked<Task<Void, Never>?>(nil)
+    private let runs = Locked(0)   // runs started but not ended
+    private let clock = ContinuousClock()
+    private let startedAt: ContinuousClock.Instant
+
+    /// - Parameters:
+    ///   - makeChecks: called for every run, so each run writes its own test token.
+    ///   - onClose: closes the transports (``close()`` calls it).
+    public init(verifier: Verifier, onClose: (@Sendable () async -> Void)? = nil,
+                makeChecks: @escaping @Sendable () -> [ClusterCheck]) {
+        self.verifier = verifier
+        self.onClose = onClose
+        self.makeChecks = makeChecks
+        current = Locked(makeChecks())
+        startedAt = clock.now
+    }
+
+    /// The checks for an install session's answers, over one transport per host.
+    public convenience init(session: InstallSession, secrets: SecretValues, timeout: Duration = .seconds(60)) {
+        let pool = session.pool(secrets: secrets)
+        let answers = session.answers
+        var verifier = session.verifier(secrets: secrets, pool: pool)
+        verifier.timeout = timeout
+        self.init(verifier: verifier, onClose: { await pool.closeAll() }) { VerifyReport.checks(for: answers) }
+    }
+
+    /// Starts a run of the checks (cancelling one in progress); rows appear as outcomes arrive.
+    public func start() {
+        let checks = makeChecks()
+        current.withLock { $0 = checks }
+        let verifier = self.verifier
+        let inbox = self.inbox
+        let runs = self.runs
+        task.withLock { t in
+            t?.cancel()
+            inbox.withLock { $0.append(.started(checks.map { VerifyScreen.Row(id: $0.id, layer: $0.layer, title: $0.title) })) }
+            runs.withLock { $0 += 1 }
+            t = Task {
+                _ = await verifier.run(checks) { outcome in
+                    guard !Task.isCancelled else { return }
+                    inbox.withLock { $0.append(.outcome(outcome)) }
+                }
+                if !Task.isCancelled { inbox.withLock { $0.append(.finished) } }
+                runs.withLock { $0 -= 1 }
+            }
+        }
+    }
+
+    /// Handles `verify-again`; false for requests that are the app's.
+    @discardableResult
+    public func perform(_ request: ScreenRequest) -> Bool {
+        guard request == .custom("verify-again") else { return false }
+        start()
+        return true
+    }
+
+    public func drain() -> [VerifyEvent] { inbox.withLock { e in defer { e = [] }; return e } }
+
+    public func drain(into screen: inout VerifyScreen) {
+        screen.tick(elapsed: clock.now - startedAt)
+        screen.apply(contentsOf: drain())
+    }
+
+    /// True while checks run.
+    public var isRunning: Bool { runs.withLock { $0 } > 0 }
+
+    /// Waits for the current run to end.
+    public func waitUntilDone() async {
+        if let t = task.withLock({ $0 }) { await t.value }
+    }
+
+    public func cancel() { task.withLock { $0?.cancel() } }
+
+    /// Cancels a run in progress, waits for it, and closes the transports.
+    public func close() async {
+        cancel()
+        await waitUntilDone()
+        await onClose?()
+    }
+}
+
+/// The checks and their line format, shared by the Verify page and `joget-cluster verify`.
+public enum VerifyReport {
+    /// The guide's checks for these answers, with a fresh test token; each node's catalina.out
+    /// where the planner lays Tomcat out.
+    public static func checks(for answers: Answers,
+                              token: String = String(UInt64.random(in: 1...UInt64.max), radix: 36)) -> [ClusterCheck] {
+        ClusterChecks.all(for: answers, token: token, catalinaOut: { Layout.catalinaOut(of: $0, in: answers) })
+    }
+
+    /// Secrets the checks need: SSH and sudo passwords, and the app's database password.
+    public static func neededSecrets(_ answers: Answers) -> Set<SecretName> {
+        var names: Set<SecretName> = [answers.database.passwordSecret]
+        for host in answers.hosts {
+            if let s = host.sshPasswordSecret { names.insert(s) }
+            if let s = host.sudoPasswordSecret { names.insert(s) }
+        }
+        return names
+    }
+
+    /// `PASS  app1: shared directory mounted and writable  — mounted from …`
+    public static func line(_ o: CheckOutcome) -> String {
+        let evidence = o.verdict.evidence.replacingOccurrences(of: "\n", with: " / ")
+        return (o.verdict.passed ? "PASS" : "FAIL") + "  " + o.title + (evidence.isEmpty ? "" : "  — " + evidence)
+    }
+
+    /// `12 of 14 checks passed; failed: lb.sticky, app.members@node02`
+    public static func summary(_ outcomes: [CheckOutcome]) -> String {
+        let failed = outcomes.filter { !$0.verdict.passed }
+        var text = "\(outcomes.count - failed.count) of \(outcomes.count) checks passed"
+        if !failed.isEmpty { text += "; failed: " + failed.map(\.id).joined(separator: ", ") }
+        return text
+    }
+
+    /// 0 when every check passed, 1 otherwise.
+    public static func exitCode(_ outcomes: [CheckOutcome]) -> Int32 { outcomes.allSatisfy(\.verdict.passed) ? 0 : 1 }
+
+    /// Runs the checks one after another, handing each line to `print` as its outcome arrives.
+    public static func run(_ checks: [ClusterCheck], verifier: Verifier,
+                           print: @escaping @Sendable (String) -> Void) async -> [CheckOutcome] {
+        await verifier.run(checks) { print(line($0)) }
+    }
+}
