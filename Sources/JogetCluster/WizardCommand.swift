@@ -1,0 +1,139 @@
+import ArgumentParser
+import ClusterCore
+import ClusterEngine
+import Foundation
+import TermCurses
+import TermUI
+import Wizard
+
+/// `joget-cluster` with no command, or `joget-cluster wizard`: the full-screen wizard, or line mode.
+struct WizardCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "wizard",
+        abstract: "Open the setup wizard (the default command).",
+        discussion: """
+            Full screen on a terminal of at least 80x24; line by line with --plain, or by itself when \
+            standard input or output is not a terminal. Answers are saved (never passwords) in the \
+            state folder as you go: quit at any time and start again to continue.
+            """)
+
+    @Option(name: .long, help: "Pre-fill every page from this answers file.")
+    var answers: String?
+
+    @Option(name: .long, help: "The state folder (default: $XDG_STATE_HOME/joget-cluster/<cluster>).")
+    var stateDir: String?
+
+    @Flag(name: .long, help: "Ask line by line instead of full screen (screen readers, serial consoles).")
+    var plain = false
+
+    func run() async throws {
+        let startup: AppStartup
+        do {
+            startup = try AppStartup.load(answersFile: answers, stateDirectory: stateDir)
+        } catch {
+            FileHandle.standardError.write(Data(("invalid answers:\n" + error.problems.map { "  \($0)" }.joined(separator: "\n") + "\n").utf8))
+            throw ExitCode(2)
+        }
+        if !plain {
+            switch await WizardCommand.fullScreen(startup) {
+            case .finished(let savedTo):
+                if let savedTo { print("Your answers are saved in \(savedTo).") }
+                return
+            case .noTerminal:
+                FileHandle.standardError.write(Data("joget-cluster: no terminal: asking line by line (--plain).\n".utf8))
+            case .failed(let why):
+                FileHandle.standardError.write(Data("joget-cluster: \(why): asking line by line (--plain).\n".utf8))
+            }
+        }
+        try await runPlain(startup)
+    }
+
+    enum FullScreenOutcome: Sendable {
+        case finished(savedTo: String?)
+        case noTerminal
+        case failed(String)
+    }
+
+    /// Runs the curses loop on a thread of its own (it blocks on the keyboard), so background work
+    /// keeps the async threads.
+    static func fullScreen(_ startup: AppStartup) async -> FullScreenOutcome {
+        await withCheckedContinuation { (continuation: CheckedContinuation<FullScreenOutcome, Never>) in
+            let thread = Thread {
+                let backend: CursesBackend
+                do {
+                    backend = try CursesBackend(options: .init(inputMode: .raw))
+                } catch CursesBackend.Failure.notATerminal {
+                    continuation.resume(returning: .noTerminal)
+                    return
+                } catch {
+                    continuation.resume(returning: .failed("\(error)"))
+                    return
+                }
+                let runtime = AppRuntime(state: startup.makeState(hostedPages: hostedPages()), backend: backend)
+                runtime.run()
+                backend.shutdown()
+                continuation.resume(returning: .finished(savedTo: runtime.state.savedTo ?? existing(runtime.state)))
+            }
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+    }
+
+    /// The answers file of the state folder, when there is one.
+    static func existing(_ state: AppState) -> String? {
+        guard let path = state.config.answersPath(cluster: state.model.answers.cluster),
+              FileManager.default.fileExists(atPath: path) else { return nil }
+        return path
+    }
+
+    /// The pages after the review. The run page is wired here once it can be built from a context.
+    static func hostedPages() -> HostedPages {
+        HostedPages()
+    }
+
+    // MARK: Line mode
+
+    func runPlain(_ startup: AppStartup) async throws {
+        let config = startup.config
+        let io = PlainIO(
+            readLine: { Swift.readLine(strippingNewline: true) },
+            readSecret: { prompt in
+                if isatty(STDIN_FILENO) == 1, let v = SecretsInput.prompt(prompt) { return v }
+                print(prompt, terminator: "")
+                return Swift.readLine(strippingNewline: true)
+            },
+            write: { text in
+                FileHandle.standardOutput.write(Data(text.utf8))
+            })
+        let wizard = PlainWizard(model: SetupModel(answers: startup.answers ?? SetupModel.defaultAnswers()), io: io) { answers in
+            if case .saved(_, let error) = AppRuntime.save(answers, config: config) { return error }
+            return nil
+        }
+        let outcome = wizard.run()
+        let answers = wizard.model.answers
+        let path = config.answersPath(cluster: answers.cluster)
+        _ = AppRuntime.save(answers, config: config)
+        guard outcome == .install, let path else {
+            if let path { print("Your answers are saved in \(path).") }
+            return
+        }
+        // Hand over to the headless runner, as `joget-cluster apply` runs it. Passwords typed here
+        // travel in a 0600 secrets file inside the 0700 state folder, removed when the run ends.
+        let dir = config.stateDirectoryPath(cluster: answers.cluster) ?? "."
+        var arguments = ["--answers", path, "--state-dir", dir, "--yes"]
+        var secretsFile: String? = nil
+        let typed = wizard.model.secrets
+        if !typed.names.isEmpty {
+            let file = dir + "/.wizard-secrets-\(getpid())"
+            let text = typed.names.sorted().map { "\($0.rawValue): \(typed[$0] ?? "")" }.joined(separator: "\n") + "\n"
+            try AtomicFile.write(Data(text.utf8), to: file, mode: 0o600)
+            secretsFile = file
+            arguments += ["--secrets", file]
+        }
+        defer { if let secretsFile { unlink(secretsFile) } }
+        print("")
+        print("Starting the install: joget-cluster apply --answers \(path) --state-dir \(dir)")
+        let apply = try ApplyCommand.parse(arguments)
+        try await apply.run()
+    }
+}

@@ -1,0 +1,70 @@
+import ClusterCore
+import ClusterEngine
+import Foundation
+
+/// What the wizard finds when it starts: answers to pre-fill (`--answers`, or the state folder's
+/// answers.yaml), and whether an install there did not finish (its journal).
+public struct AppStartup: Sendable {
+    public var config: AppConfig
+    public var answers: Answers?
+    /// Answers came from the state folder (a previous session), not from `--answers`.
+    public var savedAnswers: Bool
+    public var unfinishedInstall: Bool
+    /// One line for the welcome page: what was found where.
+    public var found: String?
+
+    /// - Parameters:
+    ///   - answersFile: `--answers FILE`; its problems are thrown (as for `apply`).
+    ///   - stateDirectory: `--state-dir DIR`; without it the newest cluster folder under
+    ///     `$XDG_STATE_HOME/joget-cluster/` that has answers is used.
+    public static func load(answersFile: String?, stateDirectory: String?,
+                            environment: [String: String] = ProcessInfo.processInfo.environment) throws(InvalidAnswers) -> AppStartup {
+        var config = AppConfig(stateDirectory: stateDirectory, environment: environment)
+        var startup = AppStartup(config: config, answers: nil, savedAnswers: false, unfinishedInstall: false, found: nil)
+        if let answersFile {
+            let a = try AnswersFile.load(path: answersFile)
+            startup.answers = a
+            startup.found = "Answers from \(answersFile): cluster \(a.cluster), \(a.hosts.count) hosts."
+        } else if let dir = stateDirectory ?? newestStateDirectory(environment: environment) {
+            let path = dir + "/answers.yaml"
+            if FileManager.default.fileExists(atPath: path) {
+                let a = try AnswersFile.load(path: path)
+                startup.answers = a
+                startup.savedAnswers = true
+                startup.found = "Saved answers found: cluster \(a.cluster), \(a.hosts.count) hosts (\(path))."
+                if stateDirectory == nil {
+                    // Keep writing where they were found, even if that folder is not named after the cluster.
+                    let expected = try? StateDir.defaultPath(cluster: a.cluster, environment: environment)
+                    if expected != dir { config.stateDirectory = dir; startup.config = config }
+                }
+            }
+        }
+        if let a = startup.answers, let dir = config.stateDirectoryPath(cluster: a.cluster),
+           let journal = try? Journal.load(path: dir + "/journal.jsonl"), !journal.isEmpty, !journal.runComplete {
+            startup.unfinishedInstall = true
+            startup.found = "An install of cluster \(a.cluster) did not finish (\(dir))."
+        }
+        return startup
+    }
+
+    /// The cluster folder whose answers.yaml changed last, if any.
+    static func newestStateDirectory(environment: [String: String]) -> String? {
+        guard let sample = try? StateDir.defaultPath(cluster: "x", environment: environment) else { return nil }
+        let root = (sample as NSString).deletingLastPathComponent
+        let fm = FileManager.default
+        guard let names = try? fm.contentsOfDirectory(atPath: root) else { return nil }
+        var best: (String, Date)? = nil
+        for name in names {
+            let path = root + "/" + name + "/answers.yaml"
+            guard let attrs = try? fm.attributesOfItem(atPath: path), let date = attrs[.modificationDate] as? Date else { continue }
+            if best == nil || date > best!.1 { best = (root + "/" + name, date) }
+        }
+        return best?.0
+    }
+
+    /// The app's first state.
+    public func makeState(hostedPages: HostedPages = HostedPages()) -> AppState {
+        AppState(config: config, answers: answers, savedAnswers: savedAnswers || answers != nil,
+                 unfinishedInstall: unfinishedInstall, found: found, hostedPages: hostedPages)
+    }
+}
