@@ -34,7 +34,7 @@ struct SSHBenchTests {
         #expect(samples.count == 50)
         let m = Self.median(samples)
         print("ssh framed shell, `true` x50: median \(String(format: "%.2f", m)) ms")
-        #expect(m < 10, "median \(m) ms per trivial step")
+        #expect(m < 25, "median \(m) ms per trivial step (a login costs ~100-500 ms)")
         await t.close()
     }
 

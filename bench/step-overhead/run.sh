@@ -1,0 +1,143 @@
+#!/bin/bash
+# Step overhead, transport only: 50 trivial steps (`true`) on one SSH host, three ways, side by side.
+#   (a) this engine's SSHTransport: one long-lived shell over a ControlMaster, framed commands
+#       (measured by the Swift Testing test `benchStepOverhead`, RUN_BENCH=1)
+#   (b) plain `ssh host true` per step (a login each time); (b') the same through a ControlMaster socket
+#   (c) ansible-core (PyPI, in a venv under /tmp) with pipelining: a 50-task playbook of `command: true`
+#       and one of `raw: true`; per-task times come from a tiny callback plugin.
+# The host is the sshd fixture (Tests/support/sshd-fixture.sh, started here if needed).
+# NOTE: transport only. The runner's journal fsync per step (added later) is not in these numbers.
+#
+# Environment: STEPS (50), SCRATCH (.build-ssh), ANSIBLE_VENV (/tmp/jc-bench-ansible), SKIP_ANSIBLE=1.
+set -euo pipefail
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+STEPS=${STEPS:-50}
+SCRATCH=${SCRATCH:-.build-ssh}
+VENV=${ANSIBLE_VENV:-/tmp/jc-bench-ansible}
+WORK=$(mktemp -d /tmp/jc-bench-XXXXXX)
+MASTER_PID=
+cleanup() {
+    if [ -n "$MASTER_PID" ]; then kill "$MASTER_PID" 2>/dev/null || true; fi
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+"$REPO/Tests/support/sshd-fixture.sh" start
+while IFS= read -r line; do
+    case "$line" in
+        JC_SSHD_PORT=*|JC_SSHD_KEY=*|JC_SSHD_KNOWN_HOSTS=*|JC_SSHD_KEY_USER=*|JC_SSHD_HOST=*) export "${line?}" ;;
+    esac
+done < <("$REPO/Tests/support/sshd-fixture.sh" env)
+SSH_OPTS=(-o BatchMode=yes -o IdentitiesOnly=yes -i "$JC_SSHD_KEY" -o UserKnownHostsFile="$JC_SSHD_KNOWN_HOSTS"
+          -o StrictHostKeyChecking=yes -p "$JC_SSHD_PORT" -l "$JC_SSHD_KEY_USER")
+PY=$(command -v python3)
+
+median_of() { # file of ms values, one per line
+    "$PY" -c 'import sys, statistics; v=[float(x) for x in open(sys.argv[1]) if x.strip()]; print("%.3f" % statistics.median(v))' "$1"
+}
+
+echo "== (a) engine (SSHTransport, framed shell) =="
+cd "$REPO"
+swift build --build-tests --scratch-path "$SCRATCH" >/dev/null
+RUN_BENCH=1 BENCH_STEPS=$STEPS BENCH_OUT="$WORK/engine.txt" \
+    swift test --skip-build --scratch-path "$SCRATCH" --filter benchStepOverhead >"$WORK/engine.log" 2>&1 \
+    || { tail -20 "$WORK/engine.log"; exit 1; }
+cat "$WORK/engine.txt"
+ENGINE=$(sed -n 's/.*engine\[no sudo\].*median_ms=\([0-9.]*\).*/\1/p' "$WORK/engine.txt")
+ENGINE_SUDO=$(sed -n 's/.*engine\[sudo -n (nopasswd)\].*median_ms=\([0-9.]*\).*/\1/p' "$WORK/engine.txt")
+
+echo "== (b) plain ssh per step =="
+"$PY" - "$STEPS" "$WORK/ssh.txt" ssh "${SSH_OPTS[@]}" "$JC_SSHD_HOST" true <<'PYEOF'
+import subprocess, sys, time
+steps, out, argv = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
+with open(out, "w") as f:
+    for _ in range(steps):
+        t = time.perf_counter(); subprocess.run(argv, check=True, stdin=subprocess.DEVNULL); f.write("%f\n" % ((time.perf_counter() - t) * 1000))
+PYEOF
+SSH=$(median_of "$WORK/ssh.txt")
+echo "median ${SSH} ms"
+
+echo "== (b') ssh per step through a ControlMaster socket =="
+ssh "${SSH_OPTS[@]}" -M -N -o ControlMaster=yes -o ControlPersist=no -S "$WORK/cm" "$JC_SSHD_HOST" &
+MASTER_PID=$!
+for _ in $(seq 1 200); do [ -S "$WORK/cm" ] && break; sleep 0.02; done
+"$PY" - "$STEPS" "$WORK/mux.txt" ssh "${SSH_OPTS[@]}" -S "$WORK/cm" -o ControlMaster=no "$JC_SSHD_HOST" true <<'PYEOF'
+import subprocess, sys, time
+steps, out, argv = int(sys.argv[1]), sys.argv[2], sys.argv[3:]
+with open(out, "w") as f:
+    for _ in range(steps):
+        t = time.perf_counter(); subprocess.run(argv, check=True, stdin=subprocess.DEVNULL); f.write("%f\n" % ((time.perf_counter() - t) * 1000))
+PYEOF
+MUX=$(median_of "$WORK/mux.txt")
+echo "median ${MUX} ms"
+kill "$MASTER_PID" 2>/dev/null || true; MASTER_PID=
+
+ANS_CMD=; ANS_RAW=
+if [ "${SKIP_ANSIBLE:-}" != 1 ]; then
+    echo "== (c) ansible-core, pipelining =="
+    if [ ! -x "$VENV/bin/ansible-playbook" ]; then
+        "$PY" -m venv "$VENV"
+        "$VENV/bin/pip" install -q ansible-core
+    fi
+    "$VENV/bin/ansible-playbook" --version | head -1
+    mkdir -p "$WORK/ansible/callback_plugins"
+    cat >"$WORK/ansible/callback_plugins/steptimes.py" <<'PYEOF'
+import os, time
+from ansible.plugins.callback import CallbackBase
+class CallbackModule(CallbackBase):
+    CALLBACK_VERSION = 2.0
+    CALLBACK_TYPE = "aggregate"
+    CALLBACK_NAME = "steptimes"
+    CALLBACK_NEEDS_ENABLED = True
+    def __init__(self):
+        super().__init__(); self.start = None; self.out = open(os.environ["STEP_TIMES"], "w")
+    def v2_playbook_on_task_start(self, task, is_conditional):
+        self.start = time.perf_counter()
+    def v2_runner_on_ok(self, result):
+        self.out.write("%f\n" % ((time.perf_counter() - self.start) * 1000)); self.out.flush()
+PYEOF
+    cat >"$WORK/ansible/ansible.cfg" <<CFG
+[defaults]
+inventory = inventory
+callbacks_enabled = steptimes
+callback_plugins = ./callback_plugins
+stdout_callback = minimal
+host_key_checking = True
+interpreter_python = /usr/bin/python3
+[ssh_connection]
+pipelining = True
+CFG
+    cat >"$WORK/ansible/inventory" <<INV
+fixture ansible_host=$JC_SSHD_HOST ansible_port=$JC_SSHD_PORT ansible_user=$JC_SSHD_KEY_USER ansible_ssh_private_key_file=$JC_SSHD_KEY ansible_python_interpreter=/usr/bin/python3 ansible_ssh_common_args='-o UserKnownHostsFile=$JC_SSHD_KNOWN_HOSTS -o IdentitiesOnly=yes'
+INV
+    for kind in command raw; do
+        {
+            echo "- hosts: fixture"
+            echo "  gather_facts: false"
+            echo "  tasks:"
+            for i in $(seq 1 "$STEPS"); do echo "    - name: step $i"; echo "      $kind: \"true\""; done
+        } >"$WORK/ansible/$kind.yml"
+        (cd "$WORK/ansible" && STEP_TIMES="$WORK/ansible-$kind.txt" ANSIBLE_CONFIG="$WORK/ansible/ansible.cfg" \
+            "$VENV/bin/ansible-playbook" "$kind.yml" >"$WORK/ansible-$kind.log" 2>&1) || { tail -20 "$WORK/ansible-$kind.log"; exit 1; }
+        echo "$kind: $(wc -l <"$WORK/ansible-$kind.txt") tasks, median $(median_of "$WORK/ansible-$kind.txt") ms"
+    done
+    ANS_CMD=$(median_of "$WORK/ansible-command.txt")
+    ANS_RAW=$(median_of "$WORK/ansible-raw.txt")
+fi
+
+echo
+echo "== median ms per trivial step ($STEPS steps, one SSH host on loopback; transport only, no journal fsync) =="
+"$PY" - "$ENGINE" "$ENGINE_SUDO" "$MUX" "$SSH" "$ANS_RAW" "$ANS_CMD" <<'PYEOF'
+import sys
+names = ["engine: framed shell (no sudo)", "engine: framed shell (sudo -n)", "ssh per step, ControlMaster",
+         "ssh per step, new login", "ansible-core raw, pipelining", "ansible-core command, pipelining"]
+vals = [float(v) if v else None for v in sys.argv[1:]]
+base = vals[0]
+print("%-36s %12s %14s" % ("method", "median ms", "x engine"))
+for n, v in zip(names, vals):
+    if v is None:
+        print("%-36s %12s %14s" % (n, "skipped", ""))
+        continue
+    print("%-36s %12.3f %14.1f" % (n, v, v / base))
+PYEOF
