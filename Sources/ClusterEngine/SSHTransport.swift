@@ -51,10 +51,10 @@ public actor SSHTransport: Transport {
         let master = SSHMaster(host: host, password: host.sshPasswordSecret.flatMap { secrets[$0] }, options: options,
                                sudoPasswordMissing: host.sudo == .password && host.sudoPasswordSecret.flatMap { secrets[$0] } == nil)
         self.master = master
-        core = ShellHost(hostName: host.name) {
+        core = ShellHost(hostName: host.name, prepare: {
             let launcher = try await master.ensure()
             return (launcher, elevation)
-        }
+        }, invalidate: { await master.stop() })
     }
 
     public func connect() async throws { try await core.connect() }
@@ -229,6 +229,12 @@ actor SSHMaster {
             return (program, base + ["--", address, remote],
                     Environment.inherit.updating(["SSH_ASKPASS": nil, "SSH_ASKPASS_REQUIRE": "never"]))
         }
+    }
+
+    /// Ends the master; the next `ensure` logs in again.
+    func stop() async {
+        if let process { await process.terminate(grace: .seconds(1)) }
+        process = nil
     }
 
     /// Ends the master (SIGTERM to its group, then SIGKILL) and removes the socket and directory.

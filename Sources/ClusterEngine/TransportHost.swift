@@ -16,15 +16,18 @@ actor ShellHost {
 
     let hostName: String
     private let prepare: Prepare
+    /// Called when a shell cannot be opened over what `prepare` gave (a hung master): start afresh next time.
+    private let invalidate: @Sendable () async -> Void
     private var session: ShellSession? = nil
     private var connecting: Task<ShellSession, Error>? = nil
     private var launcher: ShellLauncher? = nil
     private var elevation: Elevation = .none
     private var closed = false
 
-    init(hostName: String, prepare: @escaping Prepare) {
+    init(hostName: String, prepare: @escaping Prepare, invalidate: @escaping @Sendable () async -> Void = {}) {
         self.hostName = hostName
         self.prepare = prepare
+        self.invalidate = invalidate
     }
 
     /// Grace after the kill for the command's end marker; past it the shell is abandoned (and restarted).
@@ -37,10 +40,16 @@ actor ShellHost {
         if let connecting { return try await connecting.value }
         closed = false
         let prepare = self.prepare
+        let invalidate = self.invalidate
         let task = Task { () throws -> ShellSession in
             let (launcher, elevation) = try await prepare()
-            self.setRoute(launcher, elevation)
-            return try await ShellSession.open(launcher: launcher, elevation: elevation)
+            await self.setRoute(launcher, elevation)
+            do {
+                return try await ShellSession.open(launcher: launcher, elevation: elevation)
+            } catch let error as TransportError {
+                if case .unreachable = error { await invalidate() }
+                throw error
+            }
         }
         connecting = task
         defer { connecting = nil }

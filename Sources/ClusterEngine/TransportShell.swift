@@ -437,7 +437,7 @@ enum JobKiller {
         let sink = ShellChannel.Sink(data: { _, _ in }, exit: { _, _ in })
         guard let channel = try? await ShellChannel.open(launcher: launcher, elevation: elevation,
                                                          body: script(wrapperPid: wrapperPid), label: "kill",
-                                                         handshakeTimeout: .seconds(20), sink: sink) else { return false }
+                                                         handshakeTimeout: .seconds(10), sink: sink) else { return false }
         channel.finishInput()
         return await channel.waitForExit() == 0
     }

@@ -90,3 +90,25 @@ struct TransportFramingTests {
         #expect(HostKeys.knownName(host: "h", port: 2222) == "[h]:2222")
     }
 }
+
+struct TransportErrorClassificationTests {
+    @Test func sshAndSudoFailuresNameTheirCause() {
+        #expect(ShellChannel.classify(host: "h", status: 255, stderr: "jc@x: Permission denied (publickey).\n", elevated: .none)
+                == .authenticationFailed(host: "h", detail: "jc@x: Permission denied (publickey)."))
+        if case .sudoFailed = ShellChannel.classify(host: "h", status: 1, stderr: "sudo: a password is required\n", elevated: .sudo) {} else {
+            Issue.record("sudo -n failure")
+        }
+        if case .unreachable = ShellChannel.classify(host: "h", status: 255, stderr: "ssh: connect to host x port 22: Connection refused\n", elevated: .sudo) {} else {
+            Issue.record("refused")
+        }
+        if case .changedHostKey = ShellChannel.classify(host: "h", status: 255, stderr: "Host key verification failed.\n", elevated: .none) {} else {
+            Issue.record("host key")
+        }
+    }
+
+    @Test func elevationPrefixes() {
+        #expect(Elevation.none.prefix(prompt: "P") == [])
+        #expect(Elevation.sudo.prefix(prompt: "P") == ["sudo", "-n", "--"])
+        #expect(Elevation.sudoPassword("pw").prefix(prompt: "P") == ["sudo", "-S", "-p", "P", "--"])
+    }
+}
