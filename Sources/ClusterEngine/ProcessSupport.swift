@@ -85,6 +85,21 @@ enum ProcessSupport {
         throw TransportError.unreachable(host: "localhost", detail: "cannot create a private runtime directory: \(lastError)")
     }
 
+    /// write(2) until done; false on error.
+    static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 { if errno == EINTR { continue }; return false }
+                offset += n
+            }
+            return true
+        }
+    }
+
+    static func closeDescriptor(_ fd: Int32) { _ = close(fd) }
+
     static func removeTree(_ path: String) {
         try? FileManager.default.removeItem(atPath: path)
     }

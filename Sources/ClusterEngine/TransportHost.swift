@@ -213,23 +213,16 @@ actor ShellHost {
         let writeError = Mutex<String?>(nil)
         let sink = ShellChannel.Sink(data: { stream, bytes in
             guard stream == .stdout else { return }
-            bytes.withUnsafeBytes { raw in
-                var offset = 0
-                while offset < raw.count {
-                    let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                    if n < 0 { if errno == EINTR { continue }; writeError.withLock { $0 = String(cString: strerror(errno)) }; return }
-                    offset += n
-                }
-            }
+            if !ProcessSupport.writeAll(fd, bytes) { writeError.withLock { $0 = $0 ?? String(cString: strerror(errno)) } }
         }, exit: { _, _ in })
         let channel: ShellChannel
         do { channel = try await openAuxiliary(body: "exec cat < \(q)", label: "download", sink: sink) } catch {
-            Glibc.close(fd); unlink(temp); throw error
+            ProcessSupport.closeDescriptor(fd); unlink(temp); throw error
         }
         channel.finishInput()
         let status = await channel.waitForExit()
         fsync(fd)
-        Glibc.close(fd)
+        ProcessSupport.closeDescriptor(fd)
         if let e = writeError.withLock({ $0 }) { unlink(temp); throw fail("writing \(localPath): \(e)") }
         guard status == 0 else { unlink(temp); throw fail("the copy failed (status \(status)): \(channel.stderrTail.suffix(300))") }
         let localSum: String
