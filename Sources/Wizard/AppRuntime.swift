@@ -33,6 +33,9 @@ public final class AppRuntime {
         self.state.wake = { inbox.post(.tick) }
     }
 
+    /// Replaces the state (tests put the app somewhere directly).
+    public func replaceState(_ s: AppState) { state = s }
+
     /// Runs until the operator quits.
     public func run() {
         while !state.done {

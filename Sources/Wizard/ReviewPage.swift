@@ -184,7 +184,7 @@ public struct ReviewPage: Screen {
         }
         buffer.writeLine("Review", in: area.row(0), style: theme[.title], ellipsis: s.ellipsis)
         var top = area.y + 1
-        let intro = TextLayout.wrap(SetupSpecs.named("review")?.intro.trimmingTrailingNewlines ?? "", width: max(1, area.width))
+        let intro = PageText.wrap(SetupSpecs.named("review")?.intro.trimmingTrailingNewlines ?? "", width: max(1, area.width))
         for line in intro.prefix(max(0, area.height - 8)) {
             buffer.writeLine(line, in: Rect(x: area.x, y: top, width: area.width, height: 1), style: theme[.muted],
                              ellipsis: s.ellipsis)

@@ -58,7 +58,7 @@ public struct SpecForm: Sendable {
             return .text(spec.id, spec.label, value: value, placeholder: hint, width: 24)
         case .port, .number:
             return .text(spec.id, spec.label, value: value, placeholder: spec.defaultValue ?? "", maxLength: 6,
-                         filter: .digits, width: 8)
+                         filter: .digits, width: 9)
         case .path:
             return .text(spec.id, spec.label, value: value, placeholder: spec.defaultValue ?? "", width: 30)
         case .text:

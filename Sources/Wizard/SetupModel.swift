@@ -1,4 +1,5 @@
 import ClusterCore
+import TermUI
 
 /// What the setup pages edit together: the answers (saved, no secrets), the passwords typed this
 /// session (memory only) and the latest connection test of each host.
@@ -115,5 +116,53 @@ public struct ProblemPath: Equatable, Sendable {
         }
         fieldID = id + rest
         self.item = item
+    }
+}
+
+/// Text layout the pages share.
+public enum PageText {
+    /// Word-wraps each line on its own, keeping its indentation, with list items hanging under their
+    /// text (`  - long item` continues under `long`, `  1 Shared...` under `Shared`).
+    public static func wrap(_ text: String, width: Int) -> [String] {
+        guard width > 0 else { return [] }
+        var out: [String] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            let indent = line.prefix { $0 == " " }.count
+            let body = line.dropFirst(indent)
+            if body.isEmpty { out.append(""); continue }
+            var hang = indent
+            if body.hasPrefix("- ") { hang += 2 }
+            else if let space = body.firstIndex(of: " "), body[..<space].allSatisfy(\.isNumber), body.distance(from: body.startIndex, to: space) <= 3 {
+                hang += body.distance(from: body.startIndex, to: space) + 1
+            }
+            if hang >= width / 2 { hang = 0 }
+            let lead = indent >= width / 2 ? 0 : indent
+            var current = String(repeating: " ", count: lead)
+            var currentWidth = lead
+            var empty = true
+            for word in body.split(separator: " ") {
+                let w = TextWidth.of(word)
+                if !empty && currentWidth + 1 + w > width {
+                    out.append(current)
+                    current = String(repeating: " ", count: hang)
+                    currentWidth = hang
+                    empty = true
+                }
+                if empty && currentWidth + w > width {
+                    // A word longer than the line: cut it.
+                    for piece in TextLayout.wrap(String(word), width: max(1, width - currentWidth)) {
+                        out.append(current + piece)
+                    }
+                    current = String(repeating: " ", count: hang)
+                    currentWidth = hang
+                    continue
+                }
+                current += (empty ? "" : " ") + word
+                currentWidth += (empty ? 0 : 1) + w
+                empty = false
+            }
+            if !empty { out.append(current) }
+        }
+        return out
     }
 }

@@ -403,7 +403,7 @@ public struct SetupPage: Screen {
         var page = self
         page.syncFocus()
         let width = area.width
-        let introLines = spec.intro.isEmpty ? [] : TextLayout.wrap(spec.intro.trimmingTrailingNewlines, width: max(1, width))
+        let introLines = spec.intro.isEmpty ? [] : PageText.wrap(spec.intro.trimmingTrailingNewlines, width: max(1, width))
         var y = area.y
         buffer.writeLine(spec.title, in: Rect(x: area.x, y: y, width: width, height: 1), style: theme[.title],
                          ellipsis: theme.symbols.ellipsis)
@@ -467,15 +467,19 @@ public struct SetupPage: Screen {
 
     /// The full text of the focused field's error, or the page's message.
     var currentMessage: String? {
-        if focus == .form, let f = fields.form.focusedID.flatMap({ fields.form[$0] }), let e = f.error {
-            return "\(f.label): \(e)"
-        }
-        return message
+        if focus == .form, let e = SetupPage.fieldMessage(fields.form) { return e }
+        return message ?? SetupPage.fieldMessage(fields.form)
     }
 
     func editorMessage(_ editor: SpecForm) -> String? {
-        if let f = editor.form.focusedID.flatMap({ editor.form[$0] }), let e = f.error { return "\(f.label): \(e)" }
-        return message
+        SetupPage.fieldMessage(editor.form) ?? message
+    }
+
+    /// The focused field's error in full, else the first field error: the field may show it cut.
+    static func fieldMessage(_ form: Form) -> String? {
+        if let f = form.focusedID.flatMap({ form[$0] }), let e = f.error { return "\(f.label): \(e)" }
+        if let f = form.fields.first(where: { $0.error != nil }), let e = f.error { return "\(f.label): \(e)" }
+        return nil
     }
 
     func drawMessage(_ text: String, isError: Bool, in row: Rect, buffer: inout Buffer, theme: Theme) {

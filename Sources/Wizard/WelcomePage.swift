@@ -79,7 +79,7 @@ public struct WelcomePage: Screen {
                          style: theme[.title], ellipsis: s.ellipsis)
         let menuHeight = options.count + (found == nil ? 0 : 2)
         let textArea = Rect(x: area.x, y: area.y + 2, width: area.width, height: max(0, area.height - 3 - menuHeight))
-        let lines = TextLayout.wrap(intro, width: max(1, textArea.width))
+        let lines = PageText.wrap(intro, width: max(1, textArea.width))
         for (i, line) in lines.prefix(textArea.height).enumerated() {
             let role: Role = line.hasPrefix("Have at hand") ? .label : .normal
             buffer.writeLine(line, in: textArea.row(i), style: theme[role], ellipsis: s.ellipsis)
