@@ -205,9 +205,11 @@ public struct LicenseRow: Codable, Equatable, Sendable {
         return (f.edition ?? NodeFacts.unknown, f.version ?? NodeFacts.unknown)
     }
 
+    /// Enters a status; the last check said something about the old one, so it goes.
     mutating func move(to next: LicenseStatus, at: Date, note: String? = nil) {
         guard next != status else { return }
         status = next
+        lastCheck = nil
         history.append(StatusChange(next, at: at, note: note))
     }
 }

@@ -1,0 +1,224 @@
+import ArgumentParser
+import ClusterCore
+import ClusterEngine
+import Foundation
+
+struct LicensesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "licenses",
+        abstract: "The license activation checklist: each node's own URL, system key and license status.",
+        discussion: """
+            Each app server node has its own system key: it follows the node's MAC address, datasource profile, major version and edition. Open the node's own URL (not the balancer), log in as admin, follow the footer's License link, request a license with the key on Joget's site, then enter the license in that node's pop-up. Without a license only the first 3 users can log in.
+
+            Order of work: --refresh, then --set-key, then --set-license, then --verify. The checklist is saved to licenses.json in the state folder (mode 0600, the one place license keys are kept), then printed with license keys masked, or exported with --export for whoever requests the licenses (never with license keys).
+            """)
+
+    @Option(name: .long, help: ArgumentHelp("The answers file (default: answers.yaml in the state folder).", valueName: "file"))
+    var answers: String?
+
+    @Option(name: .customLong("state-dir"), help: ArgumentHelp("The cluster's state folder (default: $XDG_STATE_HOME/joget-cluster/<cluster>).", valueName: "dir"))
+    var stateDir: String?
+
+    @Option(name: .long, help: ArgumentHelp("Print the list for whoever requests the licenses: md or csv.", valueName: "md|csv"))
+    var export: String?
+
+    @Flag(name: .long, help: "Read MAC, datasource profile, version and system key from every node; flag nodes that need re-activation.")
+    var refresh = false
+
+    @Option(name: .customLong("set-key"), help: ArgumentHelp("Record a system key read at the node's own URL (repeatable).", valueName: "node=key"))
+    var setKey: [String] = []
+
+    @Option(name: .customLong("set-license"), help: ArgumentHelp("Record that NODE's license was entered; the license key is read from standard input or a prompt, never from the command line.", valueName: "node"))
+    var setLicense: String?
+
+    @Flag(name: .long, help: "Look at each node's console: activated when the license link is gone.")
+    var verify = false
+
+    @Option(name: .long, help: ArgumentHelp("Secrets file for SSH and sudo passwords (mode 0600, lines \"name: value\").", valueName: "file"))
+    var secrets: String?
+
+    func validate() throws {
+        if let export, LicenseExportFormat(rawValue: export) == nil {
+            throw ValidationError("--export must be md or csv, not \"\(export)\"")
+        }
+        for pair in setKey {
+            guard let eq = pair.firstIndex(of: "="), eq != pair.startIndex else {
+                throw ValidationError("--set-key expects NODE=KEY, not \"\(pair)\"")
+            }
+        }
+        if let node = setLicense, node.isEmpty || node.contains("=") {
+            throw ValidationError("--set-license takes the node's name only (\"\(node)\"); the license key is read from standard input or a prompt")
+        }
+    }
+
+    func run() async throws {
+        let (answers, dir) = try Self.locate(answersFile: answers, stateDir: stateDir)
+        let secretValues = try Self.secrets(for: answers, file: secrets)
+        let sshOptions = SSHOptions(knownHostsFile: dir.knownHostsPath)
+        // The wiring: every node's host is reached as the install reaches it (local shell or OpenSSH).
+        let transport: @Sendable (ClusterCore.Host) throws -> any Transport = { host in
+            Transports.make(host: host, secrets: secretValues, options: sshOptions)
+        }
+        try await Self.execute(self, answers: answers, stateDir: dir, transport: transport)
+    }
+
+    /// Everything but locating the answers and building transports: for tests and other callers.
+    static func execute(_ options: LicensesCommand, answers: Answers, stateDir dir: StateDir,
+                        transport: @escaping @Sendable (ClusterCore.Host) throws -> any Transport) async throws {
+        let license: String?
+        if let node = options.setLicense {
+            guard answers.appServers.nodes.contains(where: { $0.name == node }) else {
+                throw UsageFailure("--set-license: there is no app server node \"\(node)\" (nodes: \(answers.appServers.nodes.map(\.name).joined(separator: ", ")))")
+            }
+            guard let read = readLicense(for: node), !read.isEmpty else {
+                throw UsageFailure("--set-license \(node): no license key was given on standard input or at the prompt")
+            }
+            license = read
+        } else {
+            license = nil
+        }
+
+        let store = LicenseStore(stateDir: dir)
+        let desk: LicenseDesk
+        do {
+            desk = try LicenseDesk(answers: answers, store: store, log: { line in FileHandle.standardError.write(Data((line + "\n").utf8)) },
+                                   transport: transport)
+        } catch { throw UsageFailure("\(error)") }
+
+        var failures: [String] = []
+        let changes = options.refresh || !options.setKey.isEmpty || license != nil || options.verify
+        if options.refresh {
+            do { try await desk.refresh() } catch { failures.append("\(error)") }
+        }
+        for pair in options.setKey {
+            let eq = pair.firstIndex(of: "=")!
+            do { try await desk.setKey(String(pair[pair.index(after: eq)...]), for: String(pair[..<eq])) } catch {
+                failures.append("\(error)")
+            }
+        }
+        if let node = options.setLicense, let license {
+            do { try await desk.setLicense(license, for: node) } catch { failures.append("\(error)") }
+        }
+        if options.verify {
+            do { try await desk.verify() } catch { failures.append("\(error)") }
+        }
+        await desk.close()
+        if changes || !store.exists {
+            do { try await desk.save() } catch { failures.append("\(error)") }
+        }
+
+        if let format = options.export.flatMap(LicenseExportFormat.init(rawValue:)) {
+            print(await desk.export(format), terminator: "")
+        } else {
+            print("License checklist for cluster \(answers.cluster) (\(store.path), mode 0600)\n")
+            print(await desk.table(), terminator: "")
+            print("""
+
+                Open each node at its own URL above, not through the balancer; log in as admin (default admin/admin);
+                the footer's License link shows the system key and takes the license key. Without a license only
+                the first 3 users can log in. Next: --refresh, --set-key NODE=KEY, --set-license NODE, --verify,
+                --export md|csv.
+                """)
+        }
+        if !failures.isEmpty {
+            for f in failures { FileHandle.standardError.write(Data("error: \(f)\n".utf8)) }
+            throw ExitCode(1)
+        }
+    }
+
+    // MARK: Answers, state folder, secrets
+
+    /// The answers and the state folder: `--answers` (state folder from its cluster name unless
+    /// `--state-dir`), else `answers.yaml` in `--state-dir`, else the one cluster in the default place.
+    static func locate(answersFile: String?, stateDir: String?) throws -> (Answers, StateDir) {
+        func load(_ path: String) throws -> Answers {
+            do { return try AnswersFile.load(path: path) } catch {
+                throw UsageFailure("answers \(path):\n" + error.problems.map { "  \($0)" }.joined(separator: "\n"))
+            }
+        }
+        do {
+            if let answersFile {
+                let a = try load(answersFile)
+                return (a, try StateDir(cluster: a.cluster, override: stateDir))
+            }
+            if let stateDir {
+                let dir = try StateDir(path: stateDir)
+                guard FileManager.default.fileExists(atPath: dir.answersPath) else {
+                    throw UsageFailure("there is no answers.yaml in \(dir.path): pass --answers FILE")
+                }
+                return (try load(dir.answersPath), dir)
+            }
+            let base = ((try StateDir.defaultPath(cluster: "x")) as NSString).deletingLastPathComponent
+            let clusters = ((try? FileManager.default.contentsOfDirectory(atPath: base)) ?? [])
+                .filter { FileManager.default.fileExists(atPath: base + "/" + $0 + "/answers.yaml") }.sorted()
+            guard clusters.count == 1 else {
+                throw UsageFailure(clusters.isEmpty
+                    ? "no cluster found under \(base): pass --answers FILE or --state-dir DIR"
+                    : "several clusters under \(base) (\(clusters.joined(separator: ", "))): pass --answers FILE or --state-dir DIR")
+            }
+            let dir = try StateDir(path: base + "/" + clusters[0])
+            return (try load(dir.answersPath), dir)
+        } catch let error as StateDirError {
+            throw UsageFailure("\(error)")
+        }
+    }
+
+    /// SSH and sudo passwords from JOGET_SECRET_* variables, then the secrets file. Missing ones are
+    /// left out: that host's read then fails with the transport's reason, the others go on.
+    static func secrets(for answers: Answers, file: String?) throws -> SecretValues {
+        var names = Set<SecretName>()
+        for host in answers.hosts {
+            if let s = host.sshPasswordSecret { names.insert(s) }
+            if let s = host.sudoPasswordSecret { names.insert(s) }
+        }
+        var values = SecretValues.fromEnvironment(names, environment: ProcessInfo.processInfo.environment)
+        if let file {
+            do {
+                let fromFile = try SecretValues.fromFile(file)
+                for name in names where values[name] == nil { values[name] = fromFile[name] }
+            } catch { throw UsageFailure("\(error)") }
+        }
+        return values
+    }
+
+    // MARK: Reading the license key
+
+    /// The license key from standard input when it is not a terminal (all of it), else from a
+    /// prompt on the terminal without echo, ending at an empty line (mail often wraps long keys).
+    static func readLicense(for node: String) -> String? {
+        if isatty(STDIN_FILENO) == 0 {
+            let data = FileHandle.standardInput.readDataToEndOfFile()
+            return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        let fd = open("/dev/tty", O_RDWR | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        func say(_ text: String) { _ = text.withCString { write(fd, $0, strlen($0)) } }
+        var saved = termios()
+        guard tcgetattr(fd, &saved) == 0 else { return nil }
+        var quiet = saved
+        quiet.c_lflag &= ~tcflag_t(ECHO)
+        say("License key for \(node) (paste it, then press Enter on an empty line; it is not shown):\n")
+        tcsetattr(fd, TCSAFLUSH, &quiet)
+        defer { tcsetattr(fd, TCSAFLUSH, &saved) }
+        var lines: [String] = []
+        var line: [UInt8] = []
+        var byte: UInt8 = 0
+        while read(fd, &byte, 1) == 1 {
+            if byte != UInt8(ascii: "\n") { line.append(byte); continue }
+            let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+            line = []
+            if text.isEmpty { if lines.isEmpty { continue } else { break } }
+            lines.append(text)
+        }
+        let license = lines.joined()
+        say("(\(license.count) characters read)\n")
+        return license
+    }
+}
+
+/// A failure the operator can fix: printed as is, exit code 1.
+struct UsageFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
