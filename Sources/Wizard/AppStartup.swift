@@ -31,7 +31,7 @@ public struct AppStartup: Sendable {
                 let a = try AnswersFile.load(path: path)
                 startup.answers = a
                 startup.savedAnswers = true
-                startup.found = "Saved answers found: cluster \(a.cluster), \(a.hosts.count) hosts (\(path))."
+                startup.found = "Saved answers: cluster \(a.cluster), \(a.hosts.count) hosts."
                 if stateDirectory == nil {
                     // Keep writing where they were found, even if that folder is not named after the cluster.
                     let expected = try? StateDir.defaultPath(cluster: a.cluster, environment: environment)
@@ -42,7 +42,7 @@ public struct AppStartup: Sendable {
         if let a = startup.answers, let dir = config.stateDirectoryPath(cluster: a.cluster),
            let journal = try? Journal.load(path: dir + "/journal.jsonl"), !journal.isEmpty, !journal.runComplete {
             startup.unfinishedInstall = true
-            startup.found = "An install of cluster \(a.cluster) did not finish (\(dir))."
+            startup.found = "An install of cluster \(a.cluster) did not finish: resume it, or review the answers first."
         }
         return startup
     }

@@ -238,7 +238,7 @@ public final class PlainWizard {
         for (id, title) in ReviewPage.layers {
             let p = problems.filter { SetupSpecs.owns(id, problemField: $0.field) }
             if let first = p.first {
-                say("[!] \(title): \(first.field): \(first.message)" + (p.count > 1 ? " (+\(p.count - 1) more)" : ""))
+                say("[!] \(title): " + SetupSpecs.describe(first, answers: model.answers) + (p.count > 1 ? " (+\(p.count - 1) more)" : ""))
             } else {
                 say("[x] \(title): \(page.summary(of: id))")
             }

@@ -135,7 +135,7 @@ public struct ReviewPage: Screen {
             for (id, title) in ReviewPage.layers {
                 let p = self.problems(of: id)
                 if let first = p.first {
-                    lines.append("[!] \(title): \(first.field) \(first.message)" + (p.count > 1 ? " (+\(p.count - 1) more)" : ""))
+                    lines.append("[!] \(title): " + SetupSpecs.describe(first, answers: model.answers) + (p.count > 1 ? " (+\(p.count - 1) more)" : ""))
                 }
             }
             dialog = Dialog(title: "Not ready to install",
@@ -245,7 +245,7 @@ public struct ReviewPage: Screen {
                 } else if let p = ps.first {
                     mark = s.checkAttention
                     let more = ps.count > 1 ? " (+\(ps.count - 1) more)" : ""
-                    detail = "\(p.field): \(p.message)\(more)"; role = .error
+                    detail = SetupSpecs.describe(p, answers: model.answers) + more; role = .error
                 } else {
                     mark = s.checkOn; detail = summary(of: id); role = .muted
                 }

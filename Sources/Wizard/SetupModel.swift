@@ -99,6 +99,30 @@ public enum SetupSpecs {
     }
 }
 
+extension SetupSpecs {
+    /// A problem in the words of the pages: `Database host: no host is chosen`,
+    /// `Host 2 (db) Address: "x" is not ...`.
+    public static func describe(_ p: Problem, answers: Answers) -> String {
+        let path = ProblemPath(p.field)
+        let specs = setupPages.flatMap { $0.fields + ($0.list?.fields ?? []) }
+        switch p.field {
+        case "hosts": return "Hosts: \(p.message)"
+        case "appServers.nodes": return "Nodes: \(p.message)"
+        case "database.passwordSecret": return "App user password secret: \(p.message)"
+        case "database.adminPasswordSecret": return "Admin password secret: \(p.message)"
+        default: break
+        }
+        let label = specs.first { $0.id == path.fieldID }?.label ?? p.field
+        guard let item = path.item else { return "\(label): \(p.message)" }
+        if path.fieldID.hasPrefix("hosts[]") {
+            let name = answers.hosts.indices.contains(item) ? answers.hosts[item].name : ""
+            return "Host \(item + 1)\(name.isEmpty ? "" : " (\(name))") \(label): \(p.message)"
+        }
+        let name = answers.appServers.nodes.indices.contains(item) ? answers.appServers.nodes[item].name : ""
+        return "Node \(item + 1)\(name.isEmpty ? "" : " (\(name))") \(label): \(p.message)"
+    }
+}
+
 /// A problem's field path split into the screen field id and the list row: `hosts[2].address`
 /// is `hosts[].address` in row 2.
 public struct ProblemPath: Equatable, Sendable {
@@ -121,12 +145,27 @@ public struct ProblemPath: Equatable, Sendable {
 
 /// Text layout the pages share.
 public enum PageText {
+    /// Lines of a screen file's text with single line breaks inside a paragraph joined: a line that
+    /// starts flush left (not a list item) continues a flush-left line before it.
+    static func joinSoftBreaks(_ text: String) -> [Substring] {
+        var out: [Substring] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            if let last = out.last, !last.isEmpty, !line.isEmpty, last.first != " ", line.first != " ",
+               !line.hasPrefix("- "), !last.hasSuffix(":") {
+                out[out.count - 1] = Substring(last + " " + line)
+            } else {
+                out.append(line)
+            }
+        }
+        return out
+    }
+
     /// Word-wraps each line on its own, keeping its indentation, with list items hanging under their
     /// text (`  - long item` continues under `long`, `  1 Shared...` under `Shared`).
     public static func wrap(_ text: String, width: Int) -> [String] {
         guard width > 0 else { return [] }
         var out: [String] = []
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for line in joinSoftBreaks(text) {
             let indent = line.prefix { $0 == " " }.count
             let body = line.dropFirst(indent)
             if body.isEmpty { out.append(""); continue }

@@ -67,7 +67,7 @@ public struct SetupPage: Screen {
         case .list:
             var items: [KeyLegend.Item] = [.init("a", "Add"), .init("Enter", "Edit"), .init("d", "Remove")]
             if isHosts { items += [.init("t", "Test"), .init("T", "Test all")] }
-            items += [.init("Tab", "Next"), .init("Esc", "Back")]
+            items += [.init("Esc", "Back")]
             return items
         case .buttons:
             return [.init("Left/Right", "Move"), .init("Enter", "Choose"), .init("Esc", "Back")]
@@ -236,7 +236,7 @@ public struct SetupPage: Screen {
     // MARK: List
 
     static func headers(for listID: String) -> [String] {
-        listID == "hosts" ? ["", "Name", "Address", "Login", "Roles", "Test"] : ["", "Node name", "Host", "HTTP port"]
+        listID == "hosts" ? ["Name", "Address", "Login", "Roles", "Test"] : ["Node name", "Host", "HTTP port"]
     }
 
     var itemCount: Int { isHosts ? model.answers.hosts.count : model.answers.appServers.nodes.count }
@@ -248,7 +248,7 @@ public struct SetupPage: Screen {
             let prefix = (isHosts ? "hosts" : "appServers.nodes") + "[\(i)]"
             let bad = problems.contains { $0.field.hasPrefix(prefix + ".") }
                 || (itemDrafts[i]?.pendingErrors.isEmpty == false)
-            return bad ? "!" : " "
+            return bad ? " !" : ""
         }
         if isHosts {
             return model.answers.hosts.enumerated().map { i, h in
@@ -257,13 +257,13 @@ public struct SetupPage: Screen {
                 case .local: login = "local"
                 default: login = "\(h.user)@:\(h.port) \(h.auth.rawValue)"
                 }
-                return [flagged(i), h.name.isEmpty ? "(no name)" : h.name, h.address, login,
+                return [(h.name.isEmpty ? "(no name)" : h.name) + flagged(i), h.address, login,
                         HostRoles.text(of: h.name, in: model.answers), model.tests[h.name]?.summary ?? "-"]
             }
         }
         let a = model.answers
         return a.appServers.nodes.enumerated().map { i, n in
-            [flagged(i), n.name.isEmpty ? "(no name)" : n.name, n.host.isEmpty ? "(none)" : n.host,
+            [(n.name.isEmpty ? "(no name)" : n.name) + flagged(i), n.host.isEmpty ? "(none)" : n.host,
              n.httpPort.map(String.init) ?? "\(a.appServers.httpPort) (common)"]
         }
     }
@@ -432,25 +432,26 @@ public struct SetupPage: Screen {
             return
         }
 
-        let formHeight = fields.form.layout(width: width).reduce(0) { $0 + $1.height }
-        var listArea = Rect.zero
-        var testArea = Rect.zero
+        let formHeight = fields.isEmpty ? 0 : fields.form.layout(width: width).reduce(0) { $0 + $1.height }
         if let l = spec.list {
             let rowsNeeded = max(1, page.list?.rows.count ?? 0)
-            let testRows = isHosts ? 9 : 0
             let listNeed = 2 + rowsNeeded
-            let formGets = min(formHeight, max(1, body.height - listNeed - 1 - testRows))
+            let testNeed = isHosts ? 1 + max(1, page.selectedTest?.checks.count ?? 1) : 0
+            // Blank lines between the parts only when everything fits with them.
+            let spare = body.height - formHeight - listNeed - testNeed
+            let formGap = !fields.isEmpty && spare >= 1 ? 1 : 0
+            let testGap = isHosts && spare >= 1 + formGap ? 1 : 0
+            let formGets = max(fields.isEmpty ? 0 : 1, min(formHeight, body.height - listNeed - testNeed - formGap - testGap))
             let formArea = Rect(x: body.x, y: body.y, width: width, height: fields.isEmpty ? 0 : formGets)
             page.fields.form.render(formArea, into: &buffer, theme: theme)
-            var rest = body.inset(top: formArea.height + (fields.isEmpty ? 0 : 1))
-            let listHeight = min(listNeed, max(0, rest.height - (isHosts ? min(testRows, max(0, rest.height - listNeed)) : 0)))
-            listArea = Rect(x: rest.x, y: rest.y, width: width, height: listHeight)
-            rest = rest.inset(top: listHeight + 1)
-            testArea = rest
+            var rest = body.inset(top: formArea.height + formGap)
+            let listHeight = min(listNeed, max(0, rest.height - (isHosts ? min(testNeed, 3) : 0)))
+            let listArea = Rect(x: rest.x, y: rest.y, width: width, height: listHeight)
+            rest = rest.inset(top: listHeight + testGap)
             var listWidget = page.list ?? ListEditor()
             listWidget.title = l.label
             listWidget.render(listArea, into: &buffer, theme: theme)
-            if isHosts { page.renderTests(testArea, into: &buffer, theme: theme) }
+            if isHosts { page.renderTests(rest, into: &buffer, theme: theme) }
         } else {
             page.fields.form.render(body, into: &buffer, theme: theme)
         }
@@ -487,6 +488,12 @@ public struct SetupPage: Screen {
         buffer.writeLine(prefix + text, in: row, style: theme[isError ? .error : .muted], ellipsis: theme.symbols.ellipsis)
     }
 
+    /// The last test of the selected host.
+    var selectedTest: HostTest? {
+        guard let sel = list?.selection, model.answers.hosts.indices.contains(sel) else { return nil }
+        return model.tests[model.answers.hosts[sel].name]
+    }
+
     func renderTests(_ area: Rect, into buffer: inout Buffer, theme: Theme) {
         guard !area.isEmpty else { return }
         let hosts = model.answers.hosts
@@ -495,11 +502,24 @@ public struct SetupPage: Screen {
         let name = host.name.isEmpty ? "host \(sel + 1)" : host.name
         buffer.writeLine("Connection test: \(name)", in: area.row(0), style: theme[.title], ellipsis: theme.symbols.ellipsis)
         let rest = area.inset(top: 1)
-        if let test = model.tests[host.name] {
-            StatusList(test.rows).render(rest, into: &buffer, theme: theme)
-        } else {
+        guard let test = model.tests[host.name] else {
             buffer.writeLine("Not tested yet. With the list focused: t tests this host, T tests every host.",
                              in: rest.row(0), style: theme[.muted], ellipsis: theme.symbols.ellipsis)
+            return
+        }
+        let s = theme.symbols
+        for (i, c) in test.checks.prefix(rest.height).enumerated() {
+            let icon: String, word: String, role: Role
+            switch c.outcome {
+            case .running: icon = s.running; word = "..."; role = .title
+            case .ok: icon = s.done; word = "ok"; role = .ok
+            case .warn: icon = "!"; word = "warn"; role = .warning
+            case .fail: icon = s.failed; word = "FAIL"; role = .error
+            }
+            let spans = [Span(icon + " ", style: theme[role]), Span(TextLayout.pad(c.name, to: 12) + " "),
+                         Span(TextLayout.pad(word, to: 5), style: theme[role]),
+                         Span(c.detail, style: theme[c.outcome == .fail ? .error : .normal])]
+            buffer.writeLine(spans, in: rest.row(i), ellipsis: s.ellipsis)
         }
     }
 }

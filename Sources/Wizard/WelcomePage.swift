@@ -75,10 +75,9 @@ public struct WelcomePage: Screen {
     public func render(_ area: Rect, into buffer: inout Buffer, theme: Theme) {
         guard !area.isEmpty else { return }
         let s = theme.symbols
-        buffer.writeLine(SetupSpecs.named("welcome")?.title ?? "Joget DX 8 cluster", in: area.row(0),
-                         style: theme[.title], ellipsis: s.ellipsis)
+        buffer.writeLine("Welcome", in: area.row(0), style: theme[.title], ellipsis: s.ellipsis)
         let menuHeight = options.count + (found == nil ? 0 : 2)
-        let textArea = Rect(x: area.x, y: area.y + 2, width: area.width, height: max(0, area.height - 3 - menuHeight))
+        let textArea = Rect(x: area.x, y: area.y + 1, width: area.width, height: max(0, area.height - 2 - menuHeight))
         let lines = PageText.wrap(intro, width: max(1, textArea.width))
         for (i, line) in lines.prefix(textArea.height).enumerated() {
             let role: Role = line.hasPrefix("Have at hand") ? .label : .normal

@@ -182,7 +182,7 @@ struct AppUpdateTests {
         #expect(h.text.contains("[x] 1 Shared file directory"))
         h.send(.char("i"))
         #expect(h.text.contains("Not ready to install"))
-        #expect(h.text.contains("database.host"))
+        #expect(h.text.contains("Database host: no host is chosen"))
         h.send(.enter)
         // Open the database layer from the hub, fix it, Next returns to the review.
         h.send(.down, .down, .enter)
