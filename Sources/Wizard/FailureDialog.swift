@@ -154,7 +154,7 @@ extension RunScreen {
 
     func renderFailure(_ dialog: FailureDialog, in area: Rect, into buffer: inout Buffer, theme: Theme) {
         guard let s = step(dialog.stepID) else { return }
-        let width = min(area.width - 2, 78)
+        let width = min(area.width - 2, 100)
         guard width >= 20, area.height >= 8 else { return }
         let inner = width - 4
         var reason = ""

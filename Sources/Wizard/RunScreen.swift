@@ -267,6 +267,7 @@ public struct RunScreen: Screen {
         case .runFinished(let summary):
             runState = .idle(summary)
             idleSince = elapsed
+            message = nil
         }
     }
 

@@ -29,8 +29,9 @@ extension RunScreen {
         if focus == .steps {
             items += [.init("Up/Down", "Step"), .init("Enter", "Full log"), .init("Tab", "Log")]
         } else {
-            items += [.init("Left/Right", "Host"), .init("PgUp/PgDn", "Scroll"), .init("/", "Search"),
-                      .init("o", "Full log"), .init("s", logLayout == .tabs ? "Split" : "Tabs"), .init("Tab", "Steps")]
+            items += [.init("1-9", "Host"), .init("PgUp", "Scroll"), .init("/", "Search"), .init("o", "Full log")]
+            // Room at 80 columns: the view keys only when no main key leads the line.
+            if items.count == 4 { items += [.init("s", logLayout == .tabs ? "Split" : "Tabs"), .init("Tab", "Steps")] }
         }
         items.append(.init("F10", isRunning ? "Stop" : "Quit"))
         return items

@@ -100,7 +100,7 @@ extension RunScreen {
             }
             let blocked = steps.filter { if case .blocked = $0.state { true } else { false } }.count
             let waiting = failureQueue.isEmpty ? "" : ": press f to decide (Retry, Skip, Abort)"
-            return ("\(p.failed) failed, \(blocked) blocked\(waiting).", .error)
+            return ("\(p.failed) failed" + (blocked > 0 ? ", \(blocked) blocked" : "") + "\(waiting).", .error)
         }
         if let n = notices.last { return ("Note: " + n, .warning) }
         if runState == .waiting { return ("Connecting to the hosts…", .muted) }
@@ -186,10 +186,16 @@ extension RunScreen {
                          style: theme[.title], ellipsis: s.ellipsis)
         let countsRect = Rect(x: r.x + 3 + titleWidth, y: r.y, width: 7, height: 1)
         buffer.writeLine(counts, in: countsRect, style: theme[.muted], alignment: .right)
-        let barArea = Rect(x: countsRect.right + 2, y: r.y, width: max(0, r.right - countsRect.right - 2), height: 1)
+        // The time in a column of its own, so the bars line up from layer to layer.
         let spent = layerElapsed(layer)
-        ProgressBar(fraction: p.fraction, elapsed: spent > .zero ? spent : nil, estimatedTotal: estimatedTotal(of: layer))
-            .render(barArea, into: &buffer, theme: theme)
+        let time = ProgressBar(fraction: 0, elapsed: spent > .zero ? spent : nil, estimatedTotal: estimatedTotal(of: layer)).timeText
+        let timeWidth = r.width >= 60 ? 17 : 0
+        let barArea = Rect(x: countsRect.right + 2, y: r.y, width: max(0, r.right - countsRect.right - 2 - timeWidth), height: 1)
+        ProgressBar(fraction: p.fraction).render(barArea, into: &buffer, theme: theme)
+        if timeWidth > 0 {
+            buffer.writeLine(time, in: Rect(x: r.right - timeWidth + 1, y: r.y, width: timeWidth - 1, height: 1),
+                             style: theme[.muted], alignment: .right)
+        }
     }
 
     /// What a step row says on its right: `apply 12s`, `done 3.2s`, `already done`, `FAILED 2.0s`.
@@ -215,7 +221,7 @@ extension RunScreen {
         if selected { buffer.fill(r, style: base) }
         let (icon, role) = mark(row.state, symbols: theme.symbols)
         let (status, statusRole) = statusText(row)
-        let statusWidth = 16
+        let statusWidth = 13
         buffer.write(icon, x: r.x + 3, y: r.y, style: selected ? base : theme[role], clip: r)
         let hostRect = Rect(x: r.x + 5, y: r.y, width: hostWidth, height: 1)
         buffer.writeLine(row.host, in: hostRect, style: selected ? base : theme[.label], ellipsis: theme.symbols.ellipsis)
@@ -302,16 +308,22 @@ extension RunScreen {
 
     func renderSplit(_ r: Rect, into buffer: inout Buffer, theme: Theme) {
         let h = theme.symbols.border.horizontal
-        for (i, rect) in splitPanes(in: r) {
+        let shown = splitPanes(in: r)
+        for (i, rect) in shown {
             let header = rect.row(0)
             let selected = i == selectedHost
             for x in header.x..<header.right { buffer.write(h, x: x, y: header.y, style: theme[.border], clip: header) }
             let (icon, role) = hostMark(i, symbols: theme.symbols)
             let style = theme[selected ? (focus == .log ? .focused : .title) : .label]
             let number = i < 9 ? "\(i + 1) " : ""
-            buffer.writeLine([Span(h + " ", style: theme[.border]), Span(number + hostNames[i] + " ", style: style),
-                              Span(icon, style: selected ? style : theme[role]), Span(" ", style: theme[.border])],
+            buffer.writeLine([Span(h + " ", style: theme[.border]), Span((selected ? "[" : "") + number + hostNames[i] + " ", style: style),
+                              Span(icon, style: selected ? style : theme[role]), Span(selected ? "]" : "", style: style),
+                              Span(" ", style: theme[.border])],
                              in: header, ellipsis: theme.symbols.ellipsis)
+            if selected && shown.count < hostNames.count {
+                let note = " \(shown.count) of \(hostNames.count) hosts: Left/Right for others "
+                buffer.writeLine(note, in: header.inset(left: 20, right: 2), style: theme[.muted], alignment: .right)
+            }
             let pane = panes[i]
             var view = pane.view
             view.showsStatusLine = selected && rect.height >= 5
