@@ -45,11 +45,8 @@ public struct InstallSession: Sendable {
                           resume: state, transports: { pool.transport(for: $0) })
     }
 
-    /// Where a node's Tomcat writes catalina.out.
-    public func catalinaOut(_ node: Node) -> String { answers.appServers.installDir + "/" + node.name + "/logs/catalina.out" }
-
     public func checks(token: String = String(UInt64.random(in: 1...UInt64.max), radix: 36)) -> [ClusterCheck] {
-        ClusterChecks.all(for: answers, token: token, catalinaOut: catalinaOut)
+        ClusterChecks.all(for: answers, token: token) { [answers] in Layout.catalinaOut(of: $0, in: answers) }
     }
 
     public func verifier(secrets: SecretValues, pool: TransportPool) -> Verifier {
