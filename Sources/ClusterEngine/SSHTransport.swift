@@ -145,8 +145,11 @@ actor SSHMaster {
 
         stderrTail.withLock { $0 = [] }
         let tail = stderrTail
-        let args = commonArguments() + ["-M", "-N", "-n", "-o", "ControlMaster=yes", "-o", "ControlPersist=no",
-                                        "--", host.address]
+        // The master's own session is a remote `cat` reading our pipe: if this program dies, the pipe
+        // closes, cat ends, and the master exits once the last multiplexed session has ended (their
+        // stdin pipes close too), so nothing lingers on either side.
+        let args = commonArguments() + ["-M", "-T", "-o", "ControlMaster=yes", "-o", "ControlPersist=no",
+                                        "--", host.address, "exec cat >/dev/null"]
         let proc = try await LiveProcess.start(options.sshProgram, args, environment: Environment.inherit.updating(environment),
                                                label: "master", handlers: .init(
             stdout: { _ in },

@@ -311,7 +311,7 @@ struct SSHTransportTests {
         let t = keyTransport()
         // The script kills the shell that runs it ($$ is the wrapper shell).
         let (r, _) = await t.capture("kill -9 $$; sleep 0.2")
-        guard case .connectionLost = r else { Issue.record("expected connectionLost, got \(r)"); return }
+        #expect(r.isConnectionLost, "expected connectionLost, got \(r)")
         let (next, log) = await t.capture("echo back")
         #expect(next == .exited(0))
         #expect(log.stdout == ["back"])
@@ -326,7 +326,7 @@ struct SSHTransportTests {
         try await Task.sleep(for: .milliseconds(300))
         kill(pid, SIGKILL)
         let r = await task.value
-        guard case .connectionLost = r else { Issue.record("expected connectionLost, got \(r)"); return }
+        #expect(r.isConnectionLost, "expected connectionLost, got \(r)")
         let (next, log) = await t.capture("echo again")
         #expect(next == .exited(0))
         #expect(log.stdout == ["again"])
@@ -373,6 +373,10 @@ struct SSHTransportTests {
         _ = await t.capture("rm -rf \(Shell.quote(top))")
         await t.close()
     }
+}
+
+extension CommandResult {
+    var isConnectionLost: Bool { if case .connectionLost = self { return true } else { return false } }
 }
 
 /// Looks for a byte string in every process's argv and environment.
