@@ -234,6 +234,12 @@ actor SSHMaster {
         }
     }
 
+    /// A transport dropped without `close()`: end the master and remove the directory anyway.
+    deinit {
+        process?.signal(SIGTERM)
+        if let dir = runtimeDirectory { ProcessSupport.removeTree(dir) }
+    }
+
     /// Ends the master; the next `ensure` logs in again.
     func stop() async {
         if let process { await process.terminate(grace: .seconds(1)) }
