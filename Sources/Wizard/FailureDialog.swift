@@ -99,7 +99,7 @@ extension RunScreen {
             return .custom("retry:\(id)")
         case .skip:
             guard let s = step(id), s.optional else {
-                dialog.buttons.focused = FailureDialog.Choice.skip.rawValue
+                dialog.buttons.focused = FailureDialog.Choice.retry.rawValue
                 dialog.refusal = "Skip refused: this step is required, not optional: the steps after it need what it "
                     + "sets up. Fix the cause (shell above) and Retry, or Abort and resume later."
                 failure = dialog

@@ -1,0 +1,110 @@
+import ClusterCore
+import ClusterEngine
+import Foundation
+import TermUI
+import Testing
+@testable import Wizard
+
+/// The controller with a real local shell: a step fails because a file is missing, the operator
+/// creates it and chooses Retry in the failure dialog, and the run finishes.
+@Suite struct RunControllerTests {
+    func waitFor(_ controller: RunController, _ page: inout RunScreen, timeout: Duration = .seconds(30),
+                 _ done: (RunScreen) -> Bool) async -> Bool {
+        let clock = ContinuousClock()
+        let end = clock.now + timeout
+        while clock.now < end {
+            controller.drain(into: &page)
+            if done(page) { return true }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return false
+    }
+
+    @Test func failsOnAMissingFileThenRetrySucceeds() async throws {
+        let dir = NSTemporaryDirectory() + "jc-runctl-\(UInt32.random(in: 0...UInt32.max))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let needed = dir + "/needed.txt"
+        let plan = Plan(steps: [
+            Step(id: "hosts.prepare@local", layer: .hosts, host: "local", title: "Say hello", check: nil,
+                 apply: "echo hello from the local shell"),
+            Step(id: "files.read@local", layer: .sharedFiles, host: "local", title: "Read the needed file", check: nil,
+                 apply: "cat \(needed)"),
+            Step(id: "db.after@local", layer: .database, host: "local", title: "Runs after the file was read", check: nil,
+                 apply: "echo after", dependsOn: ["files.read@local"]),
+        ])
+        let state = try StateDir(path: dir + "/state")
+        let runner = try Runner(plan: plan, secrets: SecretValues(), stateDir: state, answersHash: nil) { name in
+            LocalTransport(name: name)
+        }
+        let controller = RunController(runner: runner)
+        var page = RunScreen(plan: plan, stateDir: state)
+        controller.start()
+
+        #expect(await waitFor(controller, &page) { $0.failure != nil && !$0.isRunning })
+        #expect(page.failure?.stepID == "files.read@local")
+        if case .failed(let why)? = page.step("files.read@local")?.state { #expect(why.contains("status 1")) } else {
+            Issue.record("files.read@local is \(String(describing: page.step("files.read@local")?.state))")
+        }
+        #expect(page.step("db.after@local")?.state == .blocked(by: "files.read@local"))
+        #expect(page.logLines(host: "local").contains { $0.contains("No such file") }, "stderr reaches the pane")
+        #expect(page.logLines(host: "local").contains("hello from the local shell"))
+        // Skip is refused: the step is required.
+        #expect(controller.perform(page.handle(.char("s"))) == .notMine)
+        // View log: the step's full log on disk.
+        if case .openLog(let path) = controller.perform(page.handle(.char("v"))) {
+            let text = try String(contentsOfFile: path, encoding: .utf8)
+            #expect(text.contains("No such file"))
+        } else { Issue.record("View log did not ask to open the log") }
+
+        try "now it is here\n".write(toFile: needed, atomically: true, encoding: .utf8)
+        #expect(controller.perform(page.handle(.char("r"))) == .handled)
+        #expect(await waitFor(controller, &page) { $0.succeeded })
+        #expect(page.step("files.read@local")?.state == .done)
+        #expect(page.step("files.read@local")?.attempts == 2)
+        #expect(page.step("db.after@local")?.state == .done)
+        #expect(page.logLines(host: "local").contains("now it is here"))
+        #expect(page.failure == nil && page.failureQueue.isEmpty)
+        await controller.close()
+        #expect(!controller.isBusy)
+    }
+
+    @Test func stopInterruptsARunningStepAndRecordsIt() async throws {
+        let dir = NSTemporaryDirectory() + "jc-runctl-stop-\(UInt32.random(in: 0...UInt32.max))"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let plan = Plan(steps: [Step(id: "hosts.sleep@local", layer: .hosts, host: "local", title: "Sleep", check: nil,
+                                     apply: "echo sleeping; sleep 30")])
+        let state = try StateDir(path: dir)
+        let runner = try Runner(plan: plan, secrets: SecretValues(), stateDir: state, answersHash: nil) { LocalTransport(name: $0) }
+        let controller = RunController(runner: runner)
+        var page = RunScreen(plan: plan, stateDir: state)
+        controller.start()
+        #expect(await waitFor(controller, &page) { $0.logLines(host: "local").contains("sleeping") })
+        _ = page.handle(.f(10))
+        let request = page.handle(.left)
+        #expect(request == .none)
+        #expect(controller.perform(page.handle(.enter)) == .quitWhenStopped)
+        await controller.waitUntilIdle()
+        controller.drain(into: &page)
+        #expect(page.step("hosts.sleep@local")?.state == .interrupted)
+        #expect(page.stopped)
+        await controller.close()
+        let journal = try Journal.load(stateDir: state)
+        #expect(journal.steps["hosts.sleep@local"]?.status == .interrupted, "the next start offers Resume")
+    }
+
+    @Test func inboxKeepsTheLastLinesPerHostWhenTheAppFallsBehind() {
+        var inbox = Inbox(keep: 100)
+        inbox.push(.stepStarted(stepID: "s@a", host: "a", phase: .apply))
+        for i in 0..<100_000 { inbox.push(RunFixtures.output("s@a", "a", "a\(i)")) }
+        for i in 0..<50 { inbox.push(RunFixtures.output("s@b", "b", "b\(i)")) }
+        inbox.push(.notice("kept"))
+        let (events, leftOut) = inbox.take()
+        let a = events.compactMap { if case .output(let o) = $0, o.host == "a" { o.text } else { nil } }
+        #expect(a.count <= 20_000 && a.last == "a99999")
+        #expect(leftOut["a"] == 100_000 - a.count)
+        #expect(events.filter { if case .output(let o) = $0 { o.host == "b" } else { false } }.count == 50)
+        #expect(events.contains { if case .notice("kept") = $0 { true } else { false } })
+        if case .stepStarted? = events.first {} else { Issue.record("non-output events are kept in order") }
+    }
+}
