@@ -34,7 +34,11 @@ public enum LicenseProbes {
             else
               echo "JC props=unreadable $props"
             fi
-            for d in "$install"/joget-*-linux-*; do [ -e "$d" ] && echo "JC bundle=${d##*/}"; done
+            # The bundle the node runs from, as the install lays it out: <installDir>/.bundle/tomcat links
+            # into unpacked/joget-<edition>-linux-<version>/; then the unpacked folders, the bundle file.
+            t=$(readlink -f "$install/.bundle/tomcat" 2>/dev/null) && [ -n "$t" ] && t=${t%/*} && echo "JC bundle=${t##*/}"
+            for d in "$install"/.bundle/unpacked/joget-*-linux-* "$install"/joget-*-linux-*; do [ -e "$d" ] && echo "JC bundle=${d##*/}"; done
+            s=$(head -n 1 "$install/.bundle/source" 2>/dev/null) && [ -n "$s" ] && echo "JC bundle=${s##*/}"
 
             """
         return Probe(host: node.host, script: script + pagesScript(node, answers: answers))
@@ -109,8 +113,8 @@ public enum LicenseProbes {
         return pages
     }
 
-    /// What a capture probe found on `node`. Facts the node does not show (its version, its edition)
-    /// come from the bundle folder on the host, else from the answers' bundle name.
+    /// What a capture probe found on `node`. Version and edition: as the node's pages show them, else
+    /// from the bundle the host runs (its folder or file name), else from the answers' bundle name.
     public static func observation(of node: String, from result: ProbeResult, answers: Answers) -> NodeObservation {
         var problems: [String] = []
         if result.exitCode == nil {

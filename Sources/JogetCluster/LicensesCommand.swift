@@ -13,11 +13,7 @@ struct LicensesCommand: AsyncParsableCommand {
             Order of work: --refresh, then --set-key, then --set-license, then --verify. The checklist is saved to licenses.json in the state folder (mode 0600, the one place license keys are kept), then printed with license keys masked, or exported with --export for whoever requests the licenses (never with license keys).
             """)
 
-    @Option(name: .long, help: ArgumentHelp("The answers file (default: answers.yaml in the state folder).", valueName: "file"))
-    var answers: String?
-
-    @Option(name: .customLong("state-dir"), help: ArgumentHelp("The cluster's state folder (default: $XDG_STATE_HOME/joget-cluster/<cluster>).", valueName: "dir"))
-    var stateDir: String?
+    @OptionGroup var session: SessionOptions
 
     @Option(name: .long, help: ArgumentHelp("Print the list for whoever requests the licenses: md or csv.", valueName: "md|csv"))
     var export: String?
@@ -25,17 +21,15 @@ struct LicensesCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Read MAC, datasource profile, version and system key from every node; flag nodes that need re-activation.")
     var refresh = false
 
-    @Option(name: .customLong("set-key"), help: ArgumentHelp("Record a system key read at the node's own URL (repeatable).", valueName: "node=key"))
+    @Option(name: .customLong("set-key"), parsing: .singleValue,
+            help: ArgumentHelp("Record a system key read at the node's own URL (repeatable).", valueName: "node=key"))
     var setKey: [String] = []
 
-    @Option(name: .customLong("set-license"), help: ArgumentHelp("Record that NODE's license was entered; the license key is read from standard input or a prompt, never from the command line.", valueName: "node"))
+    @Option(name: .customLong("set-license"), help: ArgumentHelp("Record that the node's license was entered; the license key is read from standard input or a prompt, never from the command line.", valueName: "node"))
     var setLicense: String?
 
     @Flag(name: .long, help: "Look at each node's console: activated when the license link is gone.")
     var verify = false
-
-    @Option(name: .long, help: ArgumentHelp("Secrets file for SSH and sudo passwords (mode 0600, lines \"name: value\").", valueName: "file"))
-    var secrets: String?
 
     func validate() throws {
         if let export, LicenseExportFormat(rawValue: export) == nil {
@@ -52,26 +46,37 @@ struct LicensesCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let (answers, dir) = try Self.locate(answersFile: answers, stateDir: stateDir)
-        let secretValues = try Self.secrets(for: answers, file: secrets)
-        let sshOptions = SSHOptions(knownHostsFile: dir.knownHostsPath)
-        // The wiring: every node's host is reached as the install reaches it (local shell or OpenSSH).
-        let transport: @Sendable (ClusterCore.Host) throws -> any Transport = { host in
-            Transports.make(host: host, secrets: secretValues, options: sshOptions)
+        try await exitOnError {
+            let answers = try session.loadAnswers()
+            let install = try session.session(answers)
+            // SSH and sudo passwords only when a node is to be read.
+            var secrets = SecretValues()
+            if refresh || !setKey.isEmpty || verify {
+                var names = Set<SecretName>()
+                for host in answers.hosts {
+                    if let s = host.sshPasswordSecret { names.insert(s) }
+                    if let s = host.sudoPasswordSecret { names.insert(s) }
+                }
+                secrets = try SecretsInput.gather(names, file: session.secrets, interactive: SessionOptions.interactive)
+            }
+            let ssh = install.ssh, values = secrets
+            // The wiring: each node's host is reached as the install reaches it (local shell or OpenSSH).
+            try await Self.execute(self, answers: answers, stateDir: install.stateDir) { host in
+                Transports.make(host: host, secrets: values, options: ssh)
+            }
         }
-        try await Self.execute(self, answers: answers, stateDir: dir, transport: transport)
     }
 
-    /// Everything but locating the answers and building transports: for tests and other callers.
+    /// Everything but locating the answers and building transports.
     static func execute(_ options: LicensesCommand, answers: Answers, stateDir dir: StateDir,
                         transport: @escaping @Sendable (ClusterCore.Host) throws -> any Transport) async throws {
         let license: String?
         if let node = options.setLicense {
             guard answers.appServers.nodes.contains(where: { $0.name == node }) else {
-                throw UsageFailure("--set-license: there is no app server node \"\(node)\" (nodes: \(answers.appServers.nodes.map(\.name).joined(separator: ", ")))")
+                throw UsageError("--set-license: there is no app server node \"\(node)\" (nodes: \(answers.appServers.nodes.map(\.name).joined(separator: ", ")))")
             }
             guard let read = readLicense(for: node), !read.isEmpty else {
-                throw UsageFailure("--set-license \(node): no license key was given on standard input or at the prompt")
+                throw UsageError("--set-license \(node): no license key was given on standard input or at the prompt")
             }
             license = read
         } else {
@@ -83,7 +88,10 @@ struct LicensesCommand: AsyncParsableCommand {
         do {
             desk = try LicenseDesk(answers: answers, store: store, log: { line in FileHandle.standardError.write(Data((line + "\n").utf8)) },
                                    transport: transport)
-        } catch { throw UsageFailure("\(error)") }
+        } catch {
+            FileHandle.standardError.write(Data("joget-cluster: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
 
         var failures: [String] = []
         let changes = options.refresh || !options.setKey.isEmpty || license != nil || options.verify
@@ -121,64 +129,9 @@ struct LicensesCommand: AsyncParsableCommand {
                 """)
         }
         if !failures.isEmpty {
-            for f in failures { FileHandle.standardError.write(Data("error: \(f)\n".utf8)) }
+            for f in failures { FileHandle.standardError.write(Data("joget-cluster: \(f)\n".utf8)) }
             throw ExitCode(1)
         }
-    }
-
-    // MARK: Answers, state folder, secrets
-
-    /// The answers and the state folder: `--answers` (state folder from its cluster name unless
-    /// `--state-dir`), else `answers.yaml` in `--state-dir`, else the one cluster in the default place.
-    static func locate(answersFile: String?, stateDir: String?) throws -> (Answers, StateDir) {
-        func load(_ path: String) throws -> Answers {
-            do { return try AnswersFile.load(path: path) } catch {
-                throw UsageFailure("answers \(path):\n" + error.problems.map { "  \($0)" }.joined(separator: "\n"))
-            }
-        }
-        do {
-            if let answersFile {
-                let a = try load(answersFile)
-                return (a, try StateDir(cluster: a.cluster, override: stateDir))
-            }
-            if let stateDir {
-                let dir = try StateDir(path: stateDir)
-                guard FileManager.default.fileExists(atPath: dir.answersPath) else {
-                    throw UsageFailure("there is no answers.yaml in \(dir.path): pass --answers FILE")
-                }
-                return (try load(dir.answersPath), dir)
-            }
-            let base = ((try StateDir.defaultPath(cluster: "x")) as NSString).deletingLastPathComponent
-            let clusters = ((try? FileManager.default.contentsOfDirectory(atPath: base)) ?? [])
-                .filter { FileManager.default.fileExists(atPath: base + "/" + $0 + "/answers.yaml") }.sorted()
-            guard clusters.count == 1 else {
-                throw UsageFailure(clusters.isEmpty
-                    ? "no cluster found under \(base): pass --answers FILE or --state-dir DIR"
-                    : "several clusters under \(base) (\(clusters.joined(separator: ", "))): pass --answers FILE or --state-dir DIR")
-            }
-            let dir = try StateDir(path: base + "/" + clusters[0])
-            return (try load(dir.answersPath), dir)
-        } catch let error as StateDirError {
-            throw UsageFailure("\(error)")
-        }
-    }
-
-    /// SSH and sudo passwords from JOGET_SECRET_* variables, then the secrets file. Missing ones are
-    /// left out: that host's read then fails with the transport's reason, the others go on.
-    static func secrets(for answers: Answers, file: String?) throws -> SecretValues {
-        var names = Set<SecretName>()
-        for host in answers.hosts {
-            if let s = host.sshPasswordSecret { names.insert(s) }
-            if let s = host.sudoPasswordSecret { names.insert(s) }
-        }
-        var values = SecretValues.fromEnvironment(names, environment: ProcessInfo.processInfo.environment)
-        if let file {
-            do {
-                let fromFile = try SecretValues.fromFile(file)
-                for name in names where values[name] == nil { values[name] = fromFile[name] }
-            } catch { throw UsageFailure("\(error)") }
-        }
-        return values
     }
 
     // MARK: Reading the license key
@@ -215,10 +168,4 @@ struct LicensesCommand: AsyncParsableCommand {
         say("(\(license.count) characters read)\n")
         return license
     }
-}
-
-/// A failure the operator can fix: printed as is, exit code 1.
-struct UsageFailure: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
 }

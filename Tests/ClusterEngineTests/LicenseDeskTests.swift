@@ -31,7 +31,11 @@ final class LicenseWorld: @unchecked Sendable {
         host2 = try LicenseFakeHost(name: "app2", dir: root + "/app2", mac: Self.mac2)
         try FileManager.default.createDirectory(atPath: root + "/wflow", withIntermediateDirectories: true)
         try "#Sat Nov 21 10:00:00 UTC 2026\ncurrentProfile=default\n".write(toFile: root + "/wflow/app_datasource.properties", atomically: true, encoding: .utf8)
-        try FileManager.default.createDirectory(atPath: root + "/opt/joget-enterprise-linux-8.1.6", withIntermediateDirectories: true)
+        // The bundle as the install lays it out on a node.
+        let top = root + "/opt/.bundle/unpacked/joget-enterprise-linux-8.1.6"
+        try FileManager.default.createDirectory(atPath: top + "/apache-tomcat-9.0.90/bin", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: root + "/opt/.bundle/tomcat", withDestinationPath: top + "/apache-tomcat-9.0.90")
+        try (root + "/opt/.bundle/joget-enterprise-linux-8.1.6.tar.gz\n").write(toFile: root + "/opt/.bundle/source", atomically: true, encoding: .utf8)
         var a = Answers()
         a.cluster = "lab"
         a.hosts = [Host(name: "app1", address: "127.0.0.1", auth: .local), Host(name: "app2", address: "127.0.0.1", auth: .local)]
@@ -327,6 +331,7 @@ final class LicenseWorld: @unchecked Sendable {
         #expect(result == .exited(0))
         #expect(lines.all.contains { $0.hasPrefix("JC dev=") })
         #expect(lines.all.contains("JC profile=default"))
-        #expect(lines.all.contains("JC bundle=joget-enterprise-linux-8.1.6"))
+        #expect(lines.all.filter { $0.hasPrefix("JC bundle=") } 
+                == ["JC bundle=joget-enterprise-linux-8.1.6", "JC bundle=joget-enterprise-linux-8.1.6", "JC bundle=joget-enterprise-linux-8.1.6.tar.gz"])
     }
 }
