@@ -66,19 +66,21 @@ public struct StateDir: Sendable, Hashable {
         return workPath + "/" + parts.joined(separator: "/")
     }
 
-    /// Creates `path` and any missing parents with mode 0700; a folder that exists keeps its mode
-    /// unless it is the last component, which is tightened to 0700.
+    /// Creates `path` and any missing parents with mode 0700. A folder that exists keeps its mode:
+    /// tightening one the operator named (`--state-dir /tmp`) would break everything else in it.
+    /// The files that hold anything sensitive are 0600 on their own.
     public static func makePrivateDirectory(_ path: String) throws {
         var isDir: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDir) {
             guard isDir.boolValue else { throw StateDirError.notADirectory(path) }
-        } else {
-            let parent = (path as NSString).deletingLastPathComponent
-            if !parent.isEmpty, parent != path, parent != "/" { try makePrivateDirectory(parent) }
-            if mkdir(path, 0o700) != 0 && errno != EEXIST {
-                throw StateDirError.cannotCreate(path, String(cString: strerror(errno)))
-            }
+            return
         }
+        let parent = (path as NSString).deletingLastPathComponent
+        if !parent.isEmpty, parent != path, parent != "/" { try makePrivateDirectory(parent) }
+        if mkdir(path, 0o700) != 0 && errno != EEXIST {
+            throw StateDirError.cannotCreate(path, String(cString: strerror(errno)))
+        }
+        // mkdir's mode is cut by the umask; make it exactly 0700.
         if chmod(path, 0o700) != 0 {
             throw StateDirError.cannotCreate(path, String(cString: strerror(errno)))
         }
