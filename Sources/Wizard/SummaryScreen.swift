@@ -15,6 +15,8 @@ public struct SummaryScreen: Screen {
         case text(String, Role)
         /// A label and its value, the value wrapped in its own column.
         case pair(String, String, Role)
+        /// Text indented under the line before (a path, a command).
+        case indented(String, Role)
         case blank
     }
 
@@ -104,10 +106,12 @@ public struct SummaryScreen: Screen {
         if run != nil || verify != nil { e.append(.blank) }
 
         e.append(.heading("Saved on this machine"))
-        e.append(.pair("Answers (no secrets)", stateDir + "/answers.yaml", .normal))
-        e.append(.pair("", "replays this install headless: joget-cluster apply --answers FILE", .muted))
-        e.append(.pair("Logs", stateDir + "/logs/<host>/<step>.log", .normal))
-        e.append(.pair("Journal", stateDir + "/journal.jsonl", .normal))
+        e.append(.text("The answers, no secrets; they replay this install headless (joget-cluster apply --answers FILE):", .label))
+        e.append(.indented(stateDir + "/answers.yaml", .normal))
+        e.append(.text("The full logs, one file per host and step:", .label))
+        e.append(.indented(stateDir + "/logs/<host>/<step>.log", .normal))
+        e.append(.text("The journal of every step, which resume reads:", .label))
+        e.append(.indented(stateDir + "/journal.jsonl", .normal))
         e.append(.blank)
 
         let rows = licenses ?? []
@@ -120,7 +124,7 @@ public struct SummaryScreen: Screen {
             for node in a.appServers.nodes {
                 let row = rows.first { $0.node == node.name }
                 let status = row?.statusText ?? LicenseStatus.keyNeeded.title
-                e.append(.pair(node.name, Layout.directURL(of: node, in: a) + "/web/console/home  " + status,
+                e.append(.pair(node.name, Layout.directURL(of: node, in: a) + "/web/console/home — " + status,
                                row?.status == .activated ? .ok : .warning))
             }
             e.append(.text("Without a license only the first 3 users (alphabetically) can log in.", .muted))
@@ -147,7 +151,7 @@ public struct SummaryScreen: Screen {
     }
 
     public mutating func handle(_ key: Key) -> ScreenRequest {
-        let total = rows(width: area.width).count
+        let total = rows(width: area.width - 1).count
         let maxTop = max(0, total - area.height)
         switch key {
         case .up, .char("k"): top = max(0, top - 1)
@@ -176,6 +180,8 @@ public struct SummaryScreen: Screen {
                 for line in TextLayout.wrap(t, width: inner) { out.append(([(line, .title)], 1)) }
             case .text(let t, let role):
                 for line in TextLayout.wrap(t, width: max(1, inner - 2)) { out.append(([(line, role)], 3)) }
+            case .indented(let t, let role):
+                for line in TextLayout.wrap(t, width: max(1, inner - 4)) { out.append(([(line, role)], 5)) }
             case .pair(let label, let value, let role):
                 let valueWidth = max(1, inner - 2 - labelWidth)
                 let wrapped = TextLayout.wrap(value, width: valueWidth)
@@ -191,7 +197,7 @@ public struct SummaryScreen: Screen {
     public func render(_ area: Rect, into buffer: inout Buffer, theme: Theme) {
         guard !area.isEmpty else { return }
         buffer.clear(area, style: theme[.normal])
-        let all = rows(width: area.width)
+        let all = rows(width: area.width - 1)
         let t = min(top, max(0, all.count - area.height))
         let content = all.count > area.height ? area.inset(right: 1) : area
         for (k, row) in all[t..<min(all.count, t + area.height)].enumerated() {

@@ -84,7 +84,7 @@ public struct VerifyScreen: Screen {
 
     public var legend: [KeyLegend.Item] {
         if detail != nil { return [.init("PgUp/PgDn", "Scroll"), .init("Esc", "Close")] }
-        return [.init("Up/Down", "Check"), .init("Enter", focus == .list ? "Evidence" : "Press"), .init("Tab", "Buttons"),
+        return [.init("Up/Down", "Check"), .init("Enter", focus == .list ? "Evidence" : "Press"),
                 .init("r", "Run again"), .init("n", "Next"), .init("Esc", "Back"), .init("F10", "Quit")]
     }
 
@@ -174,10 +174,10 @@ public struct VerifyScreen: Screen {
             out.append(.check(i))
             if let o = r.outcome, !o.verdict.evidence.isEmpty {
                 let text = o.verdict.evidence.replacingOccurrences(of: "\n", with: " / ")
-                var wrapped = TextLayout.wrap(text, width: max(1, width - 6))
+                var wrapped = TextLayout.wrap(text, width: max(1, width - 10))
                 if wrapped.count > 2 {
                     wrapped = Array(wrapped.prefix(2))
-                    wrapped[1] = TextLayout.truncate(wrapped[1] + " …", to: max(1, width - 6), ellipsis: "…")
+                    wrapped[1] = TextLayout.truncate(wrapped[1] + " …", to: max(1, width - 10), ellipsis: "…")
                 }
                 out += wrapped.map { .evidence(i, $0) }
             }
@@ -209,7 +209,7 @@ public struct VerifyScreen: Screen {
         case .finished:
             (status, role) = failed == 0
                 ? ("All \(total) checks passed. n: next (license activation), r: run again.", .ok)
-                : ("\(failed) of \(total) checks failed: Enter shows a check's evidence; fix it, then r runs the checks again.", .error)
+                : ("\(failed) of \(total) checks failed: Enter shows the evidence, r runs them again.", .error)
         }
         buffer.writeLine(status, in: bands[1].inset(left: 1, right: 1), style: theme[role], ellipsis: s.ellipsis)
         renderList(bands[2], into: &buffer, theme: theme)

@@ -1,0 +1,54 @@
+import ClusterCore
+@testable import ClusterEngine
+import Foundation
+import TermUI
+import Testing
+@testable import Wizard
+
+@Suite struct SummaryScreenTests {
+    static func page(_ a: Answers) -> SummaryScreen {
+        let plan = RunFixtures.plan(a)
+        let run = RunSummary(outcomes: plan.steps.enumerated().map { i, s in
+            StepOutcome(stepID: s.id, host: s.host, status: i % 5 == 0 ? .alreadyDone : .done) }, remaining: [], stopped: false,
+                             duration: .seconds(725))
+        let checks = VerifyReport.checks(for: a, token: "t")
+        let verify = checks.map { CheckOutcome(id: $0.id, layer: $0.layer, title: $0.title, verdict: .pass("ok"), duration: .seconds(1)) }
+        var row = LicenseRow(node: a.appServers.nodes[0].name, host: a.appServers.nodes[0].host, address: "10.0.0.11", port: 8080,
+                             at: RunFixtures.epoch)
+        row.status = .keyRecorded
+        return SummaryScreen(answers: a, stateDir: "/root/.local/state/joget-cluster/\(a.cluster)", run: run, verify: verify,
+                             licenses: [row], defaultStateDir: "/root/.local/state/joget-cluster/\(a.cluster)")
+    }
+
+    @Test func snapshots() {
+        for (a, tag) in [(RunFixtures.twoHosts, "2hosts"), (RunFixtures.eightHosts, "8hosts")] {
+            var p = Self.page(a)
+            for (w, h) in [(80, 24), (120, 40)] {
+                p.area = RunFixtures.area(width: w, height: h)
+                assertSnapshot(RunFixtures.frame(p, width: w, height: h), named: "summary-\(tag)-\(w)x\(h)")
+            }
+        }
+    }
+
+    @Test func scrollsAndGoesOn() {
+        var p = Self.page(RunFixtures.eightHosts)
+        p.area = RunFixtures.area(width: 80, height: 24)
+        #expect(p.handle(.end) == .none)
+        let b = RunFixtures.frame(p, width: 80, height: 24)
+        #expect(b.text.contains("joget-cluster licenses"))
+        #expect(p.handle(.enter) == .next)
+        #expect(p.handle(.escape) == .back)
+        let text = p.entries.map { "\($0)" }.joined(separator: "\n")
+        #expect(text.contains("http://joget.example.com:80/jw"))
+        #expect(text.contains("node05"), "one line per node to activate")
+    }
+
+    @Test func balancerURL() {
+        var a = RunFixtures.twoHosts
+        #expect(Layout.balancerURL(in: a) == "http://joget.example.com:80/jw")
+        a.loadBalancer.serverName = ""
+        #expect(Layout.balancerURL(in: a) == "http://10.0.0.5:80/jw")
+        a.loadBalancer.tls = .init(certificate: "/c", key: "/k", httpsPort: 8443)
+        #expect(Layout.balancerURL(in: a) == "https://10.0.0.5:8443/jw")
+    }
+}
