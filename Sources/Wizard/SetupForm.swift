@@ -119,7 +119,12 @@ public struct SpecForm: Sendable {
             form.fields[i].control = .choice(c)
             used = true
         } else {
+            let valueBefore = before.flatMap { form.value($0) }
             used = form.handle(key)
+            // Typing into a field with an error: the error is about the old text; it is checked again on leaving.
+            if let id = before, form.focusedID == id, form.value(id) != valueBefore, form[id]?.error != nil {
+                form.setError(id, nil)
+            }
         }
         var changed = false
         // Choices take effect at once, so fields they show or hide follow live.
