@@ -57,7 +57,22 @@ import Testing
         return Plan(steps: steps)
     }
 
-    @Test func threeHostsFiveStepsThenResumeAndRerun() async throws {
+    static func isZombie(_ pid: Int32) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return false }
+        return stat[stat.index(close, offsetBy: 2)...].hasPrefix("Z")
+    }
+
+    enum Kind: String, CaseIterable, Sendable { case localTransport, testShell }
+    static func transport(_ kind: Kind, _ host: String) -> any Transport {
+        switch kind {
+        case .localTransport: LocalTransport(name: host)
+        case .testShell: ShellTestTransport(hostName: host)
+        }
+    }
+
+    @Test(arguments: Kind.allCases)
+    func threeHostsFiveStepsThenResumeAndRerun(kind: Kind) async throws {
         let dir = TempDir(); defer { dir.cleanup() }
         let plan = Self.plan(root: dir.path)
         let state = try StateDir(path: dir.path + "/state")
@@ -66,7 +81,7 @@ import Testing
         let secrets = SecretValues([SecretName("db-password"): Self.secret])
         let counter = Counting()
         let runner = try Runner(plan: plan, secrets: secrets, stateDir: state, answersHash: "A") { host in
-            counter.wrap(ShellTestTransport(hostName: host))
+            counter.wrap(Self.transport(kind, host))
         }
         let events = EventLog(runner)
         let summary = await runner.run()
@@ -96,7 +111,7 @@ import Testing
         #expect(journal.runFinished && journal.runComplete)
         #expect(ResumeReport(plan: plan, journal: journal, answersHash: "A").isComplete)
         let resumed = try Runner(plan: plan, secrets: secrets, stateDir: state, answersHash: "A", resume: journal) { host in
-            counter.wrap(ShellTestTransport(hostName: host))
+            counter.wrap(Self.transport(kind, host))
         }
         let again = await resumed.run()
         await resumed.close()
@@ -105,7 +120,7 @@ import Testing
 
         // A fresh run without the journal: every check passes, nothing is applied.
         let fresh = try Runner(plan: plan, secrets: secrets, stateDir: state, answersHash: "A") { host in
-            counter.wrap(ShellTestTransport(hostName: host))
+            counter.wrap(Self.transport(kind, host))
         }
         let third = await fresh.run()
         await fresh.close()
@@ -116,16 +131,17 @@ import Testing
         #expect(status.contains("lb.secret@h3") && status.contains("already done"))
     }
 
-    @Test func realTimeoutAndStop() async throws {
+    @Test(arguments: Kind.allCases)
+    func realTimeoutAndStop(kind: Kind) async throws {
         let dir = TempDir(); defer { dir.cleanup() }
         let state = try StateDir(path: dir.path + "/state")
         let steps = [
             Step(id: "slow@a", layer: .hosts, host: "a", title: "t", check: nil, apply: "sleep 5", timeoutSeconds: 1),
             Step(id: "long@b", layer: .hosts, host: "b", title: "t", check: nil,
-                 apply: "echo started; echo $$ > \(dir.path + "/pid"); sleep 30"),
+                 apply: "echo started; sleep 30 & echo $! > \(dir.path + "/pid"); wait"),
         ]
         let runner = try Runner(plan: Plan(steps: steps), secrets: SecretValues(), stateDir: state, answersHash: nil) {
-            ShellTestTransport(hostName: $0)
+            Self.transport(kind, $0)
         }
         let task = Task { await runner.run() }
         try await waitFor { FileManager.default.fileExists(atPath: dir.path + "/pid") }
@@ -139,7 +155,10 @@ import Testing
         #expect(reason.contains("timed out"))
         #expect(s.status("long@b") == .interrupted)
         let pid = Int32(try String(contentsOfFile: dir.path + "/pid", encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines))!
-        #expect(kill(pid, 0) != 0, "the stopped step's shell is gone")
+        // The step's process (a child of its shell) is gone: killed with its process group.
+        // (A zombie still answers kill(0) until it is reaped, so look at its state.)
+        try await waitFor { kill(pid, 0) != 0 || Self.isZombie(pid) }
+        #expect(kill(pid, 0) != 0 || Self.isZombie(pid), "the stopped step's process is gone")
         await runner.close()
     }
 
