@@ -145,7 +145,11 @@ import Testing
         }
         let task = Task { await runner.run() }
         try await waitFor { FileManager.default.fileExists(atPath: dir.path + "/pid") }
-        try await Task.sleep(for: .milliseconds(1300))
+        // Stop once the slow step has timed out on its own.
+        for _ in 0..<500 {
+            if case .finished? = await runner.state(of: "slow@a") { break }
+            try await Task.sleep(for: .milliseconds(10))
+        }
         runner.stop()
         let clock = ContinuousClock()
         let start = clock.now
