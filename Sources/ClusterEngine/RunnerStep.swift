@@ -51,7 +51,7 @@ extension Runner {
         } catch is StepTimedOut {
             return failed("cannot connect to \(step.host): no answer within \(LineOutput.seconds(ctx.options.connectTimeout))")
         } catch let error as TransportError {
-            ctx.hub.emit(.hostProblem(host: step.host, error))
+            ctx.hub.emit(.hostProblem(host: step.host, cleaned(error, ctx.redactor)))
             return failed(error.description)
         } catch {
             return failed("cannot connect to \(step.host): \(error)")
@@ -180,6 +180,18 @@ extension Runner {
             if let bad = await download(remote: remote, local: local) { return bad }
         }
         return end(.done)
+    }
+
+    /// The error with its texts sanitised and redacted (ssh's messages are remote data too).
+    static func cleaned(_ e: TransportError, _ r: Redactor) -> TransportError {
+        switch e {
+        case .unknownHostKey(let h, let fp, let type): .unknownHostKey(host: h, fingerprint: r.clean(fp), keyType: r.clean(type))
+        case .changedHostKey(let h, let fp): .changedHostKey(host: h, fingerprint: r.clean(fp))
+        case .authenticationFailed(let h, let d): .authenticationFailed(host: h, detail: r.clean(d))
+        case .sudoFailed(let h, let d): .sudoFailed(host: h, detail: r.clean(d))
+        case .unreachable(let h, let d): .unreachable(host: h, detail: r.clean(d))
+        case .transferFailed(let h, let d): .transferFailed(host: h, detail: r.clean(d))
+        }
     }
 
     enum ScriptFailure: Error { case timedOut, cancelled, message(String) }

@@ -174,10 +174,12 @@ import Testing
                                                        (.stdout, "progress 10%\r\(secret)\r")],
                                       echoScript: true))
         world.on("check s2", FakeBehavior(connectionLost: "peer said \(secret)"))
+        world.failConnect("db3", .authenticationFailed(host: "db3", detail: "denied for \u{1B}[1m\(secret)"))
         let steps = [
             Step(id: "s1", layer: .database, host: "db", title: "t", check: "check s1",
                  apply: "apply --password \(secret: SecretName("pw"), as: .optionFile)"),
             Step(id: "s2", layer: .database, host: "db2", title: "t", check: "check s2", apply: "apply"),
+            Step(id: "s3", layer: .database, host: "db3", title: "t", check: "check s3", apply: "apply"),
         ]
         let state = try StateDir(path: dir.path + "/state")
         let runner = try Runner(plan: Plan(steps: steps), secrets: SecretValues([SecretName("pw"): secret]),
@@ -192,6 +194,9 @@ import Testing
         #expect(world.scripts.contains { $0.contains(secret) })
         #expect(s.status("s1") == .failed("apply exited with status 1"))
         #expect(s.status("s2") == .failed("connection to db2 lost during check: peer said ****"))
+        #expect(s.status("s3") == .failed("db3: login failed: denied for ****"))
+        let problems = events.all.compactMap { if case .hostProblem(_, let e) = $0 { e.description } else { nil } }
+        #expect(problems == ["db3: login failed: denied for ****"])
         let texts = events.outputs.map(\.text)
         #expect(texts.contains("value=****") && texts.contains("err ****") && texts.contains("****"))
         for text in texts + lines.withLock({ $0 }) {
