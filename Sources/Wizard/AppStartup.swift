@@ -64,7 +64,7 @@ public struct AppStartup: Sendable {
 
     /// The app's first state.
     public func makeState(hostedPages: HostedPages = HostedPages()) -> AppState {
-        AppState(config: config, answers: answers, savedAnswers: savedAnswers || answers != nil,
+        AppState(config: config, answers: answers, savedAnswers: savedAnswers, givenAnswers: answers != nil && !savedAnswers,
                  unfinishedInstall: unfinishedInstall, found: found, hostedPages: hostedPages)
     }
 }

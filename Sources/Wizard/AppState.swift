@@ -147,11 +147,12 @@ public struct AppState {
     ///   - answers: pre-filled answers (from `--answers` or the state folder), or nil for a new install.
     ///   - unfinishedInstall: the state folder's journal has a run that did not finish.
     public init(config: AppConfig = AppConfig(), answers: Answers? = nil, savedAnswers: Bool = false,
-                unfinishedInstall: Bool = false, found: String? = nil, hostedPages: HostedPages = HostedPages(),
-                size: Size = Size(width: 80, height: 24)) {
+                givenAnswers: Bool = false, unfinishedInstall: Bool = false, found: String? = nil,
+                hostedPages: HostedPages = HostedPages(), size: Size = Size(width: 80, height: 24)) {
         self.config = config
         model = SetupModel(answers: answers ?? SetupModel.defaultAnswers())
-        welcome = WelcomePage(savedAnswers: savedAnswers || answers != nil, unfinishedInstall: unfinishedInstall, found: found)
+        welcome = WelcomePage(savedAnswers: savedAnswers || (answers != nil && !givenAnswers), givenAnswers: givenAnswers,
+                              unfinishedInstall: unfinishedInstall, found: found)
         let model = self.model
         setup = SetupSpecs.setupPages.map { SetupPage(spec: $0, model: model) }
         review = ReviewPage(model: model)

@@ -138,6 +138,7 @@ public enum App {
         case .review:
             s.review.model = s.model
             s.review.bodyHeight = max(1, s.size.height - 3)
+            s.review.bodyWidth = max(1, s.size.width - 2)
             return s.review.handle(key)
         case .hosted:
             guard var h = s.hosted else { return .back }
@@ -171,7 +172,8 @@ public enum App {
         let screen = s.currentScreen
         let text = screen.help ?? "No help for this part of the page."
         let keys = "\n\nKeys: Tab/Shift-Tab or Up/Down move, Enter goes on, Esc goes back (nothing is lost), F1 help, F10 or q (outside a text field) quits."
-        let title = (s.page == .welcome ? "Help" : "Help: \(screen.title)")
+        var title = s.page == .welcome ? "Help" : "Help: \(screen.title)"
+        if case .setup(let i) = s.page, let label = s.setup[i].focusedFieldLabel { title = "Help: \(label)" }
         s.dialog = .help(Dialog(title: title, message: text + keys, buttons: ["OK"], cancelIndex: 0, maxWidth: 72))
     }
 
@@ -302,7 +304,7 @@ public enum App {
         switch WelcomePage.Option(rawValue: choice) {
         case .newInstall?:
             return enter(&s, .setup(0))
-        case .continueAnswers?:
+        case .continueAnswers?, .goThroughAnswers?:
             // The first page with something missing, else the review.
             let problems = Validator.validate(s.model.answers)
             for (i, p) in s.setup.enumerated() where problems.contains(where: { SetupSpecs.owns(p.spec.id, problemField: $0.field) }) {

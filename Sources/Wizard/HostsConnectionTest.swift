@@ -146,8 +146,9 @@ public enum ConnectionTest {
         } else {
             let major = javaMajor(java)
             let fine = major == 11 || major == 17
+            let shown = javaVersion(java).map { "Java \($0)" } ?? java
             out.append(.init("Java", fine || !needsJava ? .ok : .warn,
-                             fine ? java : "\(java): Joget DX 8 wants 11 or 17; the install adds 17"))
+                             fine || !needsJava ? shown : "\(shown): Joget DX 8 wants 11 or 17; the install adds 17"))
         }
 
         let wanted = HostRoles.ports(of: host.name, in: answers)
@@ -167,13 +168,20 @@ public enum ConnectionTest {
         }
 
         if let remote = v["clock"].flatMap(Double.init) {
-            let skew = remote - localTime
-            let text = String(format: "%+.0f s from this machine", skew)
+            let skew = (remote - localTime).rounded()
+            let text = abs(skew) < 2 ? "same time as this machine" : String(format: "%+.0f s from this machine", skew)
             out.append(.init("Clock", abs(skew) > 60 ? .fail : (abs(skew) > 5 ? .warn : .ok), text))
         } else {
             out.append(.init("Clock", .warn, "could not read the time"))
         }
         return out
+    }
+
+    /// The quoted version: `openjdk version "17.0.9" 2023-10-17` → `17.0.9`.
+    static func javaVersion(_ line: String) -> String? {
+        guard let open = line.firstIndex(of: "\"") else { return nil }
+        let v = line[line.index(after: open)...].prefix { $0 != "\"" }
+        return v.isEmpty ? nil : String(v)
     }
 
     /// `openjdk version "17.0.9" 2023-10-17` → 17; `java version "1.8.0_382"` → 8.

@@ -28,6 +28,8 @@ public struct ReviewPage: Screen {
     public var dialog: Dialog?
     /// Rows of the body, set by the app from the terminal size (for paging in a viewer).
     public var bodyHeight: Int = 20
+    /// Columns of the body, for wrapping the steps' notes.
+    public var bodyWidth: Int = 78
 
     public init(model: SetupModel) {
         self.model = model
@@ -161,7 +163,11 @@ public struct ReviewPage: Screen {
                 layer = step.layer
             }
             lines.append("  " + step.title)
-            for note in step.notes { lines.append("      note: " + note) }
+            for note in step.notes {
+                // Wrapped to the view (less its scroll bar), hanging under the note's text.
+                let wrapped = PageText.wrap("note: " + note, width: max(20, bodyWidth - 7))
+                for (i, l) in wrapped.enumerated() { lines.append((i == 0 ? "    " : "          ") + l) }
+            }
         }
         viewer = Viewer(title: "Steps on \(host)", lines: lines, view: .textView(title: "Steps on \(host)"))
     }
@@ -264,7 +270,7 @@ public struct ReviewPage: Screen {
                 var layers: [String] = []
                 for st in steps where !layers.contains(st.layer.tag) { layers.append(st.layer.tag) }
                 out.append(Line(row: i, spans: [Span(TextLayout.pad(name, to: hostWidth) + "  "),
-                                                Span("\(steps.count) steps", style: theme[.normal]),
+                                                Span(TextLayout.pad("\(steps.count) steps", to: 9), style: theme[.normal]),
                                                 Span("  " + layers.joined(separator: ", "), style: theme[.muted])]))
             case .file(let f):
                 if !sawFile {

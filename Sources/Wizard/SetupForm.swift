@@ -57,7 +57,9 @@ public struct SpecForm: Sendable {
             let hint = names.isEmpty ? "add hosts on the Hosts page" : names.joined(separator: ", ")
             return .text(spec.id, spec.label, value: value, placeholder: hint, width: 24)
         case .port, .number:
-            return .text(spec.id, spec.label, value: value, placeholder: spec.defaultValue ?? "", maxLength: 6,
+            // An optional node port falls back to the common one: show it, dimmed.
+            let fallback = spec.optional && spec.id.hasSuffix("httpPort") ? String(model.answers.appServers.httpPort) : ""
+            return .text(spec.id, spec.label, value: value, placeholder: spec.defaultValue ?? fallback, maxLength: 6,
                          filter: .digits, width: 9)
         case .path:
             return .text(spec.id, spec.label, value: value, placeholder: spec.defaultValue ?? "", width: 30)

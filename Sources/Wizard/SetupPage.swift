@@ -89,6 +89,12 @@ public struct SetupPage: Screen {
         }
     }
 
+    /// The label of the field F1 is about, if a field has focus.
+    public var focusedFieldLabel: String? {
+        if let editor = itemEditor { return editor.focusedSpec?.label }
+        return focus == .form ? fields.focusedSpec?.label : nil
+    }
+
     static func helpText(_ f: FieldSpec) -> String {
         var text = f.help.isEmpty ? f.label + "." : f.help
         if f.kind == .choice { text += "\n\nOne of: " + f.options.joined(separator: ", ") + "." }
@@ -236,7 +242,7 @@ public struct SetupPage: Screen {
     // MARK: List
 
     static func headers(for listID: String) -> [String] {
-        listID == "hosts" ? ["Name", "Address", "Login", "Roles", "Test"] : ["Node name", "Host", "HTTP port"]
+        listID == "hosts" ? ["Name", "Address", "User", "Port", "Login", "Roles", "Test"] : ["Node name", "Host", "HTTP port"]
     }
 
     var itemCount: Int { isHosts ? model.answers.hosts.count : model.answers.appServers.nodes.count }
@@ -252,12 +258,9 @@ public struct SetupPage: Screen {
         }
         if isHosts {
             return model.answers.hosts.enumerated().map { i, h in
-                let login: String
-                switch h.auth {
-                case .local: login = "local"
-                default: login = "\(h.user)@:\(h.port) \(h.auth.rawValue)"
-                }
-                return [(h.name.isEmpty ? "(no name)" : h.name) + flagged(i), h.address, login,
+                let local = h.auth == .local
+                return [(h.name.isEmpty ? "(no name)" : h.name) + flagged(i), h.address,
+                        local ? "-" : h.user, local ? "-" : String(h.port), h.auth.rawValue,
                         HostRoles.text(of: h.name, in: model.answers), model.tests[h.name]?.summary ?? "-"]
             }
         }

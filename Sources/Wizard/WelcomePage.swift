@@ -7,6 +7,7 @@ public struct WelcomePage: Screen {
     public enum Option: String, Sendable, CaseIterable {
         case newInstall = "new"
         case continueAnswers = "continue"
+        case goThroughAnswers = "go-through"
         case resume = "resume"
         case reviewAnswers = "review"
         case startOver = "start-over"
@@ -16,6 +17,7 @@ public struct WelcomePage: Screen {
             switch self {
             case .newInstall: return "New install"
             case .continueAnswers: return "Continue where you left off"
+            case .goThroughAnswers: return "Continue with these answers"
             case .resume: return "Resume the unfinished install"
             case .reviewAnswers: return "Review answers"
             case .startOver: return "Start over (forget the saved answers)"
@@ -30,9 +32,14 @@ public struct WelcomePage: Screen {
     public var found: String?
     public var intro: String
 
-    public init(savedAnswers: Bool, unfinishedInstall: Bool, found: String? = nil) {
+    /// - Parameters:
+    ///   - savedAnswers: answers from an earlier session (the state folder).
+    ///   - givenAnswers: answers from `--answers`.
+    public init(savedAnswers: Bool, givenAnswers: Bool = false, unfinishedInstall: Bool, found: String? = nil) {
         if unfinishedInstall {
             options = [.resume, .reviewAnswers, .startOver, .licenses]
+        } else if givenAnswers {
+            options = [.goThroughAnswers, .startOver, .licenses]
         } else if savedAnswers {
             options = [.continueAnswers, .startOver, .licenses]
         } else {
