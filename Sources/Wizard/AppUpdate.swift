@@ -25,6 +25,8 @@ public enum AppEffect: Sendable {
     case acceptHostKey(host: Host, fingerprint: String, answers: Answers, secrets: SecretValues, knownHostsFile: String)
     /// Build the plan of the answers (for the review).
     case buildPlan(Answers)
+    /// Give the terminal to a pager on this file (a hosted page's "open the full log"), then take it back.
+    case openPager(String)
     case quit
 
     /// A short name, for tests and logs.
@@ -34,6 +36,7 @@ public enum AppEffect: Sendable {
         case .testConnection(let hosts, _, _, _): return "test:" + hosts.map(\.name).joined(separator: ",")
         case .acceptHostKey(let host, let fp, _, _, _): return "accept:\(host.name)=\(fp)"
         case .buildPlan: return "plan"
+        case .openPager(let path): return "pager:\(path)"
         case .quit: return "quit"
         }
     }
@@ -269,6 +272,7 @@ public enum App {
             return effects
         }
         if c == "install" { return openHosted(&s, .run) }
+        if c.hasPrefix("open-log:") { return [.openPager(String(c.dropFirst(9)))] }
         if c.hasPrefix("test-connection:") {
             let which = String(c.dropFirst(16))
             let hosts: [Host]
