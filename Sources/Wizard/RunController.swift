@@ -49,20 +49,31 @@ public final class RunController: Sendable {
     /// - Parameters:
     ///   - pool: closed by ``close()`` along with the runner.
     ///   - keepLinesPerHost: pending output lines kept per host when the app falls behind.
-    public init(runner: Runner, pool: TransportPool? = nil, keepLinesPerHost: Int = 5_000) {
+    ///   - wake: called from the emitting thread when an event lands in an empty inbox (at most once
+    ///     per drain, however fast lines come), so the app can redraw without polling.
+    public init(runner: Runner, pool: TransportPool? = nil, keepLinesPerHost: Int = 5_000,
+                wake: (@Sendable () -> Void)? = nil) {
         self.runner = runner
         self.pool = pool
         let box = Locked(Inbox(keep: max(1, keepLinesPerHost)))
         inbox = box
         startedAt = clock.now
-        runner.observe { event in box.withLock { $0.push(event) } }
+        runner.observe { event in
+            let first = box.withLock { inbox -> Bool in
+                let wasEmpty = inbox.events.isEmpty
+                inbox.push(event)
+                return wasEmpty
+            }
+            if first { wake?() }
+        }
     }
 
     /// A runner for an install session (resuming from its journal when asked), with one transport per host.
-    public convenience init(session: InstallSession, secrets: SecretValues, resume: Bool, keepLinesPerHost: Int = 5_000) throws {
+    public convenience init(session: InstallSession, secrets: SecretValues, resume: Bool, keepLinesPerHost: Int = 5_000,
+                            wake: (@Sendable () -> Void)? = nil) throws {
         let pool = session.pool(secrets: secrets)
         let runner = try session.runner(secrets: secrets, pool: pool, resume: resume)
-        self.init(runner: runner, pool: pool, keepLinesPerHost: keepLinesPerHost)
+        self.init(runner: runner, pool: pool, keepLinesPerHost: keepLinesPerHost, wake: wake)
     }
 
     // MARK: Driving

@@ -21,7 +21,7 @@ import TermUI
 ///
 /// Memory is bounded: each host keeps its last ``ringCapacity`` lines (the full text is on disk),
 /// ``apply(_:)`` costs O(1) per output line, and rendering reads only the lines on screen.
-public struct RunScreen: Screen {
+public struct RunScreen: Screen, Sendable {
     /// A step as the page shows it.
     public enum StepState: Hashable, Sendable {
         case pending

@@ -8,7 +8,7 @@ import TermUI
 /// come back with. Scrolls when it does not fit.
 ///
 /// Requests: `.next` (Enter: finished, the app exits; everything is saved), `.back` (Esc), `.quit`.
-public struct SummaryScreen: Screen {
+public struct SummaryScreen: Screen, Sendable {
     /// One entry of the page, wrapped at render time.
     public enum Entry: Hashable, Sendable {
         case heading(String)

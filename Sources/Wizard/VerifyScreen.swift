@@ -8,7 +8,7 @@ import TermUI
 ///
 /// Requests: `.custom("verify-again")` (run the checks again: ``VerifyController/perform(_:)``),
 /// `.next` (go on: licenses, summary), `.back` (Esc: back to the Run page), `.quit`.
-public struct VerifyScreen: Screen {
+public struct VerifyScreen: Screen, Sendable {
     public struct Row: Equatable, Sendable {
         public let id: String
         public let layer: Layer

@@ -108,3 +108,34 @@ import Testing
         if case .stepStarted? = events.first {} else { Issue.record("non-output events are kept in order") }
     }
 }
+
+/// The hosted page: ticks take in events, F10 asks, stops the runner, and only then quits.
+@Suite struct LiveRunPageTests {
+    @Test func hostedPageRunsAndStopsBeforeQuitting() async throws {
+        let dir = NSTemporaryDirectory() + "jc-liverun-\(UInt32.random(in: 0...UInt32.max))"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let plan = Plan(steps: [Step(id: "hosts.sleep@local", layer: .hosts, host: "local", title: "Sleep", check: nil,
+                                     apply: "echo started; sleep 30")])
+        let state = try StateDir(path: dir)
+        let runner = try Runner(plan: plan, secrets: SecretValues(), stateDir: state, answersHash: nil) { LocalTransport(name: $0) }
+        let page: any Screen = LiveRunPage(controller: RunController(runner: runner), screen: RunScreen(plan: plan, stateDir: state))
+        var screen = page
+        let clock = ContinuousClock()
+        let end = clock.now + .seconds(20)
+        while clock.now < end {
+            _ = screen.tick()
+            if (screen as! LiveRunPage).screen.logLines(host: "local").contains("started") { break }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(screen.handle(.f(10)) == .none)
+        #expect(screen.handle(.left) == .none)
+        #expect(screen.handle(.enter) == .none, "stopping: the app is told to quit once nothing runs")
+        var request = ScreenRequest.none
+        while clock.now < end, request == .none {
+            request = screen.tick()
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(request == .quit)
+        #expect((screen as! LiveRunPage).screen.step("hosts.sleep@local")?.state == .interrupted)
+    }
+}

@@ -1,0 +1,109 @@
+import ArgumentParser
+import ClusterCore
+import ClusterEngine
+import Foundation
+import TermCurses
+import TermUI
+import Wizard
+
+/// Hidden: opens the Run page straight away on a one-step plan that runs `--command` on one SSH
+/// host, for bench/log-flood (how the page keeps up with a step that floods its log). Writes a
+/// small JSON report when the run ends: the runner's duration, lines received, peak memory.
+struct BenchRunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench-run", abstract: "Benchmark only: the Run page on a one-step plan.", shouldDisplay: false)
+
+    @Option(help: "Host address.") var address = "127.0.0.1"
+    @Option(help: "SSH port.") var port = 22
+    @Option(help: "SSH user.") var user: String
+    @Option(help: "Private key file (key login); agent login without it.") var key: String?
+    @Option(name: .customLong("known-hosts"), help: "known_hosts file with the host's key.") var knownHosts: String
+    @Option(help: "The step's shell command.") var command: String
+    @Option(name: .customLong("state-dir"), help: "State folder (journal, logs).") var stateDir: String
+    @Option(help: "Write the JSON report here when the run ends.") var report: String?
+    @Option(help: "Lines kept per host in the page.") var ringCapacity = 5_000
+    @Flag(help: "Exit one second after the run ends.") var exitWhenDone = false
+
+    func run() async throws {
+        let host = ClusterCore.Host(name: "remote", address: address, user: user, port: port,
+                                    auth: key == nil ? .agent : .key, keyFile: key, sudo: .root)
+        let plan = Plan(steps: [Step(id: "bench.flood@remote", layer: .hosts, host: "remote", title: "Stream the file",
+                                     check: nil, apply: Script(stringLiteral: command), timeoutSeconds: 3600)])
+        let dir = try StateDir(path: stateDir)
+        let options = SSHOptions(knownHostsFile: knownHosts)
+        let runner = try Runner(plan: plan, secrets: SecretValues(), stateDir: dir, answersHash: nil) { _ in
+            SSHTransport(host: host, secrets: SecretValues(), options: options)
+        }
+        let controller = RunController(runner: runner, keepLinesPerHost: ringCapacity)
+        let page = RunScreen(plan: plan, hosts: [host], stateDir: dir, ringCapacity: ringCapacity)
+        let settings = (report: report, exitWhenDone: exitWhenDone)
+        let failure: String? = await withCheckedContinuation { continuation in
+            let thread = Thread {
+                continuation.resume(returning: BenchRunCommand.loop(controller: controller, page: page, settings: settings))
+            }
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+        await controller.close()
+        if let failure { throw UsageError(failure) }
+    }
+
+    /// The curses loop: drain, draw, wait up to 50 ms for a key, handle it.
+    static func loop(controller: RunController, page start: RunScreen, settings: (report: String?, exitWhenDone: Bool)) -> String? {
+        let backend: CursesBackend
+        do { backend = try CursesBackend() } catch { return "\(error)" }
+        defer { backend.shutdown() }
+        let terminal = Terminal(backend: backend)
+        var page = start
+        let clock = ContinuousClock()
+        var finishedAt: ContinuousClock.Instant?
+        controller.start()
+        while true {
+            controller.drain(into: &page)
+            if finishedAt == nil, case .idle(let summary) = page.runState {
+                finishedAt = clock.now
+                if let path = settings.report { writeReport(summary, page: page, to: path) }
+            }
+            if settings.exitWhenDone, let f = finishedAt, clock.now - f > .seconds(1) { return nil }
+            terminal.draw { buffer in
+                let theme = terminal.theme
+                page.area = Rect(x: 0, y: 1, width: buffer.width, height: max(0, buffer.height - 2))
+                buffer.writeLine(" joget-cluster bench - " + page.title, in: buffer.area.row(0), style: theme[.title])
+                page.render(page.area, into: &buffer, theme: theme)
+                KeyLegend(page.legend).render(buffer.area.row(buffer.height - 1), into: &buffer, theme: theme)
+            }
+            guard case .key(let key) = terminal.nextEvent(tick: .milliseconds(50)) else { continue }
+            let request = page.handle(key)
+            switch controller.perform(request) {
+            case .openLog(let path): page.showLog(path: path)
+            case .quitWhenStopped: return nil
+            case .handled: break
+            case .notMine: if request == .quit { return nil }
+            }
+        }
+    }
+
+    static func writeReport(_ summary: RunSummary, page: RunScreen, to path: String) {
+        let status = summary.outcomes.first?.status.description ?? "not run"
+        let json = """
+            {"run_seconds": \(summary.duration.secondsValue), "status": "\(status)", \
+            "lines_received": \(page.logLinesReceived(host: "remote")), "lines_kept": \(page.logLineCount(host: "remote")), \
+            "vmhwm_kb": \(peakMemoryKB())}
+
+            """
+        try? json.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    /// VmHWM (peak resident memory) of this process, from /proc/self/status.
+    static func peakMemoryKB() -> Int {
+        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return -1 }
+        for line in text.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            return Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") ?? -1
+        }
+        return -1
+    }
+}
+
+extension Duration {
+    var secondsValue: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
