@@ -110,7 +110,7 @@ public actor Runner {
         self.plan = plan
         self.stateDir = stateDir
         self.secrets = secrets
-        self.redactor = Redactor(secrets: secrets.allValues)
+        self.redactor = Redactor(secrets: Runner.redactionNeedles(secrets))
         self.answersHash = answersHash
         self.options = options
         self.makeTransport = transports
@@ -409,6 +409,22 @@ public actor Runner {
                              + "Without it a later resume could not be trusted."))
             stop()
         }
+    }
+
+    /// Every form a secret can take in output: as given, and as each encoding and the shell's quoting
+    /// write it (`set -x` echoes `'it'\''s'`, a properties file shows `a\=b`), so none gets through.
+    public static func redactionNeedles(_ secrets: SecretValues) -> [String] {
+        var needles: Set<String> = []
+        for value in secrets.allValues where !value.isEmpty {
+            needles.insert(value)
+            for encoding in [SecretEncoding.plain, .javaProperties, .sqlString, .optionFile] {
+                let encoded = encoding.encode(value)
+                needles.insert(encoded)
+                needles.insert(Shell.quote(encoded))
+                if encoding == .optionFile { needles.insert(String(encoded.dropFirst().dropLast())) }
+            }
+        }
+        return needles.sorted()
     }
 
     static func short(_ hash: String?) -> String { hash.map { String($0.prefix(12)) } ?? "none" }

@@ -71,6 +71,8 @@ extension Runner {
             guard remaining > .zero else { return .failure(.timedOut) }
             let onLine = lineHandler(step, p, ctx)
             switch await ctx.transport.run(text, timeout: remaining, onLine: onLine) {
+            case .exited(let code) where code != 0 && Task.isCancelled:
+                return .failure(.cancelled)   // killed by the stop, not a failure of its own
             case .exited(let code): return .success(code)
             case .timedOut: return .failure(.timedOut)
             case .cancelled: return .failure(.cancelled)

@@ -341,6 +341,25 @@ import Testing
         #expect(!world.ran("apply ****") && world.scripts == ["check db1"])
     }
 
+    @Test func encodedAndQuotedFormsOfSecretsAreRedacted() async throws {
+        let dir = TempDir(); defer { dir.cleanup() }
+        let secret = #"it's=a "pw"\x"#
+        let world = FakeWorld()
+        world.on("apply", FakeBehavior(exit: 0, lines: [
+            (.stdout, "+ mysql -p" + Shell.quote(secret)),                              // set -x echo
+            (.stdout, "password=" + SecretEncoding.javaProperties.encode(secret)),       // a .properties file
+            (.stdout, "password=" + SecretEncoding.optionFile.encode(secret)),           // a MySQL option file
+            (.stdout, "IDENTIFIED BY '" + SecretEncoding.sqlString.encode(secret) + "'"),
+        ]))
+        let step = Step(id: "s", layer: .database, host: "db", title: "t", check: nil,
+                        apply: "apply \(secret: SecretName("pw"))")
+        let runner = try makeRunner([step], world: world, dir: dir, secrets: SecretValues([SecretName("pw"): secret]))
+        let events = EventLog(runner)
+        #expect(await runner.run().succeeded)
+        #expect(events.outputs.map(\.text) == ["+ mysql -p****", "password=****", "password=****", "IDENTIFIED BY '****'"])
+        try assertNoSecretUnder(dir.path + "/state", secret: "a \"pw\"")
+    }
+
     @Test func transfersUseTheWorkFolder() async throws {
         let dir = TempDir(); defer { dir.cleanup() }
         let world = FakeWorld()

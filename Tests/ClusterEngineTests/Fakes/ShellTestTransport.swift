@@ -54,10 +54,10 @@ struct ShellTestTransport: Transport {
         await withTaskCancellationHandler {
             // Poll: both pipes drained and the process gone, the deadline, or cancellation.
             while true {
+                if Task.isCancelled { result = .cancelled; break }
                 if drained.withLock({ $0 }) == 2, let status = exited.withLock({ $0 }) {
                     result = .exited(status); break
                 }
-                if Task.isCancelled { result = .cancelled; break }
                 if ContinuousClock.now >= deadline { result = .timedOut; break }
                 try? await Task.sleep(for: .milliseconds(5))
             }
