@@ -425,7 +425,7 @@ public struct SetupPage: Screen {
         var body = Rect(x: area.x, y: y, width: width, height: max(0, messageRow.y - y))
 
         if let editor = itemEditor, let index = editor.item {
-            let heading = rowName(index) + (isHosts ? ": connection" : "")
+            let heading = rowName(index)
             buffer.writeLine(heading, in: body.row(0), style: theme[.label].bold(), ellipsis: theme.symbols.ellipsis)
             body = body.inset(top: 2)
             editor.form.render(body, into: &buffer, theme: theme)
