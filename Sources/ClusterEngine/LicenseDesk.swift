@@ -8,10 +8,11 @@ import Synchronization
 ///
 /// ```
 /// let desk = try LicenseDesk(answers: a, store: LicenseStore(stateDir: dir)) { host in transports(host) }
-/// await desk.refresh()                          // facts + keys from every node; flags changes
+/// try await desk.refresh()                      // facts + keys from every node; flags changes
+///                                               // (LicenseDesk.reopen(...) = open + refresh)
 /// try await desk.setKey("EE-…", for: "node02")  // a key pasted by the operator
 /// try await desk.setLicense(license, for: "node02")
-/// await desk.verify()                           // activated when the license link is gone
+/// try await desk.verify()                       // activated when the license link is gone
 /// let md = await desk.export(.md)               // never holds license keys
 /// try await desk.save(); await desk.close()
 /// ```
@@ -51,6 +52,18 @@ public actor LicenseDesk {
         let redactor = Redactor(secrets: checklist.licenseKeys)
         openingNotes = notes.map(redactor.clean)
         for note in openingNotes { log(note) }
+    }
+
+    /// Opens the checklist and reads every node again at once: what re-opening the checklist days
+    /// later does, so a node whose MAC, profile, version or edition changed shows "needs re-activation".
+    /// `notes` gets what opening and reading found.
+    public static func reopen(answers: Answers, store: LicenseStore, timeout: Duration = .seconds(60),
+                              now: @escaping @Sendable () -> Date = LicenseDesk.wholeSecond,
+                              log: @escaping @Sendable (String) -> Void = { _ in },
+                              transport: @escaping @Sendable (ClusterCore.Host) throws -> any Transport) async throws(LicenseStoreError) -> (desk: LicenseDesk, notes: [String]) {
+        let desk = try LicenseDesk(answers: answers, store: store, timeout: timeout, now: now, log: log, transport: transport)
+        let read = (try? await desk.refresh()) ?? []
+        return (desk, desk.openingNotes + read)
     }
 
     /// Now, to the second: what licenses.json keeps.

@@ -55,6 +55,15 @@ final class LicenseWorld: @unchecked Sendable {
         try "currentProfile=\(name)\n".write(toFile: tmp.path + "/wflow/app_datasource.properties", atomically: true, encoding: .utf8)
     }
 
+    /// Opened and read again, as the license screen does when it is re-opened.
+    func reopen() async throws(LicenseStoreError) -> (desk: LicenseDesk, notes: [String]) {
+        let shells = self.shells, log = self.log
+        return try await LicenseDesk.reopen(answers: answers, store: LicenseStore(directory: stateDir), log: { log.append($0) }) { host in
+            guard let shell = shells[host.name] else { throw TransportError.unreachable(host: host.name, detail: "no such fake") }
+            return shell
+        }
+    }
+
     /// A new desk, as a new process would open it: new store, new transports' session.
     func desk() throws(LicenseStoreError) -> LicenseDesk {
         let shells = self.shells, log = self.log
@@ -142,9 +151,7 @@ final class LicenseWorld: @unchecked Sendable {
         }
         // Days later: the server's network card was replaced. A new process reopens the checklist.
         w.host1.setMAC("02:6a:6c:07:00:99")
-        let desk = try w.desk()
-        #expect(await desk.checklist.row("node01")?.status == .activated)
-        let notes = try await desk.refresh()
+        let (desk, notes) = try await w.reopen()
         let row = try #require(await desk.checklist.row("node01"))
         #expect(row.status == .needsReactivation)
         #expect(row.reactivation == [FactChange(.mac, old: LicenseWorld.mac1, new: "02:6a:6c:07:00:99")])

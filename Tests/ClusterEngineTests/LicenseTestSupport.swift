@@ -217,7 +217,7 @@ final class LicenseTempDir: @unchecked Sendable {
     init() throws {
         var template = Array((NSTemporaryDirectory() + "/jc-license-XXXXXX").utf8CString)
         guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else { throw POSIXError(.EIO) }
-        path = String(cString: template)
+        path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
     deinit { try? FileManager.default.removeItem(atPath: path) }
 }
