@@ -198,6 +198,19 @@ import Testing
         #expect(override.path == dir.path + "/elsewhere")
     }
 
+    @Test func lockIsExclusiveUntilReleased() throws {
+        let dir = TempDir(); defer { dir.cleanup() }
+        let state = try StateDir(path: dir.path + "/s")
+        var first: StateDirLock? = try StateDirLock(state)
+        #expect(throws: StateDirLockError.busy(state.path)) { try StateDirLock(state) }
+        first?.release()
+        let second = try StateDirLock(state)
+        second.release()
+        first = nil
+        _ = try StateDirLock(state)
+        #expect(StateDirLockError.busy("/x").description.contains("another joget-cluster run is using /x"))
+    }
+
     @Test func namesAndTransferPaths() throws {
         let dir = TempDir(); defer { dir.cleanup() }
         let state = try StateDir(path: dir.path + "/s")

@@ -116,7 +116,7 @@ struct FakeTransport: Transport {
     func upload(localPath: String, remotePath: String, mode: Int) async throws -> UploadOutcome {
         world.upload(hostName, localPath, remotePath)
         let size = (try? FileManager.default.attributesOfItem(atPath: localPath)[.size] as? Int64) ?? 0
-        return .sent(bytes: size ?? 0)
+        return .sent(bytes: size)
     }
 
     func download(remotePath: String, localPath: String) async throws {
