@@ -177,7 +177,7 @@ public actor Runner {
     /// or what remains is failed, blocked, or left by `stop()`.
     @discardableResult
     public func run() async -> RunSummary {
-        begin()
+        begin(clearStop: false)
         for step in plan.steps {
             if case .finished(let o)? = states[step.id], o.status == .interrupted {
                 states[step.id] = .pending
@@ -199,7 +199,7 @@ public actor Runner {
         case .running?: throw RunnerError.notRetryable(stepID, status: "running")
         default: throw RunnerError.notRetryable(stepID, status: "not run yet")
         }
-        begin()
+        begin(clearStop: true)
         states[stepID] = .pending
         unblock(dependentsOf: stepID)
         return await wait()
@@ -217,7 +217,7 @@ public actor Runner {
             throw RunnerError.notSkippable(stepID, status: o.status.description)
         default: break
         }
-        if continueRun { begin() }
+        if continueRun { begin(clearStop: true) }
         let outcome = StepOutcome(stepID: stepID, host: step.host, status: .skipped, exitCode: nil,
                                   check: .notRun, attempt: attempts[stepID] ?? 0)
         record(outcome, phase: nil)
@@ -231,6 +231,7 @@ public actor Runner {
 
     /// Stops the run: running steps are cancelled (the transport ends their processes) and recorded
     /// as interrupted; nothing new starts. Safe to call from any thread, e.g. a signal handler's task.
+    /// Called while idle, the next `run()` returns at once (stopped) without starting anything.
     public nonisolated func stop() {
         control.withLock { c in
             c.stopping = true
@@ -248,10 +249,13 @@ public actor Runner {
 
     // MARK: scheduling
 
-    private func begin() {
+    /// Starts a drive (journal header, runStarted). A `stop()` that came while idle is kept for
+    /// `run()` (a Ctrl-C just before it still counts) and dropped by `retry`/`skip`, which the
+    /// operator asks for after stopping.
+    private func begin(clearStop: Bool) {
         guard !active else { return }
         active = true
-        control.withLock { $0.stopping = false }
+        if clearStop { control.withLock { $0.stopping = false } }
         driveStart = .now
         let trusted = states.values.filter { if case .finished(let o) = $0, o.fromJournal { true } else { false } }.count
         appendJournal(.runHeader(answersHash: answersHash, plan: plan))
@@ -378,6 +382,7 @@ public actor Runner {
         guard active else { return }
         active = false
         let s = summary(stopped: stopped)
+        control.withLock { $0.stopping = false }
         lastSummary = s
         appendJournal(.runEnd(s))
         hub.emit(.runFinished(s))

@@ -226,6 +226,20 @@ import Testing
         #expect(world.scripts(on: "a").suffix(4) == ["check a1", "apply a1", "check a2", "apply a2"])
     }
 
+    @Test func stopBeforeRunIsHonouredOnceAndRetryIsNotStopped() async throws {
+        let dir = TempDir(); defer { dir.cleanup() }
+        let world = FakeWorld()
+        world.on("apply a1", times: 1, .exit(1))
+        let runner = try makeRunner([fakeStep("a1", host: "a"), fakeStep("a2", host: "a")], world: world, dir: dir)
+        runner.stop()   // e.g. Ctrl-C just before run()
+        let stopped = await runner.run()
+        #expect(stopped.stopped && stopped.remaining == ["a1", "a2"] && world.runs.isEmpty)
+        let ran = await runner.run()
+        #expect(!ran.stopped && ran.status("a1")?.isFailed == true && ran.status("a2") == .done)
+        runner.stop()   // while idle: a retry asked afterwards still runs
+        #expect(try await runner.retry("a1").succeeded)
+    }
+
     @Test func resumeTrustsTheJournalForDoneSteps() async throws {
         let dir = TempDir(); defer { dir.cleanup() }
         let steps = [fakeStep("a1", host: "a"), fakeStep("a2", host: "a"), fakeStep("b1", host: "b", dependsOn: ["a2"]),
