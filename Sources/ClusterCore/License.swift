@@ -440,7 +440,8 @@ public struct LicenseChecklist: Codable, Equatable, Sendable {
             case .notFound(let why):
                 let text = "system key not found (\(why)): open \(rows[i].url), then paste it"
                 rows[i].lastCheck = text
-                notes.append("\(seen.node): \(text)")
+                // A node that could not be read at all is already in the problems.
+                if !seen.problems.contains(where: { why.hasSuffix($0) }) { notes.append("\(seen.node): \(text)") }
             }
             return notes
         }
