@@ -87,7 +87,8 @@ struct BenchRunCommand: AsyncParsableCommand {
         let status = summary.outcomes.first?.status.description ?? "not run"
         let json = """
             {"run_seconds": \(summary.duration.secondsValue), "status": "\(status)", \
-            "lines_received": \(page.logLinesReceived(host: "remote")), "lines_kept": \(page.logLineCount(host: "remote")), \
+            "lines_received": \(page.logLinesReceived(host: "remote")), "lines_left_out": \(page.linesLeftOut), \
+            "lines_kept": \(page.logLineCount(host: "remote")), \
             "vmhwm_kb": \(peakMemoryKB())}
 
             """

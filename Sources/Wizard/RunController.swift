@@ -225,6 +225,7 @@ extension RunScreen {
     /// Notes in a host's pane that `count` lines were not shown (the app fell behind a flood).
     public mutating func noteLinesLeftOut(host: String, count: Int) {
         guard count > 0, let h = hostIndex[host] else { return }
+        linesLeftOut += count
         panes[h].lines.append(PaneLine(step: -1, isMarker: true,
                                        text: "... \(count) lines not shown here: the step's full log has them (o)"))
     }

@@ -146,6 +146,8 @@ public struct RunScreen: Screen, Sendable {
     /// A one-line message for the operator; the next key clears it.
     public internal(set) var message: String?
     public internal(set) var hostProblems: [String: String] = [:]
+    /// Output lines the controller left out because the app drained slower than they came (all hosts).
+    public internal(set) var linesLeftOut = 0
 
     /// Failed steps waiting for a decision, oldest first.
     public internal(set) var failureQueue: [String] = []

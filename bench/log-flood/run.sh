@@ -115,5 +115,6 @@ print(f"{'time (s)':28}{r['run_seconds']:>14.2f}{base:>14.2f}{'<= 1.5x':>12}   {
 print(f"{'peak memory VmHWM (MB)':28}{mb:>14.1f}{'-':>14}{'<= 100':>12}   {mark(mb <= 100)}")
 print(f"{'key to screen p95 (ms)':28}{lat['p95']:>14.1f}{'-':>14}{'<= 50':>12}   {mark(lat['p95'] <= 50)}"
       f"   (p50 {lat['p50']:.1f}, max {lat['max']:.1f}, {lat['n']} presses, {lat['timeouts']} timeouts)")
-print(f"{'lines received / kept':28}{r['lines_received']:>14,}{r['lines_kept']:>14,}   step {r['status']}")
+print(f"{'lines to the page / kept':28}{r['lines_received']:>14,}{r['lines_kept']:>14,}   "
+      f"({r['lines_left_out']:,} left out while the page caught up; all are in the step's log file) step {r['status']}")
 EOF
