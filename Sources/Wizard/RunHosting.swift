@@ -13,8 +13,9 @@ public final class LiveRunPage: Screen {
     public let controller: RunController?
     /// Why the run could not be set up (invalid answers, state folder), shown instead of the page.
     public let problem: String?
-    /// Hand `open-log` to the app (which suspends the terminal for `less`) instead of showing it here.
-    public var opensLogsWithPager = false
+    /// Hand `open-log` to the app (which suspends the terminal for `$PAGER` or `less`) instead of
+    /// showing the log here; by default when such a pager is installed.
+    public var opensLogsWithPager = LiveRunPage.pagerAvailable()
     private var quitting = false
 
     public init(controller: RunController, screen: RunScreen, start: Bool = true) {
@@ -45,6 +46,13 @@ public final class LiveRunPage: Screen {
 
     deinit {
         if let controller { Task { await controller.close() } }
+    }
+
+    /// `$PAGER` is set, or `less` is on the PATH.
+    public static func pagerAvailable(environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+        if let pager = environment["PAGER"], !pager.isEmpty { return true }
+        let path = environment["PATH"] ?? "/usr/bin:/bin"
+        return path.split(separator: ":").contains { FileManager.default.isExecutableFile(atPath: "\($0)/less") }
     }
 
     public var title: String { screen.title }

@@ -250,8 +250,8 @@ import Testing
         let r0 = clock.now
         for _ in 0..<100 { _ = RunFixtures.frame(p, width: 120, height: 40) }
         let render = (clock.now - r0) / 100
+        // Figures only: speed is judged by bench/log-flood, not by a timed assertion here.
         print("1M lines applied in \(took); one 120x40 frame in \(render)")
-        #expect(render < .milliseconds(50))
     }
 
     @Test func tinyAndHugeAreasDoNotCrash() {
