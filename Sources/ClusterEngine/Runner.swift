@@ -239,6 +239,8 @@ public actor Runner {
         }
     }
 
+    nonisolated var stopRequested: Bool { control.withLock { $0.stopping } }
+
     /// Closes every transport, the journal and the event streams. The runner is not used afterwards.
     public func close() async {
         for t in transports.values { await t.close() }
@@ -340,7 +342,8 @@ public actor Runner {
         states[step.id] = .running
         appendJournal(.stepStart(step.id, host: step.host, phase: step.check == nil ? .apply : .check, attempt: attempt))
         let context = StepContext(transport: transport(for: step.host), secrets: secrets, redactor: redactor,
-                                  logs: logs, hub: hub, stateDir: stateDir, options: options)
+                                  logs: logs, hub: hub, stateDir: stateDir, options: options,
+                                  isStopping: { [weak self] in self?.stopRequested ?? true })
         let task = Task.detached { [weak self] in
             let (outcome, phase) = await Runner.execute(step, attempt: attempt, context)
             await self?.finished(outcome, phase: phase)

@@ -10,6 +10,8 @@ struct StepContext: Sendable {
     let hub: RunEventHub
     let stateDir: StateDir
     let options: Runner.Options
+    /// Whether `stop()` was asked: a process it killed exits non-zero, and that is no failure of its own.
+    let isStopping: @Sendable () -> Bool
 }
 
 struct StepTimedOut: Error {}
@@ -71,7 +73,7 @@ extension Runner {
             guard remaining > .zero else { return .failure(.timedOut) }
             let onLine = lineHandler(step, p, ctx)
             switch await ctx.transport.run(text, timeout: remaining, onLine: onLine) {
-            case .exited(let code) where code != 0 && Task.isCancelled:
+            case .exited(let code) where code != 0 && (Task.isCancelled || ctx.isStopping()):
                 return .failure(.cancelled)   // killed by the stop, not a failure of its own
             case .exited(let code): return .success(code)
             case .timedOut: return .failure(.timedOut)

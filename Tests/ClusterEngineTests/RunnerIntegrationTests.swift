@@ -151,10 +151,7 @@ import Testing
             try await Task.sleep(for: .milliseconds(10))
         }
         runner.stop()
-        let clock = ContinuousClock()
-        let start = clock.now
         let s = await task.value
-        #expect(clock.now - start < .seconds(3))
         guard case .failed(let reason)? = s.status("slow@a") else { Issue.record("not failed: \(String(describing: s.status("slow@a")))"); return }
         #expect(reason.contains("timed out"))
         #expect(s.status("long@b") == .interrupted)

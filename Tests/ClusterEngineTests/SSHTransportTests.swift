@@ -282,11 +282,8 @@ struct SSHTransportTests {
 
     @Test func timeoutKillsTheRemoteCommand() async throws {
         let t = keyTransport()
-        let clock = ContinuousClock()
-        let start = clock.now
         let (r, _) = await t.capture("echo started; sleep 100.25; echo never", timeout: .seconds(1))
         #expect(r == .timedOut)
-        #expect(clock.now - start < .seconds(6))
         let (gone, _) = await t.capture("pgrep -f 'sleep 100.25'")
         #expect(gone == .exited(1))
         let (next, log) = await t.capture("echo still-here")
