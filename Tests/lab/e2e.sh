@@ -154,6 +154,20 @@ if grep -q "reboot" "$WORK/apply.log"; then pass "apply says what does not come 
 else fail "apply did not warn that nothing restarts after a reboot on hosts without systemd"; fi
 outside_checks "install"
 
+info "joget-cluster verify agrees, and fails a check broken on purpose"
+jc "$STATE" verify >"$WORK/verify.log" 2>&1; rc=$?
+if [ $rc = 0 ]; then pass "verify: all $(grep -c '^PASS' "$WORK/verify.log") checks pass"
+else fail "verify exited $rc: $(grep '^FAIL' "$WORK/verify.log" | head -3)"; fi
+"$LAB" exec app2 sh -c "runuser -u joget -- /opt/joget/node02/bin/shutdown.sh >/dev/null 2>&1; sleep 3; pkill -f '[c]atalina.base=/opt/joget/node02' || true"
+"$LAB" exec lb sh -c 'a2dissite -q jwsite >/dev/null && apache2ctl graceful'
+jc "$STATE" verify >"$WORK/verify-broken.log" 2>&1; rc=$?
+http=$(grep -E '^FAIL.*node02.*(port|Tomcat)' "$WORK/verify-broken.log" | head -1)
+lbline=$(grep -E '^FAIL.*balancer' "$WORK/verify-broken.log" | head -1)
+if [ $rc = 1 ] && [ -n "$http" ] && [ -n "$lbline" ]; then pass "verify with node02 stopped and the site disabled fails: ${http:0:110} | ${lbline:0:110}"
+else fail "verify did not catch the broken checks (rc $rc): $(grep '^FAIL' "$WORK/verify-broken.log" | head -3)"; fi
+"$LAB" exec lb sh -c 'a2ensite -q jwsite >/dev/null && apache2ctl graceful'
+jc "$STATE" apply --yes --quiet >"$WORK/repair.log" 2>&1 || { fail "apply did not repair the cluster"; tail -5 "$WORK/repair.log"; }
+
 info "a second apply changes nothing"
 jc "$STATE" apply --yes --quiet >"$WORK/apply2.log" 2>&1
 rc=$?
