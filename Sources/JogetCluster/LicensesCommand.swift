@@ -2,6 +2,9 @@ import ArgumentParser
 import ClusterCore
 import ClusterEngine
 import Foundation
+import TermCurses
+import TermUI
+import Wizard
 
 struct LicensesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -9,6 +12,8 @@ struct LicensesCommand: AsyncParsableCommand {
         abstract: "The license activation checklist: each node's own URL, system key and license status.",
         discussion: """
             Each app server node has its own system key: it follows the node's MAC address, datasource profile, major version and edition. Open the node's own URL (not the balancer), log in as admin, follow the footer's License link, request a license with the key on Joget's site, then enter the license in that node's pop-up. Without a license only the first 3 users can log in.
+
+            On a terminal, without other options, it opens full screen: one row per node, the selected node's steps and detail, and keys to record the system key (k), the license key (l), check activation (c), read every node (r) and export (e, E). Esc leaves; everything is saved as you go. Piped, or with --table, the checklist is printed instead.
 
             Order of work: --refresh, then --set-key, then --set-license, then --verify. The checklist is saved to licenses.json in the state folder (mode 0600, the one place license keys are kept), then printed with license keys masked, or exported with --export for whoever requests the licenses (never with license keys).
             """)
@@ -31,6 +36,20 @@ struct LicensesCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Look at each node's console: activated when the license link is gone.")
     var verify = false
 
+    @Flag(name: .long, help: "Print the checklist as a table even on a terminal (instead of opening it full screen).")
+    var table = false
+
+    /// Full screen even when standard input or output is not a terminal (it still needs one to draw on).
+    @Flag(name: .long, help: .hidden)
+    var tui = false
+
+    /// No option asks for anything else: on a terminal the checklist opens full screen.
+    var opensFullScreen: Bool {
+        if tui { return true }
+        let other = table || export != nil || refresh || !setKey.isEmpty || setLicense != nil || verify
+        return !other && SessionOptions.interactive
+    }
+
     func validate() throws {
         if let export, LicenseExportFormat(rawValue: export) == nil {
             throw ValidationError("--export must be md or csv, not \"\(export)\"")
@@ -51,7 +70,8 @@ struct LicensesCommand: AsyncParsableCommand {
             let install = try session.session(answers)
             // SSH and sudo passwords only when a node is to be read.
             var secrets = SecretValues()
-            if refresh || !setKey.isEmpty || verify {
+            let fullScreen = opensFullScreen
+            if refresh || !setKey.isEmpty || verify || fullScreen {
                 var names = Set<SecretName>()
                 for host in answers.hosts {
                     if let s = host.sshPasswordSecret { names.insert(s) }
@@ -60,6 +80,26 @@ struct LicensesCommand: AsyncParsableCommand {
                 secrets = try SecretsInput.gather(names, file: session.secrets, interactive: SessionOptions.interactive)
             }
             let ssh = install.ssh, values = secrets
+            if fullScreen {
+                // The answers beside the checklist (no secrets), as an install leaves them, so coming
+                // back needs no --answers.
+                var comeBack = LicensePage.comeBackCommand(stateDirectory: install.stateDir.path, cluster: answers.cluster)
+                if let file = session.answers, !FileManager.default.fileExists(atPath: install.stateDir.answersPath),
+                   (try? install.saveAnswers()) == nil {
+                    comeBack += " --answers " + Shell.quote(URL(fileURLWithPath: file).standardized.path)
+                }
+                let page = LicensePage.open(answers: answers, stateDirectory: install.stateDir.path, comeBack: comeBack,
+                                            mode: .standalone) { host in
+                    Transports.make(host: host, secrets: values, options: ssh)
+                }
+                if await Self.fullScreen(page, answers: answers) {
+                    await page.close()
+                    print(LicenseApp.farewell(page.checklist, page: page), terminator: "")
+                    return
+                }
+                await page.close()
+                FileHandle.standardError.write(Data("joget-cluster: no terminal to draw on: printing the checklist.\n".utf8))
+            }
             // The wiring: each node's host is reached as the install reaches it (local shell or OpenSSH).
             try await Self.execute(self, answers: answers, stateDir: install.stateDir) { host in
                 Transports.make(host: host, secrets: values, options: ssh)
@@ -131,6 +171,27 @@ struct LicensesCommand: AsyncParsableCommand {
         if !failures.isEmpty {
             for f in failures { FileHandle.standardError.write(Data("joget-cluster: \(f)\n".utf8)) }
             throw ExitCode(1)
+        }
+    }
+
+    /// Runs the page alone on the terminal, on a thread of its own (curses blocks on the keyboard) so
+    /// the page's background reads keep the async threads. False when there is no terminal.
+    static func fullScreen(_ page: LicensePage, answers: Answers) async -> Bool {
+        nonisolated(unsafe) let page = page
+        return await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+            let thread = Thread {
+                let backend: CursesBackend
+                do { backend = try CursesBackend(options: .init(inputMode: .raw)) } catch {
+                    continuation.resume(returning: false)
+                    return
+                }
+                let app = LicenseApp(page: page, answers: answers, backend: backend)
+                app.run()
+                backend.shutdown()
+                continuation.resume(returning: true)
+            }
+            thread.stackSize = 8 << 20
+            thread.start()
         }
     }
 

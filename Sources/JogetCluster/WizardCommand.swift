@@ -88,7 +88,7 @@ struct WizardCommand: AsyncParsableCommand {
 
     /// The pages after the review. The run page is wired here once it can be built from a context.
     static func hostedPages() -> HostedPages {
-        HostedPages()
+        HostedPages(OperatorPages.factories())
     }
 
     // MARK: Line mode

@@ -103,6 +103,7 @@ public enum OperatorPages {
         [
             .run: { LiveRunPage(context: $0) },
             .verify: { LiveVerifyPage(context: $0) },
+            .licenses: { LicensePage.hosted($0) },
             .summary: { SummaryScreen(context: $0) },
         ]
     }

@@ -1,0 +1,470 @@
+import ClusterCore
+import ClusterEngine
+import Foundation
+import Synchronization
+import TermUI
+
+/// The license activation checklist, full screen: one row per app server node (its own URL,
+/// system key, status and when it changed), the selected node's detail below (the whole URL, the
+/// steps in Joget, the facts behind its key, its history), and keys to record what the operator
+/// did. Opened after Verify, from the Welcome page, or alone with `joget-cluster licenses`, days
+/// later when the licenses have arrived.
+///
+/// Every read of a node and every change goes through the ``LicenseDesk`` in the background, one
+/// after another; `tick()` takes in what they found, so keys are never held up. Each change is
+/// saved to licenses.json (0600) as soon as it is made.
+public final class LicensePage: Screen {
+    /// Where the page is shown: inside the wizard's flow (Esc goes on to the Summary) or alone
+    /// (`joget-cluster licenses`: Esc and F10 leave the program).
+    public enum Mode: Sendable, Equatable { case inFlow, standalone }
+
+    /// A box drawn over the page.
+    public enum Modal {
+        /// Paste or type a node's system key.
+        case systemKey(node: String, field: TextField)
+        /// Paste a node's license key: masked while typed.
+        case license(node: String, field: PasswordField)
+        /// "Do it later": how to come back.
+        case leave(Dialog)
+
+        public var node: String? {
+            switch self {
+            case .systemKey(let n, _), .license(let n, _): return n
+            case .leave: return nil
+            }
+        }
+    }
+
+    /// What background work hands to `tick()`.
+    enum Event: Sendable {
+        /// A line the desk logged as it worked ("node02: reading MAC, ..."): shown while it runs.
+        case progress(String)
+        case finished(Outcome)
+    }
+
+    struct Outcome: Sendable {
+        var kind: Work
+        var checklist: LicenseChecklist
+        var notes: [String]
+        var failure: String?
+    }
+
+    /// What a piece of background work was, for the message after it.
+    enum Work: Sendable, Equatable {
+        case open
+        case refresh
+        case setKey(String)
+        case setLicense(String)
+        case verify(String)
+        case export(String)   // the file's path
+    }
+
+    /// Events posted from background tasks, drained by `tick()`.
+    final class Inbox: Sendable {
+        private let events = Mutex<[Event]>([])
+        func post(_ event: Event) { events.withLock { $0.append(event) } }
+        func drain() -> [Event] { events.withLock { e in defer { e = [] }; return e } }
+    }
+
+    // MARK: State
+
+    /// The checklist as last saved by the desk (or as opened).
+    public private(set) var checklist: LicenseChecklist
+    /// The selected row.
+    public private(set) var selected = 0
+    public private(set) var modal: Modal?
+    /// The line under the detail: what the last piece of work did, or what is wrong.
+    public private(set) var message: String?
+    public private(set) var messageRole: Role = .normal
+    /// The latest line from work in progress.
+    public private(set) var progress: String?
+    /// Pieces of work started and not yet finished.
+    public private(set) var running = 0
+    /// Those of them the operator asked for (the spinner turns while there are any).
+    public private(set) var shownWork = 0
+    /// Nodes whose license key is shown unmasked (`v`, only on request).
+    public private(set) var revealed: Set<String> = []
+    /// What the last read or check of each node said, in words ("could not read the node: ...").
+    public private(set) var seen: [String: [String]] = [:]
+    /// The operator chose to leave (standalone): the program ends.
+    public private(set) var left = false
+
+    /// `joget-cluster licenses ...`: how to come back to this page.
+    public let comeBack: String
+    public let mode: Mode
+    public let stateDirectory: String
+    /// Why the checklist cannot be opened (a damaged licenses.json), shown instead of the page.
+    public let problem: String?
+    let desk: LicenseDesk?
+    let inbox: Inbox
+    private let wake: @Sendable () -> Void
+    private var chain: Task<Void, Never>?
+    let timeZone: TimeZone
+
+    /// Rows of the table scrolled off the top; first row of the detail shown.
+    var tableTop = 0
+    var detailTop = 0
+    /// The rectangle the page was last drawn into (paging keys, the legend's width).
+    public internal(set) var area = Rect(x: 1, y: 2, width: 78, height: 21)
+    var frame = 0
+
+    /// A page over a desk already opened; `checklist` is what the desk holds. Saves the checklist
+    /// once (so licenses.json exists from the first visit on).
+    public convenience init(desk: LicenseDesk, checklist: LicenseChecklist, stateDirectory: String, comeBack: String,
+                mode: Mode = .inFlow, timeZone: TimeZone = .current, wake: @escaping @Sendable () -> Void = {}) {
+        self.init(desk: desk, inbox: Inbox(), checklist: checklist, stateDirectory: stateDirectory, comeBack: comeBack,
+                  mode: mode, timeZone: timeZone, wake: wake)
+    }
+
+    init(desk: LicenseDesk, inbox: Inbox, checklist: LicenseChecklist, stateDirectory: String, comeBack: String,
+         mode: Mode, timeZone: TimeZone, wake: @escaping @Sendable () -> Void) {
+        self.desk = desk
+        self.inbox = inbox
+        self.checklist = checklist
+        self.stateDirectory = stateDirectory
+        self.comeBack = comeBack
+        self.mode = mode
+        self.timeZone = timeZone
+        self.wake = wake
+        problem = nil
+        if !desk.openingNotes.isEmpty {
+            message = desk.openingNotes.joined(separator: "; ")
+            messageRole = .warning
+        }
+        perform(.open) { _ in [] }
+    }
+
+    /// A page that cannot show the checklist, saying why.
+    public init(problem: String, answers: Answers, stateDirectory: String, comeBack: String, mode: Mode = .inFlow) {
+        desk = nil
+        checklist = LicenseChecklist(answers: answers, at: Date())
+        self.stateDirectory = stateDirectory
+        self.comeBack = comeBack
+        self.mode = mode
+        self.problem = problem
+        inbox = Inbox()
+        timeZone = .current
+        wake = {}
+    }
+
+    deinit {
+        if let desk { let chain = self.chain; Task { await chain?.value; await desk.close() } }
+    }
+
+    /// Waits for the work in progress, then ends the desk's sessions.
+    public func close() async {
+        await chain?.value
+        await desk?.close()
+    }
+
+    /// Waits for the work started so far (tests), then takes in what it found.
+    public func settle() async {
+        await chain?.value
+        _ = tick()
+    }
+
+    /// The selected row, if there is one.
+    public var current: LicenseRow? { checklist.rows.indices.contains(selected) ? checklist.rows[selected] : nil }
+
+    // MARK: Screen
+
+    public var title: String { "License checklist" }
+
+    public var legend: [KeyLegend.Item] {
+        switch modal {
+        case .systemKey?: return [.init("Enter", "Record"), .init("Esc", "Cancel")]
+        case .license?: return [.init("Enter", "Record"), .init("F2", "Show/hide"), .init("Esc", "Cancel")]
+        case .leave?: return [.init("Left/Right", "Choose"), .init("Enter", "OK"), .init("Esc", "Stay")]
+        case nil: break
+        }
+        if problem != nil { return [.init("Esc", mode == .standalone ? "Leave" : "Back")] }
+        let later = mode == .standalone ? "Leave" : "Later"
+        if area.width >= 110 {
+            var items: [KeyLegend.Item] = [.init("k", "System key"), .init("l", "License key"), .init("c", "Check"),
+                                           .init("r", "Read all"), .init("v", "Show"), .init("e/E", "Export")]
+            if mode == .inFlow { items.append(.init("n", "Summary")) }
+            items.append(.init("Esc", later))
+            return items
+        }
+        return [.init("k", "Key"), .init("l", "License"), .init("c", "Check"), .init("r", "Read"),
+                .init("e/E", "Export"), .init("Esc", later)]
+    }
+
+    public var help: String? {
+        """
+        One row per app server node. In DX 8 each node has its own system key, made from its MAC address, \
+        datasource profile, major version and edition, so each node needs its own license, entered at its own \
+        URL (not through the load balancer). Without a license only the first 3 users can log in.
+
+        Up/Down choose a node; PgUp/PgDn scroll its detail. Enter does the node's next step.
+        k  paste the system key shown in the node's License pop-up
+        l  record the license key from Joget's e-mail (kept only in licenses.json, mode 0600; shown masked)
+        v  show or hide the selected node's license key
+        c  check the node: activated when its console footer no longer shows the License link
+        r  read MAC, profile, version, edition and the system key from every node; a node whose facts \
+        changed since its key was recorded needs re-activation
+        e / E  export the list for whoever requests the licenses (Markdown / CSV; never license keys)
+        Esc  do it later: everything is saved; come back with \(comeBack)
+        """
+    }
+
+    public func handle(_ key: Key) -> ScreenRequest {
+        if modal != nil { return handleModal(key) }
+        if problem != nil {
+            switch key {
+            case .escape, .f(10), .char("q"), .enter:
+                if mode == .standalone { left = true; return .none }
+                return .back
+            default: return .ignored
+            }
+        }
+        let count = checklist.rows.count
+        switch key {
+        case .up:
+            if selected > 0 { select(selected - 1) }
+        case .down:
+            if selected < count - 1 { select(selected + 1) }
+        case .home: select(0)
+        case .end: select(max(0, count - 1))
+        case .pageDown: detailTop += max(1, detailHeight - 1)
+        case .pageUp: detailTop = max(0, detailTop - max(1, detailHeight - 1))
+        case .enter: return nextStep()
+        case .char("k"): openKeyDialog()
+        case .char("l"): openLicenseDialog()
+        case .char("v"):
+            guard let row = current else { break }
+            guard row.licenseKey != nil else { say("\(row.node) has no license key recorded yet: l records it", .warning); break }
+            if revealed.contains(row.node) { revealed.remove(row.node) } else { revealed.insert(row.node) }
+        case .char("c"): check()
+        case .char("r"): refresh()
+        case .char("e"): export(.md)
+        case .char("E"): export(.csv)
+        case .char("n") where mode == .inFlow: return .next
+        case .escape: askLeave()
+        case .f(10), .char("q"):
+            guard mode == .standalone else { return .ignored }
+            askLeave()
+        case .ctrl("c"):
+            guard mode == .standalone else { return .ignored }
+            left = true
+        default:
+            return .ignored
+        }
+        return .none
+    }
+
+    public func tick() -> ScreenRequest {
+        frame &+= 1
+        for event in inbox.drain() {
+            switch event {
+            case .progress(let line): if shownWork > 0 { progress = line }
+            case .finished(let outcome): take(outcome)
+            }
+        }
+        return .none
+    }
+
+    // MARK: Selection
+
+    func select(_ index: Int) {
+        guard index != selected else { return }
+        selected = index
+        detailTop = 0
+    }
+
+    var detailHeight: Int { layout(area).detail.height }
+
+    /// Enter: what the selected node needs next.
+    func nextStep() -> ScreenRequest {
+        guard let row = current else { return .none }
+        switch row.status {
+        case .keyNeeded, .needsReactivation: openKeyDialog()
+        case .keyRecorded: openLicenseDialog()
+        case .licenseEntered: check()
+        case .activated: say("\(row.node) is activated (verified): nothing left to do there", .ok)
+        }
+        return .none
+    }
+
+    func say(_ text: String, _ role: Role = .normal) {
+        message = text
+        messageRole = role
+    }
+
+    // MARK: Dialogs
+
+    func openKeyDialog() {
+        guard let row = current else { return }
+        let field = TextField(label: "System key", value: "", placeholder: "paste it here", maxLength: 200, width: 40,
+                              isFocused: true)
+        modal = .systemKey(node: row.node, field: field)
+    }
+
+    func openLicenseDialog() {
+        guard let row = current else { return }
+        if row.status == .keyNeeded || row.status == .needsReactivation {
+            var copy = checklist
+            do throws(LicenseError) { try copy.setLicense("-", for: row.node, at: Date()) } catch { say(error.description, .error) }
+            return
+        }
+        let field = PasswordField(label: "License key", placeholder: "paste it here", width: 40, isFocused: true)
+        modal = .license(node: row.node, field: field)
+    }
+
+    func askLeave() {
+        let open = checklist.rows.filter { $0.status != .activated }
+        var text = "Everything here is saved in \(stateDirectory)/\(LicenseStore.fileName). Come back to it, for instance when the licenses have arrived, with:\n\n  \(comeBack)\n\n"
+        text += open.isEmpty ? "Every node is activated." : "Left to do: " + open.map { "\($0.node) (\($0.status.title))" }.joined(separator: ", ") + "."
+        let buttons = mode == .standalone ? ["Leave", "Stay"] : ["Summary", "Stay"]
+        modal = .leave(Dialog(title: "Do it later", message: text, buttons: buttons, focused: 0, cancelIndex: 1, maxWidth: 76))
+    }
+
+    func handleModal(_ key: Key) -> ScreenRequest {
+        guard let m = modal else { return .none }
+        switch m {
+        case .leave(var d):
+            let r = d.handle(key)
+            modal = .leave(d)
+            guard case .action(let i) = r else { return .none }
+            modal = nil
+            guard i == 0 else { return .none }
+            if mode == .standalone { left = true; return .none }
+            return .next
+        case .systemKey(let node, var field):
+            switch key {
+            case .escape: modal = nil
+            case .enter:
+                do throws(LicenseError) {
+                    let key = try checklist.checkSystemKey(field.value, for: node)
+                    modal = nil
+                    setKey(key, for: node)
+                } catch {
+                    field.error = error.description
+                    modal = .systemKey(node: node, field: field)
+                }
+            default:
+                let before = field.value
+                _ = field.handle(key)
+                if field.value != before { field.error = nil }
+                modal = .systemKey(node: node, field: field)
+            }
+        case .license(let node, var field):
+            switch key {
+            case .escape: modal = nil
+            case .enter:
+                var copy = checklist
+                do throws(LicenseError) {
+                    try copy.setLicense(field.value, for: node, at: Date())
+                    modal = nil
+                    setLicense(field.value, for: node)
+                } catch {
+                    field.error = error.description
+                    modal = .license(node: node, field: field)
+                }
+            default:
+                let before = field.value
+                _ = field.handle(key)
+                if field.value != before { field.error = nil }
+                modal = .license(node: node, field: field)
+            }
+        }
+        return .none
+    }
+
+    // MARK: Work
+
+    func setKey(_ key: String, for node: String) {
+        say("\(node): recording the system key (reading the facts it depends on first)...")
+        perform(.setKey(node)) { desk in try await desk.setKey(key, for: node) }
+    }
+
+    func setLicense(_ license: String, for node: String) {
+        say("\(node): recording the license key...")
+        perform(.setLicense(node)) { desk in
+            try await desk.setLicense(license, for: node)
+            let row = await desk.checklist.row(node)
+            return ["\(node): license \(row?.license(revealed: false) ?? "") recorded. Enter it in \(node)'s own pop-up too, at \(row?.url ?? "its URL"), then press c to check"]
+        }
+    }
+
+    func check() {
+        guard let row = current else { return }
+        say("\(row.node): looking at its console at \(row.url)...")
+        perform(.verify(row.node)) { desk in try await desk.verify([row.node]) }
+    }
+
+    func refresh() {
+        say("Reading every node: MAC, datasource profile, version, edition and system key...")
+        perform(.refresh) { desk in try await desk.refresh() }
+    }
+
+    func export(_ format: LicenseExportFormat) {
+        let path = stateDirectory + "/licenses." + format.rawValue
+        perform(.export(path)) { desk in
+            let text = await desk.export(format)
+            try AtomicFile.write(Data(text.utf8), to: path, mode: 0o644)
+            return []
+        }
+    }
+
+    /// Runs `body` on the desk after the work before it, saves the checklist, and posts what came of it.
+    func perform(_ kind: Work, _ body: @escaping @Sendable (LicenseDesk) async throws -> [String]) {
+        guard let desk else { return }
+        running += 1
+        if kind != .open { shownWork += 1 }
+        let previous = chain, inbox = self.inbox, wake = self.wake
+        chain = Task {
+            await previous?.value
+            var notes: [String] = []
+            var failure: String?
+            do { notes = try await body(desk) } catch { failure = "\(error)" }
+            do { try await desk.save() } catch {
+                failure = (failure.map { $0 + "; " } ?? "") + "\(error)"
+            }
+            inbox.post(.finished(Outcome(kind: kind, checklist: await desk.checklist, notes: notes, failure: failure)))
+            wake()
+        }
+    }
+
+    func take(_ o: Outcome) {
+        running = max(0, running - 1)
+        if o.kind != .open { shownWork = max(0, shownWork - 1) }
+        if shownWork == 0 { progress = nil }
+        let node = current?.node
+        checklist = o.checklist
+        if let node, let i = checklist.rows.firstIndex(where: { $0.node == node }) { selected = i }
+        selected = min(selected, max(0, checklist.rows.count - 1))
+        revealed = revealed.filter { n in checklist.row(n)?.licenseKey != nil }
+
+        switch o.kind {
+        case .refresh: seen = [:]
+        case .verify(let n), .setKey(let n): seen[n] = []
+        default: break
+        }
+        for note in o.notes {
+            for row in checklist.rows where note.hasPrefix(row.node + ":") || note.hasPrefix(row.node + " ") {
+                let text = note.hasPrefix(row.node + ": ") ? String(note.dropFirst(row.node.count + 2)) : note
+                seen[row.node, default: []].append(text)
+                break
+            }
+        }
+        if let failure = o.failure {
+            say(failure, .error)
+            return
+        }
+        switch o.kind {
+        case .open:
+            break
+        case .refresh:
+            let unread = checklist.rows.filter { r in seen[r.node]?.contains { $0.hasPrefix("could not read") } ?? false }.count
+            say("Read every node" + (unread > 0 ? "; \(unread) could not be read" : "") + ": what each showed is in its detail (Seen).",
+                unread > 0 ? .warning : .ok)
+        case .export(let path):
+            say("Exported for whoever requests the licenses (no license keys): \(path)", .ok)
+        case .setKey, .setLicense, .verify:
+            let last = o.notes.last ?? "done"
+            let role: Role = last.contains("cannot tell") || last.contains("careful") || last.contains("not activated") ? .warning : .ok
+            say(last, role)
+        }
+    }
+}
