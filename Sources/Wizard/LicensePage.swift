@@ -192,19 +192,17 @@ public final class LicensePage: Screen {
 
     public var help: String? {
         """
-        One row per app server node. In DX 8 each node has its own system key, made from its MAC address, \
-        datasource profile, major version and edition, so each node needs its own license, entered at its own \
-        URL (not through the load balancer). Without a license only the first 3 users can log in.
+        Each node has its own system key (from its MAC address, datasource profile, major version and \
+        edition), so each needs its own license, entered at its own URL, not through the balancer. \
+        Without one only the first 3 users can log in.
 
-        Up/Down choose a node; PgUp/PgDn scroll its detail. Enter does the node's next step.
-        k  paste the system key shown in the node's License pop-up
-        l  record the license key from Joget's e-mail (kept only in licenses.json, mode 0600; shown masked)
-        v  show or hide the selected node's license key
-        c  check the node: activated when its console footer no longer shows the License link
-        r  read MAC, profile, version, edition and the system key from every node; a node whose facts \
-        changed since its key was recorded needs re-activation
-        e / E  export the list for whoever requests the licenses (Markdown / CSV; never license keys)
-        Esc  do it later: everything is saved; come back with \(comeBack)
+        Enter  the selected node's next step
+        k / l  record its system key / its license key (masked; v shows it)
+        c      check it: activated once its footer's License link is gone
+        r      read every node: system key, MAC, profile, version, edition
+        e / E  export Markdown / CSV for whoever buys (no license keys)
+        PgUp/PgDn scroll the detail. Esc: do it later, come back with
+          \(comeBack)
         """
     }
 
@@ -441,7 +439,8 @@ public final class LicensePage: Screen {
         case .verify(let n), .setKey(let n): seen[n] = []
         default: break
         }
-        for note in o.notes {
+        for note in o.notes where o.kind == .refresh || o.kind == .verify(note.prefix { $0 != ":" }.description)
+            || o.kind == .setKey(note.prefix { $0 != ":" }.description) {
             for row in checklist.rows where note.hasPrefix(row.node + ":") || note.hasPrefix(row.node + " ") {
                 let text = note.hasPrefix(row.node + ": ") ? String(note.dropFirst(row.node.count + 2)) : note
                 seen[row.node, default: []].append(text)
@@ -457,10 +456,10 @@ public final class LicensePage: Screen {
             break
         case .refresh:
             let unread = checklist.rows.filter { r in seen[r.node]?.contains { $0.hasPrefix("could not read") } ?? false }.count
-            say("Read every node" + (unread > 0 ? "; \(unread) could not be read" : "") + ": what each showed is in its detail (Seen).",
+            say(unread > 0 ? "Read every node: \(unread) could not be; see each node's Seen line." : "Read every node: see each node's Seen line.",
                 unread > 0 ? .warning : .ok)
         case .export(let path):
-            say("Exported for whoever requests the licenses (no license keys): \(path)", .ok)
+            say("Wrote \(path) for whoever requests the licenses (no license keys in it).", .ok)
         case .setKey, .setLicense, .verify:
             let last = o.notes.last ?? "done"
             let role: Role = last.contains("cannot tell") || last.contains("careful") || last.contains("not activated") ? .warning : .ok

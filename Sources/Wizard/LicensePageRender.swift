@@ -70,7 +70,7 @@ extension LicensePage {
             Columns.marker + node + gap + address + gap + key + gap + changed + gap + statusNeed <= width
         }
         let keyMin = min(key, 13)
-        for (full, longDate) in [(true, true), (false, true)] where fits(full ? url : short, key, longDate ? 16 : 11) {
+        for (full, longDate) in [(true, true), (true, false), (false, true)] where fits(full ? url : short, key, longDate ? 16 : 11) {
             return Columns(node: node, address: full ? url : short, key: key, changed: longDate ? 16 : 11, fullURL: full, longDate: longDate)
         }
         for longDate in [true, false] {
@@ -340,7 +340,8 @@ extension LicensePage {
             add("Facts", "with the key: " + recorded.summary)
         }
         if let current = row.current {
-            add(row.recorded == nil ? "Facts" : "", "read \(date(row.lastRead)): " + current.summary, row.recorded == nil ? .normal : .muted)
+            let what = current == NodeFacts() ? "nothing could be read (see Seen)" : current.summary
+            add(row.recorded == nil ? "Facts" : "", "read \(date(row.lastRead)): " + what, row.recorded == nil ? .normal : .muted)
         }
         if row.recorded == nil && row.current == nil {
             add("Facts", "not read yet (MAC, datasource profile, version, edition): r reads every node", .muted)
