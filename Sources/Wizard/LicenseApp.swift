@@ -11,6 +11,8 @@ extension LicensePage {
                             timeZone: TimeZone = .current, wake: @escaping @Sendable () -> Void = {},
                             transport: @escaping @Sendable (ClusterCore.Host) throws -> any Transport) -> LicensePage {
         let inbox = Inbox()
+        // The state folder, private, before licenses.json is written into it.
+        if !answers.appServers.nodes.isEmpty { _ = try? StateDir(path: stateDirectory) }
         let store = LicenseStore(directory: stateDirectory)
         let desk: LicenseDesk
         do {

@@ -416,7 +416,9 @@ public final class LicensePage: Screen {
             var notes: [String] = []
             var failure: String?
             do { notes = try await body(desk) } catch { failure = "\(error)" }
-            do { try await desk.save() } catch {
+            // Nothing to keep for answers without nodes (a new install not answered yet).
+            let empty = await desk.checklist.rows.isEmpty
+            do { if !(kind == .open && empty) { try await desk.save() } } catch {
                 failure = (failure.map { $0 + "; " } ?? "") + "\(error)"
             }
             inbox.post(.finished(Outcome(kind: kind, checklist: await desk.checklist, notes: notes, failure: failure)))

@@ -332,6 +332,19 @@ import Testing
         #expect(state.page == .hosted(.summary))
     }
 
+    @Test func answersWithoutNodesShowNothingToLicenseAndWriteNothing() async throws {
+        let dir = F.tempDir("empty") + "/state"
+        var a = F.answers(nodes: 2)
+        a.appServers.nodes = []
+        let page = LicensePage.open(answers: a, stateDirectory: dir, comeBack: "joget-cluster licenses", mode: .inFlow) {
+            OfflineTransport(hostName: $0.name)
+        }
+        await page.settle()
+        #expect(Self.text(page, a).contains("No app server nodes in the answers: nothing to license."))
+        #expect(page.handle(.char("k")) == .none && page.modal == nil)
+        #expect(!FileManager.default.fileExists(atPath: dir + "/licenses.json"))
+    }
+
     @Test func standaloneAppLeavesOnEsc() async throws {
         let a = F.answers(nodes: 2)
         let dir = try F.stateDir(a, stages: F.two)
