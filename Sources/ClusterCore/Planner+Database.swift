@@ -129,7 +129,7 @@ extension Planner {
         return Step(
             id: id(.database, "network", host), layer: .database, host: host,
             title: "Let \(d.engine == .mariadb ? "MariaDB" : "MySQL") accept connections from the network (bind-address 0.0.0.0, port \(d.port))",
-            check: Sh.services + Sh.matches(file) + " && svc_enabled \(Sh.service(service)) && " + listening + "\n",
+            check: Sh.serviceQueries + Sh.matches(file) + " && svc_enabled \(Sh.service(service)) && " + listening + "\n",
             apply: Sh.strict + Sh.services + "mkdir -p \(c.family.databaseConfDir[d.engine]!)\n" + Sh.write(file) + """
                 svc_restart \(Sh.service(service))
                 i=0

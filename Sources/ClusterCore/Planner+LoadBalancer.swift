@@ -91,7 +91,7 @@ extension Planner {
         var fingerprinted = [file.path]
         if let tls = lb.tls { fingerprinted += [tls.certificate, tls.key] }
         let service = f.apacheService
-        let helpers: Script = Sh.services + """
+        let fingerprint: Script = """
             fingerprint() {
                 {
                     sha256sum \(raw: fingerprinted.map(Shell.quote).joined(separator: " ")) 2>&1
@@ -100,11 +100,13 @@ extension Planner {
             }
 
             """
+        let queries = Sh.serviceQueries + fingerprint
+        let helpers = Sh.services + fingerprint
         let stamp = c.stamp("apache2")
         let apache = Step(
             id: id(.loadBalancer, "apache", host), layer: .loadBalancer, host: host,
             title: "Start Apache, or reload it when its configuration changed",
-            check: helpers + "svc_running \(Sh.service(service)) && svc_enabled \(Sh.service(service)) && [ \"$(cat \(stamp) 2>/dev/null)\" = \"$(fingerprint)\" ]\n",
+            check: queries + "svc_running \(Sh.service(service)) && svc_enabled \(Sh.service(service)) && [ \"$(cat \(stamp) 2>/dev/null)\" = \"$(fingerprint)\" ]\n",
             apply: Sh.strict + helpers + """
                 fp=$(fingerprint)
                 \(raw: f.apacheCtl) configtest

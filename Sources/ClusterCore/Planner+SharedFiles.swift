@@ -96,7 +96,7 @@ extension Planner {
         let start = Step(
             id: id(.sharedFiles, "nfs-server", server), layer: .sharedFiles, host: server,
             title: "Start the NFS server and start it at boot",
-            check: Sh.services + "svc_running \(Sh.service(service)) && svc_enabled \(Sh.service(service))\n",
+            check: Sh.serviceQueries + "svc_running \(Sh.service(service)) && svc_enabled \(Sh.service(service))\n",
             apply: Sh.strict + Sh.services + """
                 svc_start \(Sh.service(service))
                 exportfs -ra

@@ -165,10 +165,15 @@ enum Sh {
         "printf '%s' \(content: f.content) | runuser -u \(user) -- cmp -s - \(f.path) && [ \"$(runuser -u \(user) -- stat -c '%a %U:%G' \(f.path))\" = \("\(octal(f.mode)) \(f.owner)") ]"
     }
 
-    /// svc_running/svc_enabled/svc_start/svc_restart UNIT INITSCRIPT: systemd when it is PID 1, else `service`.
-    static let services: Script = """
+    /// svc_running/svc_enabled UNIT INITSCRIPT: systemd when it is PID 1, else `service`. Read-only, for checks.
+    static let serviceQueries: Script = """
         svc_running() { if [ -d /run/systemd/system ]; then systemctl is-active --quiet "$1"; else service "$2" status >/dev/null 2>&1; fi; }
         svc_enabled() { if [ -d /run/systemd/system ]; then systemctl is-enabled --quiet "$1"; else return 0; fi; }
+
+        """
+
+    /// The queries, and svc_start/svc_restart UNIT INITSCRIPT (which also enable the service at boot).
+    static let services: Script = serviceQueries + """
         svc_start() { if [ -d /run/systemd/system ]; then systemctl enable --quiet "$1" && systemctl start "$1"; else service "$2" start; fi; }
         svc_restart() { if [ -d /run/systemd/system ]; then systemctl enable --quiet "$1" && systemctl restart "$1"; else service "$2" restart; fi; }
 
