@@ -112,7 +112,8 @@ public final class LicenseApp {
         if open.isEmpty {
             text += "Every node is activated.\n"
         } else {
-            text += "Left to do: " + open.map { "\($0.node) (\($0.statusText))" }.joined(separator: ", ") + ".\n"
+            let width = open.map(\.node.count).max() ?? 0
+            text += "Left to do:\n" + open.map { "  " + $0.node.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + $0.statusText + "\n" }.joined()
         }
         text += "Come back to it with: \(page.comeBack)\n"
         return text

@@ -196,13 +196,13 @@ public final class LicensePage: Screen {
         edition), so each needs its own license, entered at its own URL, not through the balancer. \
         Without one only the first 3 users can log in.
 
-        Enter  the selected node's next step
-        k / l  record its system key / its license key (masked; v shows it)
-        c      check it: activated once its footer's License link is gone
-        r      read every node: system key, MAC, profile, version, edition
-        e / E  export Markdown / CSV for whoever buys (no license keys)
-        PgUp/PgDn scroll the detail. Esc: do it later, come back with
-          \(comeBack)
+        Enter: the selected node's next step.
+        k / l: record its system key / its license key (masked; v shows it).
+        c: check it: activated once its footer's License link is gone.
+        r: read every node: system key, MAC, profile, version, edition.
+        e / E: export Markdown / CSV for whoever buys (no license keys).
+        PgUp/PgDn: scroll the detail. Esc: do it later; come back with
+        \(comeBack)
         """
     }
 
