@@ -10,6 +10,7 @@ extension LicensePage {
     public static func open(answers: Answers, stateDirectory: String, comeBack: String, mode: Mode = .inFlow,
                             timeZone: TimeZone = .current, wake: @escaping @Sendable () -> Void = {},
                             transport: @escaping @Sendable (ClusterCore.Host) throws -> any Transport) -> LicensePage {
+        let stateDirectory = URL(fileURLWithPath: stateDirectory).standardized.path   // shown on the page: whole
         let inbox = Inbox()
         // The state folder, private, before licenses.json is written into it.
         if !answers.appServers.nodes.isEmpty { _ = try? StateDir(path: stateDirectory) }
@@ -48,8 +49,9 @@ extension LicensePage {
     public static func comeBackCommand(stateDirectory: String, cluster: String,
                                        environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
         let standard = try? StateDir.defaultPath(cluster: cluster, environment: environment)
-        let same = standard.map { URL(fileURLWithPath: $0).standardized.path == URL(fileURLWithPath: stateDirectory).standardized.path } ?? false
-        return "joget-cluster licenses" + (same ? "" : " --state-dir \(Shell.quote(stateDirectory))")
+        let path = URL(fileURLWithPath: stateDirectory).standardized.path
+        let same = standard.map { URL(fileURLWithPath: $0).standardized.path == path } ?? false
+        return "joget-cluster licenses" + (same ? "" : " --state-dir \(Shell.quote(path))")
     }
 }
 

@@ -345,6 +345,14 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: dir + "/licenses.json"))
     }
 
+    @Test func relativeStateFolderShownWhole() {
+        let cwd = FileManager.default.currentDirectoryPath
+        let command = LicensePage.comeBackCommand(stateDirectory: "state/acme", cluster: "acme", environment: ["HOME": "/nonexistent"])
+        #expect(command == "joget-cluster licenses --state-dir " + Shell.quote(URL(fileURLWithPath: cwd + "/state/acme").standardized.path))
+        #expect(LicensePage.comeBackCommand(stateDirectory: "/home/op/.local/state/joget-cluster/acme/", cluster: "acme",
+                                            environment: ["HOME": "/home/op"]) == "joget-cluster licenses")
+    }
+
     @Test func standaloneAppLeavesOnEsc() async throws {
         let a = F.answers(nodes: 2)
         let dir = try F.stateDir(a, stages: F.two)
