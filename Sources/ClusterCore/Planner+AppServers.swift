@@ -362,7 +362,8 @@ extension Planner {
 
                 """,
             dependsOn: needs, timeoutSeconds: 900,
-            notes: ["Joget's first start can take several minutes (it unpacks jw.war and prepares the database)."])
+            notes: ["Joget's first start can take several minutes (it unpacks jw.war and prepares the database).",
+                    "Nodes that start at the same moment (after a power cut) each wait up to 60 s for the others' sessions before they answer."])
     }
 
     private static func clusterCheckStep(_ c: Cluster, _ node: Node, after starts: [String]) -> Step {

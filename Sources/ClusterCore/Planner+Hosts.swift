@@ -18,7 +18,7 @@ extension Planner {
                     if [ $tested = yes ]; then
                         echo "found ${PRETTY_NAME:-$ID $VERSION_ID}"
                     else
-                        echo "warning: ${PRETTY_NAME:-$ID $VERSION_ID} is apt-based but not one the wizard was tested on (\(raw: Distro.testedTitles)); the package names of the newest tested release are used" >&2
+                        echo "warning: ${PRETTY_NAME:-$ID $VERSION_ID} is apt-based but not one the wizard was tested on (\(raw: Distro.testedTitles)); Debian's default package names are used" >&2
                     fi
                     if [ -d /run/systemd/system ]; then echo 'services: systemd'; else echo 'services: no systemd as PID 1 (services are started with "service"; Tomcat is started directly)'; fi
 

@@ -292,6 +292,93 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: canary))
     }
 
+    // MARK: MariaDB
+
+    /// The database steps' scripts, run for real against a private MariaDB with hostile passwords:
+    /// the SQL and option-file encodings, CREATE/ALTER USER keeping the password current, the schema
+    /// loaded once (and a failed load leaving an empty database), the admin's option file.
+    @Test(.enabled(if: Installed.exists("/usr/sbin/mariadbd") && Installed.exists("/usr/bin/mariadb-install-db") && Installed.root,
+                   Installed.missing("mariadb-server, or not root")))
+    func databaseStepsAgainstARealServer() throws {
+        let dir = try Run.tempDir("mariadb")
+        defer { if ProcessInfo.processInfo.environment["KEEP_TEST_DIRS"] == nil { try? FileManager.default.removeItem(atPath: dir) } }
+        let canary = "\(dir)/PWNED"
+        let port = Net.freePort()
+        var a = Fixtures.twoNode
+        a.hosts[1].address = "127.0.0.1"                   // db
+        a.hosts[2].address = "127.0.0.1"; a.hosts[2].port = 2222  // app1, as the database sees it
+        a.hosts[3].address = "127.0.0.2"
+        a.database.port = port
+        var withAdmin = a
+        withAdmin.database.admin = .password
+        withAdmin.database.adminUser = "dbadmin"
+        let plan = Fixtures.plan(a), adminPlan = Fixtures.plan(withAdmin)
+        let pw1 = "a'b\"c\\d$(touch \(canary)) é;-- #x", pw2 = "`touch \(canary)` \\' \"\" = : # !"
+        let adminPassword = "x\"y\\z'#w $(touch \(canary))"
+        func secrets(_ db: String) -> SecretValues {
+            var s = SecretValues()
+            s[SecretName("db-password")] = db
+            s[SecretName("db-admin-password")] = adminPassword
+            return s
+        }
+        func script(_ p: Plan, _ id: String, _ role: String, _ values: SecretValues) throws -> String {
+            let step = try #require(p.step(id), "no step \(id)")
+            let s = role == "check" ? step.check! : step.apply
+            return try s.executable(with: values)
+        }
+        let schema = Cluster(a).workDir + "/jwdb-mysql.sql"
+        let put = { (sql: String) -> String in
+            "mkdir -p \(Cluster(a).workDir) && printf '%s' \(Shell.quote(sql)) > \(schema)\n"
+        }
+        let adminSQL = "CREATE USER 'dbadmin'@'localhost' IDENTIFIED BY '\(SecretEncoding.sqlString.encode(adminPassword))'; GRANT ALL PRIVILEGES ON *.* TO 'dbadmin'@'localhost' WITH GRANT OPTION;"
+        let steps: [(String, String)] = [
+            ("01-db-check-before", try script(plan, "db.create-database@db", "check", secrets(pw1))),
+            ("02-db-apply", try script(plan, "db.create-database@db", "apply", secrets(pw1))),
+            ("03-db-check-after", try script(plan, "db.create-database@db", "check", secrets(pw1))),
+            ("04-user-apply-pw1", try script(plan, "db.create-user@db", "apply", secrets(pw1))),
+            ("05-login-pw1", try script(plan, "db.login@app1", "apply", secrets(pw1))),
+            ("06-user-apply-pw2", try script(plan, "db.create-user@db", "apply", secrets(pw2))),
+            ("07-login-pw1-again", try script(plan, "db.login@app1", "apply", secrets(pw1))),
+            ("08-login-pw2", try script(plan, "db.login@app1", "apply", secrets(pw2))),
+            ("09-put-bad-schema", put("CREATE TABLE t1 (id INT PRIMARY KEY);\nCREATE TABLE broken (;\n")),
+            ("10-load-check-before", try script(plan, "db.load-schema@db", "check", secrets(pw2))),
+            ("11-load-apply-bad", try script(plan, "db.load-schema@db", "apply", secrets(pw2))),
+            ("12-load-check-after-bad", try script(plan, "db.load-schema@db", "check", secrets(pw2))),
+            ("13-put-good-schema", put("CREATE TABLE t1 (id INT PRIMARY KEY);\nCREATE TABLE t2 (name VARCHAR(10));\nINSERT INTO t2 VALUES ('x');\n")),
+            ("14-load-apply", try script(plan, "db.load-schema@db", "apply", secrets(pw2))),
+            ("15-load-check", try script(plan, "db.load-schema@db", "check", secrets(pw2))),
+            ("16-load-apply-again", try script(plan, "db.load-schema@db", "apply", secrets(pw2))),
+            ("17-admin-user", "printf '%s' \(Shell.quote(adminSQL)) | mariadb\n"),
+            ("18-db-check-admin-password", try script(adminPlan, "db.create-database@db", "check", secrets(pw2))),
+            ("19-user-apply-admin-password", try script(adminPlan, "db.create-user@db", "apply", secrets(pw1))),
+            ("20-login-after-admin", try script(adminPlan, "db.login@app1", "apply", secrets(pw1))),
+            ("21-grant-is-there", "mariadb -N -B -e \"SHOW GRANTS FOR 'joget'@'127.0.0.2'\"\n"),
+        ]
+        try FileManager.default.createDirectory(atPath: "\(dir)/steps", withIntermediateDirectories: true)
+        for (name, text) in steps { try text.write(toFile: "\(dir)/steps/\(name).sh", atomically: true, encoding: .utf8) }
+        let live = try Run.program("/usr/bin/timeout", ["300", Fixtures.packageRoot.appendingPathComponent("Tests/support/mariadb-live.sh").path,
+                                                        dir, String(port)])
+        let lines = live.output.split(separator: "\n").map(String.init)
+        guard live.status == 0, lines.last == "done" else {
+            Issue.record("the MariaDB test did not run through (\(live.status)): \(live.output)")
+            return
+        }
+        func rc(_ name: String) -> Int? {
+            lines.first { $0.hasPrefix(name + " rc=") }.flatMap { Int($0.split(separator: "=").last!) }
+        }
+        let failing: Set = ["01-db-check-before", "07-login-pw1-again", "10-load-check-before", "11-load-apply-bad", "12-load-check-after-bad"]
+        for (name, _) in steps {
+            if failing.contains(name) {
+                #expect(rc(name) != 0 && rc(name) != nil, "\(name) should fail:\n\(live.output)")
+            } else {
+                #expect(rc(name) == 0, "\(name) should succeed:\n\(live.output)")
+            }
+        }
+        #expect(live.output.contains("already has 2 tables"))
+        #expect(live.output.contains("GRANT ALL PRIVILEGES ON `jwedb`.* TO `joget`@`127.0.0.2`"))
+        #expect(!FileManager.default.fileExists(atPath: canary))
+    }
+
     // MARK: systemd
 
     @Test(.enabled(if: Installed.systemdAnalyze, Installed.missing("systemd (systemd-analyze)")))

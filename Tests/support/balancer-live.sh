@@ -15,7 +15,7 @@ cleanup() {
     for p in $pids; do wait "$p" 2>/dev/null || true; done
 }
 trap cleanup EXIT
-trap 'exit 1' INT TERM
+trap 'exit 1' INT TERM HUP PIPE
 wait_port() {
     i=0
     until curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$1/"; do

@@ -2,11 +2,12 @@
 # Installs the programs the "real programs" tests of ClusterCoreTests run: Apache httpd (apachectl -t
 # and a live balancer), Tomcat 10 (catalina.sh configtest and a two-node session replication test),
 # a JDK (java.util.Properties read-back through single-file source launch), systemd-analyze,
-# python3 (stand-in backends), curl, unzip/zip, iproute2 (a private network namespace).
-# Debian/Ubuntu, as root. Packages already present are left alone; services that the packages start
-# on this machine are stopped again, since the tests run their own private instances.
+# MariaDB (the database steps against a private server), python3 (stand-in backends), curl,
+# unzip/zip (the war patch), openssl (a TLS site).
+# Debian/Ubuntu, as root. Packages already present are left alone; the services the packages bring
+# are kept from starting here (policy-rc.d): the tests run private instances of their own.
 set -eu
-pkgs="apache2 tomcat10 default-jdk-headless systemd python3 curl unzip zip iproute2 util-linux"
+pkgs="apache2 tomcat10 default-jdk-headless systemd mariadb-server python3 curl unzip zip openssl util-linux"
 missing=
 for p in $pkgs; do
     if ! dpkg-query -W -f='${db:Status-Status}\n' "$p" 2>/dev/null | grep -qx installed; then

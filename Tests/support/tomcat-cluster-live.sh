@@ -16,7 +16,7 @@ cleanup() {
     done
 }
 trap cleanup EXIT
-trap 'exit 1' INT TERM
+trap 'exit 1' INT TERM HUP PIPE
 start() {
     CATALINA_HOME=/usr/share/tomcat10 CATALINA_BASE=$1 CATALINA_PID=$1/temp/tomcat.pid \
         JAVA_OPTS=-Djava.net.preferIPv4Stack=true CATALINA_OPTS= \
@@ -30,8 +30,11 @@ wait_port() {
         sleep 0.1
     done
 }
-start "$b1"; start "$b2"
+# One after the other, as the plan starts nodes: two nodes starting together each wait up to 60 s
+# for the other's session state (DeltaManager's state transfer).
+start "$b1"
 wait_port "$p1" || { cat "$b1/logs/catalina.out"; exit 1; }
+start "$b2"
 wait_port "$p2" || { cat "$b2/logs/catalina.out"; exit 1; }
 # The patterns the plan's cluster-check step looks for.
 manager='Starting clustering manager at|Register manager \[[^]]*\] to cluster element'
