@@ -23,6 +23,8 @@ enum Installed {
     static let curl = exists("/usr/bin/curl")
     /// runuser (the plan's way to act as the service user) needs root.
     static let root = getuid() == 0
+    /// A private network namespace (root, unshare, ip).
+    static let netns = root && exists("/usr/bin/unshare") && (exists("/usr/sbin/ip") || exists("/usr/bin/ip"))
 
     /// The reason shown when a test is skipped.
     static func missing(_ what: String) -> Comment {

@@ -142,18 +142,35 @@ import Testing
         }
     }
 
+    static let canRunTomcats = Installed.tomcat && Installed.exists("/usr/bin/javac") && Installed.curl
+        && Installed.exists("/usr/bin/zip") && Installed.exists("/usr/bin/unzip")
+
     /// Two Tomcats with the plan's server.xml (static membership on loopback) and a war without
     /// <distributable/>, made distributable by the plan's own webapp step: a session started on one
     /// node is read on the other, and the log lines the cluster-check step looks for are there.
-    @Test(.enabled(if: Installed.tomcat && Installed.exists("/usr/bin/javac") && Installed.curl
-                   && Installed.exists("/usr/bin/zip") && Installed.exists("/usr/bin/unzip"),
-                   Installed.missing("tomcat10, a JDK, curl, zip or unzip")))
+    @Test(.enabled(if: canRunTomcats, Installed.missing("tomcat10, a JDK, curl, zip or unzip")))
     func twoTomcatsReplicateSessions() throws {
+        try replicateSessions(.static)
+    }
+
+    /// The same with multicast membership (the guide's), in a private network namespace whose
+    /// loopback carries multicast, so the machine's own network is left alone.
+    @Test(.enabled(if: canRunTomcats && Installed.netns, Installed.missing("unshare/ip (or not root)")))
+    func twoTomcatsReplicateSessionsOverMulticast() throws {
+        try replicateSessions(.multicast)
+    }
+
+    func replicateSessions(_ membership: AppServers.Membership) throws {
         let dir = try Run.tempDir("cluster")
         defer { if ProcessInfo.processInfo.environment["KEEP_TEST_DIRS"] == nil { try? FileManager.default.removeItem(atPath: dir) } }
         var a = Fixtures.twoOnOneHost
         a.hosts[0].address = "127.0.0.1"
-        a.appServers.membership = .static
+        a.appServers.membership = membership
+        if membership == .multicast {
+            // An address of its own, so that no other cluster on this machine joins in.
+            a.appServers.multicastAddress = "228.0.\(Int.random(in: 1...250)).\(Int.random(in: 1...250))"
+            a.appServers.multicastPort = Net.freePort()
+        }
         a.appServers.installDir = dir
         a.appServers.serviceUser = "root"
         a.appServers.nodes = [Node(name: "node01", host: "box", httpPort: Net.freePort()),
@@ -211,7 +228,12 @@ import Testing
         }
         let script = Fixtures.packageRoot.appendingPathComponent("Tests/support/tomcat-cluster-live.sh").path
         let ports = a.appServers.nodes.map { String(a.httpPort(of: $0)) }
-        let live = try Run.program("/usr/bin/timeout", ["300", script, bases[0], ports[0], bases[1], ports[1]])
+        var command = ["300", script, bases[0], ports[0], bases[1], ports[1]]
+        if membership == .multicast {
+            let netns = "ip link set lo up && ip link set lo multicast on && ip route add 224.0.0.0/4 dev lo && exec \"$0\" \"$@\""
+            command = ["300", "/usr/bin/unshare", "-n", "/bin/sh", "-c", netns] + command.dropFirst()
+        }
+        let live = try Run.program("/usr/bin/timeout", command)
         let lines = live.output.split(separator: "\n").map(String.init)
         guard live.status == 0, lines.last == "done" else {
             Issue.record("the two-Tomcat test did not run through (\(live.status)): \(live.output)")
