@@ -137,6 +137,8 @@ extension Planner {
                     rm -rf "$dir.new"
                     cp -R \(c.stagedTomcat + "/.") "$dir.new"
                     chmod 755 "$dir.new"/bin/*.sh
+                    # The plan replaces these two: keep the bundle's own for comparison.
+                    for f in conf/server.xml bin/setenv.sh; do [ ! -f "$dir.new/$f" ] || cp -p "$dir.new/$f" "$dir.new/$f.bundle"; done
                     mv "$dir.new" "$dir"
                 fi
                 # The aspectjweaver version changes between releases: take the newest the bundle has.
@@ -191,6 +193,10 @@ extension Planner {
                 # A folder Tomcat unpacked from the unchanged war would still be used: drop it.
                 if [ -f \(expanded) ] && ! grep -q '<distributable' \(expanded); then rm -rf \(dir + "/webapps/jw"); fi
                 chown \(c.owner) "$war"
+                # A <Manager> in conf/context.xml (the bundle's, outside comments) would replace the cluster's DeltaManager.
+                if [ -f \(dir + "/conf/context.xml") ] && perl -0777 -pe 's/<!--.*?-->//gs' \(dir + "/conf/context.xml") | grep -q '<Manager'; then
+                    echo "warning: conf/context.xml declares a <Manager>: it replaces the cluster's session manager, so sessions are not replicated; remove it" >&2
+                fi
                 # A web-fragment.xml without <distributable/> in any jar makes the whole app not distributable.
                 if ! unzip -p "$war" WEB-INF/web.xml | grep -q 'metadata-complete="true"'; then
                     t=$(mktemp -d)

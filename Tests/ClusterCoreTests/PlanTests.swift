@@ -105,7 +105,7 @@ import Testing
         #expect(!text.contains("Allow from"))
         #expect(!text.contains("NameVirtualHost"))
         #expect(!text.contains("com.mysql.jdbc.Driver"))
-        #expect(!text.contains("777"))
+        #expect(!text.contains("chmod 777") && !text.contains("chmod 0777") && !text.contains("a+rwx"), "no world-writable folders")
         #expect(!text.contains("nobody:nogroup"))
         for step in plan.steps where step.id.hasPrefix("files.exports@") {
             #expect(!step.apply.display.contains("async") && step.apply.display.contains("(rw,sync,no_subtree_check)"))

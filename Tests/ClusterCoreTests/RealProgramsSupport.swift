@@ -60,11 +60,12 @@ enum Net {
         } == 0
     }
 
-    /// A free port whose next port is free too.
+    /// A free port whose next port is free too, below the kernel's ephemeral range (where freePort's
+    /// ports, and other programs' outgoing connections, come from), so nothing takes the second meanwhile.
     static func freePortPair() -> Int {
-        for _ in 0..<50 {
-            let p = freePort()
-            if p < 65535 && canBind(p + 1) { return p }
+        for _ in 0..<200 {
+            let p = Int.random(in: 20000..<30000)
+            if canBind(p) && canBind(p + 1) { return p }
         }
         return freePort()
     }

@@ -223,6 +223,7 @@ import Testing
             let applied = try Run.sh(try step.apply.executable(with: SecretValues()))
             #expect(applied.status == 0, "webapp step: \(applied.output)")
             #expect(applied.output.contains("added <distributable/>"))
+            #expect(!applied.output.contains("warning"), "webapp step: \(applied.output)")
             #expect(try Run.sh(try step.check!.executable(with: SecretValues())).status == 0, "the webapp check fails after apply")
             bases.append(base)
         }
