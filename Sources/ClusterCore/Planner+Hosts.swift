@@ -259,7 +259,7 @@ extension Planner {
 
                 """,
             dependsOn: [id(.hosts, "resolve-name", host), id(.hosts, "packages", host)], timeoutSeconds: 60,
-            notes: ["Cloud networks (AWS, Azure, GCP) usually drop multicast even when the flag is on: use static membership there."])
+            notes: ["Public cloud networks usually drop multicast even when the flag is on: use static membership there."])
     }
 
     private static func bundleStep(_ c: Cluster, _ host: String) -> Step {
