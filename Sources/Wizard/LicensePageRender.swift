@@ -324,8 +324,8 @@ extension LicensePage {
                 add("Steps", "Its key changed: record the new key, then request a license for it.", .warning)
             }
             if at > 0 {
-                let done = at == 4 ? "system key copied from the node's License pop-up and recorded here"
-                                   : "system key recorded, license requested"
+                let key = row.keySource == .read ? "system key read from the node's pages" : "system key copied from the node's License pop-up"
+                let done = at == 4 ? key + " and recorded here" : "system key recorded, license requested"
                 add("Steps", done, .muted, lead: TextLayout.pad(s.done, to: 2) + "1-\(at) ", leadRole: .ok)
             }
             for (i, step) in steps(row, arrow: arrow).enumerated() where i >= at {

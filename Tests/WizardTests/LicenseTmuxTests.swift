@@ -106,4 +106,110 @@ struct LicenseTmuxTests {
         screen = t.waitFor("[exit 0]").replacingOccurrences(of: "\n", with: "")
         #expect(screen.contains("Come back to it with: joget-cluster licenses --state-dir \(c.stateDir)"))
     }
+
+    // MARK: Reading real pages
+
+    /// A node's console as a static web server shows it: `footer` is the footer's HTML.
+    final class FakeConsole {
+        let dir: String
+        let process = Process()
+        private(set) var port = 0
+
+        init(footer: String) throws {
+            dir = F.tempDir("web")
+            try show(footer)
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["python3", "-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", dir]
+            let out = Pipe()
+            process.standardOutput = out
+            process.standardError = Pipe()
+            try process.run()
+            // "Serving HTTP on 127.0.0.1 port 43567 (http://127.0.0.1:43567/) ..."
+            var text = ""
+            while text.firstMatch(of: /port (\d+)/) == nil {
+                let data = out.fileHandleForReading.availableData
+                if data.isEmpty { break }
+                text += String(decoding: data, as: UTF8.self)
+            }
+            if let m = text.firstMatch(of: /port (\d+)/) { port = Int(m.output.1) ?? 0 }
+        }
+
+        /// What the console page and the footer fragment show from now on.
+        func show(_ footer: String) throws {
+            let page = "<!DOCTYPE html><html><body><div id=\"header\">App Center</div><div id=\"footer\">\(footer)</div></body></html>\n"
+            for (path, body) in [("jw/web/console", page), ("jw/web/json/plugin/org.joget.apps.ext.ConsoleWebPlugin", footer + "\n")] {
+                try FileManager.default.createDirectory(atPath: dir + "/" + path, withIntermediateDirectories: true)
+                let file = dir + "/" + path + (path.hasSuffix("console") ? "/home" : "/service")
+                try Data(body.utf8).write(to: URL(fileURLWithPath: file))
+            }
+        }
+
+        /// SIGKILL: a child of the test process may inherit SIGTERM blocked.
+        func stop() {
+            guard process.isRunning else { return }
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+        }
+        deinit { stop() }
+
+        static func unlicensed(key: String) -> String {
+            "Powered by Joget DX 8.1.6 Enterprise Edition | <a id=\"license-link\" href=\"#license\">License</a>"
+                + "<div id=\"license\"><h3>License</h3><p>System Key: <span id=\"system-key\">\(key)</span></p></div>"
+        }
+        static let licensed = "Powered by Joget DX 8.1.6 Enterprise Edition | <span>Licensed to: Example Org</span>"
+    }
+
+    /// Two nodes on this machine (a local shell, no SSH), each a static web server: `r` reads both
+    /// keys from their pages, `c` sees the License link, then, once the page shows a licence, "activated".
+    @Test(.enabled(if: TmuxSession.which("python3") != nil && TmuxSession.which("curl") != nil))
+    func readsKeysAndChecksActivationOnRealPages() throws {
+        let keys = [F.systemKey(1), F.systemKey(3)]
+        let consoles = try keys.map { try FakeConsole(footer: FakeConsole.unlicensed(key: $0)) }
+        defer { for c in consoles { c.stop() } }
+        try #require(consoles.allSatisfy { $0.port > 0 })
+
+        let dir = F.tempDir("t")
+        let shared = dir + "/wflow"
+        try FileManager.default.createDirectory(atPath: shared, withIntermediateDirectories: true)
+        try Data("currentProfile=default\n".utf8).write(to: URL(fileURLWithPath: shared + "/app_datasource.properties"))
+        var a = Answers()
+        a.cluster = "here-joget"
+        a.hosts = [ClusterCore.Host(name: "here", address: "127.0.0.1", user: "root", auth: .local, sudo: .root)]
+        a.sharedFiles.provider = .existing
+        a.sharedFiles.mountPoint = shared
+        a.database.host = "here"
+        a.appServers.bundle = "/home/admin/joget-enterprise-linux-8.1.6.tar.gz"
+        a.appServers.installDir = dir + "/opt"
+        a.appServers.nodes = consoles.enumerated().map { Node(name: F.node($0.offset + 1), host: "here", httpPort: $0.element.port) }
+        a.loadBalancer.host = "here"
+        a.loadBalancer.serverName = "joget.example.com"
+        try AnswersFile.save(a, to: dir + "/answers.yaml")
+        let c = Cluster(answersFile: dir + "/answers.yaml", stateDir: dir + "/state")
+
+        let t = start(c, width: 120, height: 40)
+        defer { t.kill() }
+        t.waitFor("License activation: 0 of 2 nodes activated")
+        t.send("r")
+        var screen = t.waitFor("both keys read", timeout: 30) { screen in
+            screen.split(separator: "\n").filter { $0.contains("/jw/web/console/home  ") && $0.hasSuffix("key recorded") }.count == 2
+        }
+        #expect(screen.contains(keys[0]), "node01's key, whole, in the table and its detail")
+        #expect(screen.contains("Seen         system key \(keys[0]) read from http://127.0.0.1:\(consoles[0].port)/jw/web/console/home"))
+        #expect(screen.contains("profile default"))
+
+        t.send("c")
+        screen = t.waitFor("not activated yet", timeout: 30)
+        #expect(screen.contains("shows the license link"))
+
+        try consoles[0].show(FakeConsole.licensed)
+        t.send("c")
+        screen = t.waitFor("activated (verified)", timeout: 30)
+        #expect(screen.contains("License activation: 1 of 2 nodes activated"))
+        #expect(screen.contains("Licensed to Example Org"))
+
+        let saved = try #require(try LicenseStore(directory: c.stateDir).load())
+        #expect(saved.row("node01")?.status == .activated)
+        #expect(saved.row("node02")?.systemKey == keys[1])
+        #expect(saved.row("node02")?.keySource == .read)
+    }
 }
