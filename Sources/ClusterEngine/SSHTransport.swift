@@ -60,7 +60,11 @@ public actor SSHTransport: Transport {
     public func connect() async throws { try await core.connect() }
 
     public func run(_ script: String, timeout: Duration, onLine: @escaping @Sendable (OutputLine) -> Void) async -> CommandResult {
-        await core.run(script, timeout: timeout, onLine: onLine)
+        await core.run(script, timeout: timeout, onLines: { for line in $0 { onLine(line) } })
+    }
+
+    public func runBatched(_ script: String, timeout: Duration, onLines: @escaping @Sendable ([OutputLine]) -> Void) async -> CommandResult {
+        await core.run(script, timeout: timeout, onLines: onLines)
     }
 
     public func upload(localPath: String, remotePath: String, mode: Int) async throws -> UploadOutcome {

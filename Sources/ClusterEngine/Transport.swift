@@ -2,7 +2,7 @@ import ClusterCore
 import Foundation
 
 /// One line of a step's output, as it arrives.
-public struct OutputLine: Sendable, Equatable {
+public struct OutputLine: Sendable, Hashable {
     public enum Stream: String, Sendable, Codable { case stdout, stderr }
     public var stream: Stream
     public var text: String   // raw: the runner sanitises and redacts before showing or storing
@@ -32,12 +32,23 @@ public protocol Transport: Sendable {
     /// Runs a shell script (already rendered, secrets filled in: it travels over stdin, never argv)
     /// with stdin from /dev/null, streaming its output lines as they come.
     func run(_ script: String, timeout: Duration, onLine: @escaping @Sendable (OutputLine) -> Void) async -> CommandResult
+    /// The same, with the lines handed over in batches (what one read of the output held), in
+    /// order; never an empty batch. What the runner uses: a step may print a million lines.
+    func runBatched(_ script: String, timeout: Duration, onLines: @escaping @Sendable ([OutputLine]) -> Void) async -> CommandResult
     /// Copies a local file to the host, verified by sha256; skipped when the same sum is already there.
     func upload(localPath: String, remotePath: String, mode: Int) async throws -> UploadOutcome
     /// Copies a file from the host.
     func download(remotePath: String, localPath: String) async throws
     /// Ends the session and every process it started.
     func close() async
+}
+
+extension Transport {
+    /// A transport that delivers one line at a time hands each over as a batch of one.
+    public func runBatched(_ script: String, timeout: Duration,
+                           onLines: @escaping @Sendable ([OutputLine]) -> Void) async -> CommandResult {
+        await run(script, timeout: timeout, onLine: { onLines([$0]) })
+    }
 }
 
 public enum TransportError: Error, Sendable, Equatable, CustomStringConvertible {

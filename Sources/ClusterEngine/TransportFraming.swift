@@ -31,42 +31,74 @@ struct StreamFramer {
     }
 
     mutating func feed(_ bytes: some Collection<UInt8>, into events: inout [Event]) {
-        buffer.append(contentsOf: bytes)
+        let done: Void? = bytes.withContiguousStorageIfAvailable { feed(contiguous: $0, into: &events) }
+        if done == nil { Array(bytes).withUnsafeBufferPointer { feed(contiguous: $0, into: &events) } }
+    }
+
+    /// Lines are framed straight from the chunk; only a line left unfinished at its end is copied
+    /// (into `buffer`, completed by the next chunk).
+    private mutating func feed(contiguous chunk: UnsafeBufferPointer<UInt8>, into events: inout [Event]) {
+        guard let base = chunk.baseAddress, !chunk.isEmpty else { return }
+        var from = 0
+        if !buffer.isEmpty {
+            // Finish the pending line: move the chunk's bytes up to its first newline (all of them
+            // without one) behind it, and frame that.
+            let newline = memchr(base, 0x0A, chunk.count).map { UnsafeRawPointer($0) - UnsafeRawPointer(base) }
+            from = newline.map { $0 + 1 } ?? chunk.count
+            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[..<from]))
+            var pending = buffer
+            buffer = []
+            let framed = pending.withUnsafeBufferPointer { frame($0, into: &events) }
+            pending.removeFirst(framed)
+            buffer = pending
+            guard buffer.isEmpty else { return }   // still unfinished: the chunk is all in it
+        }
+        let rest = UnsafeBufferPointer(rebasing: chunk[from...])
+        let framed = frame(rest, into: &events)
+        buffer.append(contentsOf: UnsafeBufferPointer(rebasing: rest[framed...]))
+    }
+
+    /// Frames the complete lines of `bytes` (and cuts a line without a newline every `maxLine`
+    /// bytes); returns how many bytes it used. The rest is an unfinished line.
+    private mutating func frame(_ bytes: UnsafeBufferPointer<UInt8>, into events: inout [Event]) -> Int {
+        guard let base = bytes.baseAddress else { return 0 }
+        let count = bytes.count
         var start = 0
-        while true {
-            let newline = buffer[start...].firstIndex(of: 0x0A)
+        while start < count {
+            let found = memchr(base + start, 0x0A, count - start)
+            let newline = found.map { UnsafeRawPointer($0) - UnsafeRawPointer(base) }
             if let newline, newline - start <= StreamFramer.maxLine {
                 var end = newline
-                if end > start, buffer[end - 1] == 0x0D { end -= 1 }
-                complete(buffer[start..<end], into: &events)
+                if end > start, base[end - 1] == 0x0D { end -= 1 }
+                complete(UnsafeBufferPointer(rebasing: bytes[start..<end]), into: &events)
                 start = newline + 1
-            } else if buffer.count - start > StreamFramer.maxLine {
+            } else if count - start > StreamFramer.maxLine {
                 var cut = start + StreamFramer.maxLine
                 // Do not split a UTF-8 sequence: back up over continuation bytes (at most 3).
                 var back = 0
-                while back < 3, cut > start, buffer[cut] & 0xC0 == 0x80 { cut -= 1; back += 1 }
+                while back < 3, cut > start, base[cut] & 0xC0 == 0x80 { cut -= 1; back += 1 }
                 if cut == start { cut = start + StreamFramer.maxLine }
-                emit(buffer[start..<cut], into: &events)
+                emit(UnsafeBufferPointer(rebasing: bytes[start..<cut]), into: &events)
                 start = cut
             } else {
                 break
             }
         }
-        if start > 0 { buffer.removeFirst(start) }
+        return start
     }
 
     /// What is left when the stream ends without a marker (a lost connection).
     mutating func flush(into events: inout [Event]) {
         if heldEmpty { heldEmpty = false; if marker != nil { events.append(.line("")) } }
         if !buffer.isEmpty {
-            var end = buffer.count
-            if buffer[end - 1] == 0x0D { end -= 1 }
-            emit(buffer[0..<end], into: &events)
-            buffer.removeAll()
+            var rest = buffer
+            buffer = []
+            if rest.last == 0x0D { rest.removeLast() }
+            rest.withUnsafeBufferPointer { emit($0, into: &events) }
         }
     }
 
-    private mutating func complete(_ line: ArraySlice<UInt8>, into events: inout [Event]) {
+    private mutating func complete(_ line: UnsafeBufferPointer<UInt8>, into events: inout [Event]) {
         if let marker, let status = StreamFramer.status(of: line, marker: marker) {
             heldEmpty = false  // the newline before the marker was the wrapper's
             events.append(.marker(status: status))
@@ -81,14 +113,14 @@ struct StreamFramer {
         emit(line, into: &events)
     }
 
-    private mutating func emit(_ bytes: ArraySlice<UInt8>, into events: inout [Event]) {
+    private mutating func emit(_ bytes: UnsafeBufferPointer<UInt8>, into events: inout [Event]) {
         guard marker != nil else { heldEmpty = false; return }
         if heldEmpty { heldEmpty = false; events.append(.line("")) }
         events.append(.line(String(decoding: bytes, as: UTF8.self)))
     }
 
     /// `<marker> <digits>` exactly.
-    static func status(of line: ArraySlice<UInt8>, marker: [UInt8]) -> Int32? {
+    static func status(of line: UnsafeBufferPointer<UInt8>, marker: [UInt8]) -> Int32? {
         guard line.count > marker.count + 1, line.starts(with: marker) else { return nil }
         let rest = line.dropFirst(marker.count)
         guard rest.first == 0x20 else { return nil }

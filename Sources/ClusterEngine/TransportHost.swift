@@ -72,7 +72,7 @@ actor ShellHost {
         var value: CommandResult? { reason.withLock { $0 } }
     }
 
-    func run(_ script: String, timeout: Duration, onLine: @escaping @Sendable (OutputLine) -> Void) async -> CommandResult {
+    func run(_ script: String, timeout: Duration, onLines: @escaping @Sendable ([OutputLine]) -> Void) async -> CommandResult {
         if Task.isCancelled { return .cancelled }
         let session: ShellSession
         do { session = try await ensureSession() } catch {
@@ -85,7 +85,7 @@ actor ShellHost {
             await self?.interrupt(session, marker, .timedOut, interruption)
         }
         let outcome = await withTaskCancellationHandler {
-            await session.execute(script, marker: marker, onLine: onLine)
+            await session.execute(script, marker: marker, onLines: onLines)
         } onCancel: {
             Task { await self.interrupt(session, marker, .cancelled, interruption) }
         }
@@ -125,8 +125,8 @@ actor ShellHost {
     /// Runs a short script and collects its stdout lines (stderr is kept for the error message).
     func capture(_ script: String, timeout: Duration = .seconds(120)) async -> (CommandResult, [String], [String]) {
         let lines = Mutex<([String], [String])>(([], []))
-        let result = await run(script, timeout: timeout) { line in
-            lines.withLock { if line.stream == .stdout { $0.0.append(line.text) } else { $0.1.append(line.text) } }
+        let result = await run(script, timeout: timeout) { batch in
+            lines.withLock { for line in batch { if line.stream == .stdout { $0.0.append(line.text) } else { $0.1.append(line.text) } } }
         }
         let (out, err) = lines.withLock { $0 }
         return (result, out, err)

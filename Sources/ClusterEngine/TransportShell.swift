@@ -256,7 +256,7 @@ final class ShellSession: Sendable {
 
     private struct Pending {
         var marker: String
-        var onLine: @Sendable (OutputLine) -> Void
+        var onLines: @Sendable ([OutputLine]) -> Void
         var status: Int32? = nil
         var stderrDone = false
         var continuation: CheckedContinuation<Outcome, Never>
@@ -299,7 +299,7 @@ final class ShellSession: Sendable {
     func isRunning(_ marker: String) -> Bool { state.withLock { $0.pending?.marker == marker } }
 
     func execute(_ script: String, marker: String = ShellSession.newMarker(),
-                 onLine: @escaping @Sendable (OutputLine) -> Void) async -> Outcome {
+                 onLines: @escaping @Sendable ([OutputLine]) -> Void) async -> Outcome {
         let frame = "__jc_run " + Shell.quote(script) + " " + marker + "\n"
         return await withCheckedContinuation { (c: CheckedContinuation<Outcome, Never>) in
             let early: Outcome? = state.withLock { s in
@@ -307,7 +307,7 @@ final class ShellSession: Sendable {
                 if s.pending != nil { return .lost("another command is still running on this shell") }
                 s.out.begin(marker: marker)
                 s.err.begin(marker: marker)
-                s.pending = Pending(marker: marker, onLine: onLine, continuation: c)
+                s.pending = Pending(marker: marker, onLines: onLines, continuation: c)
                 return nil
             }
             if let early { c.resume(returning: early); return }
@@ -332,7 +332,7 @@ final class ShellSession: Sendable {
 
     /// Held while one stream's bytes are parsed and their lines delivered, so the other stream
     /// cannot complete the command while lines of this one are still on their way to the caller.
-    /// (`onLine` must not call back into the session.)
+    /// (`onLines` must not call back into the session.)
     private let delivery = Mutex(())
 
     private func received(_ stream: ShellChannel.Stream, _ bytes: [UInt8]) {
@@ -342,7 +342,7 @@ final class ShellSession: Sendable {
 
     private func parseAndDeliver(_ stream: ShellChannel.Stream, _ bytes: [UInt8]) -> (CheckedContinuation<Outcome, Never>, Outcome)? {
         var events: [StreamFramer.Event] = []
-        var onLine: (@Sendable (OutputLine) -> Void)? = nil
+        var onLines: (@Sendable ([OutputLine]) -> Void)? = nil
         var done: (CheckedContinuation<Outcome, Never>, Outcome)? = nil
         state.withLock { s in
             switch stream {
@@ -350,7 +350,7 @@ final class ShellSession: Sendable {
             case .stderr: s.err.feed(bytes, into: &events)
             }
             guard var p = s.pending else { return }
-            onLine = p.onLine
+            onLines = p.onLines
             for e in events {
                 if case .marker(let status) = e {
                     if stream == .stdout { p.status = status } else { p.stderrDone = true }
@@ -363,9 +363,14 @@ final class ShellSession: Sendable {
                 s.pending = p
             }
         }
-        if let onLine {
+        if let onLines {
+            // One batch per read, all stamped with the time it came.
             let kind: OutputLine.Stream = stream == .stdout ? .stdout : .stderr
-            for e in events { if case .line(let text) = e { onLine(OutputLine(stream: kind, text: text)) } }
+            let now = Date()
+            var batch: [OutputLine] = []
+            batch.reserveCapacity(events.count)
+            for e in events { if case .line(let text) = e { batch.append(OutputLine(stream: kind, text: text, time: now)) } }
+            if !batch.isEmpty { onLines(batch) }
         }
         return done
     }
@@ -383,20 +388,20 @@ final class ShellSession: Sendable {
 
     private func finishLocked(lost reason: String) {
         var events: [StreamFramer.Event] = []
-        var leftovers: [(OutputLine.Stream, String)] = []
+        var leftovers: [OutputLine] = []
         let pending: Pending? = state.withLock { s in
             if s.lost == nil { s.lost = reason }
             guard let p = s.pending else { return nil }
             s.pending = nil
             s.out.flush(into: &events)
-            for case .line(let t) in events { leftovers.append((.stdout, t)) }
+            for case .line(let t) in events { leftovers.append(OutputLine(stream: .stdout, text: t)) }
             events = []
             s.err.flush(into: &events)
-            for case .line(let t) in events { leftovers.append((.stderr, t)) }
+            for case .line(let t) in events { leftovers.append(OutputLine(stream: .stderr, text: t)) }
             return p
         }
         guard let pending else { return }
-        for (stream, text) in leftovers { pending.onLine(OutputLine(stream: stream, text: text)) }
+        if !leftovers.isEmpty { pending.onLines(leftovers) }
         pending.continuation.resume(returning: .lost(reason))
     }
 }

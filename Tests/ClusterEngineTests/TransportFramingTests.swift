@@ -112,3 +112,77 @@ struct TransportErrorClassificationTests {
         #expect(Elevation.sudoPassword("pw").prefix(prompt: "P") == ["sudo", "-S", "-p", "P", "--"])
     }
 }
+
+/// The framer against a plain reference (the whole stream in one buffer, scanned a byte at a time),
+/// with the stream cut into random chunks: same events whatever the cuts.
+struct TransportFramingChunkTests {
+    let marker = "__JC_" + String(repeating: "ef", count: 16)
+
+    /// Splits on `\n` (trimming one `\r`), cuts a longer line every `maxLine` bytes at a UTF-8
+    /// boundary, holds empty lines until it is known whether the marker follows.
+    static func reference(_ bytes: [UInt8], marker: [UInt8]) -> [StreamFramer.Event] {
+        var events: [StreamFramer.Event] = []
+        var held = false
+        var done = false
+        func emit(_ line: ArraySlice<UInt8>) {
+            if held { held = false; events.append(.line("")) }
+            events.append(.line(String(decoding: line, as: UTF8.self)))
+        }
+        var start = 0
+        while start < bytes.count, !done {
+            let newline = bytes[start...].firstIndex(of: 0x0A)
+            if let newline, newline - start <= StreamFramer.maxLine {
+                var end = newline
+                if end > start, bytes[end - 1] == 0x0D { end -= 1 }
+                let line = bytes[start..<end]
+                start = newline + 1
+                let text = String(decoding: line, as: UTF8.self)
+                let parts = text.split(separator: " ", omittingEmptySubsequences: false)
+                if parts.count == 2, parts[0].utf8.elementsEqual(marker), !parts[1].isEmpty, parts[1].count <= 10,
+                   parts[1].allSatisfy(\.isASCII), parts[1].allSatisfy(\.isNumber), let status = Int32(parts[1]) {
+                    events.append(.marker(status: status))
+                    done = true
+                } else if line.isEmpty {
+                    if held { events.append(.line("")) }
+                    held = true
+                } else {
+                    emit(line)
+                }
+            } else if bytes.count - start > StreamFramer.maxLine {
+                var cut = start + StreamFramer.maxLine
+                var back = 0
+                while back < 3, cut > start, bytes[cut] & 0xC0 == 0x80 { cut -= 1; back += 1 }
+                if cut == start { cut = start + StreamFramer.maxLine }
+                emit(bytes[start..<cut])
+                start = cut
+            } else {
+                break
+            }
+        }
+        return events
+    }
+
+    @Test func anyChunkingGivesTheReferenceEvents() {
+        var rng = SystemRandomNumberGenerator()
+        let pieces = ["a", "line", "\r", "\r\n", "\n", "\n\n", "é", "漢", "🙂", " ", "\t", "\u{1B}[0m", "\(marker) 7", "\(marker) x"]
+        for round in 0..<60 {
+            var text = ""
+            for _ in 0..<Int.random(in: 0...400, using: &rng) { text += pieces.randomElement(using: &rng)! }
+            if round % 10 == 0 { text += String(repeating: "xé", count: StreamFramer.maxLine / 2 + 7) }   // a long line
+            text += (Bool.random(using: &rng) ? "\n" : "") + "\n\(marker) \(round)\nafter the marker\n"
+            let bytes = Array(text.utf8)
+            let expected = Self.reference(bytes, marker: Array(marker.utf8))
+            var f = StreamFramer()
+            f.begin(marker: marker)
+            var events: [StreamFramer.Event] = []
+            var at = 0
+            while at < bytes.count {
+                let n = min(bytes.count - at, Int.random(in: 1...(round % 2 == 0 ? 8 : 70_000), using: &rng))
+                f.feed(bytes[at..<(at + n)], into: &events)
+                at += n
+            }
+            #expect(events == expected, "round \(round): \(text.prefix(200).debugDescription)")
+            if case .marker? = events.last {} else { Issue.record("round \(round): no marker") }
+        }
+    }
+}

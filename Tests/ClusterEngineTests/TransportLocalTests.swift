@@ -1,6 +1,7 @@
 import ClusterCore
 @testable import ClusterEngine
 import Foundation
+import Synchronization
 import Testing
 
 /// LocalTransport: the same framed shell, on this machine.
@@ -30,6 +31,25 @@ struct TransportLocalTests {
         try await Task.sleep(for: .milliseconds(200))
         #expect(ProcScan.find(Array(secret.utf8)).isEmpty)
         #expect(await task.value == .exited(0))
+        await t.close()
+    }
+
+    @Test func batchesHoldEveryLineInOrder() async throws {
+        let t = LocalTransport()
+        let batches = Mutex<[[OutputLine]]>([])
+        let r = await t.runBatched("seq 1 200000; echo err >&2; printf 'last'", timeout: .seconds(60)) { batch in
+            batches.withLock { $0.append(batch) }
+        }
+        #expect(r == .exited(0))
+        let all = batches.withLock { $0 }
+        #expect(!all.contains { $0.isEmpty })
+        #expect(all.count < 200_000 / 10, "lines come many at a time")
+        let out = all.joined().filter { $0.stream == .stdout }.map(\.text)
+        #expect(out == (1...200_000).map(String.init) + ["last"])
+        #expect(all.joined().filter { $0.stream == .stderr }.map(\.text) == ["err"])
+        // The one-line callback still gets every line.
+        let (r2, log) = await t.capture("seq 1 50000")
+        #expect(r2 == .exited(0) && log.stdout == (1...50_000).map(String.init))
         await t.close()
     }
 
