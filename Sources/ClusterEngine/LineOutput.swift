@@ -39,7 +39,7 @@ public final class LineOutput {
         return isatty(fileDescriptor) == 1
     }
 
-    /// The lines to print for one event (often none or one).
+    /// The lines to print for one event (often none or one; an output batch, one per line).
     public func format(_ event: RunEvent) -> [String] {
         switch event {
         case .runStarted(let plan, let hash):
@@ -55,13 +55,13 @@ public final class LineOutput {
             lastOutputStep = id
             return ["\(prefix(id, host)): \(phase.rawValue)..."]
         case .output(let o):
-            guard options.showOutput else { return [] }
+            guard options.showOutput, !o.lines.isEmpty else { return [] }
             var lines: [String] = []
             if lastOutputStep != o.stepID {
                 lastOutputStep = o.stepID
                 lines.append(paint("\(prefix(o.stepID, o.host)) (\(o.phase.rawValue)):", .dim))
             }
-            lines.append("    | " + o.text)
+            for line in o.lines { lines.append("    | " + line.text) }
             return lines
         case .hostProblem:
             return []   // the failing steps say it

@@ -27,6 +27,10 @@ public struct LogRing: Sendable {
         self.capacity = capacity
     }
 
+    public mutating func append(contentsOf lines: [LogLine]) {
+        for line in lines { append(line) }
+    }
+
     public mutating func append(_ line: LogLine) {
         if storage.count < capacity {
             storage.append(line)
@@ -98,6 +102,23 @@ public final class LogStore: Sendable {
         write(stepID: stepID, host: host, kind: .output(stream), text: text, time: time)
     }
 
+    /// Output lines of one step (sanitised and redacted by the caller), in order: kept in the ring
+    /// and written to the step's log with one write.
+    public func append(stepID: String, host: String, lines: [OutputLine]) {
+        guard !lines.isEmpty else { return }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(lines.reduce(0) { $0 + $1.text.utf8.count + 3 })
+        var kept: [LogLine] = []
+        kept.reserveCapacity(lines.count)
+        for line in lines {
+            bytes.append(contentsOf: line.stream == .stderr ? LogStore.stderrMark : LogStore.stdoutMark)
+            bytes.append(contentsOf: line.text.utf8)
+            bytes.append(0x0A)
+            kept.append(LogLine(stepID: stepID, kind: .output(line.stream), text: line.text, time: line.time))
+        }
+        store(stepID: stepID, host: host, kept, bytes)
+    }
+
     /// Closes the step's log file (flushed to disk); the next attempt reopens it.
     public func endAttempt(stepID: String, host: String) {
         state.withLock { s in
@@ -135,17 +156,26 @@ public final class LogStore: Sendable {
 
     // MARK: -
 
+    private static let stdoutMark: [UInt8] = [0x20, 0x20]   // "  ": stdout lines plain
+    private static let stderrMark: [UInt8] = [0x21, 0x20]   // "! ": stderr lines marked
+
     private func write(stepID: String, host: String, kind: LogLine.Kind, text: String, time: Date) {
-        let line = LogLine(stepID: stepID, kind: kind, text: text, time: time)
-        let fileText: String
+        var bytes: [UInt8] = []
         switch kind {
-        case .output(.stderr): fileText = "! " + text + "\n"   // stderr lines marked, stdout plain
-        case .output(.stdout): fileText = "  " + text + "\n"
-        case .marker: fileText = text + "\n"
+        case .output(.stderr): bytes = LogStore.stderrMark
+        case .output(.stdout): bytes = LogStore.stdoutMark
+        case .marker: break
         }
+        bytes.append(contentsOf: text.utf8)
+        bytes.append(0x0A)
+        store(stepID: stepID, host: host, [LogLine(stepID: stepID, kind: kind, text: text, time: time)], bytes)
+    }
+
+    /// Appends the lines to the host's ring and their bytes to the step's log file, under one lock.
+    private func store(stepID: String, host: String, _ lines: [LogLine], _ bytes: [UInt8]) {
         state.withLock { s in
-            s.rings[host, default: LogRing(capacity: ringCapacity)].append(line)
-            s.version += 1
+            s.rings[host, default: LogRing(capacity: ringCapacity)].append(contentsOf: lines)
+            s.version += lines.count
             let key = host + "\u{0}" + stepID
             var fd = s.files[key] ?? -1
             if fd < 0 {
@@ -162,13 +192,14 @@ public final class LogStore: Sendable {
                 fchmod(fd, 0o600)
                 s.files[key] = fd
             }
-            let data = Array(fileText.utf8)
-            var offset = 0
-            while offset < data.count {
-                let n = data.withUnsafeBytes { Foundation.write(fd, $0.baseAddress! + offset, data.count - offset) }
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { report(&s, "\(stateDir.logPath(host: host, stepID: stepID)): \(String(cString: strerror(errno)))"); break }
-                offset += n
+            bytes.withUnsafeBytes { raw in
+                var offset = 0
+                while offset < raw.count {
+                    let n = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                    if n < 0 && errno == EINTR { continue }
+                    if n <= 0 { report(&s, "\(stateDir.logPath(host: host, stepID: stepID)): \(String(cString: strerror(errno)))"); break }
+                    offset += n
+                }
             }
         }
     }

@@ -84,6 +84,24 @@ public struct StepOutcome: Sendable, Hashable {
     }
 }
 
+/// Output lines of one step that came together (what one read of its output held), sanitised
+/// and redacted, in the order printed.
+public struct OutputBatch: Sendable, Hashable {
+    public var stepID: String
+    public var host: String
+    public var phase: StepPhase
+    public var lines: [OutputLine]
+
+    public init(stepID: String, host: String, phase: StepPhase, lines: [OutputLine]) {
+        self.stepID = stepID; self.host = host; self.phase = phase; self.lines = lines
+    }
+
+    /// Each line on its own.
+    public var events: [OutputEvent] {
+        lines.map { OutputEvent(stepID: stepID, host: host, phase: phase, stream: $0.stream, text: $0.text, time: $0.time) }
+    }
+}
+
 /// One line of a step's output, sanitised and redacted.
 public struct OutputEvent: Sendable, Hashable {
     public var stepID: String
@@ -136,7 +154,8 @@ public enum RunEvent: Sendable {
     /// Something the operator should read: the journal's last line was repaired, the answers changed…
     case notice(String)
     case stepStarted(stepID: String, host: String, phase: StepPhase)
-    case output(OutputEvent)
+    /// One or more lines of a step's output (a step may print a million: they come in batches).
+    case output(OutputBatch)
     /// Connecting to a host failed; the steps on it fail with this reason. Carries the error so a view
     /// can offer to accept an unknown host key and retry.
     case hostProblem(host: String, TransportError)

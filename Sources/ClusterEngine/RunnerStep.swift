@@ -71,8 +71,8 @@ extension Runner {
             }
             let remaining = deadline - clock.now
             guard remaining > .zero else { return .failure(.timedOut) }
-            let onLine = lineHandler(step, p, ctx)
-            switch await ctx.transport.run(text, timeout: remaining, onLine: onLine) {
+            let onLines = linesHandler(step, p, ctx)
+            switch await ctx.transport.runBatched(text, timeout: remaining, onLines: onLines) {
             case .exited(let code) where code != 0 && (Task.isCancelled || ctx.isStopping()):
                 return .failure(.cancelled)   // killed by the stop, not a failure of its own
             case .exited(let code): return .success(code)
@@ -200,24 +200,16 @@ extension Runner {
 
     enum ScriptFailure: Error { case timedOut, cancelled, message(String) }
 
-    /// Each raw line: keep what a carriage return left visible, strip control sequences, redact,
-    /// then log and emit.
-    static func lineHandler(_ step: Step, _ phase: StepPhase, _ ctx: StepContext) -> @Sendable (OutputLine) -> Void {
+    /// Each batch of raw lines: every line redacted, cut to what its carriage returns left visible,
+    /// sanitised and redacted again (`Redactor.cleanOutputLine`), then logged and emitted as one event.
+    static func linesHandler(_ step: Step, _ phase: StepPhase, _ ctx: StepContext) -> @Sendable ([OutputLine]) -> Void {
         let redactor = ctx.redactor, logs = ctx.logs, hub = ctx.hub
         let id = step.id, host = step.host
-        return { line in
-            let text = redactor.clean(visibleAfterCarriageReturns(redactor.redact(line.text)))
-            logs.append(stepID: id, host: host, stream: line.stream, text: text, time: line.time)
-            hub.emit(.output(OutputEvent(stepID: id, host: host, phase: phase, stream: line.stream, text: text, time: line.time)))
+        return { raw in
+            let lines = raw.map { OutputLine(stream: $0.stream, text: redactor.cleanOutputLine($0.text), time: $0.time) }
+            logs.append(stepID: id, host: host, lines: lines)
+            hub.emit(.output(OutputBatch(stepID: id, host: host, phase: phase, lines: lines)))
         }
-    }
-
-    /// A progress bar redraws with `\r`: what a terminal would show is the last non-empty segment.
-    /// The caller redacts the whole line first, so a secret split by `\r` is masked before this.
-    static func visibleAfterCarriageReturns(_ text: String) -> String {
-        guard text.contains("\r") else { return text }
-        let segments = text.split(separator: "\r", omittingEmptySubsequences: true)
-        return segments.last.map(String.init) ?? ""
     }
 
     /// Runs `operation`, throwing `StepTimedOut` at `deadline` (the operation is cancelled and

@@ -175,7 +175,7 @@ public final class RunController: Sendable {
 struct Inbox {
     let keep: Int
     private(set) var events: [RunEvent] = []
-    private var outputs = 0
+    private var outputs = 0           // output lines pending
     private var threshold: Int
     private var leftOut: [String: Int] = [:]
 
@@ -186,25 +186,33 @@ struct Inbox {
 
     mutating func push(_ event: RunEvent) {
         events.append(event)
-        if case .output = event {
-            outputs += 1
+        if case .output(let batch) = event {
+            outputs += batch.lines.count
             if outputs > threshold { compact() }
         }
     }
 
-    /// Drops the oldest pending output lines of each host beyond `keep`. Amortised O(1) per line:
-    /// the next compaction waits until the inbox doubled again.
+    /// Drops the oldest pending output lines of each host beyond `keep` (a batch across the limit
+    /// keeps its newest lines). Amortised O(1) per line: the next compaction waits until the inbox
+    /// doubled again.
     mutating func compact() {
         var kept: [String: Int] = [:]
         var out: [RunEvent] = []
         out.reserveCapacity(events.count)
         for e in events.reversed() {
-            if case .output(let o) = e {
-                let k = kept[o.host, default: 0]
-                if k >= keep { leftOut[o.host, default: 0] += 1; continue }
-                kept[o.host] = k + 1
+            if case .output(var batch) = e {
+                let k = kept[batch.host, default: 0]
+                let room = max(0, keep - k)
+                if batch.lines.count > room {
+                    leftOut[batch.host, default: 0] += batch.lines.count - room
+                    if room == 0 { continue }
+                    batch.lines.removeFirst(batch.lines.count - room)
+                }
+                kept[batch.host] = k + batch.lines.count
+                out.append(.output(batch))
+            } else {
+                out.append(e)
             }
-            out.append(e)
         }
         events = out.reversed()
         outputs = kept.values.reduce(0, +)

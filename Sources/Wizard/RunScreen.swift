@@ -203,13 +203,13 @@ public struct RunScreen: Screen, Sendable {
         for e in events { apply(e) }
     }
 
-    /// Applies one event. O(1) for output lines (two dictionary lookups and a ring append).
+    /// Applies one event. O(1) per output line (two dictionary lookups per batch, a ring append per line).
     public mutating func apply(_ event: RunEvent) {
         switch event {
         case .output(let o):
             guard let h = hostIndex[o.host] else { return }
             let step = Int32(stepIndex[o.stepID] ?? -1)
-            panes[h].lines.append(PaneLine(step: step, isMarker: false, text: o.text))
+            for line in o.lines { panes[h].lines.append(PaneLine(step: step, isMarker: false, text: line.text)) }
 
         case .runStarted:
             if runStartedAt == nil { runStartedAt = elapsed }

@@ -52,6 +52,27 @@ import Testing
         #expect(logs.fullText(host: "app1", stepID: "app.install@app1") == text)
     }
 
+    @Test func batchesAreWrittenLikeSingleLines() throws {
+        let dir = TempDir(); defer { dir.cleanup() }
+        let state = try StateDir(path: dir.path + "/s")
+        let logs = LogStore(stateDir: state, ringCapacity: 3)
+        logs.beginAttempt(stepID: "s", host: "h", attempt: 1)
+        logs.append(stepID: "s", host: "h", lines: [OutputLine(stream: .stdout, text: "one"), OutputLine(stream: .stderr, text: "two"),
+                                                    OutputLine(stream: .stdout, text: ""), OutputLine(stream: .stdout, text: "ü✓")])
+        logs.append(stepID: "s", host: "h", lines: [])
+        logs.append(stepID: "s", host: "h", stream: .stdout, text: "five")
+        logs.endAttempt(stepID: "s", host: "h")
+        let path = state.logPath(host: "h", stepID: "s")
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.dropFirst().map(String.init) == ["  one", "! two", "  ", "  ü✓", "  five", ""])
+        #expect(logs.bounds(host: "h") == 3..<6)
+        #expect(logs.lines(host: "h", 0..<6).map(\.text) == ["", "ü✓", "five"])
+        #expect(logs.line(host: "h", at: 3)?.kind == .output(.stdout))
+        var info = stat()
+        stat(path, &info); #expect(Int(info.st_mode) & 0o777 == 0o600)
+        #expect(logs.failures.isEmpty)
+    }
+
     @Test func manyLinesStayBounded() throws {
         let dir = TempDir(); defer { dir.cleanup() }
         let logs = LogStore(stateDir: try StateDir(path: dir.path + "/s"))

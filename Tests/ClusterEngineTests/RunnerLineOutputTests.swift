@@ -12,7 +12,7 @@ import Testing
     ])
 
     func out(_ o: OutputLine.Stream = .stdout, _ id: String, _ host: String, _ text: String) -> RunEvent {
-        .output(OutputEvent(stepID: id, host: host, phase: .apply, stream: o, text: text, time: Date()))
+        .output(OutputBatch(stepID: id, host: host, phase: .apply, lines: [OutputLine(stream: o, text: text)]))
     }
 
     @Test func statusLinesAndOutput() {

@@ -325,7 +325,7 @@ import Testing
             switch e {
             case .runStarted: order.append("run")
             case .stepStarted(let id, _, let p): perStep[id, default: []].append("start:\(p.rawValue)")
-            case .output(let o): perStep[o.stepID, default: []].append(o.text)
+            case .output(let o): perStep[o.stepID, default: []] += o.lines.map(\.text)
             case .stepFinished(let o): perStep[o.stepID, default: []].append("end:\(o.status.name)")
             case .runFinished: order.append("end")
             default: break

@@ -93,6 +93,36 @@ import Testing
         #expect(journal.steps["hosts.sleep@local"]?.status == .interrupted, "the next start offers Resume")
     }
 
+    /// The output lines of a host in these events, in order.
+    static func lines(_ events: [RunEvent], host: String) -> [String] {
+        events.flatMap { e -> [String] in
+            guard case .output(let o) = e, o.host == host else { return [] }
+            return o.lines.map(\.text)
+        }
+    }
+
+    @Test func inboxTrimsBatchesToTheLastLinesPerHost() {
+        var inbox = Inbox(keep: 150)
+        inbox.push(.stepStarted(stepID: "s@a", host: "a", phase: .apply))
+        var n = 0
+        for _ in 0..<300 {   // 300 batches of 70 lines: over the threshold (20,000) more than once
+            let lines = (0..<70).map { i in OutputLine(stream: .stdout, text: "a\(n + i)") }
+            n += 70
+            inbox.push(.output(OutputBatch(stepID: "s@a", host: "a", phase: .apply, lines: lines)))
+            inbox.push(.output(OutputBatch(stepID: "s@b", host: "b", phase: .apply, lines: [OutputLine(stream: .stderr, text: "b")])))
+        }
+        let (events, leftOut) = inbox.take()
+        let a = Self.lines(events, host: "a")
+        let b = Self.lines(events, host: "b")
+        // What is kept is the newest lines, in order and without a gap; the count adds up.
+        #expect(a.last == "a\(n - 1)" && a.count >= 150)
+        #expect(a == (n - a.count..<n).map { "a\($0)" })
+        #expect(leftOut["a", default: 0] + a.count == n)
+        #expect(leftOut["b", default: 0] + b.count == 300 && b.count >= 150)
+        #expect(!events.contains { if case .output(let o) = $0 { o.lines.isEmpty } else { false } }, "no empty batch")
+        if case .stepStarted? = events.first {} else { Issue.record("non-output events are kept in order") }
+    }
+
     @Test func inboxKeepsTheLastLinesPerHostWhenTheAppFallsBehind() {
         var inbox = Inbox(keep: 100)
         inbox.push(.stepStarted(stepID: "s@a", host: "a", phase: .apply))
@@ -100,10 +130,10 @@ import Testing
         for i in 0..<50 { inbox.push(RunFixtures.output("s@b", "b", "b\(i)")) }
         inbox.push(.notice("kept"))
         let (events, leftOut) = inbox.take()
-        let a = events.compactMap { if case .output(let o) = $0, o.host == "a" { o.text } else { nil } }
+        let a = Self.lines(events, host: "a")
         #expect(a.count <= 20_000 && a.last == "a99999")
         #expect(leftOut["a"] == 100_000 - a.count)
-        #expect(events.filter { if case .output(let o) = $0 { o.host == "b" } else { false } }.count == 50)
+        #expect(Self.lines(events, host: "b").count == 50)
         #expect(events.contains { if case .notice("kept") = $0 { true } else { false } })
         if case .stepStarted? = events.first {} else { Issue.record("non-output events are kept in order") }
     }

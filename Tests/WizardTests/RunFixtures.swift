@@ -61,7 +61,7 @@ enum RunFixtures {
 
     static func output(_ step: String, _ host: String, _ text: String, phase: StepPhase = .apply,
                        stream: OutputLine.Stream = .stdout) -> RunEvent {
-        .output(OutputEvent(stepID: step, host: host, phase: phase, stream: stream, text: text, time: epoch))
+        .output(OutputBatch(stepID: step, host: host, phase: phase, lines: [OutputLine(stream: stream, text: text, time: epoch)]))
     }
 
     static func finished(_ step: Step, _ status: StepStatus, seconds: Double, fromJournal: Bool = false) -> RunEvent {

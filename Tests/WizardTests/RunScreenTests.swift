@@ -232,6 +232,15 @@ import Testing
         #expect(p.viewer?.error?.contains("Cannot open") == true)
     }
 
+    @Test func aBatchAppliesEveryLineInOrder() {
+        var p = Self.page(capacity: 4)
+        let lines = (0..<6).map { OutputLine(stream: $0 == 3 ? .stderr : .stdout, text: "l\($0)", time: RunFixtures.epoch) }
+        p.apply(.output(OutputBatch(stepID: "hosts.a@a", host: "a", phase: .apply, lines: lines)))
+        p.apply(.output(OutputBatch(stepID: "hosts.a@a", host: "unknown", phase: .apply, lines: lines)))
+        #expect(p.logLinesReceived(host: "a") == 6)
+        #expect(p.logLines(host: "a") == ["l2", "l3", "l4", "l5"])
+    }
+
     @Test func memoryBoundedAfterAMillionLines() {
         var p = Self.page(capacity: 2_000)
         let line = String(repeating: "x", count: 90)
@@ -239,8 +248,8 @@ import Testing
         let start = clock.now
         p.apply(.stepStarted(stepID: "hosts.a@a", host: "a", phase: .apply))
         for i in 0..<1_000_000 {
-            p.apply(.output(OutputEvent(stepID: "hosts.a@a", host: "a", phase: .apply, stream: .stdout,
-                                        text: line + String(i), time: RunFixtures.epoch)))
+            p.apply(.output(OutputBatch(stepID: "hosts.a@a", host: "a", phase: .apply,
+                                        lines: [OutputLine(stream: .stdout, text: line + String(i), time: RunFixtures.epoch)])))
         }
         let took = clock.now - start
         #expect(p.logLineCount(host: "a") == 2_000, "the ring keeps its capacity")

@@ -144,7 +144,10 @@ final class EventLog: Sendable {
         runner.observe { [weak self] e in self?.events.withLock { $0.append(e) } }
     }
     var all: [RunEvent] { events.withLock { $0 } }
-    var outputs: [OutputEvent] { all.compactMap { if case .output(let o) = $0 { o } else { nil } } }
+    /// Every output line, one event each.
+    var outputs: [OutputEvent] {
+        all.flatMap { e -> [OutputEvent] in if case .output(let o) = e { return o.events } else { return [] } }
+    }
     var finished: [StepOutcome] { all.compactMap { if case .stepFinished(let o) = $0 { o } else { nil } } }
     var notices: [String] { all.compactMap { if case .notice(let n) = $0 { n } else { nil } } }
     func started(_ id: String) -> [StepPhase] {
