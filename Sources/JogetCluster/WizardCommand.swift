@@ -86,7 +86,7 @@ struct WizardCommand: AsyncParsableCommand {
         return path
     }
 
-    /// The pages after the review. The run page is wired here once it can be built from a context.
+    /// The pages after the review: Run, Verify, the license checklist and the Summary.
     static func hostedPages() -> HostedPages {
         HostedPages(OperatorPages.factories())
     }
