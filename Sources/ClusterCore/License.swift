@@ -471,7 +471,9 @@ public struct LicenseChecklist: Codable, Equatable, Sendable {
                 notes.append("\(row.node): needs re-activation: \(text)")
             }
             row.reactivation = changes
-        } else if row.status == .needsReactivation {
+        } else if row.status == .needsReactivation, row.reactivation.allSatisfy({ seen.knows($0.fact) }) {
+            // Back only when every fact that flagged the node was read again: a node that could not
+            // be read shows no change, which says nothing.
             let back = row.history.last(where: { $0.status != .needsReactivation })?.status ?? .keyRecorded
             row.reactivation = []
             row.move(to: back, at: at, note: "facts are again as when the key was recorded")
@@ -539,6 +541,17 @@ public enum ActivationCheck: Equatable, Sendable {
 
 /// What one read of a node found: the facts behind its key, the key on its pages, and activation.
 public struct NodeObservation: Equatable, Sendable {
+    /// Whether this read saw `fact` at all.
+    public func knows(_ fact: LicenseFact) -> Bool {
+        switch fact {
+        case .mac: facts.mac != nil
+        case .profile: facts.profile != nil
+        case .version: facts.version != nil
+        case .edition: facts.edition != nil
+        case .systemKey: if case .found = key { true } else { false }
+        }
+    }
+
     public var node: String
     public var facts: NodeFacts
     public var key: KeyReading

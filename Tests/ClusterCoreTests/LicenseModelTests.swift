@@ -194,6 +194,20 @@ import Testing
         #expect(notes == ["node01: facts are again as when the key was recorded: back to license entered"])
     }
 
+    @Test func aNodeThatCouldNotBeReadKeepsItsReactivationFlag() throws {
+        var c = try fresh()
+        try c.setSystemKey(Self.key1, for: "node01", facts: Self.facts1, source: .read, at: Self.t(1))
+        var moved = Self.facts1
+        moved.mac = "02:00:00:00:99:99"
+        c.apply(observation("node01", moved), at: Self.t(2))
+        #expect(c.row("node01")?.status == .needsReactivation)
+        // Unreachable: nothing was read, so nothing says the MAC is back.
+        c.apply(NodeObservation(node: "node01", facts: NodeFacts(), key: .notFound("no answer"),
+                                activation: .cannotTell("no answer"), problems: ["cannot connect"]), at: Self.t(3))
+        #expect(c.row("node01")?.status == .needsReactivation)
+        #expect(c.row("node01")?.reactivation.map(\.fact) == [.mac])
+    }
+
     @Test func keyShownOnTheNodeDifferentFromTheRecordedOne() throws {
         var c = try fresh()
         try c.setSystemKey(Self.key1, for: "node01", facts: Self.facts1, source: .pasted, at: Self.t(1))
