@@ -158,20 +158,29 @@ public enum ClusterChecks {
         let lb = a.loadBalancer
         let routes = a.appServers.nodes.map(\.name)
         let rounds = max(4, routes.count * 3)
+        // A node that was just restarted is skipped by the balancer until its retry time (10 s) has
+        // passed: keep asking, for up to `patience` requests half a second apart, until every node answered.
+        let patience = rounds + 40
         let url = "http://127.0.0.1:\(lb.httpPort)/jw/web/login"
         let cookieRoute = #"sed -n 's/^[Ss]et-[Cc]ookie: *JSESSIONID=[^;.]*\.\([^;]*\).*/\1/p' | tr -d '\r' | head -n 1"#
         checks.append(ClusterCheck(id: "lb.reach", layer: .loadBalancer, title: "Through the balancer, requests reach every node",
             probes: [Probe(host: lb.host, script: """
-                i=0; while [ $i -lt \(rounds) ]; do i=$((i+1))
-                  echo "JC route$i=$(curl -s -m 10 -D - -o /dev/null -H \("Host: " + lb.serverName) \(url) | \(raw: cookieRoute))"
+                seen=' '; i=0
+                while [ $i -lt \(patience) ]; do i=$((i+1))
+                  r=$(curl -s -m 10 -D - -o /dev/null -H \("Host: " + lb.serverName) \(url) | \(raw: cookieRoute))
+                  echo "JC route$i=$r"
+                  case "$seen" in *" $r "*) ;; *) [ -n "$r" ] && seen="$seen$r " ;; esac
+                  all=yes; for w in \(raw: routes.map(Shell.quote).joined(separator: " ")); do case "$seen" in *" $w "*) ;; *) all=no ;; esac; done
+                  if [ $i -ge \(rounds) ]; then [ $all = yes ] && break; sleep 0.5; fi
                 done
                 """)],
             judge: { r in
-                let seen = Set(r[0].values.filter { $0.key.hasPrefix("route") }.map(\.value).filter { !$0.isEmpty })
+                let answers = r[0].values.filter { $0.key.hasPrefix("route") }
+                let seen = Set(answers.map(\.value).filter { !$0.isEmpty })
                 let missing = routes.filter { !seen.contains($0) }
                 if seen.isEmpty { return .fail("no session cookie with a route came back from \(url) (\(r[0].failureText))") }
-                return missing.isEmpty ? .pass("\(rounds) requests reached \(seen.sorted().joined(separator: ", "))")
-                    : .fail("\(rounds) requests reached \(seen.sorted().joined(separator: ", ")) but never \(missing.joined(separator: ", "))")
+                return missing.isEmpty ? .pass("\(answers.count) requests reached \(seen.sorted().joined(separator: ", "))")
+                    : .fail("\(answers.count) requests over \(answers.count / 2) s reached \(seen.sorted().joined(separator: ", ")) but never \(missing.joined(separator: ", "))")
             }))
         if let last = routes.last {
             checks.append(ClusterCheck(id: "lb.sticky", layer: .loadBalancer, title: "A session cookie keeps its node (\(last))",

@@ -1,3 +1,4 @@
+import Foundation
 import ClusterCore
 import Testing
 
@@ -14,6 +15,20 @@ import Testing
                    "app.http@node01", "app.http@node02", "app.members@node01", "app.hostname@app1",
                    "app.multicast@app2", "lb.reach", "lb.sticky"] {
             #expect(ids.contains(id), "missing \(id)")
+        }
+    }
+
+    @Test func everyProbeIsValidShell() throws {
+        for check in try checks().values {
+            for probe in check.probes {
+                let text = try probe.script.executable(with: SecretValues([SecretName("db-password"): "a'b\"c$(x)"]))
+                let process = Process()
+                process.executableURL = URL(fileURLWithPath: "/bin/sh")
+                process.arguments = ["-n", "-c", text]
+                try process.run()
+                process.waitUntilExit()
+                #expect(process.terminationStatus == 0, "\(check.id): sh -n refused its probe")
+            }
         }
     }
 
