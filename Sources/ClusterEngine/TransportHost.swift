@@ -64,12 +64,36 @@ actor ShellHost {
     }
 
     private final class Interruption: Sendable {
-        private let reason = Mutex<CommandResult?>(nil)
+        private struct State {
+            var reason: CommandResult?
+            var finished = false
+            var waiters: [CheckedContinuation<Void, Never>] = []
+        }
+        private let state = Mutex(State())
         /// True for the first caller only.
         func set(_ r: CommandResult) -> Bool {
-            reason.withLock { if $0 == nil { $0 = r; return true } else { return false } }
+            state.withLock { if $0.reason == nil { $0.reason = r; return true } else { return false } }
         }
-        var value: CommandResult? { reason.withLock { $0 } }
+        var value: CommandResult? { state.withLock { $0.reason } }
+        /// The killer is done (or gave up): the shell may take the next command.
+        func finish() {
+            let waiters = state.withLock { s -> [CheckedContinuation<Void, Never>] in
+                s.finished = true
+                defer { s.waiters = [] }
+                return s.waiters
+            }
+            waiters.forEach { $0.resume() }
+        }
+        func waitUntilFinished() async {
+            await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+                let done = state.withLock { s -> Bool in
+                    if s.finished { return true }
+                    s.waiters.append(c)
+                    return false
+                }
+                if done { c.resume() }
+            }
+        }
     }
 
     func run(_ script: String, timeout: Duration, onLines: @escaping @Sendable ([OutputLine]) -> Void) async -> CommandResult {
@@ -89,7 +113,10 @@ actor ShellHost {
         } onCancel: {
             Task { await self.interrupt(session, marker, .cancelled, interruption) }
         }
-        timer.cancel()
+        if interruption.value == nil { timer.cancel() }
+        // The marker can come while the killer still walks the shell's descendants: wait for it, or
+        // it could kill the next command.
+        if interruption.value != nil { await interruption.waitUntilFinished() }
         if !session.isAlive, self.session === session { self.session = nil }
         if let reason = interruption.value { return reason }
         switch outcome {
@@ -102,6 +129,7 @@ actor ShellHost {
     /// its end marker; if none comes, the shell is abandoned and the next run starts a new one.
     private func interrupt(_ session: ShellSession, _ marker: String, _ reason: CommandResult, _ interruption: Interruption) async {
         guard session.isRunning(marker), interruption.set(reason) else { return }
+        defer { interruption.finish() }
         var killed = false
         if let launcher {
             killed = await JobKiller.kill(wrapperPid: session.wrapperPid, launcher: launcher, elevation: elevation)
