@@ -79,7 +79,8 @@ public struct SecretValues: Sendable {
                 throw SecretError.badLine(path: path, line: index + 1)
             }
             let name = line[..<colon.lowerBound].trimmingCharacters(in: .whitespaces)
-            guard !name.isEmpty else { throw SecretError.badLine(path: path, line: index + 1) }
+            // NUL cannot be passed to a program and breaks text search: refuse it here.
+            guard !name.isEmpty, !line.contains("\0") else { throw SecretError.badLine(path: path, line: index + 1) }
             found[SecretName(name)] = String(line[colon.upperBound...])
         }
         return found

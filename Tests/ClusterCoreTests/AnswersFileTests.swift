@@ -110,6 +110,9 @@ import Testing
         defer { unlink(path) }
         #expect(throws: SecretError.badLine(path: path, line: 1)) { try SecretValues.fromFile(path) }
         #expect(throws: SecretError.self) { try SecretValues.fromFile("/nonexistent/secrets") }
+        let nul = try write("db-password: a\u{0}b\n", mode: 0o600)
+        defer { unlink(nul) }
+        #expect(throws: SecretError.badLine(path: nul, line: 1)) { try SecretValues.fromFile(nul) }
     }
 
     @Test func environmentVariablesByName() {
