@@ -347,7 +347,15 @@ extension Planner {
                     if running; then
                         runuser -u \(c.user) -- \(dir + "/bin/catalina.sh") stop 60 -force >/dev/null 2>&1 || true
                     fi
-                    runuser -u \(c.user) -- setsid \(dir + "/bin/startup.sh") </dev/null >/dev/null 2>&1
+                    # A Tomcat of this node left by an interrupted start (a killed run) may hold its ports
+                    # without a usable pid file: end it, or startup.sh refuses or the new one cannot bind.
+                    left=$(pgrep -f \("[c]atalina.base=" + dir + " ") || true)
+                    if [ -n "$left" ]; then
+                        echo "stopping a Tomcat of \(raw: node.name) left by an interrupted start: $left"
+                        kill $left 2>/dev/null || true; sleep 5; kill -9 $left 2>/dev/null || true
+                    fi
+                    rm -f \(pidFile)
+                    runuser -u \(c.user) -- setsid \(dir + "/bin/startup.sh") </dev/null
                 fi
                 i=0
                 until answers; do
