@@ -46,10 +46,13 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        .testTarget(name: "ClusterCoreTests", dependencies: ["ClusterCore"]),
-        .testTarget(name: "ClusterEngineTests", dependencies: ["ClusterEngine", "ClusterCore"]),
-        .testTarget(name: "TermUITests", dependencies: ["TermUI"], exclude: ["Snapshots"]),
-        .testTarget(name: "WizardTests", dependencies: ["Wizard", "TermUI", "ClusterCore", "ClusterEngine"],
+        // For the tests only: starting programs (posix_spawn + waitpid) and text snapshots.
+        .target(name: "TestSupport", dependencies: ["TermUI"], path: "Tests/TestSupport"),
+
+        .testTarget(name: "ClusterCoreTests", dependencies: ["ClusterCore", "TestSupport"]),
+        .testTarget(name: "ClusterEngineTests", dependencies: ["ClusterEngine", "ClusterCore", "TestSupport"]),
+        .testTarget(name: "TermUITests", dependencies: ["TermUI", "TestSupport"], exclude: ["Snapshots"]),
+        .testTarget(name: "WizardTests", dependencies: ["Wizard", "TermUI", "ClusterCore", "ClusterEngine", "TestSupport"],
                     exclude: ["Snapshots"]),
     ]
 )

@@ -2,21 +2,37 @@
 # The whole test suite, from a fresh clone: installs what is missing, builds, runs the unit and
 # real-program tests, then installs a five-host cluster in the lab and checks it from outside.
 #   scripts/test.sh            everything
-#   scripts/test.sh --no-lab   skip the lab (about 10 minutes less)
+#   scripts/test.sh --no-lab   skip the lab (about 4 minutes less)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 lab=1; [ "${1:-}" = "--no-lab" ] && lab=0
 start=$(date +%s)
+phase() { echo "test.sh [$(( $(date +%s) - start ))s] $*"; }
+
+phase "installing what is missing"
 ./scripts/install-deps.sh test
+phase "building"
 swift build --build-tests 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Emitting|Wrapping|Write|Linking|Merging|Generating)' || { echo "build failed"; exit 1; }
+
 # Passing tests are kept in the log only; failures, skips and the summary are shown.
-set +e
 # Serial: several suites start real servers and tmux sessions, and two cores are shared.
-swift test --skip-build --no-parallel 2>&1 | tee /tmp/joget-cluster-swift-test.log | grep -vP '^(◇|↳|✔ Test (?!run ).*passed after)'
+# A hang must end as a failure naming the test, never as a run that never ends.
+phase "swift test"
+log=/tmp/joget-cluster-swift-test.log
+set +e
+timeout -k 30 2400 swift test --skip-build --no-parallel 2>&1 | tee "$log" | grep -vP '^(◇|↳|✔ Test (?!run ).*passed after)'
 status=${PIPESTATUS[0]}
 set -e
-[ "$status" -eq 0 ] || { echo "swift test failed"; exit "$status"; }
-if [ "$lab" = 1 ] && [ -x Tests/lab/e2e.sh ]; then
-    Tests/lab/e2e.sh
+if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
+    echo "swift test did not finish in 40 minutes; tests started and not finished:"
+    grep -oP '◇ Test \K\S+(?=.* started)' "$log" | sort -u >/tmp/jc-started.txt || true
+    grep -oP '[✔✘] Test \K\S+(?=.* (passed|failed))' "$log" | sort -u >/tmp/jc-ended.txt || true
+    comm -23 /tmp/jc-started.txt /tmp/jc-ended.txt | head
 fi
-echo "test.sh: all done in $(( $(date +%s) - start ))s"
+[ "$status" -eq 0 ] || { echo "swift test failed"; exit "$status"; }
+
+if [ "$lab" = 1 ] && [ -x Tests/lab/e2e.sh ]; then
+    phase "lab end to end"
+    timeout -k 60 1800 Tests/lab/e2e.sh || { s=$?; [ $s -eq 124 ] && echo "lab e2e did not finish in 30 minutes"; exit $s; }
+fi
+phase "all done"

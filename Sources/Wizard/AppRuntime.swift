@@ -130,11 +130,7 @@ public final class AppRuntime {
         case .openPager(let path):
             // The terminal goes to `less` (or $PAGER) and comes back repainted.
             terminal.backend.suspend()
-            let pager = ProcessInfo.processInfo.environment["PAGER"].flatMap { $0.isEmpty ? nil : $0 } ?? "less"
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/bin/sh")
-            p.arguments = ["-c", "exec \(pager) \"$0\"", path]
-            do { try p.run(); p.waitUntilExit() } catch {}
+            Pager.show(path)
             terminal.backend.resume()
         case .quit:
             state.done = true

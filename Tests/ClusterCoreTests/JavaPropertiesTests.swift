@@ -1,5 +1,6 @@
 import ClusterCore
 import Foundation
+import TestSupport
 import Testing
 
 @Suite struct JavaPropertiesTests {
@@ -37,16 +38,10 @@ import Testing
           } } }
         """
         try source.write(to: dir.appendingPathComponent("Dump.java"), atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/java")
-        process.arguments = [dir.appendingPathComponent("Dump.java").path, dir.appendingPathComponent("t.properties").path, "\(values.count)"]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        let java = Program.run(["/usr/bin/java", dir.appendingPathComponent("Dump.java").path,
+                                dir.appendingPathComponent("t.properties").path, "\(values.count)"])
+        #expect(java.status == 0, "\(java.errors)")
+        let lines = java.output.split(separator: "\n", omittingEmptySubsequences: false)
         for (i, v) in values.enumerated() {
             let hex = Array(v.utf8).map { String(format: "%02x", $0) }.joined()
             #expect(i < lines.count && String(lines[i]) == hex, "value \(i) \(v.debugDescription) did not read back")

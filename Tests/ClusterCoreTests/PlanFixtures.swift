@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import ClusterCore
 
@@ -91,27 +92,8 @@ enum Run {
     @discardableResult
     static func program(_ path: String, _ args: [String], input: String? = nil, environment: [String: String]? = nil,
                         directory: String? = nil) throws -> Result {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: path)
-        p.arguments = args
-        if let environment { p.environment = environment }
-        if let directory { p.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        let inPipe = Pipe()
-        p.standardInput = input == nil ? FileHandle.nullDevice : inPipe
-        try p.run()
-        if let input {
-            let handle = inPipe.fileHandleForWriting
-            DispatchQueue.global().async {
-                handle.write(Data(input.utf8))
-                try? handle.close()
-            }
-        }
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return Result(status: p.terminationStatus, output: String(decoding: data, as: UTF8.self))
+        let r = Program.run([path] + args, input: input, environment: environment, directory: directory, mergeErrors: true)
+        return Result(status: r.status, output: r.output)
     }
 
     static func sh(_ script: String, environment: [String: String]? = nil) throws -> Result {

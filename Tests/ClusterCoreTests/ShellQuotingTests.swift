@@ -1,5 +1,6 @@
 import ClusterCore
 import Foundation
+import TestSupport
 import Testing
 
 /// Strings an attacker or a typo could put into any field.
@@ -13,17 +14,7 @@ let hostileStrings = [
 @Suite struct ShellQuotingTests {
     /// Runs `printf '%s' QUOTED` in a real shell and returns what it printed.
     func echoed(_ value: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        let input = Pipe(), output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        input.fileHandleForWriting.write(Data("printf '%s' \(Shell.quote(value))\n".utf8))
-        try input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        Program.run(["/bin/sh"], input: "printf '%s' \(Shell.quote(value))\n").output
     }
 
     @Test(arguments: hostileStrings)

@@ -1,6 +1,7 @@
 import ClusterCore
 @testable import ClusterEngine
 import Foundation
+import TestSupport
 import Testing
 
 @Suite struct SHA256Tests {
@@ -33,14 +34,7 @@ import Testing
             let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
             let path = dir.path + "/f\(length)"
             try Data(bytes).write(to: URL(fileURLWithPath: path))
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/usr/bin/sha256sum")
-            p.arguments = [path]
-            let pipe = Pipe()
-            p.standardOutput = pipe
-            try p.run()
-            let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            p.waitUntilExit()
+            let out = Program.run(["/usr/bin/sha256sum", path]).output
             #expect(SHA256Digest.hex(bytes: SHA256Digest.hash(bytes)) == String(out.prefix(64)), "length \(length)")
         }
     }

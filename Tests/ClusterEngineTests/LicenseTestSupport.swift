@@ -2,6 +2,7 @@ import ClusterCore
 import ClusterEngine
 import Foundation
 import Synchronization
+import TestSupport
 
 /// A fake app server node: a tiny HTTP server on loopback (python3's http.server) serving a console
 /// page and the footer fragment shaped like Joget's. Its folder steers it:
@@ -75,7 +76,7 @@ final class LicenseFakeNode: @unchecked Sendable {
 
     let dir: String
     private(set) var port = 0
-    private var process: Process?
+    private var pid: pid_t = 0
 
     init(dir: String, key: String?) throws {
         self.dir = dir
@@ -96,14 +97,7 @@ final class LicenseFakeNode: @unchecked Sendable {
 
     func start() throws {
         try? FileManager.default.removeItem(atPath: dir + "/port")
-        let p = Process()
-        let python = FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") ? "/usr/bin/python3" : "/usr/bin/env"
-        p.executableURL = URL(fileURLWithPath: python)
-        p.arguments = (python.hasSuffix("env") ? ["python3"] : []) + [dir + "/server.py", dir]
-        p.standardInput = FileHandle.nullDevice
-        p.standardOutput = FileHandle.nullDevice
-        try p.run()
-        process = p
+        pid = try Program.spawn(["python3", dir + "/server.py", dir])
         for _ in 0..<200 {
             if let text = try? String(contentsOfFile: dir + "/port", encoding: .utf8), let n = Int(text) { port = n; return }
             usleep(25_000)
@@ -114,9 +108,10 @@ final class LicenseFakeNode: @unchecked Sendable {
 
     /// SIGKILL: nothing to clean up, and it cannot be blocked.
     func stop() {
-        guard let p = process else { return }
-        if p.isRunning { kill(p.processIdentifier, SIGKILL); p.waitUntilExit() }
-        process = nil
+        guard pid > 0 else { return }
+        kill(pid, SIGKILL)
+        Program.wait(pid)
+        pid = 0
     }
 
     deinit { stop() }
@@ -171,28 +166,19 @@ final class LicenseShell: Transport, @unchecked Sendable {
 
     func run(_ script: String, timeout: Duration, onLine: @escaping @Sendable (OutputLine) -> Void) async -> CommandResult {
         runs.withLock { $0 += 1 }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.arguments = ["-s"]
-        p.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let input = Pipe(), output = Pipe()
-        p.standardInput = input
-        p.standardOutput = output
-        p.standardError = output
-        do { try p.run() } catch { return .connectionLost("\(error)") }
-        input.fileHandleForWriting.write(Data(script.utf8))
-        try? input.fileHandleForWriting.close()
-        let data: Data = await withCheckedContinuation { done in
-            DispatchQueue.global().async { done.resume(returning: output.fileHandleForReading.readDataToEndOfFile()) }
+        let environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let result: Program.Result = await withCheckedContinuation { done in
+            DispatchQueue.global().async {
+                done.resume(returning: Program.run(["/bin/sh", "-s"], input: script, environment: environment, mergeErrors: true))
+            }
         }
-        p.waitUntilExit()
-        var text = String(decoding: data, as: UTF8.self)
+        var text = result.output
         if text.hasSuffix("\n") { text.removeLast() }
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
             seen.withLock { $0.append(String(line)) }
             onLine(OutputLine(stream: .stdout, text: String(line)))
         }
-        return .exited(p.terminationStatus)
+        return .exited(result.status)
     }
 
     func upload(localPath: String, remotePath: String, mode: Int) async throws -> UploadOutcome {

@@ -1,8 +1,9 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import TermUI
 
-/// Composed screens, compared with text files in Snapshots/ (see SnapshotTesting.swift).
+/// Composed screens, compared with text files in Snapshots/ (see TestSupport/SnapshotTesting.swift).
 @Suite struct SnapshotTests {
     /// A wizard page: title bar, step list, form with errors, buttons, key legend.
     func wizardPage(width: Int, height: Int, theme: Theme) -> Buffer {

@@ -2,6 +2,7 @@ import ClusterCore
 @testable import ClusterEngine
 import Foundation
 import TermUI
+import TestSupport
 import Testing
 @testable import Wizard
 

@@ -1,6 +1,7 @@
 import ClusterCore
 @testable import ClusterEngine
 import Foundation
+import TestSupport
 import Testing
 @testable import Wizard
 
@@ -112,22 +113,22 @@ struct LicenseTmuxTests {
     /// A node's console as a static web server shows it: `footer` is the footer's HTML.
     final class FakeConsole {
         let dir: String
-        let process = Process()
+        private var pid: pid_t = 0
         private(set) var port = 0
 
         init(footer: String) throws {
             dir = F.tempDir("web")
             try show(footer)
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", "-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", dir]
-            let out = Pipe()
-            process.standardOutput = out
-            process.standardError = Pipe()
-            try process.run()
+            let (readEnd, writeEnd) = Program.pipe()
+            defer { close(readEnd) }
+            pid = try Program.spawn(["python3", "-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", dir],
+                                    stdout: writeEnd)
+            close(writeEnd)
             // "Serving HTTP on 127.0.0.1 port 43567 (http://127.0.0.1:43567/) ..."
+            let handle = FileHandle(fileDescriptor: readEnd, closeOnDealloc: false)
             var text = ""
             while text.firstMatch(of: /port (\d+)/) == nil {
-                let data = out.fileHandleForReading.availableData
+                let data = handle.availableData
                 if data.isEmpty { break }
                 text += String(decoding: data, as: UTF8.self)
             }
@@ -144,11 +145,11 @@ struct LicenseTmuxTests {
             }
         }
 
-        /// SIGKILL: a child of the test process may inherit SIGTERM blocked.
         func stop() {
-            guard process.isRunning else { return }
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            guard pid > 0 else { return }
+            kill(pid, SIGKILL)
+            Program.wait(pid)
+            pid = 0
         }
         deinit { stop() }
 

@@ -1,4 +1,5 @@
 import ClusterCore
+import TestSupport
 import Testing
 import TermUI
 @testable import Wizard

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// The real binary in a tmux session: send keys, read the screen, wait for text with a deadline.
@@ -35,16 +36,8 @@ final class TmuxSession {
 
     @discardableResult
     static func tmux(_ args: [String]) -> (status: Int32, out: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: which("tmux") ?? "/usr/bin/tmux")
-        p.arguments = args
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = Pipe()
-        do { try p.run() } catch { return (-1, "") }
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        let r = Program.run([which("tmux") ?? "/usr/bin/tmux"] + args)
+        return (r.status, r.output)
     }
 
     /// Starts `command` (argv) in a detached session of `width`x`height`, with `env` added.
@@ -127,16 +120,8 @@ enum SSHFixture {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("support/sshd-fixture.sh").path
         func run(_ arg: String) -> (Int32, String) {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: "/bin/bash")
-            p.arguments = [script, arg]
-            let pipe = Pipe()
-            p.standardOutput = pipe
-            p.standardError = Pipe()
-            do { try p.run() } catch { return (-1, "") }
-            let data = pipe.fileHandleForReading.readDataToEndOfFile()
-            p.waitUntilExit()
-            return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+            let r = Program.run(["/bin/bash", script, arg])
+            return (r.status, r.output)
         }
         guard run("start").0 == 0 else { return nil }
         let (status, out) = run("env")

@@ -1,41 +1,35 @@
 @testable import ClusterEngine
 import Foundation
+import Glibc
 import Synchronization
+import TestSupport
 
 /// A minimal real transport for tests only: each script runs in a fresh `/bin/sh` (its own process
 /// group, fed the script on stdin), killed with its process group on timeout or cancellation. The project's
 /// `LocalTransport` is the real one; this only lets the runner be tested against real processes.
 struct ShellTestTransport: Transport {
     let hostName: String
-    static let spawnLock = Mutex(())
 
     func connect() async throws {}
 
     func run(_ script: String, timeout: Duration, onLine: @escaping @Sendable (OutputLine) -> Void) async -> CommandResult {
-        let process = Process()
-        // Foundation starts the child in a process group of its own (pgid = pid): kill(-pid) ends it all.
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-s"]
-        let input = Pipe(), output = Pipe(), errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
+        let input = Program.pipe(), output = Program.pipe(), errors = Program.pipe()
+        let pid: pid_t
+        do {
+            // A process group of its own: kill(-pid) ends the shell and all it started.
+            pid = try Program.spawn(["/bin/sh", "-s"], stdin: input.read, stdout: output.write, stderr: errors.write,
+                                    newProcessGroup: true)
+        } catch {
+            for fd in [input.read, input.write, output.read, output.write, errors.read, errors.write] { Glibc.close(fd) }
+            return .connectionLost("\(error)")
+        }
+        for fd in [input.read, output.write, errors.write] { Glibc.close(fd) }
         let readers = [LineSplitter(.stdout, onLine), LineSplitter(.stderr, onLine)]
         let drained = Mutex(0)
         let exited = Mutex<Int32?>(nil)
-        // Foundation's pipes are inheritable: a shell started at the same time by another host would
-        // keep this one's stdin open (and each would wait for the other's EOF). Start, feed and close
-        // stdin under one lock, so a later child can only inherit pipes whose input is closed.
-        let started = ShellTestTransport.spawnLock.withLock { _ -> Bool in
-            do { try process.run() } catch { return false }
-            input.fileHandleForWriting.write(Data(script.utf8))
-            try? input.fileHandleForWriting.close()
-            return true
-        }
-        guard started else { return .connectionLost("cannot start /bin/sh") }
-        // Blocking reads on their own threads (readabilityHandler can miss the end of a pipe on Linux).
-        for (pipe, reader) in zip([output, errors], readers) {
-            let handle = pipe.fileHandleForReading
+        // Blocking reads on their own threads.
+        for (fd, reader) in zip([output.read, errors.read], readers) {
+            let handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
             Thread.detachNewThread {
                 while let data = try? handle.read(upToCount: 65536), !data.isEmpty { reader.feed(data) }
                 reader.finish()
@@ -43,11 +37,12 @@ struct ShellTestTransport: Transport {
                 drained.withLock { $0 += 1 }
             }
         }
+        FileHandle(fileDescriptor: input.write, closeOnDealloc: false).write(Data(script.utf8))
+        Glibc.close(input.write)
         Thread.detachNewThread {
-            process.waitUntilExit()
-            exited.withLock { $0 = process.terminationStatus }
+            let status = Program.wait(pid)
+            exited.withLock { $0 = status }
         }
-        let pid = process.processIdentifier
 
         let deadline = ContinuousClock.now + timeout
         var result: CommandResult? = nil
@@ -66,7 +61,6 @@ struct ShellTestTransport: Transport {
         }
         if result != nil, case .exited = result! {} else {
             kill(-pid, SIGKILL)
-            process.waitUntilExit()
         }
         return result ?? .cancelled
     }

@@ -3,26 +3,26 @@
 // `assertSnapshot(buffer, named: "x")` compares `buffer.lines()` joined with "\n" to `Snapshots/x.txt`
 // next to the calling test file. Run with `RECORD_SNAPSHOTS=1` to write (or rewrite) the files,
 // then read them to check they look right, and run again without it.
-// This file is self-contained so other test targets can copy it.
+// Shared by the test targets through TestSupport.
 
 import Foundation
 import Testing
 import TermUI
 
 /// The folder holding snapshot files for the test file at `filePath`.
-func snapshotDirectory(for filePath: String) -> URL {
+public func snapshotDirectory(for filePath: String) -> URL {
     URL(fileURLWithPath: filePath).deletingLastPathComponent().appendingPathComponent("Snapshots")
 }
 
 /// Compares a rendered buffer with its stored snapshot, or records it when `RECORD_SNAPSHOTS=1`.
-func assertSnapshot(_ buffer: Buffer, named name: String,
+public func assertSnapshot(_ buffer: Buffer, named name: String,
                     filePath: String = #filePath, sourceLocation: SourceLocation = #_sourceLocation) {
     assertSnapshot(text: buffer.lines().joined(separator: "\n"), named: name, filePath: filePath,
                    sourceLocation: sourceLocation)
 }
 
 /// Compares any text with its stored snapshot, or records it when `RECORD_SNAPSHOTS=1`.
-func assertSnapshot(text actual: String, named name: String,
+public func assertSnapshot(text actual: String, named name: String,
                     filePath: String = #filePath, sourceLocation: SourceLocation = #_sourceLocation) {
     let dir = snapshotDirectory(for: filePath)
     let file = dir.appendingPathComponent("\(name).txt")
