@@ -39,10 +39,13 @@ public struct InstallSession: Sendable {
     public func pool(secrets: SecretValues) -> TransportPool { TransportPool(session: self, secrets: secrets) }
 
     /// A runner for the plan; with `resume`, what the journal records as finished is not run again.
+    /// Throws `StateDirLockError.busy` while another run uses the state folder: two runners on one
+    /// journal would each start what the other is finishing.
     public func runner(secrets: SecretValues, pool: TransportPool, resume: Bool) throws -> Runner {
+        let lock = try StateDirLock(stateDir)
         let state = resume ? try Journal.load(stateDir: stateDir) : nil
         return try Runner(plan: plan, secrets: secrets, stateDir: stateDir, answersHash: Journal.answersHash(answers),
-                          resume: state, transports: { pool.transport(for: $0) })
+                          resume: state, stateLock: lock, transports: { pool.transport(for: $0) })
     }
 
     public func checks(token: String = String(UInt64.random(in: 1...UInt64.max), radix: 36)) -> [ClusterCheck] {

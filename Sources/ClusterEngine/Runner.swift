@@ -66,6 +66,8 @@ public actor Runner {
 
     public nonisolated let plan: Plan
     public nonisolated let stateDir: StateDir
+    /// Held for the runner's life when given: no second run drives the same state folder meanwhile.
+    private let stateLock: StateDirLock?
     /// Full logs on disk and recent lines per host for the panes.
     public nonisolated let logs: LogStore
     /// Every event goes through here; `events()` and `observe` subscribe.
@@ -103,12 +105,14 @@ public actor Runner {
     ///   - resume: the journal's state: steps it records done, already done or skipped are trusted
     ///     and not run again, unless the answers hash changed, when every step is checked again.
     ///   - transports: gives the transport of a host (asked once per host; `Step.localHost` gets the local one).
+    ///   - stateLock: the state folder's lock, taken before `resume` was read; kept until the runner goes.
     public init(plan: Plan, secrets: SecretValues, stateDir: StateDir, answersHash: String?,
-                options: Options = Options(), resume: JournalState? = nil,
+                options: Options = Options(), resume: JournalState? = nil, stateLock: StateDirLock? = nil,
                 transports: @escaping @Sendable (String) -> any Transport) throws {
         try Runner.validate(plan)
         self.plan = plan
         self.stateDir = stateDir
+        self.stateLock = stateLock
         self.secrets = secrets
         self.redactor = Redactor(secrets: Runner.redactionNeedles(secrets))
         self.answersHash = answersHash

@@ -205,6 +205,23 @@ import Testing
         #expect(StateDirLockError.busy("/x").description.contains("another joget-cluster run is using /x"))
     }
 
+    /// Two runs on one journal would each start what the other is finishing: the second is refused
+    /// until the first runner is gone.
+    @Test func aSecondRunnerOnTheSameStateFolderIsRefused() throws {
+        let dir = TempDir(); defer { dir.cleanup() }
+        let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("assets/examples/two-node.yaml").path
+        let session = try InstallSession(answers: try AnswersFile.load(path: example), stateDirectory: dir.path + "/s")
+        let pool = session.pool(secrets: SecretValues())
+        var first: Runner? = try session.runner(secrets: SecretValues(), pool: pool, resume: true)
+        #expect(first != nil)
+        #expect(throws: StateDirLockError.busy(session.stateDir.path)) {
+            try session.runner(secrets: SecretValues(), pool: pool, resume: true)
+        }
+        first = nil
+        #expect(throws: Never.self) { try session.runner(secrets: SecretValues(), pool: pool, resume: false) }
+    }
+
     @Test func namesAndTransferPaths() throws {
         let dir = TempDir(); defer { dir.cleanup() }
         let state = try StateDir(path: dir.path + "/s")
