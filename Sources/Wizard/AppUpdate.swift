@@ -182,6 +182,23 @@ public enum App {
 
     static func handleDialogKey(_ s: inout AppState, _ key: Key) -> [AppEffect] {
         guard var current = s.dialog else { return [] }
+        if case .secret(var prompt) = current {
+            switch prompt.handle(key) {
+            case .none:
+                s.dialog = .secret(prompt)
+            case .cancelled:
+                dismissDialog(&s)
+            case .entered(let name, let value):
+                s.model.secrets[name] = value
+                s.review.model = s.model
+                if prompt.current == nil {
+                    dismissDialog(&s)
+                    return openHosted(&s, prompt.then)
+                }
+                s.dialog = .secret(prompt)
+            }
+            return []
+        }
         if case .quit = current, key == .ctrl("c") {
             s.done = true
             return [.quit]
@@ -196,7 +213,7 @@ public enum App {
             if index == 0 { s.done = true; return [.quit] }
             dismissDialog(&s)
             return []
-        case .help, .message:
+        case .help, .message, .secret:
             dismissDialog(&s)
             return []
         case .hostKey(_, let hostIndex, let fp):
@@ -340,6 +357,14 @@ public enum App {
     /// Builds a hosted page from its factory (or a placeholder) and shows it.
     static func openHosted(_ s: inout AppState, _ page: HostedPage) -> [AppEffect] {
         let answers = s.model.answers
+        // Passwords are never saved: after a restart, or with --answers, ask for them first.
+        if page == .run || page == .verify {
+            let missing = answers.secretNames.filter { s.model.secrets[$0] == nil }.sorted()
+            if !missing.isEmpty, Validator.validate(answers).isEmpty {
+                present(&s, .secret(SecretPrompt(missing: missing, answers: answers, then: page)))
+                return []
+            }
+        }
         let plan: Plan?
         if let p = s.review.plan { plan = p } else {
             do { plan = try Planner.plan(answers) } catch { plan = nil }

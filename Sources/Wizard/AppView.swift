@@ -21,10 +21,15 @@ public enum AppView {
         screen.render(body, into: &buffer, theme: theme)
         var legend = s.dialog.map { dialogLegend($0) } ?? screen.legend
         if s.dialog == nil {
-            legend += [.init("F1", "Help"), .init("F10", "Quit")]
+            // The app's keys, unless the page names them itself (the Run page's F10 is "Stop").
+            for item in [KeyLegend.Item("F1", "Help"), .init("F10", "Quit")] where !legend.contains(where: { $0.key == item.key }) {
+                legend.append(item)
+            }
         }
         KeyLegend(legend).render(rows[3].inset(horizontal: 1), into: &buffer, theme: theme)
-        if let d = s.dialog {
+        if case .secret(let prompt)? = s.dialog {
+            prompt.render(area, into: &buffer, theme: theme)
+        } else if let d = s.dialog {
             d.dialog.render(area, into: &buffer, theme: theme)
         }
     }
@@ -34,6 +39,7 @@ public enum AppView {
         case .quit: return [.init("Left/Right", "Choose"), .init("Enter", "OK"), .init("Esc", "Stay")]
         case .hostKey: return [.init("Left/Right", "Choose"), .init("Enter", "OK"), .init("Esc", "Refuse")]
         case .help, .message: return [.init("Enter", "Close")]
+        case .secret: return [.init("Enter", "OK"), .init("F2", "Show"), .init("Esc", "Back")]
         }
     }
 

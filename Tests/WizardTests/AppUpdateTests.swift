@@ -195,7 +195,28 @@ struct AppUpdateTests {
         #expect(h.text.contains("[x] 2 Shared database"))
         #expect(h.text.contains("Plan:"))
         h.send(.char("i"))
+        // The database password was never typed (answers only): it is asked before the run starts.
+        #expect(h.text.contains("Password needed"))
+        #expect(h.text.contains("need db-password: the password of the database user joget"))
+        #expect(h.state.page == .review)
+        h.send(.enter)
+        #expect(h.text.contains("db-password: empty. Type the password, or Esc to go back."))
+        h.type("s3cret pw")
+        #expect(!h.text.contains("s3cret"), "typed as stars")
+        h.send(.enter)
         if case .hosted(.run) = h.state.page {} else { Issue.record("install did not hand over to the run page") }
+        #expect(h.state.model.secrets[SecretName("db-password")] == "s3cret pw")
+    }
+
+    @Test func thePasswordPromptGoesBackWithEsc() {
+        let h = WizardHarness(answers: Example.small)
+        h.jumpToReview()
+        h.send(.char("i"))
+        #expect(h.text.contains("Password needed"))
+        h.send(.escape)
+        #expect(h.state.page == .review)
+        #expect(h.state.dialog == nil)
+        #expect(h.state.model.secrets[SecretName("db-password")] == nil)
     }
 
     @Test func reviewShowsEveryRenderedFile() {

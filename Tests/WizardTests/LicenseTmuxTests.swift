@@ -114,13 +114,15 @@ struct LicenseTmuxTests {
     final class FakeConsole {
         let dir: String
         private var pid: pid_t = 0
+        /// Open while the server runs: http.server exits once its stdout has no reader.
+        private var output: Int32 = -1
         private(set) var port = 0
 
         init(footer: String) throws {
             dir = F.tempDir("web")
             try show(footer)
             let (readEnd, writeEnd) = Program.pipe()
-            defer { close(readEnd) }
+            output = readEnd
             pid = try Program.spawn(["python3", "-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", dir],
                                     stdout: writeEnd)
             close(writeEnd)
@@ -149,6 +151,7 @@ struct LicenseTmuxTests {
             guard pid > 0 else { return }
             kill(pid, SIGKILL)
             Program.wait(pid)
+            close(output)
             pid = 0
         }
         deinit { stop() }
