@@ -31,8 +31,10 @@ if [ "$status" -eq 124 ] || [ "$status" -eq 137 ]; then
 fi
 [ "$status" -eq 0 ] || { echo "swift test failed"; exit "$status"; }
 
-if [ "$lab" = 1 ] && [ -x Tests/lab/e2e.sh ]; then
-    phase "lab end to end"
+if [ "$lab" = 1 ]; then
+    phase "lab end to end, headless"
     timeout -k 60 1800 Tests/lab/e2e.sh || { s=$?; [ $s -eq 124 ] && echo "lab e2e did not finish in 30 minutes"; exit $s; }
+    phase "lab end to end, through the wizard's screens"
+    timeout -k 60 900 Tests/lab/tui-e2e.sh || { s=$?; [ $s -eq 124 ] && echo "tui e2e did not finish in 15 minutes"; exit $s; }
 fi
 phase "all done"

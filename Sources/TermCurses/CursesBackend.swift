@@ -211,6 +211,9 @@ public final class CursesBackend: Backend {
             let r = jc_get_wch(&ch)
             if r == jc_err() {
                 if TerminalGuard.continued != 0 { continue }
+                // A terminal that went away (closed window, dropped SSH) answers at once, forever: end
+                // as a hangup would, instead of spinning on it.
+                if tcgetpgrp(STDIN_FILENO) < 0 && (errno == EIO || errno == ENOTTY || errno == EBADF) { raise(SIGHUP) }
                 if let deadline, ContinuousClock.now < deadline { continue }   // interrupted early
                 if deadline == nil { continue }
                 return nil

@@ -289,6 +289,8 @@ public enum App {
             return effects
         }
         if c == "install" { return openHosted(&s, .run) }
+        // The page already asked (the Run page's "Stop and quit"): no second question.
+        if c == "exit" { s.done = true; return [.quit] }
         if c.hasPrefix("open-log:") { return [.openPager(String(c.dropFirst(9)))] }
         if c.hasPrefix("test-connection:") {
             let which = String(c.dropFirst(16))

@@ -6,8 +6,9 @@ import TermUI
 /// The Run page with its runner, as the app hosts it (`HostedPages`): a reference, so the app's
 /// `any Screen` can tick it without copying the log panes, and self-driving: `tick()` takes in
 /// the runner's events, requests (retry, skip, abort, stop) go to the runner here, full logs open
-/// inside the page. The app sees `.next` (installed: go to Verify), `.quit` (after F10 stopped the
-/// runner: nothing runs any more), and `.custom("open-log:<path>")` only with ``opensLogsWithPager``.
+/// inside the page. The app sees `.next` (installed: go to Verify), `.custom("exit")` (after "Stop
+/// and quit" stopped the runner: nothing runs any more), `.quit` (F10 when nothing runs), and
+/// `.custom("open-log:<path>")` only with ``opensLogsWithPager``.
 public final class LiveRunPage: Screen {
     public private(set) var screen: RunScreen
     public let controller: RunController?
@@ -80,7 +81,7 @@ public final class LiveRunPage: Screen {
         controller.drain(into: &screen)
         if quitting && !controller.isBusy {
             quitting = false
-            return .quit
+            return .custom("exit")
         }
         return .none
     }
@@ -126,7 +127,9 @@ extension SummaryScreen {
             }
             run = RunSummary(outcomes: outcomes, remaining: remaining, stopped: false, duration: .zero)
         }
-        self.init(answers: context.answers, stateDir: context.stateDirectory, run: run,
+        // The checklist as saved now: the license page may have recorded keys a moment ago.
+        let licenses = (try? LicenseStore(directory: context.stateDirectory).load())?.map(\.rows)
+        self.init(answers: context.answers, stateDir: context.stateDirectory, run: run, licenses: licenses,
                   defaultStateDir: try? StateDir.defaultPath(cluster: context.answers.cluster))
     }
 }

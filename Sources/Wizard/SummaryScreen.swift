@@ -132,10 +132,14 @@ public struct SummaryScreen: Screen, Sendable {
         e.append(.blank)
 
         let dirOption = (defaultStateDir == nil || defaultStateDir == stateDir) ? "" : " --state-dir \(Shell.quote(stateDir))"
+        // Commands whole, each on a line of its own: they are what the operator copies.
         e.append(.heading("Come back later"))
-        e.append(.pair("joget-cluster resume" + dirOption, "goes on with an install that stopped", .normal))
-        e.append(.pair("joget-cluster verify" + dirOption, "runs these checks again", .normal))
-        e.append(.pair("joget-cluster licenses" + dirOption, "the license checklist: system keys, status, export", .normal))
+        e.append(.text("Go on with an install that stopped:", .normal))
+        e.append(.indented("joget-cluster resume" + dirOption, .title))
+        e.append(.text("Run these checks again:", .normal))
+        e.append(.indented("joget-cluster verify" + dirOption, .title))
+        e.append(.text("The license checklist (system keys, status, export):", .normal))
+        e.append(.indented("joget-cluster licenses" + dirOption, .title))
         return e
     }
 

@@ -197,7 +197,7 @@ struct AppUpdateTests {
         h.send(.char("i"))
         // The database password was never typed (answers only): it is asked before the run starts.
         #expect(h.text.contains("Password needed"))
-        #expect(h.text.contains("need db-password: the password of the database user joget"))
+        #expect(h.text.contains("The install needs db-password: the password of the database user joget"))
         #expect(h.state.page == .review)
         h.send(.enter)
         #expect(h.text.contains("db-password: empty. Type the password, or Esc to go back."))

@@ -1,14 +1,21 @@
 # The wizard in a detached tmux session, driven by keys and read from its screen, for the lab's
-# end-to-end scripts. Source it; set TUI_SESSION first (default: joget-tui).
-TUI_SESSION=${TUI_SESSION:-joget-tui}
+# end-to-end scripts. Source it; set TUI_PREFIX first (default: joget-tui).
+TUI_PREFIX=${TUI_PREFIX:-joget-tui}
+TUI_STARTS=0
+TUI_SESSION=$TUI_PREFIX-0
 
-tui_start() { # tui_start WIDTH HEIGHT COMMAND...  (the pane stays after the command ends)
+# tui_start WIDTH HEIGHT COMMAND...: a new session each time (a killed one's name can linger a
+# moment); the pane stays after the command ends, showing "[exit N]".
+tui_start() {
     local w=$1 h=$2; shift 2
     tmux kill-session -t "$TUI_SESSION" 2>/dev/null
+    TUI_STARTS=$((TUI_STARTS + 1))
+    TUI_SESSION=$TUI_PREFIX-$TUI_STARTS
     tmux new-session -d -x "$w" -y "$h" -s "$TUI_SESSION" \
         "env LANG=C.UTF-8 TERM=xterm-256color $(printf '%q ' "$@"); echo \"[exit \$?]\"; sleep 600"
 }
 tui_stop() { tmux kill-session -t "$TUI_SESSION" 2>/dev/null; true; }
+tui_resize() { tmux resize-window -t "$TUI_SESSION" -x "$1" -y "$2"; sleep 0.5; }
 tui_screen() { tmux capture-pane -p -t "$TUI_SESSION"; }
 tui_keys() { # tui_keys KEY...  tmux key names: Enter Tab BTab Escape F10 Up Down PPage NPage C-u
     local k

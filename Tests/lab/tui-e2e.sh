@@ -1,0 +1,148 @@
+#!/bin/bash
+# The whole install through the wizard's screens, in a 120x40 tmux, by keystrokes, on the rehearsal
+# lab: Welcome, Review, the password prompt, Run with a step that fails (Skip refused, the cause
+# fixed from outside, Retry), the log pane (follow, scroll, search), quit mid-run, restart and
+# Resume, Verify green, then two checks broken on purpose, Licenses and Summary. Every screen it
+# waits for is printed when the wait fails.
+#
+#   tui-e2e.sh [--keep]     --keep leaves the lab up and the tmux session open at the end
+#
+# Prints PASS/FAIL lines and ends with "N passed, N failed".
+set -uo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+ROOT=$(cd "$HERE/../.." && pwd)
+LAB=$HERE/lab.sh
+BIN=${JOGET_CLUSTER_BIN:-$ROOT/.build/debug/joget-cluster}
+KEEP=0; [ "${1:-}" = "--keep" ] && KEEP=1
+WORK=$(mktemp -d /tmp/joget-tui.XXXXXX)
+TUI_PREFIX=joget-tui-$$
+# shellcheck source=lib/tui.sh
+. "$HERE/lib/tui.sh"
+PASSES=0 FAILS=0
+T0=$SECONDS
+
+pass() { PASSES=$((PASSES + 1)); echo "PASS $*"; }
+fail() { FAILS=$((FAILS + 1)); echo "FAIL $*"; }
+info() { echo "---- [$((SECONDS - T0))s] $*"; }
+finish() {
+    [ $KEEP = 1 ] || { tui_stop; "$LAB" down >/dev/null 2>&1; rm -rf "$WORK"; }
+    [ $KEEP = 1 ] && echo "tui-e2e: tmux session $TUI_SESSION and $WORK kept"
+    echo "tui-e2e: $((SECONDS - T0))s"
+    echo "$PASSES passed, $FAILS failed"
+    [ $FAILS = 0 ]
+}
+trap 'finish; exit $?' EXIT
+trap 'exit 130' INT TERM
+
+# expect LABEL PATTERN [SECONDS]: PASS once the screen shows PATTERN, else FAIL with the screen.
+expect() {
+    if tui_wait "$2" "${3:-30}" >"$WORK/screen"; then pass "$1"; return 0; fi
+    fail "$1"; cat "$WORK/screen"; return 1
+}
+screen_has() { tui_screen | grep -qE -- "$1"; }
+
+[ -x "$BIN" ] || { fail "no binary at $BIN: build first (swift build)"; exit 1; }
+"$LAB" install >/dev/null || { fail "lab install"; exit 1; }
+"$LAB" up >"$WORK/up.log" 2>&1 || { cat "$WORK/up.log"; fail "lab up"; exit 1; }
+# shellcheck disable=SC1091
+. /var/tmp/joget-lab/lab.env
+STATE=$WORK/state
+mkdir -p "$STATE" && chmod 700 "$STATE"
+# The hosts' keys as accepted on the Hosts page (that dialog has its own tmux test).
+cp "$LAB_KNOWN_HOSTS" "$STATE/known_hosts"
+PASSWORD=$(sed -n 's/^db-password: //p' "$LAB_SECRETS")
+# A cause of failure operators meet: a group joget already on app2, with another gid.
+"$LAB" exec app2 groupadd -g 2600 joget
+
+info "Welcome to Review to Install, with the password typed at the prompt"
+tui_start 120 40 "$BIN" --answers "$LAB_ANSWERS" --state-dir "$STATE"
+expect "Welcome offers the given answers" "> Continue with these answers" 15 && tui_keys Enter
+expect "Review: every layer complete" "\[x\] 4 Load balancer" 15
+screen_has "Asked when the install starts: db-password" && pass "Review says the password is asked at the start" \
+    || fail "Review does not say which password is asked"
+tui_keys i
+expect "Install asks for the database password first" "Password needed" 10
+tui_type "$PASSWORD"
+if screen_has "${PASSWORD:0:6}"; then fail "the password shows on screen"; else pass "the password is typed as stars"; fi
+tui_keys Enter
+
+info "a required step fails: the dialog, Skip refused; quit while other hosts still work"
+expect "service-user on app2 fails with its reason in the dialog" "group joget exists with gid 2600, not 2500" 120
+screen_has "Shell on app2: ssh -p 22 -i" && screen_has "root@$LAB_ADDR_APP2" && pass "the dialog gives the ssh command for app2" \
+    || fail "the dialog has no ssh command for app2"
+tui_keys s
+expect "Skip is refused for a required step" "Skip refused: this step is required" 5
+tui_keys Escape F10                 # Later, then quit while the other hosts' steps run
+expect "F10 during the run asks before stopping" "Stop and quit" 5 && tui_keys Left Enter
+expect "the wizard stopped the run and exited" "\[exit 0\]" 60
+grep -q '"status":"interrupted"\|"kind":"runEnd"' "$STATE/journal.jsonl" && pass "the stop is in the journal" \
+    || fail "the journal does not record the stop"
+
+info "start again: Resume; the failed step fails again; the log pane; the cause fixed, Retry"
+tui_start 120 40 "$BIN" --state-dir "$STATE"
+expect "a restart offers to resume" "> Resume the unfinished install" 15 && tui_keys Enter
+expect "resume asks for the password again (never saved)" "Password needed" 10
+tui_type "$PASSWORD" && tui_keys Enter
+expect "resume checks the failed step again: same cause, same dialog" "group joget exists with gid 2600, not 2500" 60
+tui_keys Escape                     # Later: the failed step waits, the rest goes on
+expect "the failed step waits while the rest goes on" "press f to decide" 10
+tui_keys 3                          # app2's log
+expect "the log pane follows app2's output" "FOLLOW" 5
+tui_keys PPage
+sleep 0.5
+if screen_has "FOLLOW"; then fail "PgUp did not stop following"; else pass "PgUp scrolls back and stops following"; fi
+tui_keys End
+expect "End follows the output again" "FOLLOW" 5
+tui_keys / && tui_type "gid 2600" && tui_keys Enter
+expect "/ finds the failure's line in the log" "/gid 2600  n next  N previous" 5
+tui_keys Escape
+"$LAB" exec app2 groupmod -g 2500 joget
+tui_keys f
+expect "f reopens the failed step" "Step failed" 5 && tui_keys r
+expect "Retry after the fix: the step is done and the run finishes" "All 48 steps done.*Press Enter to verify" 240
+grep -qF -- "$PASSWORD" "$STATE/journal.jsonl" "$STATE"/logs/*/*.log "$STATE/answers.yaml" 2>/dev/null \
+    && fail "the password is in the state folder" || pass "the password is nowhere in the state folder"
+
+info "Verify, in the wizard and headless"
+tui_keys Enter
+expect "Verify: all checks pass" "All 15 checks passed" 120
+"$BIN" verify --state-dir "$STATE" --secrets "$LAB_SECRETS" >"$WORK/verify.log" 2>&1 \
+    && pass "joget-cluster verify agrees headless: $(grep -c '^PASS' "$WORK/verify.log") checks pass" \
+    || { fail "joget-cluster verify disagrees"; grep '^FAIL' "$WORK/verify.log"; }
+tui_resize 80 24
+if tui_screen | awk 'length > 80 { bad = 1 } END { exit bad }' && screen_has "Checks 15/15 passed"; then
+    pass "Verify reads at 80x24"; else fail "Verify at 80x24"; tui_screen; fi
+tui_resize 120 40
+
+info "two checks broken on purpose: node02 stopped, the balancer's site disabled"
+"$LAB" exec app2 sh -c "runuser -u joget -- /opt/joget/node02/bin/shutdown.sh >/dev/null 2>&1; sleep 3; pkill -f '[c]atalina.base=/opt/joget/node02' || true"
+"$LAB" exec lb sh -c 'a2dissite -q jwsite >/dev/null && apache2ctl graceful 2>/dev/null'
+tui_keys r
+expect "Verify fails the broken checks" "[0-9]+ of 15 checks failed" 120
+tui_keys Home && sleep 0.3
+screen_has "FAIL  node02: Tomcat answers on port 8080" && screen_has "http://app2:8080/jw/ answered nothing" \
+    && pass "node02's check fails and shows why: answered nothing" || { fail "node02's failure"; tui_screen; }
+tui_keys End && sleep 0.3
+screen_has "FAIL  Through the balancer" && screen_has "no session cookie" \
+    && pass "the balancer's check fails and shows why: no session cookie came back" || { fail "the balancer's failure"; tui_screen; }
+# Repaired from outside, in a state folder of its own: the wizard's holds the lock of its run.
+"$LAB" exec lb sh -c 'a2ensite -q jwsite >/dev/null && apache2ctl graceful 2>/dev/null'
+"$BIN" apply --yes --quiet --answers "$LAB_ANSWERS" --secrets "$LAB_SECRETS" --state-dir "$WORK/repair" \
+    --known-hosts "$LAB_KNOWN_HOSTS" >"$WORK/repair.log" 2>&1 || { fail "repair apply"; tail -5 "$WORK/repair.log"; }
+tui_keys r
+expect "after the repair Verify is green again" "All 15 checks passed" 120
+
+info "Licenses, then Summary"
+tui_keys n
+expect "the license checklist, one row per node" "node02  http://$LAB_ADDR_APP2:8080/jw/web/console/home" 15
+tui_keys r
+expect "both nodes' system keys read" "node02 .*key recorded" 30
+tui_keys n
+expect "Summary: installed" "Joget cluster \"lab\" is installed" 10
+screen_has "node02 .*key recorded" && pass "Summary shows the license checklist as it is now" \
+    || { fail "Summary's license rows"; tui_screen | grep -A3 "Left to do"; }
+tui_keys End
+expect "Summary gives the commands to come back, whole" "joget-cluster licenses --state-dir $STATE" 5
+tui_keys Enter
+expect "Enter finishes and the wizard exits" "\[exit 0\]" 15
