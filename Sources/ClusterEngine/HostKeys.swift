@@ -5,11 +5,11 @@ import Glibc
 import Darwin
 #endif
 
-/// Host keys, checked before the first login: `ssh-keyscan` gets the server's keys, `ssh-keygen`
-/// gives their SHA256 fingerprints and looks the host up in the chosen known_hosts file (hashed
-/// entries too). Unknown host: the operator accepts the fingerprint (`accept`), which appends the
-/// scanned line. Known host with another key: a hard stop. ssh itself then runs with
-/// `StrictHostKeyChecking=yes` against the same file, so the check is enforced twice.
+/// Host keys. `ssh-keygen` looks the host up in the chosen known_hosts file (hashed entries too);
+/// a host not on record is scanned (`ssh-keyscan`, SHA256 fingerprints by `ssh-keygen`) before the
+/// first login, and the operator accepts the fingerprint (`accept`), which appends the scanned
+/// line. ssh itself always runs with `StrictHostKeyChecking=yes` against the same file; when it
+/// refuses a recorded host's key, the scan names the new key: a hard stop.
 public enum HostKeys {
     public struct ScannedKey: Sendable, Equatable {
         /// The known_hosts line as scanned (`[host]:port type base64`, or hashed).

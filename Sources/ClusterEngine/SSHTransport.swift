@@ -126,7 +126,14 @@ actor SSHMaster {
         }
         if runtimeDirectory == nil { runtimeDirectory = try ProcessSupport.makeRuntimeDirectory() }
         unlink(controlPath)
-        if options.checkHostKeys { try await checkHostKey() }
+        // A key already on record is compared by ssh itself (StrictHostKeyChecking=yes): the scan,
+        // about 0.1 s, runs first only for a host not on record, and after a refused key to name it.
+        var scanned = false
+        if options.checkHostKeys,
+           try await HostKeys.recorded(host: host.address, port: host.port, knownHostsFile: options.knownHostsFile).isEmpty {
+            try await checkHostKey()
+            scanned = true
+        }
 
         var environment: [Environment.Key: String?] = [:]
         var askpass: SSHAskpass? = nil
@@ -171,7 +178,9 @@ actor SSHMaster {
         if !proc.hasExited { await proc.terminate(grace: .milliseconds(300)) }
         process = nil
         let text = stderrTail.withLock { String(decoding: $0, as: UTF8.self) }
-        throw ShellChannel.classify(host: name, status: status, stderr: text.isEmpty ? "login did not finish in time" : text, elevated: .none)
+        let error = ShellChannel.classify(host: name, status: status, stderr: text.isEmpty ? "login did not finish in time" : text, elevated: .none)
+        if case .changedHostKey = error, options.checkHostKeys, !scanned { try await checkHostKey() }
+        throw error
     }
 
     private func checkHostKey() async throws {

@@ -60,6 +60,16 @@ enum Net {
         } == 0
     }
 
+    /// An HTTP port for a Tomcat node whose shutdown port (75 below) is free too, below the kernel's
+    /// ephemeral range: a port from `freePort()` left the shutdown port to chance (seen taken in CI).
+    static func freeNodePort() -> Int {
+        for _ in 0..<200 {
+            let p = Int.random(in: 20100..<30000)
+            if canBind(p) && canBind(p - 75) { return p }
+        }
+        return freePort()
+    }
+
     /// A free port whose next port is free too, below the kernel's ephemeral range (where freePort's
     /// ports, and other programs' outgoing connections, come from), so nothing takes the second meanwhile.
     static func freePortPair() -> Int {

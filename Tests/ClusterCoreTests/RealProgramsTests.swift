@@ -173,8 +173,8 @@ import Testing
         }
         a.appServers.installDir = dir
         a.appServers.serviceUser = "root"
-        a.appServers.nodes = [Node(name: "node01", host: "box", httpPort: Net.freePort()),
-                              Node(name: "node02", host: "box", httpPort: Net.freePort())]
+        a.appServers.nodes = [Node(name: "node01", host: "box", httpPort: Net.freeNodePort()),
+                              Node(name: "node02", host: "box", httpPort: Net.freeNodePort())]
         // The replication ports are base and base + 1.
         a.appServers.replicationPort = Net.freePortPair()
         let c = Cluster(a)
