@@ -2,7 +2,7 @@ import ClusterCore
 import Foundation
 import Synchronization
 
-/// The wizard's "Test connection": one row per item, each ok / warn / fail with a message.
+/// A host's preflight: one row per item, each ok / warn / fail with a message.
 public struct PreflightReport: Sendable, Equatable {
     public enum Status: String, Sendable, Codable { case ok, warn, fail }
     public struct Row: Sendable, Equatable {
@@ -25,45 +25,35 @@ public struct PreflightReport: Sendable, Equatable {
     mutating func add(_ item: String, _ status: Status, _ message: String) { rows.append(Row(item: item, status: status, message: message)) }
 }
 
-/// Checks a host before anything is installed: login, sudo, OS, free disk on / and /opt, Java,
-/// ports, clock skew against this machine, CPUs and memory. Read-only on the host.
+/// Checks a host before anything is installed, for the wizard's "Test connection" (and any other
+/// caller): SSH login, root access, OS, free disk, Java, the ports its layers will listen on, clock
+/// skew against this machine, CPUs and memory. What counts as a problem follows the host's roles in
+/// the answers (Java matters on app servers, ports on the hosts that will listen). Read-only.
 public struct Preflight: Sendable {
-    /// Ports the plan will listen on: they should be free (a listener there is a warning).
-    public var freePorts: [Int] = []
-    /// Ports that must already be listening (an existing service the cluster uses).
-    public var listeningPorts: [Int] = []
-    public var minRootFreeMB = 1024
-    public var minOptFreeMB = 2048
+    public var minRootFreeMB = 2048
+    public var minAppFreeMB = 5120
     public var minMemoryMB = 2048
     public var minCPUs = 2
-    public var warnSkewSeconds = 2.0
+    public var warnSkewSeconds = 5.0
     public var failSkewSeconds = 60.0
-    public var timeout: Duration = .seconds(60)
+    public var timeout: Duration = .seconds(30)
     private let makeTransport: @Sendable (ClusterCore.Host) -> any Transport
 
-    public init(freePorts: [Int] = [], listeningPorts: [Int] = [],
-                makeTransport: @escaping @Sendable (ClusterCore.Host) -> any Transport) {
-        self.freePorts = freePorts
-        self.listeningPorts = listeningPorts
+    public init(makeTransport: @escaping @Sendable (ClusterCore.Host) -> any Transport) {
         self.makeTransport = makeTransport
     }
 
     /// With the transports the answers ask for.
-    public init(secrets: SecretValues, options: SSHOptions = SSHOptions(), freePorts: [Int] = [], listeningPorts: [Int] = []) {
-        self.init(freePorts: freePorts, listeningPorts: listeningPorts) { host in
-            Transports.make(host: host, secrets: secrets, options: options)
-        }
+    public init(secrets: SecretValues, options: SSHOptions = SSHOptions()) {
+        self.init { host in Transports.make(host: host, secrets: secrets, options: options) }
     }
 
     static let script = """
         LC_ALL=C; export LC_ALL
         echo "uid=$(id -u)"
         echo "user=$(id -un)"
-        if [ -r /etc/os-release ]; then . /etc/os-release; echo "os_id=${ID:-}"; echo "os_like=${ID_LIKE:-}"; echo "os_version=${VERSION_ID:-}"; echo "os_name=${PRETTY_NAME:-}"; fi
-        for d in / /opt; do
-          p=$d; while [ ! -d "$p" ]; do p=$(dirname "$p"); done
-          df -Pm "$p" 2>/dev/null | awk -v k="$d" 'NR == 2 { print "disk" k "=" $4 " " $6 }'
-        done
+        if [ -r /etc/os-release ]; then . /etc/os-release; echo "os_id=${ID:-}"; echo "os_version=${VERSION_ID:-}"; echo "os_name=${PRETTY_NAME:-}"; fi
+        df -Pm / 2>/dev/null | awk 'NR == 2 { print "disk_mb=" $4 }'
         if command -v java >/dev/null 2>&1; then echo "java=$(java -version 2>&1 | head -n 1)"; else echo "java="; fi
         if command -v ss >/dev/null 2>&1; then
           echo "listen=$(ss -Hltn 2>/dev/null | awk '{ n = split($4, a, ":"); print a[n] }' | sort -un | tr '\\n' ' ')"
@@ -75,31 +65,29 @@ public struct Preflight: Sendable {
         echo "epoch=$(date +%s.%N)"
         """
 
-    public func preflight(host: ClusterCore.Host) async -> PreflightReport {
+    /// Logs in to `host`, runs the read-only script, and judges what it printed for the host's roles.
+    public func preflight(host: ClusterCore.Host, answers: Answers) async -> PreflightReport {
         var report = PreflightReport(host: host.name)
         let transport = makeTransport(host)
         defer { Task { await transport.close() } }
-        let how = host.auth == .local ? "this machine" : "\(host.user)@\(host.address):\(host.port) (\(host.auth.rawValue))"
+        let how = host.auth == .local ? "this machine, no SSH" : "\(host.user)@\(host.address):\(host.port) (\(host.auth.rawValue))"
         do {
             try await transport.connect()
-        } catch let error as TransportError {
-            report.connectError = error
-            switch error {
-            case .sudoFailed:
-                report.add("login", .ok, "logged in to \(how)")
-                report.add("sudo", .fail, error.description)
-            default:
-                report.add("login", .fail, error.description)
+        } catch {
+            let e = error as? TransportError
+            report.connectError = e
+            if case .sudoFailed(_, let detail)? = e {
+                report.add("SSH login", .ok, how)
+                report.add("Root access", .fail, detail.trimmingCharacters(in: .whitespacesAndNewlines))
+            } else {
+                report.add("SSH login", .fail, e.map(Preflight.detail) ?? "\(host.name): \(error)")
             }
             return report
-        } catch {
-            report.add("login", .fail, "\(host.name): \(error)")
-            return report
         }
-        report.add("login", .ok, "logged in to \(how)")
+        report.add("SSH login", .ok, how)
 
-        let facts = Locked<[String: String]>([:])
-        let errors = Locked<[String]>([])
+        let facts = Mutex<[String: String]>([:])
+        let errors = Mutex<[String]>([])
         let clock = ContinuousClock()
         let before = Date().timeIntervalSince1970
         let start = clock.now
@@ -110,92 +98,121 @@ public struct Preflight: Sendable {
             facts.withLock { $0[key] = value }
         }
         let elapsed = clock.now - start
-        let f = facts.withLock { $0 }
-        report.facts = f
+        report.facts = facts.withLock { $0 }
         guard result == .exited(0) else {
             let tail = errors.withLock { $0.suffix(2).joined(separator: " / ") }
-            report.add("checks", .fail, "the check script did not finish: \(result)\(tail.isEmpty ? "" : ": " + tail)")
+            report.add("Root access", .fail, "the checks did not run: \(result)\(tail.isEmpty ? "" : ": " + tail)")
             return report
         }
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        judge(&report, host: host, answers: answers, localTime: before + seconds / 2)
+        return report
+    }
 
-        // sudo
-        let uid = f["uid"] ?? ""
-        switch (host.sudo, uid) {
-        case (_, "0") where host.sudo == .root:
-            report.add("sudo", .ok, "the user is root")
-        case (_, "0"):
-            report.add("sudo", .ok, "sudo (\(host.sudo.rawValue)) gives root")
-        default:
-            report.add("sudo", .fail, "commands run as \(f["user"] ?? "?") (uid \(uid)), not root: set sudo to nopasswd or password for this host")
+    /// The rows for the facts read, for `host` with its roles in `answers`.
+    func judge(_ report: inout PreflightReport, host: ClusterCore.Host, answers: Answers, localTime: Double) {
+        let f = report.facts
+        let isApp = !answers.nodes(on: host.name).isEmpty
+
+        let sudo: String
+        switch host.sudo {
+        case .root: sudo = "logged in as root"
+        case .nopasswd: sudo = "sudo without a password"
+        case .password: sudo = "sudo with a password"
         }
+        if f["uid"] == "0" { report.add("Root access", .ok, sudo) }
+        else { report.add("Root access", .fail, "commands run as \(f["user"] ?? "?") (uid \(f["uid"] ?? "?")), not root: set sudo to nopasswd or password for this host") }
 
-        // OS
-        let osID = f["os_id"] ?? "", osName = f["os_name"] ?? "", like = f["os_like"] ?? ""
-        if osID.isEmpty {
-            report.add("os", .warn, "no /etc/os-release: unknown system")
-        } else if ["debian", "ubuntu"].contains(osID) || like.contains("debian") {
-            report.add("os", .ok, osName.isEmpty ? "\(osID) \(f["os_version"] ?? "")" : osName)
+        let id = f["os_id"] ?? "", version = f["os_version"] ?? "", name = f["os_name"] ?? ""
+        if Distro.releases.contains(where: { $0.id == id && $0.versionID == version }) {
+            report.add("OS", .ok, name)
+        } else if id == "debian" || id == "ubuntu" {
+            report.add("OS", .warn, "\(name): not one of the tested releases (Debian 12, Ubuntu 22.04, 24.04)")
         } else {
-            report.add("os", .warn, "\(osName.isEmpty ? osID : osName): only Debian and Ubuntu are tested")
+            report.add("OS", .fail, "\(name.isEmpty ? "unknown" : name): the wizard installs on Debian or Ubuntu")
         }
 
-        // disk
-        for (key, item, minimum) in [("disk/", "disk /", minRootFreeMB), ("disk/opt", "disk /opt", minOptFreeMB)] {
-            guard let text = f[key], let mb = Int(text.split(separator: " ").first ?? "") else {
-                report.add(item, .warn, "free space unknown"); continue
-            }
-            let on = text.split(separator: " ").dropFirst().first.map { " (on \($0))" } ?? ""
-            if mb < minimum / 4 { report.add(item, .fail, "\(mb) MB free\(on), need \(minimum) MB") }
-            else if mb < minimum { report.add(item, .warn, "\(mb) MB free\(on), \(minimum) MB recommended") }
-            else { report.add(item, .ok, "\(mb) MB free\(on)") }
-        }
-
-        // Java
-        if let java = f["java"], !java.isEmpty {
-            report.add("java", .ok, java)
+        if let mb = f["disk_mb"].flatMap(Int.init) {
+            let text = String(format: "%.1f GB free on /", Double(mb) / 1024)
+            let wanted = isApp || answers.database.host == host.name ? minAppFreeMB : minRootFreeMB
+            if mb < minRootFreeMB { report.add("Disk", .fail, text + ": too little") }
+            else if mb < wanted { report.add("Disk", .warn, text + String(format: ", %.0f GB recommended", Double(wanted) / 1024)) }
+            else { report.add("Disk", .ok, text) }
         } else {
-            report.add("java", .warn, "no java on PATH: it will be installed")
+            report.add("Disk", .warn, "could not read the free space")
         }
 
-        // ports
-        let listenText = f["listen"] ?? "?"
-        if listenText.trimmingCharacters(in: .whitespaces) == "?" {
-            if !(freePorts + listeningPorts).isEmpty { report.add("ports", .warn, "neither ss nor netstat: ports not checked") }
+        let java = f["java"] ?? ""
+        if java.isEmpty {
+            report.add("Java", .ok, isApp ? "not installed yet: the install adds Java 17" : "not needed here")
         } else {
-            let listening = Set(listenText.split(separator: " ").compactMap { Int($0) })
-            for port in freePorts {
-                if listening.contains(port) { report.add("port \(port)", .warn, "already in use (something listens on \(port))") }
-                else { report.add("port \(port)", .ok, "free") }
-            }
-            for port in listeningPorts {
-                if listening.contains(port) { report.add("port \(port)", .ok, "listening") }
-                else { report.add("port \(port)", .fail, "nothing listens on \(port)") }
+            let major = Preflight.javaMajor(java)
+            let fine = major == 11 || major == 17
+            let shown = Preflight.javaVersion(java).map { "Java \($0)" } ?? java
+            report.add("Java", fine || !isApp ? .ok : .warn, fine || !isApp ? shown : "\(shown): Joget DX 8 wants 11 or 17; the install adds 17")
+        }
+
+        let wanted = HostRoles.ports(of: host.name, in: answers)
+        let listen = (f["listen"] ?? "?").trimmingCharacters(in: .whitespaces)
+        if wanted.isEmpty {
+            report.add("Ports", .ok, "no layer listens here yet")
+        } else if listen == "?" {
+            report.add("Ports", .warn, "cannot list listening ports (neither ss nor netstat)")
+        } else {
+            let used = Set(listen.split(separator: " ").compactMap { Int($0) })
+            let busy = wanted.filter { used.contains($0.port) }
+            if busy.isEmpty {
+                report.add("Ports", .ok, "free: " + wanted.map { String($0.port) }.joined(separator: ", "))
+            } else {
+                report.add("Ports", .warn, "in use: " + busy.map { "\($0.port) (\($0.what))" }.joined(separator: ", ")
+                           + "; fine if an earlier install of this cluster runs there")
             }
         }
 
-        // clock skew: the remote time against the middle of the round trip
-        if let epoch = Double(f["epoch"] ?? "") {
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-            let skew = epoch - (before + seconds / 2)
+        if let remote = Double(f["epoch"] ?? "") {
+            let skew = remote - localTime
             report.facts["clock_skew"] = String(format: "%.3f", skew)
-            let text = String(format: "%+.1f s against this machine", skew)
-            if abs(skew) > failSkewSeconds { report.add("clock", .fail, text + ": set up NTP") }
-            else if abs(skew) > warnSkewSeconds { report.add("clock", .warn, text + ": set up NTP") }
-            else { report.add("clock", .ok, text) }
+            let text = abs(skew) < 2 ? "same time as this machine" : String(format: "%+.0f s from this machine", skew)
+            let status: PreflightReport.Status = abs(skew) > failSkewSeconds ? .fail : (abs(skew) > warnSkewSeconds ? .warn : .ok)
+            report.add("Clock", status, status == .ok ? text : text + ": set up NTP")
         } else {
-            report.add("clock", .warn, "time unknown")
+            report.add("Clock", .warn, "could not read the time")
         }
 
-        // CPU and memory
         let cpus = Int(f["cpus"] ?? "") ?? 0
-        report.add("cpu", cpus >= minCPUs ? .ok : .warn, cpus > 0 ? "\(cpus) CPUs" + (cpus < minCPUs ? ", \(minCPUs) recommended" : "") : "unknown")
+        report.add("CPU", cpus >= minCPUs ? .ok : .warn,
+                   cpus > 0 ? "\(cpus) CPUs" + (cpus < minCPUs ? ", \(minCPUs) recommended" : "") : "unknown")
         let totalMB = (Int(f["mem_total_kb"] ?? "") ?? 0) / 1024
         let availMB = (Int(f["mem_avail_kb"] ?? "") ?? 0) / 1024
-        if totalMB == 0 { report.add("memory", .warn, "unknown") }
+        if totalMB == 0 { report.add("Memory", .warn, "unknown") }
         else {
-            report.add("memory", totalMB >= minMemoryMB ? .ok : .warn,
+            report.add("Memory", totalMB >= minMemoryMB ? .ok : .warn,
                        "\(totalMB) MB, \(availMB) MB available" + (totalMB < minMemoryMB ? ", \(minMemoryMB) MB recommended" : ""))
         }
-        return report
+    }
+
+    /// The quoted version: `openjdk version "17.0.9" 2023-10-17` → `17.0.9`.
+    static func javaVersion(_ line: String) -> String? {
+        guard let open = line.firstIndex(of: "\"") else { return nil }
+        let v = line[line.index(after: open)...].prefix { $0 != "\"" }
+        return v.isEmpty ? nil : String(v)
+    }
+
+    /// `openjdk version "17.0.9" 2023-10-17` → 17; `java version "1.8.0_382"` → 8.
+    static func javaMajor(_ line: String) -> Int? {
+        guard let version = javaVersion(line) else { return nil }
+        let parts = version.split(separator: ".")
+        guard let first = parts.first.flatMap({ Int($0) }) else { return nil }
+        if first == 1, parts.count > 1 { return Int(parts[1]) }
+        return first
+    }
+
+    /// A transport error in a row: its detail, without the host name the row already shows.
+    public static func detail(_ e: TransportError) -> String {
+        switch e {
+        case .authenticationFailed(_, let d), .unreachable(_, let d), .sudoFailed(_, let d), .transferFailed(_, let d):
+            return d.trimmingCharacters(in: .whitespacesAndNewlines)
+        default: return e.description
+        }
     }
 }

@@ -10,33 +10,22 @@
 set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-ROOT=$(cd "$HERE/../.." && pwd)
-LAB=$HERE/lab.sh
-BIN=${JOGET_CLUSTER_BIN:-$ROOT/.build/debug/joget-cluster}
-KEEP=0; [ "${1:-}" = "--keep" ] && KEEP=1
-WORK=$(mktemp -d /tmp/joget-e2e.XXXXXX)
+# shellcheck source=lib/e2e.sh
+. "$HERE/lib/e2e.sh" "$@"
 SEED=${E2E_SEED:-$(( $(date +%s) % 100000 ))}
 RANDOM=$SEED
-PASSES=0 FAILS=0
-T0=$SECONDS
 
-pass() { PASSES=$((PASSES + 1)); echo "PASS $*"; }
-fail() { FAILS=$((FAILS + 1)); echo "FAIL $*"; }
-info() { echo "---- [$((SECONDS - T0))s] $*"; }
 finish() {
     # Control masters of a killed run outlive it, as they would on an operator's machine: end them.
     pkill -f "ssh .*joget-lab/keys" 2>/dev/null
     [ $KEEP = 1 ] || "$LAB" down >/dev/null 2>&1
     [ $KEEP = 1 ] && echo "e2e: work files kept in $WORK" || rm -rf "$WORK"
-    echo "e2e: seed $SEED, $((SECONDS - T0))s"
-    echo "$PASSES passed, $FAILS failed"
-    [ $FAILS = 0 ]
+    tally "e2e: seed $SEED"
 }
 trap 'finish; exit $?' EXIT
 trap 'exit 130' INT TERM
 
-[ -x "$BIN" ] || { fail "no binary at $BIN: build first (swift build)"; exit 1; }
-"$LAB" install >/dev/null || { fail "lab install"; exit 1; }
+need_binary_and_lab
 
 up() {
     "$LAB" up >"$WORK/up.log" 2>&1 || { cat "$WORK/up.log"; fail "lab up"; exit 1; }

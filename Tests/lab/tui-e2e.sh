@@ -11,26 +11,16 @@
 set -uo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-ROOT=$(cd "$HERE/../.." && pwd)
-LAB=$HERE/lab.sh
-BIN=${JOGET_CLUSTER_BIN:-$ROOT/.build/debug/joget-cluster}
-KEEP=0; [ "${1:-}" = "--keep" ] && KEEP=1
-WORK=$(mktemp -d /tmp/joget-tui.XXXXXX)
+# shellcheck source=lib/e2e.sh
+. "$HERE/lib/e2e.sh" "$@"
 TUI_PREFIX=joget-tui-$$
 # shellcheck source=lib/tui.sh
 . "$HERE/lib/tui.sh"
-PASSES=0 FAILS=0
-T0=$SECONDS
 
-pass() { PASSES=$((PASSES + 1)); echo "PASS $*"; }
-fail() { FAILS=$((FAILS + 1)); echo "FAIL $*"; }
-info() { echo "---- [$((SECONDS - T0))s] $*"; }
 finish() {
     [ $KEEP = 1 ] || { tui_stop; "$LAB" down >/dev/null 2>&1; rm -rf "$WORK"; }
     [ $KEEP = 1 ] && echo "tui-e2e: tmux session $TUI_SESSION and $WORK kept"
-    echo "tui-e2e: $((SECONDS - T0))s"
-    echo "$PASSES passed, $FAILS failed"
-    [ $FAILS = 0 ]
+    tally "tui-e2e"
 }
 trap 'finish; exit $?' EXIT
 trap 'exit 130' INT TERM
@@ -42,8 +32,7 @@ expect() {
 }
 screen_has() { tui_screen | grep -qE -- "$1"; }
 
-[ -x "$BIN" ] || { fail "no binary at $BIN: build first (swift build)"; exit 1; }
-"$LAB" install >/dev/null || { fail "lab install"; exit 1; }
+need_binary_and_lab
 "$LAB" up >"$WORK/up.log" 2>&1 || { cat "$WORK/up.log"; fail "lab up"; exit 1; }
 # shellcheck disable=SC1091
 . /var/tmp/joget-lab/lab.env

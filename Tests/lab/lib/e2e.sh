@@ -1,0 +1,24 @@
+# Shared by the lab's end-to-end scripts (source it with the script's arguments, HERE set to
+# Tests/lab): paths, --keep, a work folder, PASS/FAIL counting, and the closing tally.
+ROOT=$(cd "$HERE/../.." && pwd)
+LAB=$HERE/lab.sh
+BIN=${JOGET_CLUSTER_BIN:-$ROOT/.build/debug/joget-cluster}
+KEEP=0; [ "${1:-}" = "--keep" ] && KEEP=1
+WORK=$(mktemp -d "/tmp/joget-$(basename "$0" .sh).XXXXXX")
+PASSES=0 FAILS=0
+T0=$SECONDS
+
+pass() { PASSES=$((PASSES + 1)); echo "PASS $*"; }
+fail() { FAILS=$((FAILS + 1)); echo "FAIL $*"; }
+info() { echo "---- [$((SECONDS - T0))s] $*"; }
+# tally NAME: the closing lines; fails when anything failed.
+tally() {
+    echo "$1: $((SECONDS - T0))s"
+    echo "$PASSES passed, $FAILS failed"
+    [ $FAILS = 0 ]
+}
+# The binary built, the lab's packages present: or stop here.
+need_binary_and_lab() {
+    [ -x "$BIN" ] || { fail "no binary at $BIN: build first (swift build)"; exit 1; }
+    "$LAB" install >/dev/null || { fail "lab install"; exit 1; }
+}
