@@ -299,7 +299,7 @@ public struct ReviewPage: Screen {
         let a = model.answers
         switch id {
         case "hosts":
-            return "\(a.hosts.count) hosts: " + a.hosts.map(\.name).joined(separator: ", ")
+            return "\(a.hosts.count) host\(a.hosts.count == 1 ? "" : "s"): " + a.hosts.map(\.name).joined(separator: ", ")
         case "sharedFiles":
             return a.sharedFiles.provider == .nfs
                 ? "NFS from \(a.sharedFiles.server ?? "?"), mounted at \(a.sharedFiles.mountPoint)"
@@ -307,7 +307,7 @@ public struct ReviewPage: Screen {
         case "database":
             return "\(a.database.engine.rawValue) on \(a.database.host):\(a.database.port), database \(a.database.name)"
         case "appServers":
-            return "\(a.appServers.nodes.count) nodes: " + a.appServers.nodes.map { "\($0.name)@\($0.host)" }.joined(separator: ", ")
+            return "\(a.appServers.nodes.count) node\(a.appServers.nodes.count == 1 ? "" : "s"): " + a.appServers.nodes.map { "\($0.name)@\($0.host)" }.joined(separator: ", ")
         case "loadBalancer":
             return "Apache on \(a.loadBalancer.host), http://\(a.loadBalancer.serverName)" + (a.loadBalancer.tls != nil ? " + https" : "")
         default: return ""
