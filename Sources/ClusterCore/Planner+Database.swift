@@ -73,7 +73,7 @@ extension Planner {
     static func admin(_ c: Cluster) -> Script {
         switch c.db.admin {
         case .socket:
-            return "sql() { mysql --protocol=socket -N -B \"$@\"; }\n"
+            return "sql() { mysql --protocol=socket --connect-timeout=10 -N -B \"$@\"; }\n"
         case .password:
             let option = FileContent([.text("[client]\nuser=\(c.db.adminUser)\npassword="),
                                       .secret(c.db.adminPasswordSecret, .optionFile), .text("\n")])
@@ -82,7 +82,7 @@ extension Planner {
                 dbd=$(mktemp -d)
                 trap 'rm -rf "$dbd"' EXIT
                 printf '%s' \(content: option) > "$dbd/admin.cnf"
-                sql() { mysql --defaults-extra-file="$dbd/admin.cnf" -N -B "$@"; }
+                sql() { mysql --defaults-extra-file="$dbd/admin.cnf" --connect-timeout=10 -N -B "$@"; }
 
                 """
         }
@@ -126,11 +126,22 @@ extension Planner {
                                mode: 0o644, owner: "root:root")
         let service = c.family.databaseService[d.engine]!
         let listening: Script = "ss -Hltn \("sport = :\(d.port)") 2>/dev/null | awk '{print $4}' | grep -Eq \("^(0\\.0\\.0\\.0|\\*|\\[::\\]):\(d.port)$")"
+        // Listening is not enough: a server that stopped half way accepts and never answers. ping
+        // needs no login (it succeeds on "access denied" too) and fails on a server that hangs.
+        let answering: Script = "mysqladmin --protocol=tcp -h 127.0.0.1 -P \(String(d.port)) --connect-timeout=5 ping >/dev/null 2>&1"
         return Step(
             id: id(.database, "network", host), layer: .database, host: host,
             title: "Let \(d.engine == .mariadb ? "MariaDB" : "MySQL") accept connections from the network (bind-address 0.0.0.0, port \(d.port))",
-            check: Sh.serviceQueries + Sh.matches(file) + " && svc_enabled \(Sh.service(service)) && " + listening + "\n",
+            check: Sh.serviceQueries + Sh.matches(file) + " && svc_enabled \(Sh.service(service)) && " + listening + " && " + answering + "\n",
             apply: Sh.strict + Sh.services + "mkdir -p \(c.family.databaseConfDir[d.engine]!)\n" + Sh.write(file) + """
+                # A server that runs but does not answer cannot be stopped politely (its init script
+                # waits for an answer forever): end it, so the restart starts a fresh one.
+                if pgrep -x 'mariadbd|mysqld' >/dev/null && ! \(answering); then
+                    echo 'the database server runs but does not answer: ending it before the restart' >&2
+                    pkill -9 -x mysqld_safe || true
+                    pkill -9 -x 'mariadbd|mysqld' || true
+                    sleep 1
+                fi
                 svc_restart \(Sh.service(service))
                 i=0
                 until \(listening); do

@@ -173,9 +173,19 @@ enum Sh {
         """
 
     /// The queries, and svc_start/svc_restart UNIT INITSCRIPT (which also enable the service at boot).
+    /// Without systemd the init script runs in a session of its own (setsid -w waits for it), its
+    /// output kept in a file until it ends: a stopped or timed-out step must neither signal the
+    /// daemon (it would share the step's process group) nor leave the script writing into a closed
+    /// connection (a MariaDB whose init script died that way mid-restart was seen to hang).
     static let services: Script = serviceQueries + """
-        svc_start() { if [ -d /run/systemd/system ]; then systemctl enable --quiet "$1" && systemctl start "$1"; else service "$2" start; fi; }
-        svc_restart() { if [ -d /run/systemd/system ]; then systemctl enable --quiet "$1" && systemctl restart "$1"; else service "$2" restart; fi; }
+        svc_detached() {
+            command -v setsid >/dev/null 2>&1 || { "$@"; return; }
+            o=$(mktemp); r=0
+            setsid -w "$@" >"$o" 2>&1 </dev/null || r=$?
+            cat "$o"; rm -f "$o"; return $r
+        }
+        svc_start() { if [ -d /run/systemd/system ]; then systemctl enable --quiet "$1" && systemctl start "$1"; else svc_detached service "$2" start; fi; }
+        svc_restart() { if [ -d /run/systemd/system ]; then systemctl enable --quiet "$1" && systemctl restart "$1"; else svc_detached service "$2" restart; fi; }
 
         """
 

@@ -407,8 +407,10 @@ final class ShellSession: Sendable {
 }
 
 /// Kills every descendant of the target-side shell (the running command and whatever it started),
-/// and their process groups, TERM first for up to 2 s, then KILL. Runs in a second session with the
-/// same elevation, so it can reach root's processes. Pure POSIX sh + awk over /proc.
+/// and their process groups, TERM first for up to 2 s, then KILL. A descendant that started a
+/// session of its own (setsid, as the plan's service starts do) is left alone with its children:
+/// it is a daemon being started, and signalling one half way up can leave it hung. Runs in a
+/// second session with the same elevation, so it can reach root's processes. POSIX sh + awk.
 enum JobKiller {
     static func script(wrapperPid: Int32) -> String {
         """
@@ -418,8 +420,8 @@ enum JobKiller {
             read -r l < "$f" 2>/dev/null || continue
             p=${f#/proc/}; p=${p%/stat}; r=${l##*) }
             set -- $r
-            echo "$p $2 $3"
-          done | awk -v w="$W" '{ pp[$1] = $2; pg[$1] = $3 } END { d[w] = 1; c = 1; while (c) { c = 0; for (p in pp) if (!(p in d) && (pp[p] in d)) { d[p] = 1; c = 1 } } for (p in d) if (p != w) print p, pg[p], pg[w] }'
+            echo "$p $2 $3 $4"
+          done | awk -v w="$W" '{ pp[$1] = $2; pg[$1] = $3; ss[$1] = $4 } END { d[w] = 1; c = 1; while (c) { c = 0; for (p in pp) if (!(p in d) && (pp[p] in d) && ss[p] == ss[w]) { d[p] = 1; c = 1 } } for (p in d) if (p != w) print p, pg[p], pg[w] }'
         }
         i=0
         while :; do

@@ -75,6 +75,20 @@ struct TransportLocalTests {
         await t.close()
     }
 
+    /// A service started in a session of its own (setsid) is a daemon on its way up: a timeout
+    /// ends the step's own processes and leaves it running.
+    @Test func timeoutLeavesADetachedSessionAlone() async throws {
+        let t = LocalTransport()
+        let (r, _) = await t.capture("setsid sleep 100.65 </dev/null >/dev/null 2>&1 & sleep 100.66", timeout: .milliseconds(500))
+        #expect(r == .timedOut)
+        let (own, _) = await t.capture("pgrep -f 'sleep 100.66'")
+        #expect(own == .exited(1), "the step's own sleep is ended")
+        let (detached, _) = await t.capture("pgrep -f 'sleep 100.65'")
+        #expect(detached == .exited(0), "the detached one runs on")
+        _ = await t.capture("pkill -f 'sleep 100.65'")
+        await t.close()
+    }
+
     @Test func cancellation() async throws {
         let t = LocalTransport()
         let task = Task { await t.capture("sleep 100.55").0 }

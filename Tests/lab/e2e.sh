@@ -206,7 +206,27 @@ else fail "final resume exited $rc"; tail -30 "$WORK/fire-final.log"; fi
 journal_check "$STATE" "after kills"; record $?
 outside_checks "after kills"
 
-# ---- 3. A link cut mid-step --------------------------------------------------------------------
+# ---- 3. Stopped while the database restarts ----------------------------------------------------
+info "SIGTERM while MariaDB restarts (a clean stop): resume finishes and the database answers"
+up
+STATE=$WORK/state-stop
+(jc_exec "$STATE" apply --yes --quiet >"$WORK/stop.log" 2>&1) &
+pid=$!
+for _ in $(seq 1 400); do
+    grep -q '"step":"db.network@db"' "$STATE/journal.jsonl" 2>/dev/null && break
+    sleep 0.05
+done
+sleep 0.3
+kill -TERM $pid
+wait $pid; rc=$?
+[ $rc = 130 ] && pass "apply stopped on SIGTERM (exit 130)" || fail "apply exited $rc on SIGTERM"
+jc "$STATE" resume --quiet >"$WORK/stop-resume.log" 2>&1; rc=$?
+if [ $rc = 0 ]; then pass "resume after the stop finished: $(grep -E 'done in' "$WORK/stop-resume.log" | tail -1)"
+else fail "resume after the stop exited $rc: $(grep -m2 -E 'FAIL|failed' "$WORK/stop-resume.log")"; fi
+if "$LAB" exec db timeout 10 mysqladmin --connect-timeout=5 ping >/dev/null 2>&1; then pass "MariaDB answers after the stop and resume"
+else fail "MariaDB does not answer after the stop and resume"; fi
+
+# ---- 4. A link cut mid-step --------------------------------------------------------------------
 info "cut app2's link while its Tomcat starts; the step fails; restore; resume retries it"
 up
 STATE=$WORK/state-link
