@@ -173,10 +173,10 @@ enum Sh {
         """
 
     /// The queries, and svc_start/svc_restart UNIT INITSCRIPT (which also enable the service at boot).
-    /// Without systemd the init script runs in a session of its own (setsid -w waits for it), its
-    /// output kept in a file until it ends: a stopped or timed-out step must neither signal the
-    /// daemon (it would share the step's process group) nor leave the script writing into a closed
-    /// connection (a MariaDB whose init script died that way mid-restart was seen to hang).
+    /// Without systemd the init script runs in a session of its own (setsid -w waits for it), which
+    /// the step killer leaves alone: a stopped or timed-out step must not signal a daemon on its way
+    /// up (a MariaDB signalled half way through its restart was seen to hang). Its output is kept in
+    /// a file until it ends, so a connection closed meanwhile cannot end it with SIGPIPE either.
     static let services: Script = serviceQueries + """
         svc_detached() {
             command -v setsid >/dev/null 2>&1 || { "$@"; return; }

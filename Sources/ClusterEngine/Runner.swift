@@ -68,7 +68,7 @@ public actor Runner {
     public nonisolated let stateDir: StateDir
     /// Held for the runner's life when given: no second run drives the same state folder meanwhile.
     private let stateLock: StateDirLock?
-    /// Full logs on disk and recent lines per host for the panes.
+    /// Full logs on disk, one file per host and step.
     public nonisolated let logs: LogStore
     /// Every event goes through here; `events()` and `observe` subscribe.
     public nonisolated let hub: RunEventHub
