@@ -40,6 +40,16 @@ jc() { # jc STATE COMMAND [ARGS...]
 # In the background, `(exec jc ...) &` is needed for $! to be the binary itself: `jc ... &` alone
 # makes $! a subshell, and a kill -9 of it leaves the binary running.
 jc_exec() { local state=$1; shift; exec "$BIN" "$@" --answers "$LAB_ANSWERS" --secrets "$LAB_SECRETS" --state-dir "$state" --known-hosts "$LAB_KNOWN_HOSTS"; }
+# apply_until_step STATE STEP LOG: apply in the background ($pid is the binary), back once the
+# journal names STEP (or after 60 s).
+apply_until_step() {
+    (jc_exec "$1" apply --yes --quiet >"$3" 2>&1) &
+    pid=$!
+    for _ in $(seq 1 1200); do
+        grep -qF "\"step\":\"$2\"" "$1/journal.jsonl" 2>/dev/null && return 0
+        sleep 0.05
+    done
+}
 LB() { curl -s -m 10 "$@"; }
 field() { python3 -c 'import json,sys; print(json.load(sys.stdin).get(sys.argv[1], ""))' "$1" 2>/dev/null; }
 
@@ -210,12 +220,7 @@ outside_checks "after kills"
 info "SIGTERM while MariaDB restarts (a clean stop): resume finishes and the database answers"
 up
 STATE=$WORK/state-stop
-(jc_exec "$STATE" apply --yes --quiet >"$WORK/stop.log" 2>&1) &
-pid=$!
-for _ in $(seq 1 400); do
-    grep -q '"step":"db.network@db"' "$STATE/journal.jsonl" 2>/dev/null && break
-    sleep 0.05
-done
+apply_until_step "$STATE" db.network@db "$WORK/stop.log"
 sleep 0.3
 kill -TERM $pid
 wait $pid; rc=$?
@@ -230,12 +235,7 @@ else fail "MariaDB does not answer after the stop and resume"; fi
 info "cut app2's link while its Tomcat starts; the step fails; restore; resume retries it"
 up
 STATE=$WORK/state-link
-(jc_exec "$STATE" apply --yes --quiet >"$WORK/link.log" 2>&1) &
-pid=$!
-for _ in $(seq 1 240); do
-    grep -q '"step":"app.start@app2#node02"' "$STATE/journal.jsonl" 2>/dev/null && break
-    sleep 0.25
-done
+apply_until_step "$STATE" app.start@app2#node02 "$WORK/link.log"
 "$LAB" link app2 down
 wait $pid; rc=$?
 "$LAB" link app2 up
