@@ -97,13 +97,17 @@ public struct Step: Sendable, Hashable, Identifiable {
     public var optional = false    // may be skipped after a failure
     public var timeoutSeconds = 600
     public var notes: [String] = [] // warnings to show, e.g. "nothing restarts Tomcat after a reboot"
+    /// A probe: it reads the host and reports, and changes nothing (so it has no check: it always runs).
+    public var readOnly = false
 
     public init(id: String, layer: Layer, host: String, title: String, check: Script?, apply: Script,
                 verify: Script? = nil, files: [PlannedFile] = [], transfer: Transfer? = nil,
-                dependsOn: [String] = [], optional: Bool = false, timeoutSeconds: Int = 600, notes: [String] = []) {
+                dependsOn: [String] = [], optional: Bool = false, timeoutSeconds: Int = 600, notes: [String] = [],
+                readOnly: Bool = false) {
         self.id = id; self.layer = layer; self.host = host; self.title = title; self.check = check
         self.apply = apply; self.verify = verify; self.files = files; self.transfer = transfer
         self.dependsOn = dependsOn; self.optional = optional; self.timeoutSeconds = timeoutSeconds; self.notes = notes
+        self.readOnly = readOnly
     }
 
     /// Every secret the step needs to run.

@@ -414,6 +414,6 @@ extension Planner {
             id: id(.appServers, "cluster-check", node.host, node.name), layer: .appServers, host: node.host,
             title: "Check in the log that \(node.name) replicates sessions",
             check: nil, apply: apply, dependsOn: starts, optional: true, timeoutSeconds: 180,
-            notes: ["Optional: reads Tomcat's log; the cluster works without this check passing, but sessions may not move between nodes."])
+            notes: ["Optional: reads Tomcat's log; the cluster works without this check passing, but sessions may not move between nodes."], readOnly: true)
     }
 }

@@ -177,7 +177,7 @@ extension Planner {
                 echo \("\(app) logs in to \(d.name) at \(c.address(d.host)):\(d.port) as \(d.user)")
 
                 """,
-            dependsOn: [users, id(.hosts, "packages", app)], timeoutSeconds: 60)
+            dependsOn: [users, id(.hosts, "packages", app)], timeoutSeconds: 60, readOnly: true)
     }
 
     /// Renders a template that is known to be complete; a missing value is a bug in the planner.

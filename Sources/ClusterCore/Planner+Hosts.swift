@@ -23,7 +23,7 @@ extension Planner {
                     if [ -d /run/systemd/system ]; then echo 'services: systemd'; else echo 'services: no systemd as PID 1 (services are started with "service"; Tomcat is started directly)'; fi
 
                     """,
-                timeoutSeconds: 60))
+                timeoutSeconds: 60, readOnly: true))
 
             steps.append(packagesStep(c, host, roles, after: os))
 

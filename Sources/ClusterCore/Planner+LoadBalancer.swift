@@ -145,7 +145,7 @@ extension Planner {
                 esac
 
                 """,
-            dependsOn: [apache.id], optional: true, timeoutSeconds: 120)
+            dependsOn: [apache.id], optional: true, timeoutSeconds: 120, readOnly: true)
         return [modules, site, apache, check]
     }
 }

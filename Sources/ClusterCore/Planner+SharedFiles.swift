@@ -174,7 +174,7 @@ extension Planner {
 
                 """,
             dependsOn: [id(.hosts, "packages", host)], timeoutSeconds: 60,
-            notes: ["Any mount counts (NFS, CIFS, a cluster file system, a bind mount); whether it is really shared is proven by the share test."])
+            notes: ["Any mount counts (NFS, CIFS, a cluster file system, a bind mount); whether it is really shared is proven by the share test."], readOnly: true)
     }
 
     private static func writeTestStep(_ c: Cluster, _ host: String, after mounted: String) -> Step {
@@ -192,7 +192,7 @@ extension Planner {
                 echo \("\(c.user) can write to \(c.mount)")
 
                 """,
-            dependsOn: [mounted, id(.hosts, "service-user", host)], timeoutSeconds: 60)
+            dependsOn: [mounted, id(.hosts, "service-user", host)], timeoutSeconds: 60, readOnly: true)
     }
 
     private static func shareTestStep(_ c: Cluster, after writeTests: [String]) -> Step {
@@ -218,6 +218,6 @@ extension Planner {
         return Step(
             id: id(.sharedFiles, "share-test", me), layer: .sharedFiles, host: me,
             title: "Test that a file written on each app host is read on \(me)",
-            check: nil, apply: body, dependsOn: writeTests, timeoutSeconds: 60)
+            check: nil, apply: body, dependsOn: writeTests, timeoutSeconds: 60, readOnly: true)
     }
 }

@@ -24,11 +24,13 @@ public final class LineOutput {
 
     public let options: Options
     private var layers: [String: Layer] = [:]
+    private var readOnly: Set<String> = []
     private var lastOutputStep: String? = nil
 
     public init(plan: Plan, options: Options = Options()) {
         self.options = options
         for step in plan.steps { layers[step.id] = step.layer }
+        readOnly = Set(plan.steps.filter(\.readOnly).map(\.id))
     }
 
     /// Colour when stdout is a terminal and `NO_COLOR` is unset (or empty), as no-color.org asks.
@@ -104,6 +106,11 @@ public final class LineOutput {
         if summary.stopped { out += "\n" + paint("Stopped before the end: resume to go on.", .yellow) }
         if summary.succeeded {
             out += "\n" + paint("All steps done.", .green)
+            // A re-run: what ran were the probes, which only read the hosts.
+            let ran = summary.outcomes.filter { $0.status == .done && !$0.fromJournal }
+            if !ran.isEmpty && ran.allSatisfy({ readOnly.contains($0.stepID) }) {
+                out += " Nothing changed: the \(ran.count) that ran only read the hosts (checks and tests)."
+            }
         } else if !summary.failed.isEmpty {
             out += "\n" + paint("Failed: ", .red) + summary.failed.map(\.stepID).joined(separator: ", ")
                 + ". Logs: logs/<host>/<step>.log in the state folder."

@@ -75,6 +75,28 @@ import Testing
         #expect(datasource.count == 1)
     }
 
+    /// A step without a check always runs: it must be a read-only probe, or one of the two that
+    /// change something every time on purpose (the user's password is set again; the schema is re-read).
+    @Test func stepsWithoutACheckAreReadOnlyProbes() {
+        let alwaysApplied = ["db.create-user@", "db.extract-schema@"]
+        for (name, a) in Fixtures.all {
+            for step in Fixtures.plan(a).steps {
+                if step.readOnly { #expect(step.check == nil, "\(name): read-only \(step.id) has a check") }
+                if step.check == nil && !alwaysApplied.contains(where: { step.id.hasPrefix($0) }) {
+                    #expect(step.readOnly, "\(name): \(step.id) has no check and is not marked read-only")
+                }
+            }
+        }
+        func probes(_ a: Answers) -> Set<String> {
+            Set(Fixtures.plan(a).steps.filter(\.readOnly).map { String($0.id.prefix { $0 != "@" }) })
+        }
+        #expect(probes(Fixtures.twoNode) == ["hosts.os", "files.write-test", "files.share-test", "db.login",
+                                             "app.cluster-check", "lb.check"])
+        var existing = Fixtures.twoNode
+        existing.sharedFiles.provider = .existing
+        #expect(probes(existing).contains("files.check-mount"))
+    }
+
     @Test func optionalStepsAreOnlyChecks() {
         for (_, a) in Fixtures.all {
             for step in Fixtures.plan(a).steps where step.optional {

@@ -69,6 +69,25 @@ import Testing
         #expect(text.contains("Failed: app.install@app1"))
     }
 
+    /// A re-run where only probes ran says that nothing changed; one where a changing step ran does not.
+    @Test func aRerunOfProbesOnlySaysNothingChanged() {
+        let plan = Plan(steps: [
+            Step(id: "hosts.os@db", layer: .hosts, host: "db", title: "t", check: nil, apply: "x", readOnly: true),
+            Step(id: "db.create-database@db", layer: .database, host: "db", title: "t", check: "y", apply: "x"),
+        ])
+        let probesOnly = RunSummary(outcomes: [
+            StepOutcome(stepID: "hosts.os@db", host: "db", status: .done, duration: .milliseconds(20)),
+            StepOutcome(stepID: "db.create-database@db", host: "db", status: .alreadyDone, duration: .milliseconds(10)),
+        ], remaining: [], stopped: false, duration: .seconds(1))
+        #expect(LineOutput(plan: plan).summaryTable(probesOnly)
+            .contains("All steps done. Nothing changed: the 1 that ran only read the hosts (checks and tests)."))
+        let changed = RunSummary(outcomes: [
+            StepOutcome(stepID: "hosts.os@db", host: "db", status: .done, duration: .milliseconds(20)),
+            StepOutcome(stepID: "db.create-database@db", host: "db", status: .done, duration: .milliseconds(10)),
+        ], remaining: [], stopped: false, duration: .seconds(1))
+        #expect(!LineOutput(plan: plan).summaryTable(changed).contains("Nothing changed"))
+    }
+
     @Test func statusTableFromJournal() throws {
         let dir = TempDir(); defer { dir.cleanup() }
         let j = try Journal(path: dir.path + "/j")

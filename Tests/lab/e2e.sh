@@ -183,7 +183,8 @@ checked = {r["step"] for r in runs[last:] if r.get("kind") == "end" and r.get("c
 print(" ".join(sorted(checked)))
 PY
 )
-if [ $rc = 0 ] && [ -z "$changed" ]; then pass "second apply changed nothing: $(grep -E '^[0-9]+ done|already done in' "$WORK/apply2.log" | tail -1)"
+if [ $rc = 0 ] && [ -z "$changed" ] && grep -q "Nothing changed" "$WORK/apply2.log"; then
+    pass "second apply changed nothing, and says so: $(grep -o 'Nothing changed.*' "$WORK/apply2.log" | tail -1)"
 else fail "second apply (rc $rc) changed: ${changed:-?}"; tail -5 "$WORK/apply2.log"; fi
 
 # ---- 2. Resume under fire ----------------------------------------------------------------------
