@@ -106,10 +106,14 @@ public final class LineOutput {
         if summary.stopped { out += "\n" + paint("Stopped before the end: resume to go on.", .yellow) }
         if summary.succeeded {
             out += "\n" + paint("All steps done.", .green)
-            // A re-run: what ran were the probes, which only read the hosts.
+            // Say how much of what ran only read the hosts (on a re-run, usually nearly all of it).
             let ran = summary.outcomes.filter { $0.status == .done && !$0.fromJournal }
-            if !ran.isEmpty && ran.allSatisfy({ readOnly.contains($0.stepID) }) {
+            let others = ran.filter { !readOnly.contains($0.stepID) }.map(\.stepID).sorted()
+            if !ran.isEmpty && others.isEmpty {
                 out += " Nothing changed: the \(ran.count) that ran only read the hosts (checks and tests)."
+            } else if others.count < ran.count && others.count <= 5 {
+                out += " Of the \(ran.count) steps that ran, \(ran.count - others.count) only read the hosts; "
+                    + "the others: \(others.joined(separator: ", "))."
             }
         } else if !summary.failed.isEmpty {
             out += "\n" + paint("Failed: ", .red) + summary.failed.map(\.stepID).joined(separator: ", ")
