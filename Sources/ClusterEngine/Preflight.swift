@@ -70,7 +70,7 @@ public struct Preflight: Sendable {
         var report = PreflightReport(host: host.name)
         let transport = makeTransport(host)
         defer { Task { await transport.close() } }
-        let how = host.auth == .local ? "this machine, no SSH" : "\(host.user)@\(host.address):\(host.port) (\(host.auth.rawValue))"
+        let how = Preflight.login(of: host)
         do {
             try await transport.connect()
         } catch {
@@ -205,6 +205,11 @@ public struct Preflight: Sendable {
         guard let first = parts.first.flatMap({ Int($0) }) else { return nil }
         if first == 1, parts.count > 1 { return Int(parts[1]) }
         return first
+    }
+
+    /// How the host is reached, as the SSH login row shows it: `root@10.0.0.5:22 (key)`.
+    public static func login(of host: ClusterCore.Host) -> String {
+        host.auth == .local ? "this machine, no SSH" : "\(host.user)@\(host.address):\(host.port) (\(host.auth.rawValue))"
     }
 
     /// A transport error in a row: its detail, without the host name the row already shows.

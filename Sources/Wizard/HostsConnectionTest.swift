@@ -42,8 +42,7 @@ public enum ConnectionTest {
         }
 
         // 2. Everything else: the engine's preflight.
-        let loginText = host.auth == .local ? "this machine, no SSH" : "\(host.user)@\(host.address):\(host.port) (\(host.auth.rawValue))"
-        checks.append(.init("SSH login", .running, loginText))
+        checks.append(.init("SSH login", .running, Preflight.login(of: host)))
         send(true)
         var options = SSHOptions(knownHostsFile: knownHostsFile)
         options.connectTimeout = 8
