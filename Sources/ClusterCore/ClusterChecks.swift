@@ -89,10 +89,10 @@ public enum ClusterChecks {
         for host in a.appHosts {
             let dbAddress = a.host(named: d.host)?.address ?? d.host
             checks.append(ClusterCheck(id: "db.reach@\(host)", layer: .database, title: "\(host): database reachable with the app user, schema loaded",
-                probes: [Probe(host: host, script: """
-                    f=$(mktemp); chmod 600 "$f"; printf '%s' \(content: option) > "$f"
-                    n=$(mysql --defaults-extra-file="$f" -h \(dbAddress) -P \(d.port) -N -B -e \(sql) 2>&1); rc=$?
-                    rm -f "$f"; echo "JC rc=$rc"; echo "JC tables=$n"
+                probes: [Probe(host: host, script: Sh.secretFolder + """
+                    printf '%s' \(content: option) > "$dbd/joget.cnf"
+                    n=$(mysql --defaults-extra-file="$dbd/joget.cnf" --connect-timeout=10 -h \(dbAddress) -P \(d.port) -N -B -e \(sql) 2>&1); rc=$?
+                    echo "JC rc=$rc"; echo "JC tables=$n"
                     """)],
                 judge: { r in
                     let v = r[0].values

@@ -77,7 +77,9 @@ public enum Distro {
             .mysqlServer: "mysql-server",
             .mysqlClient: "mysql-client",
         ],
-        install: "DEBIAN_FRONTEND=noninteractive apt-get -q -o DPkg::Lock::Timeout=300 update"
+        // dpkg --configure -a first: an install stopped half way leaves dpkg refusing to go on until it runs.
+        install: "DEBIAN_FRONTEND=noninteractive dpkg --configure -a"
+            + " && DEBIAN_FRONTEND=noninteractive apt-get -q -o DPkg::Lock::Timeout=300 update"
             + " && DEBIAN_FRONTEND=noninteractive apt-get -q -y -o DPkg::Lock::Timeout=300 install --no-install-recommends $pkgs",
         installedCheck: "[ \"$(dpkg-query -W -f='${db:Status-Status}\\n' $pkgs 2>/dev/null | grep -c '^installed$')\" = \"$(echo $pkgs | wc -w)\" ]",
         apacheService: Service("apache2"),

@@ -50,23 +50,25 @@ extension Planner {
 
     private static func sharedWflowStep(_ c: Cluster) -> Step {
         let host = c.firstAppHost, u = c.user, m = c.mount
-        let mark = c.shareMarks + "/wflow-copied"
+        let mark = c.shareMarks + "/wflow-copied", copying = c.shareMarks + "/wflow-copying"
         return Step(
             id: id(.appServers, "shared-wflow", host), layer: .appServers, host: host,
             title: "Copy the bundle's wflow folder into the shared folder (once, for all nodes)",
             check: "runuser -u \(u) -- test -f \(mark)\n",
             apply: Sh.strict + """
                 src=\(c.stagedWflow); dst=\(m); u=\(u)
-                if runuser -u "$u" -- test -e "$dst/app_datasource.properties" || runuser -u "$u" -- test -e "$dst/wflow-cluster.jar"; then
+                # A copy of ours that was stopped half way is marked "copying": it is copied again.
+                if ! runuser -u "$u" -- test -e \(copying) && { runuser -u "$u" -- test -e "$dst/app_datasource.properties" || runuser -u "$u" -- test -e "$dst/wflow-cluster.jar"; }; then
                     echo "the shared folder already holds a Joget wflow folder: it is kept as it is"
                 else
+                    runuser -u "$u" -- sh -c 'mkdir -p "$(dirname "$1")" && : > "$1"' joget-mark \(copying)
                     runuser -u "$u" -- sh -c 'umask 027 && cp -R "$1/." "$2/"' joget-copy "$src" "$dst"
                     echo "copied $(find -L "$src" | wc -l) files and folders from the bundle's wflow"
                 fi
                 for f in wflow-cluster.jar glowroot/glowroot.jar; do
                     if ! runuser -u "$u" -- test -f "$dst/$f"; then echo "the shared folder has no $f: the Java agents in setenv.sh need it" >&2; exit 1; fi
                 done
-                runuser -u "$u" -- sh -c 'mkdir -p "$(dirname "$1")" && printf "%s\\n" "$2" > "$1"' joget-mark \(mark) \(c.bundleName)
+                runuser -u "$u" -- sh -c 'printf "%s\\n" "$2" > "$1" && rm -f "$3"' joget-mark \(mark) \(c.bundleName) \(copying)
 
                 """,
             dependsOn: sharedFolderReady(c, host) + [id(.hosts, "bundle", host)],
@@ -139,6 +141,8 @@ extension Planner {
                     chmod 755 "$dir.new"/bin/*.sh
                     # The plan replaces these two: keep the bundle's own for comparison.
                     for f in conf/server.xml bin/setenv.sh; do [ ! -f "$dir.new/$f" ] || cp -p "$dir.new/$f" "$dir.new/$f.bundle"; done
+                    # Marked before it takes its name: a stop after the rename leaves a folder a re-run recognises.
+                    printf '%s\\n' "$src" > "$dir.new/.joget-cluster-bundle"
                     mv "$dir.new" "$dir"
                 fi
                 # The aspectjweaver version changes between releases: take the newest the bundle has.
@@ -152,7 +156,6 @@ extension Planner {
                     cp "$jar" "$dir/aspectjweaver.jar"
                 fi
                 echo "aspectjweaver: $(basename "$jar")"
-                printf '%s\\n' "$src" > "$dir/.joget-cluster-bundle"
                 chown -R \(c.owner) "$dir"
 
                 """,
@@ -168,13 +171,14 @@ extension Planner {
             id: id(.appServers, "webapp", node.host, node.name), layer: .appServers, host: node.host,
             title: "Deploy jw.war, marked <distributable/> so that sessions replicate",
             check: """
-                [ -f \(war) ] && unzip -p \(war) WEB-INF/web.xml 2>/dev/null | grep -q '<distributable' && { [ ! -f \(expanded) ] || grep -q '<distributable' \(expanded); }
+                [ -f \(war) ] && [ "$(stat -c %U:%G \(war))" = \(c.owner) ] && unzip -p \(war) WEB-INF/web.xml 2>/dev/null | grep -q '<distributable' && { [ ! -f \(expanded) ] || grep -q '<distributable' \(expanded); }
 
                 """,
             apply: Sh.strict + """
                 war=\(war); u=\(c.user)
                 if [ ! -f "$war" ]; then
-                    cp \(c.stagedWar) "$war"
+                    # Copied under another name first: a stop mid-copy must not leave a truncated jw.war.
+                    cp \(c.stagedWar) "$war.new" && mv -f "$war.new" "$war"
                     echo "jw.war copied from the bundle"
                 fi
                 if unzip -p "$war" WEB-INF/web.xml | grep -q '<distributable'; then
@@ -185,7 +189,7 @@ extension Planner {
                     unzip -p "$war" WEB-INF/web.xml > "$t/WEB-INF/web.xml"
                     if ! grep -q '</web-app>' "$t/WEB-INF/web.xml"; then echo "jw.war's WEB-INF/web.xml has no </web-app>" >&2; exit 1; fi
                     sed -i 's#</web-app>#    <distributable/>\\n</web-app>#' "$t/WEB-INF/web.xml"
-                    [ -e \(dir + "/jw.war.orig") ] || cp -p "$war" \(dir + "/jw.war.orig")
+                    [ -e \(dir + "/jw.war.orig") ] || { cp -p "$war" \(dir + "/jw.war.orig.new") && mv \(dir + "/jw.war.orig.new") \(dir + "/jw.war.orig"); }
                     (cd "$t" && zip -q "$war" WEB-INF/web.xml)
                     rm -rf "$t"
                     echo "added <distributable/> to jw.war's WEB-INF/web.xml (the original is kept as jw.war.orig)"

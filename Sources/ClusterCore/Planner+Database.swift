@@ -2,7 +2,7 @@
 /// the schema from inside jw.war, and a login test from every app host.
 ///
 /// SQL always goes to the client on stdin (`printf '%s' SQL | mysql`), never in argv; the admin
-/// either is root over the unix socket, or logs in with a 0600 option file deleted on exit.
+/// either is root over the unix socket, or logs in with a 0600 option file in `Sh.secretFolder`.
 extension Planner {
     static func databaseSteps(_ c: Cluster) -> [Step] {
         let d = c.db, host = d.host
@@ -77,10 +77,7 @@ extension Planner {
         case .password:
             let option = FileContent([.text("[client]\nuser=\(c.db.adminUser)\npassword="),
                                       .secret(c.db.adminPasswordSecret, .optionFile), .text("\n")])
-            return """
-                umask 077
-                dbd=$(mktemp -d)
-                trap 'rm -rf "$dbd"' EXIT
+            return Sh.secretFolder + """
                 printf '%s' \(content: option) > "$dbd/admin.cnf"
                 sql() { mysql --defaults-extra-file="$dbd/admin.cnf" --connect-timeout=10 -N -B "$@"; }
 
@@ -165,10 +162,7 @@ extension Planner {
             id: id(.database, "login", app), layer: .database, host: app,
             title: "Test that \(app) can log in to the database as \(d.user)",
             check: nil,
-            apply: Sh.strict + """
-                umask 077
-                dbd=$(mktemp -d)
-                trap 'rm -rf "$dbd"' EXIT
+            apply: Sh.strict + Sh.secretFolder + """
                 printf '%s' \(content: option) > "$dbd/joget.cnf"
                 if ! out=$(mysql --defaults-extra-file="$dbd/joget.cnf" --connect-timeout=10 -h \(c.address(d.host)) -P \(d.port) -N -B -e 'SELECT 1' \(d.name) 2>&1); then
                     echo \("\(app) cannot log in to \(d.name) at \(c.address(d.host)):\(d.port) as \(d.user):") "$out" >&2

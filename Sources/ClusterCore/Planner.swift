@@ -136,10 +136,27 @@ enum Sh {
 
     static func octal(_ mode: Int) -> String { String(mode, radix: 8) }
 
-    /// Writes a planned file as root: a 0600 temp file next to it, then mode, owner, rename.
+    /// Makes `$dbd`, a private folder for files holding a secret (mysql option files), removed when
+    /// the script ends, also when it is stopped (TERM, INT, HUP). One left by a run killed with -9
+    /// is removed by a later run once it is an hour old; no step lasts that long.
+    static let secretFolder: Script = """
+        umask 077
+        find /tmp -maxdepth 1 -name 'joget-cluster-secret.*' -mmin +60 -exec rm -rf {} + 2>/dev/null || true
+        dbd=$(mktemp -d /tmp/joget-cluster-secret.XXXXXX)
+        trap 'rm -rf "$dbd"' EXIT
+        trap 'exit 143' TERM; trap 'exit 130' INT; trap 'exit 129' HUP
+
+        """
+
+    /// mktemp's template for a file being written next to its final path, and the glob that finds one.
+    static let tempSuffix = ".joget-cluster.XXXXXX", tempGlob = ".joget-cluster.??????"
+
+    /// Writes a planned file as root: a 0600 temp file next to it, then mode, owner, rename. A temp
+    /// file left by a stopped earlier run is removed first.
     static func write(_ f: PlannedFile) -> Script {
         """
-        t=$(mktemp \(f.path + ".joget-cluster.XXXXXX"))
+        rm -f \(f.path)\(raw: tempGlob)
+        t=$(mktemp \(f.path + tempSuffix))
         printf '%s' \(content: f.content) > "$t"
         chmod \(raw: "0" + octal(f.mode)) "$t" && chown \(f.owner) "$t" && mv -f "$t" \(f.path)
 
@@ -150,7 +167,7 @@ enum Sh {
     /// The file's owner is then that user.
     static func write(_ f: PlannedFile, as user: String) -> Script {
         """
-        printf '%s' \(content: f.content) | runuser -u \(user) -- sh -c \("umask 077; t=$(mktemp \"$1.joget-cluster.XXXXXX\") && cat > \"$t\" && chmod \"$2\" \"$t\" && mv -f \"$t\" \"$1\"") joget-write \(f.path) \(raw: "0" + octal(f.mode))
+        printf '%s' \(content: f.content) | runuser -u \(user) -- sh -c \("umask 077; rm -f \"$1\"\(tempGlob); t=$(mktemp \"$1\(tempSuffix)\") && cat > \"$t\" && chmod \"$2\" \"$t\" && mv -f \"$t\" \"$1\"") joget-write \(f.path) \(raw: "0" + octal(f.mode))
 
         """
     }
