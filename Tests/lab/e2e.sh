@@ -152,7 +152,7 @@ start=$SECONDS
 jc "$STATE" apply --yes >"$WORK/apply.log" 2>&1
 rc=$?
 if [ $rc = 0 ]; then pass "apply installed the cluster in $((SECONDS - start))s: $(grep -E '^[0-9]+ done' "$WORK/apply.log" | tail -1)"
-else fail "apply exited $rc"; tail -40 "$WORK/apply.log"; fi
+else fail "apply exited $rc"; tail -40 "$WORK/apply.log"; failed_logs "$STATE" "$WORK/apply.log"; fi
 if grep -q "reboot" "$WORK/apply.log"; then pass "apply says what does not come back after a reboot without systemd: $(grep -m1 -o '[^|]*reboot[^|]*' "$WORK/apply.log" | head -c 150)"
 else fail "apply did not warn that nothing restarts after a reboot on hosts without systemd"; fi
 outside_checks "install"
@@ -193,7 +193,9 @@ info "kill -9 at 5 random points of the install, resume each time (seed $SEED)"
 up
 STATE=$WORK/state-fire
 total=$("$BIN" plan --answers "$LAB_ANSWERS" | grep -c '^\[')
-# Kill points are counts of finished steps, spread over the whole install.
+# Kill points are counts of finished steps, spread over the whole install; seeded here, so that
+# E2E_SEED repeats them whatever ran before.
+RANDOM=$SEED
 points=$(for _ in 1 2 3 4 5; do echo $(( 2 + RANDOM % (total - 4) )); done | sort -n | tr '\n' ' ')
 echo "     $total steps; kill after these many finished steps: $points"
 mode=apply
@@ -214,7 +216,7 @@ done
 jc "$STATE" resume --quiet >"$WORK/fire-final.log" 2>&1
 rc=$?
 if [ $rc = 0 ]; then pass "resume after 5 kills finished: $(grep -E 'done in' "$WORK/fire-final.log" | tail -1)"
-else fail "final resume exited $rc"; tail -30 "$WORK/fire-final.log"; fi
+else fail "final resume exited $rc"; tail -30 "$WORK/fire-final.log"; failed_logs "$STATE" "$WORK/fire-final.log"; fi
 journal_check "$STATE" "after kills"; record $?
 outside_checks "after kills"
 
@@ -229,7 +231,7 @@ wait $pid; rc=$?
 [ $rc = 130 ] && pass "apply stopped on SIGTERM (exit 130)" || fail "apply exited $rc on SIGTERM"
 jc "$STATE" resume --quiet >"$WORK/stop-resume.log" 2>&1; rc=$?
 if [ $rc = 0 ]; then pass "resume after the stop finished: $(grep -E 'done in' "$WORK/stop-resume.log" | tail -1)"
-else fail "resume after the stop exited $rc: $(grep -m2 -E 'FAIL|failed' "$WORK/stop-resume.log")"; fi
+else fail "resume after the stop exited $rc: $(grep -m2 -E 'FAIL|failed' "$WORK/stop-resume.log")"; failed_logs "$STATE" "$WORK/stop-resume.log"; fi
 if "$LAB" exec db timeout 10 mysqladmin --connect-timeout=5 ping >/dev/null 2>&1; then pass "MariaDB answers after the stop and resume"
 else fail "MariaDB does not answer after the stop and resume"; fi
 
@@ -247,4 +249,4 @@ else fail "link cut: apply exited $rc; $(grep -m1 'app.start@app2' "$WORK/link.l
 jc "$STATE" resume --quiet >"$WORK/link-resume.log" 2>&1
 rc=$?
 if [ $rc = 0 ]; then pass "link restored: resume retried and finished: $(grep -E 'done in' "$WORK/link-resume.log" | tail -1)"
-else fail "resume after the link came back exited $rc"; tail -20 "$WORK/link-resume.log"; fi
+else fail "resume after the link came back exited $rc"; tail -20 "$WORK/link-resume.log"; failed_logs "$STATE" "$WORK/link-resume.log"; fi

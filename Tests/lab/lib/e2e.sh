@@ -11,6 +11,14 @@ T0=$SECONDS
 pass() { PASSES=$((PASSES + 1)); echo "PASS $*"; }
 fail() { FAILS=$((FAILS + 1)); echo "FAIL $*"; }
 info() { echo "---- [$((SECONDS - T0))s] $*"; }
+# failed_logs STATE OUTPUT: the end of the log of every step OUTPUT reports failed, so that a
+# failure in CI can be read from its output alone.
+failed_logs() {
+    grep -E '^[a-z]+\.[a-z-]+@[^ ]+ +[^ ]+ +failed' "$2" | awk '{print $1, $2}' | while read -r step host; do
+        echo "     --- end of $step's log:"
+        tail -n 12 "$1/logs/$host/$(printf '%s' "$step" | tr -c 'A-Za-z0-9._@+-' '_').log" 2>&1 | sed 's/^/     /'
+    done
+}
 # tally NAME: the closing lines; fails when anything failed.
 tally() {
     echo "$1: $((SECONDS - T0))s"
