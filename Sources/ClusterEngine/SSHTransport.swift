@@ -159,7 +159,8 @@ actor SSHMaster {
         // The master's own session is a remote `cat` reading our pipe: if this program dies, the pipe
         // closes, cat ends, and the master exits once the last multiplexed session has ended (their
         // stdin pipes close too), so nothing lingers on either side.
-        let args = commonArguments() + ["-M", "-T", "-o", "ControlMaster=yes", "-o", "ControlPersist=no",
+        let ciphers = await SSHCiphers.arguments(program: options.sshProgram, options: commonArguments(), address: host.address)
+        let args = commonArguments() + ciphers + ["-M", "-T", "-o", "ControlMaster=yes", "-o", "ControlPersist=no",
                                         "--", host.address, "exec cat >/dev/null"]
         let proc = try await LiveProcess.start(options.sshProgram, args, environment: Environment.inherit.updating(environment),
                                                label: "master", handlers: .init(
