@@ -193,11 +193,13 @@ enum Sh {
     /// Without systemd the init script runs in a session of its own (setsid -w waits for it), which
     /// the step killer leaves alone: a stopped or timed-out step must not signal a daemon on its way
     /// up (a MariaDB signalled half way through its restart was seen to hang). Its output is kept in
-    /// a file until it ends, so a connection closed meanwhile cannot end it with SIGPIPE either.
+    /// a file until it ends, so a connection closed meanwhile cannot end it with SIGPIPE either;
+    /// one left by a killed step is removed by a later run once it is an hour old.
     static let services: Script = serviceQueries + """
         svc_detached() {
             command -v setsid >/dev/null 2>&1 || { "$@"; return; }
-            o=$(mktemp); r=0
+            find /tmp -maxdepth 1 -name 'joget-cluster-svc.*' -mmin +60 -delete 2>/dev/null || true
+            o=$(mktemp /tmp/joget-cluster-svc.XXXXXX); r=0
             setsid -w "$@" >"$o" 2>&1 </dev/null || r=$?
             cat "$o"; rm -f "$o"; return $r
         }

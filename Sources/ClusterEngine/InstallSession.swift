@@ -53,7 +53,7 @@ public struct InstallSession: Sendable {
     }
 
     public func verifier(secrets: SecretValues, pool: TransportPool) -> Verifier {
-        Verifier(secrets: secrets) { pool.transport(for: $0) }
+        Verifier(secrets: secrets, record: stateDir) { pool.transport(for: $0) }
     }
 }
 

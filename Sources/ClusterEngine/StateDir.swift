@@ -10,7 +10,8 @@ import Foundation
 /// logs/<host>/<step>.log full output of each step, sanitised and redacted
 /// work/                 local side of file transfers
 /// known_hosts           the project's own host keys
-/// licenses.json         later
+/// licenses.json         the license checklist
+/// verify.json           the last complete run of the cluster checks (see `VerifyRecord`)
 /// ```
 public struct StateDir: Sendable, Hashable {
     public let path: String
@@ -51,6 +52,7 @@ public struct StateDir: Sendable, Hashable {
     public var workPath: String { path + "/work" }
     public var knownHostsPath: String { path + "/known_hosts" }
     public var licensesPath: String { path + "/licenses.json" }
+    public var verifyPath: String { path + "/verify.json" }
 
     /// `logs/<host>/<step-id>.log`, each name made safe as one path component.
     public func logPath(host: String, stepID: String) -> String {

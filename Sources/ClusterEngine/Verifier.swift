@@ -16,9 +16,12 @@ public struct Verifier: Sendable {
     public var transport: @Sendable (String) -> (any Transport)?
     public var secrets: SecretValues
     public var timeout: Duration
+    /// Where a run of every check is recorded (`verify.json`); nil: nowhere.
+    public var record: StateDir?
 
-    public init(secrets: SecretValues, timeout: Duration = .seconds(60), transport: @escaping @Sendable (String) -> (any Transport)?) {
-        self.secrets = secrets; self.timeout = timeout; self.transport = transport
+    public init(secrets: SecretValues, timeout: Duration = .seconds(60), record: StateDir? = nil,
+                transport: @escaping @Sendable (String) -> (any Transport)?) {
+        self.secrets = secrets; self.timeout = timeout; self.record = record; self.transport = transport
     }
 
     public func run(_ checks: [ClusterCheck], onOutcome: @Sendable (CheckOutcome) -> Void = { _ in }) async -> [CheckOutcome] {
@@ -38,6 +41,10 @@ public struct Verifier: Sendable {
                                        duration: clock.now - start)
             onOutcome(outcome)
             outcomes.append(outcome)
+        }
+        // Only a run that was not stopped says what the cluster is like; a failed save is not the checks' failure.
+        if let record, !Task.isCancelled, outcomes.count == checks.count {
+            try? VerifyRecord(outcomes: outcomes).save(to: record)
         }
         return outcomes
     }

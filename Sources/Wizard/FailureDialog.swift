@@ -174,7 +174,7 @@ extension RunScreen {
         head += wrap("\(s.layer.title), host \(s.host): \(s.id) failed\(took)\(attempt).", .normal)
         head += wrap(reason, .error, indent: 2)
         var tail: [Line] = [Line(text: "", role: .normal)]
-        tail += wrap("Shell on \(s.host):  \(shellHint(host: s.host))", .normal)
+        tail += wrap("Shell on \(s.host):", .normal) + wrap(shellHint(host: s.host), .normal, indent: 2)
         tail += wrap("Full log:  \(path)", .muted)
         tail += wrap(meanwhile, .muted)
         if let r = dialog.refusal { tail += [Line(text: "", role: .normal)] + wrap(r, .error) }
@@ -185,9 +185,9 @@ extension RunScreen {
         if room >= 1, let h = hostIndex[s.host] {
             let last = panes[h].lines.lastOutput(of: Int32(stepIndex[s.id] ?? -1), count: room)
             if !last.isEmpty {
-                output = [Line(text: "", role: .normal), Line(text: "Last output:", role: .label)]
-                output += last.map { Line(text: $0, role: .muted, indent: 2) }
-                output = Array(output.prefix(room + 2))
+                // Wrapped, and the end kept: a message's remedy usually comes last.
+                let wrapped = last.flatMap { wrap($0, .muted, indent: 2) }
+                output = [Line(text: "", role: .normal), Line(text: "Last output:", role: .label)] + wrapped.suffix(room)
             }
         }
         let lines = head + output + tail

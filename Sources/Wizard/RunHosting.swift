@@ -129,7 +129,9 @@ extension SummaryScreen {
         }
         // The checklist as saved now: the license page may have recorded keys a moment ago.
         let licenses = (try? LicenseStore(directory: context.stateDirectory).load())?.map(\.rows)
-        self.init(answers: context.answers, stateDir: context.stateDirectory, run: run, licenses: licenses,
+        let verify = (try? StateDir(path: context.stateDirectory)).flatMap(VerifyRecord.load(from:))
+        self.init(answers: context.answers, stateDir: context.stateDirectory, run: run,
+                  verify: verify?.outcomes, verifiedAt: verify?.time, licenses: licenses,
                   defaultStateDir: try? StateDir.defaultPath(cluster: context.answers.cluster))
     }
 }

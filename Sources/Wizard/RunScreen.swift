@@ -61,6 +61,8 @@ public struct RunScreen: Screen, Sendable {
         public let host: String
         public let title: String
         public let optional: Bool
+        /// A probe that only reads the host: shown as "passed" rather than "done".
+        public var readOnly = false
         public internal(set) var state: StepState = .pending
         /// Page time (see ``RunScreen/elapsed``) when the current or last attempt started.
         public internal(set) var startedAt: Duration?
@@ -169,7 +171,9 @@ public struct RunScreen: Screen, Sendable {
     ///   - ringCapacity: lines kept in memory per host.
     public init(plan: Plan, hosts: [ClusterCore.Host] = [], stateDir: StateDir? = nil, knownHostsFile: String? = nil,
                 logLayout: LogLayout = .tabs, ringCapacity: Int = 5_000) {
-        steps = plan.steps.map { StepRow(id: $0.id, layer: $0.layer, host: $0.host, title: $0.title, optional: $0.optional) }
+        steps = plan.steps.map {
+            StepRow(id: $0.id, layer: $0.layer, host: $0.host, title: $0.title, optional: $0.optional, readOnly: $0.readOnly)
+        }
         hostNames = plan.hosts
         var byName: [String: ClusterCore.Host] = [:]
         for h in hosts { byName[h.name] = h }

@@ -198,14 +198,15 @@ extension RunScreen {
         }
     }
 
-    /// What a step row says on its right: `apply 12s`, `done 3.2s`, `already done`, `FAILED 2.0s`.
+    /// What a step row says on its right: `apply 12s`, `done 3.2s`, `passed 0.1s` (a probe),
+    /// `already done`, `FAILED 2.0s`.
     func statusText(_ row: StepRow) -> (String, Role) {
         let took = row.duration.map { " " + LineOutput.seconds($0) } ?? ""
         switch row.state {
         case .pending: return ("", .muted)
         case .running(let phase):
             return ("\(phase.rawValue) \(ProgressBar.format(row.shownDuration(now: elapsed) ?? .zero))", .title)
-        case .done: return (row.fromJournal ? "done earlier" : "done" + took, .ok)
+        case .done: return (row.fromJournal ? "done earlier" : (row.readOnly ? "passed" : "done") + took, .ok)
         case .alreadyDone: return ("already done", .muted)
         case .skipped: return ("skipped", .warning)
         case .interrupted: return ("interrupted", .warning)

@@ -34,14 +34,22 @@ public struct SummaryScreen: Screen, Sendable {
     ///   - verify: the checks' outcomes, when they ran.
     ///   - licenses: the license checklist's rows, when there is one (else every node needs its key).
     public init(answers: Answers, stateDir: String, run: RunSummary? = nil, verify: [CheckOutcome]? = nil,
-                licenses: [LicenseRow]? = nil, defaultStateDir: String? = nil) {
-        entries = SummaryScreen.entries(answers: answers, stateDir: stateDir, run: run, verify: verify,
+                verifiedAt: Date? = nil, licenses: [LicenseRow]? = nil, defaultStateDir: String? = nil) {
+        entries = SummaryScreen.entries(answers: answers, stateDir: stateDir, run: run, verify: verify, verifiedAt: verifiedAt,
                                         licenses: licenses, defaultStateDir: defaultStateDir)
     }
 
     // MARK: Content
 
-    static func entries(answers a: Answers, stateDir: String, run: RunSummary?, verify: [CheckOutcome]?,
+    /// `2026-11-25 21:46` in this machine's time zone.
+    static func localTime(_ date: Date) -> String {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.dateFormat = "yyyy-MM-dd HH:mm"
+        return f.string(from: date)
+    }
+
+    static func entries(answers a: Answers, stateDir: String, run: RunSummary?, verify: [CheckOutcome]?, verifiedAt: Date? = nil,
                         licenses: [LicenseRow]?, defaultStateDir: String?) -> [Entry] {
         var e: [Entry] = []
         let installed = run.map { $0.succeeded } ?? true
@@ -87,10 +95,14 @@ public struct SummaryScreen: Screen, Sendable {
 
         if let run {
             var parts: [String] = []
+            let probes = Set((try? Planner.plan(a))?.steps.filter(\.readOnly).map(\.id) ?? [])
             for (name, word) in [("done", "done"), ("alreadyDone", "already in place"), ("skipped", "skipped"),
                                  ("failed", "failed"), ("blocked", "blocked"), ("interrupted", "interrupted")] {
                 let n = run.count(name)
-                if n > 0 { parts.append("\(n) \(word)") }
+                guard n > 0 else { continue }
+                // A probe that ran changed nothing: say how many of the "done" were only checks.
+                let read = name == "done" ? run.outcomes.filter { $0.status.name == name && probes.contains($0.stepID) }.count : 0
+                parts.append("\(n) \(word)" + (read > 0 ? " (\(read) were checks)" : ""))
             }
             if !run.remaining.isEmpty { parts.append("\(run.remaining.count) not run") }
             let total = run.outcomes.count + run.remaining.count
@@ -99,8 +111,9 @@ public struct SummaryScreen: Screen, Sendable {
         }
         if let verify {
             let failed = verify.filter { !$0.verdict.passed }
-            e.append(.pair("Verify", failed.isEmpty ? "all \(verify.count) checks passed"
-                           : "\(failed.count) of \(verify.count) checks failed: " + failed.map(\.title).joined(separator: "; "),
+            let when = verifiedAt.map { " (\(localTime($0)))" } ?? ""
+            e.append(.pair("Verify", (failed.isEmpty ? "all \(verify.count) checks passed"
+                           : "\(failed.count) of \(verify.count) checks failed: " + failed.map(\.title).joined(separator: "; ")) + when,
                            failed.isEmpty ? .ok : .error))
         }
         if run != nil || verify != nil { e.append(.blank) }

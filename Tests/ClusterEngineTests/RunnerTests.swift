@@ -172,7 +172,8 @@ import Testing
         let dir = TempDir(); defer { dir.cleanup() }
         let world = FakeWorld()
         world.on("apply a1", .hang)
-        let runner = try makeRunner([fakeStep("a1", host: "a", timeout: 1), fakeStep("b1", host: "b")], world: world, dir: dir)
+        // 2 s, not 1: on a loaded machine the check alone took the whole second, and apply never started.
+        let runner = try makeRunner([fakeStep("a1", host: "a", timeout: 2), fakeStep("b1", host: "b")], world: world, dir: dir)
         let s = await runner.run()
         guard case .failed(let reason)? = s.status("a1") else { Issue.record("not failed"); return }
         #expect(reason.contains("timed out in apply"))

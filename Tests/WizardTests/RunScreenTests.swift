@@ -57,6 +57,18 @@ import Testing
         #expect(p.failure == nil, "only a failed step opens the dialog")
     }
 
+    /// A probe that ran says "passed": it changed nothing, unlike a step that is "done".
+    @Test func aProbeThatRanSaysPassed() {
+        let steps = [Step(id: "hosts.os@a", layer: .hosts, host: "a", title: "Check the OS", check: nil, apply: "true", readOnly: true),
+                     Step(id: "hosts.user@a", layer: .hosts, host: "a", title: "Create the user", check: nil, apply: "true")]
+        var p = RunScreen(plan: Plan(steps: steps), hosts: [], stateDir: RunFixtures.stateDir, ringCapacity: 100)
+        p.apply(.runStarted(PlanSummary(plan: Plan(steps: steps)), answersHash: nil))
+        p.apply(outcome("hosts.os@a", "a", .done, ms: 120))
+        p.apply(outcome("hosts.user@a", "a", .done, ms: 2_000))
+        #expect(p.statusText(p.step("hosts.os@a")!).0 == "passed 0.1s")
+        #expect(p.statusText(p.step("hosts.user@a")!).0 == "done 2.0s")
+    }
+
     @Test func progressFractionsAndEstimate() {
         var p = Self.page()
         p.apply(.runStarted(PlanSummary(plan: Self.plan), answersHash: nil))

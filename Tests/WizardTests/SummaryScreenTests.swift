@@ -44,6 +44,30 @@ import Testing
         #expect(text.contains("node05"), "one line per node to activate")
     }
 
+    /// The last Verify is kept in the state folder (0600): the Summary reached through the license
+    /// page, or opened days later, still says what it proved and when.
+    @Test func lastVerifyIsReadFromTheStateFolder() throws {
+        let root = NSTemporaryDirectory() + "summary-verify-\(UUID().uuidString.prefix(8))"
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let a = RunFixtures.twoHosts
+        let dir = try StateDir(path: root)
+        try StateDir.makePrivateDirectory(root)
+        let context = HostedContext(answers: a, secrets: SecretValues(), plan: RunFixtures.plan(a), stateDirectory: root,
+                                    knownHostsFile: root + "/known_hosts", resume: false, wake: {})
+        func text() -> String { SummaryScreen(context: context).entries.map { "\($0)" }.joined(separator: "\n") }
+        #expect(!text().contains("Verify"), "no Verify row before any ran")
+
+        let checks = VerifyReport.checks(for: a, token: "t")
+        var outcomes = checks.map { CheckOutcome(id: $0.id, layer: $0.layer, title: $0.title, verdict: .pass("ok"), duration: .milliseconds(250)) }
+        outcomes[1].verdict = .fail("answered nothing")
+        let record = VerifyRecord(outcomes: outcomes, time: Date(timeIntervalSince1970: 1_790_000_000))
+        try record.save(to: dir)
+        #expect(VerifyRecord.load(from: dir) == record)
+        let mode = try FileManager.default.attributesOfItem(atPath: dir.verifyPath)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+        #expect(text().contains("1 of \(outcomes.count) checks failed: \(outcomes[1].title) (\(SummaryScreen.localTime(record.time)))"))
+    }
+
     @Test func balancerURL() {
         var a = RunFixtures.twoHosts
         #expect(Layout.balancerURL(in: a) == "http://joget.example.com:80/jw")

@@ -99,7 +99,9 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: folder) }
         broken.sharedFiles.mountPoint = folder
 
-        let verifier = Verifier(secrets: SecretValues(), timeout: .seconds(20)) { _ in LocalTransport(name: "app1") }
+        let state = try StateDir(path: folder + "/state")
+        try StateDir.makePrivateDirectory(state.path)
+        let verifier = Verifier(secrets: SecretValues(), timeout: .seconds(20), record: state) { _ in LocalTransport(name: "app1") }
         func mountCheck(_ a: Answers) -> [ClusterCheck] { VerifyReport.checks(for: a).filter { $0.id == "files.mounted@app1" } }
         let lines = Wizard.Locked<[String]>([])
         let outcomes = await VerifyReport.run(mountCheck(good) + mountCheck(broken), verifier: verifier) { line in
@@ -112,6 +114,9 @@ import Testing
         #expect(outcomes[1].verdict.evidence.contains("\(folder) is not a mount point on app1"))
         #expect(lines.withLock { $0 }.last?.hasPrefix("FAIL  app1: shared directory mounted and writable  — \(folder) is not a mount point") == true)
         #expect(VerifyReport.exitCode(outcomes) == 1)
+        // The run is recorded for the Summary, verdicts and evidence as shown.
+        let record = try #require(VerifyRecord.load(from: state))
+        #expect(record.outcomes.map(\.verdict) == outcomes.map(\.verdict))
     }
 
     /// The controller feeds the page progressively, then `verify-again` runs the checks anew.

@@ -26,9 +26,16 @@ trap 'finish; exit $?' EXIT
 trap 'exit 130' INT TERM
 
 # expect LABEL PATTERN [SECONDS]: PASS once the screen shows PATTERN, else FAIL with the screen.
+# With TUI_SHOTS=DIR each screen an expectation saw is also kept there, to be read as an operator would.
+SHOTS=0
 expect() {
-    if tui_wait "$2" "${3:-30}" >"$WORK/screen"; then pass "$1"; return 0; fi
-    fail "$1"; cat "$WORK/screen"; return 1
+    local ok=0
+    if tui_wait "$2" "${3:-30}" >"$WORK/screen"; then pass "$1"; else fail "$1"; cat "$WORK/screen"; ok=1; fi
+    if [ -n "${TUI_SHOTS:-}" ]; then
+        SHOTS=$((SHOTS + 1)); mkdir -p "$TUI_SHOTS"
+        { echo "== $1"; tui_screen; } >"$TUI_SHOTS/$(printf '%02d' $SHOTS).txt"
+    fi
+    return $ok
 }
 screen_has() { tui_screen | grep -qE -- "$1"; }
 
@@ -58,7 +65,7 @@ tui_keys Enter
 
 info "a required step fails: the dialog, Skip refused; quit while other hosts still work"
 expect "service-user on app2 fails with its reason in the dialog" "group joget exists with gid 2600, not 2500" 120
-screen_has "Shell on app2: ssh -p 22 -i" && screen_has "root@$LAB_ADDR_APP2" && pass "the dialog gives the ssh command for app2" \
+screen_has "Shell on app2:" && screen_has "│ +ssh -p 22 -i" && screen_has "root@$LAB_ADDR_APP2" && pass "the dialog gives the ssh command for app2" \
     || fail "the dialog has no ssh command for app2"
 tui_keys s
 expect "Skip is refused for a required step" "Skip refused: this step is required" 5
@@ -129,6 +136,8 @@ tui_keys r
 expect "both nodes' system keys read" "node02 .*key recorded" 30
 tui_keys n
 expect "Summary: installed" "Joget cluster \"lab\" is installed" 10
+screen_has "Verify +all 15 checks passed \(" && pass "Summary says what the last Verify proved, and when" \
+    || { fail "Summary's Verify row"; tui_screen | grep -E "Install|Verify"; }
 screen_has "node02 .*key recorded" && pass "Summary shows the license checklist as it is now" \
     || { fail "Summary's license rows"; tui_screen | grep -A3 "Left to do"; }
 tui_keys End
