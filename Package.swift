@@ -49,7 +49,7 @@ let package = Package(
         // For the tests only: starting programs (posix_spawn + waitpid) and text snapshots.
         .target(name: "TestSupport", dependencies: ["TermUI"], path: "Tests/TestSupport"),
 
-        .testTarget(name: "ClusterCoreTests", dependencies: ["ClusterCore", "TestSupport"]),
+        .testTarget(name: "ClusterCoreTests", dependencies: ["ClusterCore", "TestSupport"], exclude: ["Golden"]),
         .testTarget(name: "ClusterEngineTests", dependencies: ["ClusterEngine", "ClusterCore", "TestSupport"]),
         .testTarget(name: "TermUITests", dependencies: ["TermUI", "TestSupport"], exclude: ["Snapshots"]),
         .testTarget(name: "WizardTests", dependencies: ["Wizard", "TermUI", "ClusterCore", "ClusterEngine", "TestSupport"],

@@ -33,9 +33,10 @@ private enum AnswerPaths {
             a[keyPath: kp] = n; return nil
         })
     }
-    static func choice<T: RawRepresentable & CaseIterable>(_ kp: WritableKeyPath<Answers, T> & Sendable) -> Binding where T.RawValue == String {
-        Binding(get: { a, _ in a[keyPath: kp].rawValue }, set: { a, _, v in
-            guard let c = T(rawValue: v) else { return "\"\(v)\" is not one of: \(T.allCases.map(\.rawValue).joined(separator: ", "))" }
+    static func choice<T: RawRepresentable & CaseIterable & Sendable>(_ kp: WritableKeyPath<Answers, T> & Sendable) -> Binding where T.RawValue == String {
+        let allowed = T.allCases.map(\.rawValue).joined(separator: ", ")
+        return Binding(get: { a, _ in a[keyPath: kp].rawValue }, set: { a, _, v in
+            guard let c = T(rawValue: v) else { return "\"\(v)\" is not one of: \(allowed)" }
             a[keyPath: kp] = c; return nil
         })
     }

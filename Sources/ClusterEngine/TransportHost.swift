@@ -43,7 +43,7 @@ actor ShellHost {
         let invalidate = self.invalidate
         let task = Task { () throws -> ShellSession in
             let (launcher, elevation) = try await prepare()
-            await self.setRoute(launcher, elevation)
+            self.setRoute(launcher, elevation)
             do {
                 return try await ShellSession.open(launcher: launcher, elevation: elevation)
             } catch let error as TransportError {

@@ -418,7 +418,7 @@ import Testing
         let bin = "\(dir)/opt/node01/bin"
         try FileManager.default.createDirectory(atPath: bin, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: a.sharedFiles.mountPoint, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: "\(bin)/catalina.sh", contents: Data("#!/bin/sh\n".utf8), attributes: [.posixPermissions: 0o755])
+        _ = FileManager.default.createFile(atPath: "\(bin)/catalina.sh", contents: Data("#!/bin/sh\n".utf8), attributes: [.posixPermissions: 0o755])
         let unit = "\(dir)/\(file.path.split(separator: "/").last!)"
         try file.content.display.write(toFile: unit, atomically: true, encoding: .utf8)
         let r = try Run.program("/usr/bin/systemd-analyze", ["verify", unit])

@@ -188,7 +188,7 @@ private final class CountingSource: LineSource {
         let src = CountingSource(count: 1_000_000)
         var v = LogView()
         _ = v.handle(.home, source: src, viewHeight: 42)
-        for k: Key in [.char("/")] + "needle".map { Key.char($0) } + [.enter] {
+        for k: Key in [.char("/")] + "needle".map(Key.char) + [.enter] {
             _ = v.handle(k, source: src, viewHeight: 42)
         }
         #expect(v.search?.matchLine == 99_999)

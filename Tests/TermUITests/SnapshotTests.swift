@@ -73,7 +73,7 @@ import Testing
         log.append("[app1] warning: slow disk, 12 MB/s")
         for i in 501...510 { log.append("[app1] copying webapps/jw/WEB-INF/lib/part-\(i).jar") }
         var view = LogView(title: "Log  (app1)")
-        for k: Key in [.char("/")] + "warning".map { Key.char($0) } + [.enter] {
+        for k: Key in [.char("/")] + "warning".map(Key.char) + [.enter] {
             _ = view.handle(k, source: log, viewHeight: rows[3].height)
         }
         view.render(rows[3], into: &b, source: log, theme: theme)

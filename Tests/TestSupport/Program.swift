@@ -32,7 +32,7 @@ public enum Program {
         defer {
             for suffix in [".in", ".out", ".err"] { unlink(scratch + suffix) }
         }
-        FileManager.default.createFile(atPath: scratch + ".in", contents: Data((input ?? "").utf8))
+        _ = FileManager.default.createFile(atPath: scratch + ".in", contents: Data((input ?? "").utf8))
         let inFD = open(scratch + ".in", O_RDONLY | O_CLOEXEC)
         let outFD = open(scratch + ".out", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         let errFD = mergeErrors ? outFD : open(scratch + ".err", O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
