@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// Which cipher order the control master asks for. OpenSSH's first choice, ChaCha20-Poly1305, is
 /// computed by ssh itself; AES-GCM runs on the CPU's AES instructions and moves a large upload or a
