@@ -38,7 +38,10 @@ public struct Host: Equatable, Sendable {
     }
 
     public var sshPasswordSecret: SecretName? { auth == .password ? .sshPassword(host: name) : nil }
-    public var sudoPasswordSecret: SecretName? { sudo == .password ? .sudoPassword(host: name) : nil }
+    /// How steps become root: logging in over SSH as root needs no sudo (a minimal server may not
+    /// have it), whatever `sudo` says. A local host runs as this program's user, so `sudo` stands.
+    public var effectiveSudo: Sudo { user == "root" && auth != .local ? .root : sudo }
+    public var sudoPasswordSecret: SecretName? { effectiveSudo == .password ? .sudoPassword(host: name) : nil }
 }
 
 public struct SharedFiles: Equatable, Sendable {

@@ -115,7 +115,7 @@ public struct Preflight: Sendable {
         let isApp = !answers.nodes(on: host.name).isEmpty
 
         let sudo: String
-        switch host.sudo {
+        switch host.effectiveSudo {
         case .root: sudo = "logged in as root"
         case .nopasswd: sudo = "sudo without a password"
         case .password: sudo = "sudo with a password"

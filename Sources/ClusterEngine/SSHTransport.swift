@@ -43,13 +43,13 @@ public actor SSHTransport: Transport {
     public init(host: ClusterCore.Host, secrets: SecretValues, options: SSHOptions = SSHOptions()) {
         hostName = host.name
         let elevation: Elevation
-        switch host.sudo {
+        switch host.effectiveSudo {
         case .root: elevation = .none
         case .nopasswd: elevation = .sudo
         case .password: elevation = .sudoPassword(host.sudoPasswordSecret.flatMap { secrets[$0] } ?? "")
         }
         let master = SSHMaster(host: host, password: host.sshPasswordSecret.flatMap { secrets[$0] }, options: options,
-                               sudoPasswordMissing: host.sudo == .password && host.sudoPasswordSecret.flatMap { secrets[$0] } == nil)
+                               sudoPasswordMissing: host.effectiveSudo == .password && host.sudoPasswordSecret.flatMap { secrets[$0] } == nil)
         self.master = master
         core = ShellHost(hostName: host.name, prepare: {
             let launcher = try await master.ensure()

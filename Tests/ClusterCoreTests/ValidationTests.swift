@@ -130,3 +130,18 @@ import Testing
         #expect(p[0].description == "hosts[3].address: \"10.0.0.256\" is not an IP address or a DNS name")
     }
 }
+
+/// Logging in as root over SSH needs no sudo, whatever the host's sudo answer says; a local host
+/// runs as this program's user, so its answer stands.
+@Suite struct EffectiveSudoTests {
+    @Test func rootOverSSHNeedsNoSudoNorItsPassword() {
+        let root = Host(name: "db", address: "10.0.0.3", user: "root", sudo: .password)
+        #expect(root.effectiveSudo == .root)
+        #expect(root.sudoPasswordSecret == nil)
+        let admin = Host(name: "db", address: "10.0.0.3", user: "admin", sudo: .password)
+        #expect(admin.effectiveSudo == .password)
+        #expect(admin.sudoPasswordSecret == SecretName.sudoPassword(host: "db"))
+        let local = Host(name: "here", address: "127.0.0.1", user: "root", auth: .local, sudo: .nopasswd)
+        #expect(local.effectiveSudo == .nopasswd)
+    }
+}
