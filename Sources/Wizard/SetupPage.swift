@@ -421,7 +421,14 @@ public struct SetupPage: Screen {
         if introRoom > 0 && area.bottom - y > 6 { y += 1 }
         let bottom = area.bottom
         let buttonRow = Rect(x: area.x, y: bottom - 1, width: width, height: 1)
-        let messageRow = Rect(x: area.x, y: bottom - 2, width: width, height: 1)
+        // What the message line says: the editor's hint or error, else the page's error. A long
+        // error gets a second line: its end usually says what is allowed.
+        let hint = "Enter on the last field: done.  Esc: back to the list (nothing is lost)."
+        let shown: (text: String, isError: Bool)? = itemEditor.map { editor in
+            page.editorMessage(editor).map { ($0, true) } ?? (hint, false)
+        } ?? page.currentMessage.map { ($0, true) }
+        let messageHeight = shown.map { messageLines($0.text, isError: $0.isError, width: width, theme: theme).count } ?? 1
+        let messageRow = Rect(x: area.x, y: bottom - 1 - messageHeight, width: width, height: messageHeight)
         var body = Rect(x: area.x, y: y, width: width, height: max(0, messageRow.y - y))
 
         if let editor = itemEditor, let index = editor.item {
@@ -429,9 +436,7 @@ public struct SetupPage: Screen {
             buffer.writeLine(heading, in: body.row(0), style: theme[.label].bold(), ellipsis: theme.symbols.ellipsis)
             body = body.inset(top: 2)
             editor.form.render(body, into: &buffer, theme: theme)
-            let hint = "Enter on the last field: done.  Esc: back to the list (nothing is lost)."
-            drawMessage(page.editorMessage(editor) ?? hint, isError: page.editorMessage(editor) != nil,
-                        in: messageRow, buffer: &buffer, theme: theme)
+            if let shown { drawMessage(shown.text, isError: shown.isError, in: messageRow, buffer: &buffer, theme: theme) }
             return
         }
 
@@ -462,8 +467,8 @@ public struct SetupPage: Screen {
         if let c = confirm {
             c.render(area, into: &buffer, theme: theme)
         }
-        if let m = page.currentMessage {
-            drawMessage(m, isError: true, in: messageRow, buffer: &buffer, theme: theme)
+        if let shown {
+            drawMessage(shown.text, isError: shown.isError, in: messageRow, buffer: &buffer, theme: theme)
         }
         page.buttons.render(buttonRow, into: &buffer, theme: theme)
         if confirm != nil { buffer.cursor = nil }
@@ -486,9 +491,19 @@ public struct SetupPage: Screen {
         return nil
     }
 
-    func drawMessage(_ text: String, isError: Bool, in row: Rect, buffer: inout Buffer, theme: Theme) {
+    /// The message as drawn: one line, or two for an error that does not fit (the second cut if need be).
+    func messageLines(_ text: String, isError: Bool, width: Int, theme: Theme) -> [String] {
         let prefix = isError ? (theme.symbols.isASCII ? "! " : "✗ ") : ""
-        buffer.writeLine(prefix + text, in: row, style: theme[isError ? .error : .muted], ellipsis: theme.symbols.ellipsis)
+        guard isError, TextWidth.of(prefix + text) > width else { return [prefix + text] }
+        let lines = PageText.wrap(text, width: max(1, width - TextWidth.of(prefix)))
+        let second = lines.dropFirst().joined(separator: " ")
+        return [prefix + lines[0], String(repeating: " ", count: TextWidth.of(prefix)) + second]
+    }
+
+    func drawMessage(_ text: String, isError: Bool, in rows: Rect, buffer: inout Buffer, theme: Theme) {
+        for (i, line) in messageLines(text, isError: isError, width: rows.width, theme: theme).prefix(rows.height).enumerated() {
+            buffer.writeLine(line, in: rows.row(i), style: theme[isError ? .error : .muted], ellipsis: theme.symbols.ellipsis)
+        }
     }
 
     /// The last test of the selected host.

@@ -60,6 +60,21 @@ struct SetupSnapshotTests {
         assertSnapshot(x.screen.screen, named: "setup-host-editor-\(w)x\(h)")
     }
 
+    /// An error longer than the screen is wide takes a second line: its end says what is allowed.
+    @Test func longErrorTakesTwoLinesAt80Columns() throws {
+        let x = harness(80, 24)
+        x.jump(to: 0)
+        x.send(.tab, .enter)     // edit app1
+        x.setupPageFocus("hosts[].name")
+        x.send(.ctrl("u"))
+        x.type("app1;rm -rf /")
+        x.send(.tab)
+        let rows = x.screen.screen.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let at = try #require(rows.firstIndex { $0.hasPrefix(" ✗ Name: \"app1;rm -rf /\" should be") },
+                              "no error line:\n\(x.screen.screen.text)")
+        #expect(rows[at + 1].trimmingCharacters(in: .whitespaces).hasSuffix("starting with a letter"))
+    }
+
     @Test(arguments: sizes) func sharedFiles(_ w: Int, _ h: Int) {
         let x = harness(w, h)
         x.jump(to: 1)
