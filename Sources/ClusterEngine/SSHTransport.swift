@@ -17,7 +17,9 @@ public struct SSHOptions: Sendable {
     /// Record accepted keys hashed (`ssh-keyscan -H`).
     public var hashKnownHosts = false
     public var connectTimeout = 10
-    public var serverAliveInterval = 15
+    /// Seconds between keepalives; three unanswered ones end the connection, so a cut link fails
+    /// the running step after about 30 s instead of waiting on TCP.
+    public var serverAliveInterval = 10
     /// The OpenSSH client: the operator's `~/.ssh/config`, agent and ProxyJump keep working.
     public var sshProgram = "ssh"
     /// Scan and compare host keys before logging in (ssh checks them again, strictly, either way).
