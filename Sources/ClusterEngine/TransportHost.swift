@@ -186,12 +186,12 @@ actor ShellHost {
         }
         let dir = (remotePath as NSString).deletingLastPathComponent
         let base = (remotePath as NSString).lastPathComponent
-        let temp = (dir.isEmpty ? "" : dir + "/") + ".\(base).jc-\(ProcessSupport.nonce().prefix(12))"
-        let qt = Shell.quote(temp)
-        if !dir.isEmpty {
-            let (mk, _, mkErr) = await capture("mkdir -p \(Shell.quote(dir))")
-            guard mk == .exited(0) else { throw fail("cannot create the directory: \(describe(mk, mkErr))") }
-        }
+        let tempPrefix = (dir.isEmpty ? "" : dir + "/") + ".\(base).jc-"
+        let qt = Shell.quote(tempPrefix + ProcessSupport.nonce().prefix(12))
+        // A copy cut off by a kill -9 (of this program) left its temp file: remove it, or every
+        // interrupted upload of a 300 MB bundle would leave 300 MB behind.
+        let (mk, _, mkErr) = await capture((dir.isEmpty ? "" : "mkdir -p \(Shell.quote(dir)) && ") + "rm -f -- \(Shell.quote(tempPrefix))*")
+        guard mk == .exited(0) else { throw fail("cannot create the directory: \(describe(mk, mkErr))") }
         // Stream the file through its own session, read in chunks with backpressure.
         let sink = ShellChannel.Sink(data: { _, _ in }, exit: { _, _ in })
         let channel = try await openAuxiliary(body: "umask 077 && exec cat > \(qt)", label: "upload", sink: sink)

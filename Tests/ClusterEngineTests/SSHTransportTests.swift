@@ -360,9 +360,14 @@ struct SSHTransportTests {
         #expect(log.stdout.first == "640 root")
         let localSum = try await FileDigest.sha256(path: local, host: "x")
         #expect(log.stdout.last?.hasPrefix(localSum) == true)
+        // What a copy cut off by a kill -9 leaves: the next upload of that file removes it.
+        let stale = top + "/sub dir/.bundle.bin.jc-cutoff123456"
+        #expect(await t.capture("head -c 1000 /dev/zero > \(Shell.quote(stale))").0 == .exited(0))
         bytes[100] ^= 0xFF
         try Data(bytes).write(to: URL(fileURLWithPath: local))
         #expect(try await t.upload(localPath: local, remotePath: remote, mode: 0o600) == .sent(bytes: Int64(bytes.count)))
+        let (listed, files) = await t.capture("ls -A \(Shell.quote(top + "/sub dir"))")
+        #expect(listed == .exited(0) && files.stdout == ["bundle.bin"], "left in the folder: \(files.stdout)")
         let back = dir + "/back.bin"
         try await t.download(remotePath: remote, localPath: back)
         #expect(try Data(contentsOf: URL(fileURLWithPath: back)) == Data(bytes))
