@@ -148,7 +148,10 @@ extension Runner {
                     try await ctx.transport.upload(localPath: path, remotePath: remote, mode: ctx.options.uploadMode)
                 }
                 switch sent {
-                case .sent(let bytes): log.note(stepID: step.id, host: step.host, "uploaded \(path) to \(remote) (\(bytes) bytes)")
+                case .sent(let bytes, 0): log.note(stepID: step.id, host: step.host, "uploaded \(path) to \(remote) (\(bytes) bytes)")
+                case .sent(let bytes, let resumed):
+                    log.note(stepID: step.id, host: step.host,
+                             "uploaded \(path) to \(remote): went on after the \(resumed) bytes an earlier copy had sent (\(bytes) bytes more)")
                 case .alreadyPresent: log.note(stepID: step.id, host: step.host, "\(remote) already has the same sha256: not sent")
                 }
             } catch is CancellationError {

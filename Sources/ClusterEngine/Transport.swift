@@ -19,7 +19,7 @@ public enum CommandResult: Sendable, Equatable {
 }
 
 public enum UploadOutcome: Sendable, Equatable {
-    case sent(bytes: Int64)
+    case sent(bytes: Int64, resumedAt: Int64 = 0)   // bytes sent now; resumedAt: bytes an earlier cut-off copy had left
     case alreadyPresent          // the remote file had the same sha256
 }
 

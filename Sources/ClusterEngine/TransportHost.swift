@@ -169,39 +169,55 @@ actor ShellHost {
 
     // MARK: - Files
 
+    /// Sends the file into `.<name>.jc-partial` beside the target, checks its sha256 there, then
+    /// renames it. A copy cut off (a lost link, a kill) keeps what arrived: the next upload goes on
+    /// from there when those bytes are the same as the start of the local file, else starts over.
     func upload(localPath: String, remotePath: String, mode: Int) async throws -> UploadOutcome {
         let fail = { (detail: String) in TransportError.transferFailed(host: self.hostName, detail: "\(remotePath): \(detail)") }
         let localSum = try await FileDigest.sha256(path: localPath, host: hostName)
         let size = (try? FileManager.default.attributesOfItem(atPath: localPath)[.size] as? NSNumber)?.int64Value ?? 0
         let q = Shell.quote(remotePath)
         let modeText = String(mode, radix: 8)
+        let dir = (remotePath as NSString).deletingLastPathComponent
+        let base = (remotePath as NSString).lastPathComponent
+        let qt = Shell.quote((dir.isEmpty ? "" : dir + "/") + ".\(base).jc-partial")
+        // Line 1: the target's sum or "absent"; line 2: how many bytes a cut-off copy holds (0: none).
         let (probe, out, err) = await capture("""
             if [ -f \(q) ]; then __s=$(sha256sum < \(q)) || exit 4; printf '%s\\n' "${__s%% *}"; else printf 'absent\\n'; fi
+            if [ -f \(qt) ]; then stat -c %s \(qt); else echo 0; fi
             """)
-        guard probe == .exited(0) else { throw fail("cannot read the remote file's checksum: \(describe(probe, err))") }
-        if out.last == localSum {
-            let (chmodResult, _, chmodErr) = await capture("chmod \(modeText) \(q)")
+        guard probe == .exited(0), out.count >= 2 else { throw fail("cannot read the remote file's checksum: \(describe(probe, err))") }
+        if out[out.count - 2] == localSum {
+            let (chmodResult, _, chmodErr) = await capture("chmod \(modeText) \(q) && rm -f \(qt)")
             guard chmodResult == .exited(0) else { throw fail("chmod failed: \(describe(chmodResult, chmodErr))") }
             return .alreadyPresent
         }
-        let dir = (remotePath as NSString).deletingLastPathComponent
-        let base = (remotePath as NSString).lastPathComponent
-        let tempPrefix = (dir.isEmpty ? "" : dir + "/") + ".\(base).jc-"
-        let qt = Shell.quote(tempPrefix + ProcessSupport.nonce().prefix(12))
-        // A copy cut off by a kill -9 (of this program) left its temp file: remove it, or every
-        // interrupted upload of a 300 MB bundle would leave 300 MB behind.
-        let (mk, _, mkErr) = await capture((dir.isEmpty ? "" : "mkdir -p \(Shell.quote(dir)) && ") + "rm -f -- \(Shell.quote(tempPrefix))*")
-        guard mk == .exited(0) else { throw fail("cannot create the directory: \(describe(mk, mkErr))") }
-        // Stream the file through its own session, read in chunks with backpressure.
+        var offset = Int64(out[out.count - 1]) ?? 0
+        if offset > 0 {
+            let same = offset <= size ? await samePrefix(localPath, remote: qt, length: offset) : false
+            if !same { offset = 0 }
+        }
+        if !dir.isEmpty || offset == 0 {
+            let (mk, _, mkErr) = await capture((dir.isEmpty ? "" : "mkdir -p \(Shell.quote(dir)) && ") + (offset == 0 ? "rm -f \(qt)" : ":"))
+            guard mk == .exited(0) else { throw fail("cannot create the directory: \(describe(mk, mkErr))") }
+        }
+        // Stream the rest of the file through its own session, read in chunks with backpressure.
         let sink = ShellChannel.Sink(data: { _, _ in }, exit: { _, _ in })
-        let channel = try await openAuxiliary(body: "umask 077 && exec cat > \(qt)", label: "upload", sink: sink)
+        let channel = try await openAuxiliary(body: "umask 077 && exec cat >> \(qt)", label: "upload", sink: sink)
         guard let handle = FileHandle(forReadingAtPath: localPath) else {
             await channel.terminate()
             throw fail("cannot read \(localPath)")
         }
         defer { try? handle.close() }
         var sent: Int64 = 0
+        do { try handle.seek(toOffset: UInt64(offset)) } catch {
+            await channel.terminate(); throw fail("reading \(localPath): \(error)")
+        }
         while true {
+            if Task.isCancelled {
+                await channel.terminate()
+                throw CancellationError()
+            }
             let chunk: Data
             do { chunk = try handle.read(upToCount: 256 * 1024) ?? Data() } catch {
                 await channel.terminate(); throw fail("reading \(localPath): \(error)")
@@ -212,9 +228,9 @@ actor ShellHost {
         }
         channel.finishInput()
         let status = await channel.waitForExit()
-        guard status == 0, sent == size else {
-            _ = await capture("rm -f \(qt)")
-            throw fail("the copy ended early (status \(status), \(sent) of \(size) bytes): \(channel.stderrTail.suffix(300))")
+        guard status == 0, offset + sent == size else {
+            // What arrived stays for the next upload to go on from.
+            throw fail("the copy ended early (status \(status), \(offset + sent) of \(size) bytes): \(channel.stderrTail.suffix(300))")
         }
         let (placed, _, placeErr) = await capture("""
             __s=$(sha256sum < \(qt)) || exit 4; __s=${__s%% *}
@@ -225,7 +241,15 @@ actor ShellHost {
             _ = await capture("rm -f \(qt)")
             throw fail(describe(placed, placeErr))
         }
-        return .sent(bytes: sent)
+        return .sent(bytes: sent, resumedAt: offset)
+    }
+
+    /// True when the remote file's bytes are the first `length` bytes of the local file.
+    private func samePrefix(_ localPath: String, remote: String, length: Int64) async -> Bool {
+        let (r, out, _) = await capture("__s=$(sha256sum < \(remote)) || exit 4; printf '%s\\n' \"${__s%% *}\"")
+        guard r == .exited(0), let remoteSum = out.last else { return false }
+        let local = try? await ProcessSupport.collect("/bin/sh", ["-c", "head -c \"$1\" -- \"$2\" | sha256sum", "sh", String(length), localPath])
+        return local.map { $0.status == 0 && $0.out.hasPrefix(remoteSum) } ?? false
     }
 
     func download(remotePath: String, localPath: String) async throws {

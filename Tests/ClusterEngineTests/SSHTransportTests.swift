@@ -360,19 +360,69 @@ struct SSHTransportTests {
         #expect(log.stdout.first == "640 root")
         let localSum = try await FileDigest.sha256(path: local, host: "x")
         #expect(log.stdout.last?.hasPrefix(localSum) == true)
-        // What a copy cut off by a kill -9 leaves: the next upload of that file removes it.
-        let stale = top + "/sub dir/.bundle.bin.jc-cutoff123456"
-        #expect(await t.capture("head -c 1000 /dev/zero > \(Shell.quote(stale))").0 == .exited(0))
-        bytes[100] ^= 0xFF
+        // A copy cut off earlier left its start: the next upload goes on from there...
+        let partial = top + "/sub dir/.bundle.bin.jc-partial"
+        bytes[2_000_000] ^= 0xFF    // the local file changes after the first 1,000,000 bytes the remote has
         try Data(bytes).write(to: URL(fileURLWithPath: local))
+        #expect(await t.capture("head -c 1000000 \(Shell.quote(remote)) > \(Shell.quote(partial))").0 == .exited(0))
+        #expect(try await t.upload(localPath: local, remotePath: remote, mode: 0o600)
+                == .sent(bytes: Int64(bytes.count) - 1_000_000, resumedAt: 1_000_000))
+        let (listed, files) = await t.capture("ls -A \(Shell.quote(top + "/sub dir")); sha256sum < \(Shell.quote(remote))")
+        #expect(listed == .exited(0) && files.stdout.first == "bundle.bin" && files.stdout.count == 2, "in the folder: \(files.stdout)")
+        #expect(files.stdout.last?.hasPrefix(try await FileDigest.sha256(path: local, host: "x")) == true)
+        // ...but not from bytes that are not the local file's start: those are sent again.
+        bytes[5] ^= 0xFF
+        try Data(bytes).write(to: URL(fileURLWithPath: local))
+        #expect(await t.capture("head -c 4096 /dev/zero > \(Shell.quote(partial))").0 == .exited(0))
         #expect(try await t.upload(localPath: local, remotePath: remote, mode: 0o600) == .sent(bytes: Int64(bytes.count)))
-        let (listed, files) = await t.capture("ls -A \(Shell.quote(top + "/sub dir"))")
-        #expect(listed == .exited(0) && files.stdout == ["bundle.bin"], "left in the folder: \(files.stdout)")
         let back = dir + "/back.bin"
         try await t.download(remotePath: remote, localPath: back)
         #expect(try Data(contentsOf: URL(fileURLWithPath: back)) == Data(bytes))
         await #expect(throws: TransportError.self) { try await t.download(remotePath: "/nonexistent/x", localPath: dir + "/y") }
         _ = await t.capture("rm -rf \(Shell.quote(top))")
+        await t.close()
+    }
+}
+
+extension SSHTransportTests {
+    /// An upload stopped half way keeps what arrived; the next one sends only the rest.
+    @Test func aStoppedUploadGoesOnWhereItStopped() async throws {
+        let dir = SSHFixture.tempDir("resume")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let local = dir + "/bundle.tar.gz"
+        let size = 96 << 20
+        var bytes = [UInt8](repeating: 0, count: size)
+        for i in stride(from: 0, to: size, by: 4096) { bytes[i] = UInt8(truncatingIfNeeded: i >> 12) }
+        try Data(bytes).write(to: URL(fileURLWithPath: local))
+        let top = "/root/jc-resume-\(ProcessSupport.nonce().prefix(6))"
+        let remote = top + "/bundle.tar.gz", partial = top + "/.bundle.tar.gz.jc-partial"
+        let t = keyTransport(), watcher = keyTransport()
+        defer { Task { _ = await watcher.capture("rm -rf \(Shell.quote(top))"); await watcher.close() } }
+        let upload = Task { try await t.upload(localPath: local, remotePath: remote, mode: 0o640) }
+        let clock = ContinuousClock(), end = clock.now + .seconds(30)
+        var arrived = 0
+        while arrived == 0, clock.now < end {
+            let (_, out) = await watcher.capture("stat -c %s \(Shell.quote(partial)) 2>/dev/null || echo 0")
+            arrived = Int(out.stdout.last ?? "") ?? 0
+            if arrived == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        }
+        upload.cancel()
+        let first = await upload.result
+        if case .success = first {
+            Issue.record("the upload finished before it could be stopped: nothing to go on from")
+            return
+        }
+        let (_, left) = await watcher.capture("stat -c %s \(Shell.quote(partial))")
+        let kept = Int64(left.stdout.last ?? "") ?? 0
+        #expect(kept > 0 && kept < Int64(size), "kept \(kept) of \(size) bytes")
+
+        guard case .sent(let sent, let resumedAt) = try await t.upload(localPath: local, remotePath: remote, mode: 0o640) else {
+            Issue.record("the second upload sent nothing"); return
+        }
+        #expect(resumedAt > 0 && sent + resumedAt == Int64(size), "sent \(sent) after \(resumedAt)")
+        let (_, sum) = await watcher.capture("sha256sum < \(Shell.quote(remote)); ls -A \(Shell.quote(top))")
+        #expect(sum.stdout.first?.hasPrefix(try await FileDigest.sha256(path: local, host: "x")) == true)
+        #expect(sum.stdout.dropFirst() == ["bundle.tar.gz"], "left: \(sum.stdout)")
         await t.close()
     }
 }
