@@ -49,26 +49,26 @@ struct SetupSnapshotTests {
         assertSnapshot(x.screen.screen, named: "setup-hosts-\(w)x\(h)")
     }
 
-    @Test(arguments: sizes) func hostEditorWithError(_ w: Int, _ h: Int) {
-        let x = harness(w, h)
+    /// Opens app1 in the host editor, replaces `field` with `text` and leaves the field.
+    func editFirstHost(_ x: WizardHarness, _ field: String, _ text: String) {
         x.jump(to: 0)
         x.send(.tab, .enter)     // edit app1
-        x.setupPageFocus("hosts[].address")
+        x.setupPageFocus(field)
         x.send(.ctrl("u"))
-        x.type("10.0.0.300")
+        x.type(text)
         x.send(.tab)
+    }
+
+    @Test(arguments: sizes) func hostEditorWithError(_ w: Int, _ h: Int) {
+        let x = harness(w, h)
+        editFirstHost(x, "hosts[].address", "10.0.0.300")
         assertSnapshot(x.screen.screen, named: "setup-host-editor-\(w)x\(h)")
     }
 
     /// An error longer than the screen is wide takes a second line: its end says what is allowed.
     @Test func longErrorTakesTwoLinesAt80Columns() throws {
         let x = harness(80, 24)
-        x.jump(to: 0)
-        x.send(.tab, .enter)     // edit app1
-        x.setupPageFocus("hosts[].name")
-        x.send(.ctrl("u"))
-        x.type("app1;rm -rf /")
-        x.send(.tab)
+        editFirstHost(x, "hosts[].name", "app1;rm -rf /")
         let rows = x.screen.screen.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let at = try #require(rows.firstIndex { $0.hasPrefix(" ✗ Name: \"app1;rm -rf /\" should be") },
                               "no error line:\n\(x.screen.screen.text)")
