@@ -197,8 +197,8 @@ actor ShellHost {
             let same = offset <= size ? await samePrefix(localPath, remote: qt, length: offset) : false
             if !same { offset = 0 }
         }
-        if !dir.isEmpty || offset == 0 {
-            let (mk, _, mkErr) = await capture((dir.isEmpty ? "" : "mkdir -p \(Shell.quote(dir)) && ") + (offset == 0 ? "rm -f \(qt)" : ":"))
+        if offset == 0 {
+            let (mk, _, mkErr) = await capture((dir.isEmpty ? "" : "mkdir -p \(Shell.quote(dir)) && ") + "rm -f \(qt)")
             guard mk == .exited(0) else { throw fail("cannot create the directory: \(describe(mk, mkErr))") }
         }
         // Stream the rest of the file through its own session, read in chunks with backpressure.
