@@ -147,6 +147,9 @@ final class LiveProcess: Sendable {
         options.createSession = true
         let platformOptions = options
         let exe: Executable = executable.contains("/") ? .path(FilePath(executable)) : .name(executable)
+        // Our own pipes, read by a thread each with blocking reads: a step that floods its output
+        // is read in up to 1 MB at a time (a bigger pipe), without a task hop per read.
+        let out = try OutputPipe(capacity: 1 << 20), err = try OutputPipe(capacity: 64 << 10)
         let spawned: pid_t = try await withCheckedThrowingContinuation { (started: CheckedContinuation<pid_t, Error>) in
             let once = Mutex(Optional(started))
             Task.detached {
@@ -154,31 +157,23 @@ final class LiveProcess: Sendable {
                 do {
                     let result = try await run(exe, arguments: Arguments(arguments), environment: environment,
                                                platformOptions: platformOptions, input: .inputWriter,
-                                               output: .sequence, error: .sequence) { execution in
+                                               output: .fileDescriptor(FileDescriptor(rawValue: out.writeEnd), closeAfterSpawningProcess: true),
+                                               error: .fileDescriptor(FileDescriptor(rawValue: err.writeEnd), closeAfterSpawningProcess: true)) { execution in
                         process.state.withLock { $0.pid = execution.processIdentifier.value }
                         once.withLock { $0.take() }?.resume(returning: execution.processIdentifier.value)
                         let writer = execution.standardInputWriter
                         await withTaskGroup(of: Void.self) { outer in
                             outer.addTask { await process.pump(writer) }
-                            await withTaskGroup(of: Void.self) { readers in
-                                readers.addTask {
-                                    do { for try await chunk in execution.standardOutput {
-                                        handlers.stdout(chunk.withUnsafeBytes { Array($0) })
-                                    } } catch {}
-                                }
-                                readers.addTask {
-                                    do { for try await chunk in execution.standardError {
-                                        handlers.stderr(chunk.withUnsafeBytes { Array($0) })
-                                    } } catch {}
-                                }
-                                await readers.waitForAll()
-                            }
+                            async let outDone: Void = out.read(into: handlers.stdout)
+                            async let errDone: Void = err.read(into: handlers.stderr)
+                            _ = await (outDone, errDone)
                             // Both outputs ended: stop the stdin writer.
                             process.writes.finish()
                         }
                     }
                     status = ProcessSupport.code(result.terminationStatus)
                 } catch {
+                    out.closeAll(); err.closeAll()
                     once.withLock { $0.take() }?.resume(throwing: error)
                 }
                 let waiters = process.state.withLock { s -> [CheckedContinuation<Int32, Never>] in
@@ -270,4 +265,57 @@ final class Locked<Value: Sendable>: Sendable {
     private let mutex: Mutex<Value>
     init(_ value: Value) { mutex = Mutex(value) }
     func withLock<R>(_ body: (inout Value) throws -> R) rethrows -> R { try mutex.withLock { try body(&$0) } }
+}
+
+/// A pipe for one output stream of a `LiveProcess`: the child gets the write end; a thread of our
+/// own reads the other end until every writer has closed it.
+final class OutputPipe: Sendable {
+    let readEnd: Int32
+    let writeEnd: Int32
+    private let capacity: Int
+
+    init(capacity: Int) throws {
+        var fds: [Int32] = [-1, -1]
+        // pipe2(O_CLOEXEC), so no program started meanwhile by another thread inherits an end (a
+        // writer left open would keep the reader from ever seeing the end). Glibc's module hides
+        // pipe2 without _GNU_SOURCE, hence dlsym; pipe() and fcntl where it is missing.
+        if let pipe2 = OutputPipe.pipe2 {
+            guard pipe2(&fds, O_CLOEXEC) == 0 else { throw Errno(rawValue: errno) }
+        } else {
+            guard pipe(&fds) == 0 else { throw Errno(rawValue: errno) }
+            for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        }
+        readEnd = fds[0]; writeEnd = fds[1]
+        // Best effort: the kernel may cap it (fs.pipe-max-size); reads then are as big as it allows.
+        // F_SETPIPE_SZ and F_GETPIPE_SZ (Linux; Glibc does not export them without _GNU_SOURCE).
+        _ = fcntl(fds[0], 1031, Int32(capacity))
+        self.capacity = max(4096, Int(fcntl(fds[0], 1032)))
+    }
+
+    private typealias Pipe2 = @convention(c) (UnsafeMutablePointer<Int32>, Int32) -> Int32
+    private static let pipe2: Pipe2? = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "pipe2")
+        .map { unsafeBitCast($0, to: Pipe2.self) }
+
+    /// Reads to the end on a thread of its own, handing each read to `handler`; closes the read end.
+    func read(into handler: @escaping @Sendable ([UInt8]) -> Void) async {
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            let fd = readEnd, size = capacity
+            let thread = Thread {
+                var buffer = [UInt8](repeating: 0, count: size)
+                while true {
+                    let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, size) }
+                    if n > 0 { handler(Array(buffer[0..<n])); continue }
+                    if n < 0 && errno == EINTR { continue }
+                    break
+                }
+                close(fd)
+                done.resume()
+            }
+            thread.stackSize = 256 << 10
+            thread.start()
+        }
+    }
+
+    /// Closes both ends (the process never started).
+    func closeAll() { close(readEnd); close(writeEnd) }
 }
