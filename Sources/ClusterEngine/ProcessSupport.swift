@@ -139,8 +139,11 @@ final class LiveProcess: Sendable {
     var hasExited: Bool { state.withLock { $0.exited } }
 
     /// Starts the process; returns once it is spawned (or throws if it cannot be).
+    /// - Parameter outputPipeSize: the stdout pipe's size. Large only for the channels that carry
+    ///   step output: an unprivileged user's pipes share a budget (`pipe-user-pages-soft`, 64 MB),
+    ///   and past it every new pipe gets a single page.
     static func start(_ executable: String, _ arguments: [String], environment: Environment = .inherit,
-                      label: String, handlers: Handlers) async throws -> LiveProcess {
+                      label: String, outputPipeSize: Int = 64 << 10, handlers: Handlers) async throws -> LiveProcess {
         _ = ProcessSupport.ignoreBrokenPipes
         let process = LiveProcess(label: label)
         var options = PlatformOptions()
@@ -148,8 +151,8 @@ final class LiveProcess: Sendable {
         let platformOptions = options
         let exe: Executable = executable.contains("/") ? .path(FilePath(executable)) : .name(executable)
         // Our own pipes, read by a thread each with blocking reads: a step that floods its output
-        // is read in up to 1 MB at a time (a bigger pipe), without a task hop per read.
-        let out = try OutputPipe(capacity: 1 << 20), err = try OutputPipe(capacity: 64 << 10)
+        // is read in pieces as big as the pipe, without a task hop per read.
+        let out = try OutputPipe(capacity: outputPipeSize), err = try OutputPipe(capacity: 64 << 10)
         let spawned: pid_t = try await withCheckedThrowingContinuation { (started: CheckedContinuation<pid_t, Error>) in
             let once = Mutex(Optional(started))
             Task.detached {

@@ -81,7 +81,8 @@ final class ShellChannel: Sendable {
     /// Starts `body` (shell code run by `/bin/sh -c` on the target, as root when elevated) and waits
     /// for the handshake. `sink` receives everything after it.
     static func open(launcher: ShellLauncher, elevation: Elevation, body: String, label: String,
-                     handshakeTimeout: Duration = .seconds(60), sink: Sink) async throws -> ShellChannel {
+                     handshakeTimeout: Duration = .seconds(60), outputPipeSize: Int = 64 << 10,
+                     sink: Sink) async throws -> ShellChannel {
         let channel = ShellChannel(hostName: launcher.hostName, label: label, elevation: elevation)
         channel.state.withLock { $0.sink = sink }
         let ok = String(decoding: channel.okMarker, as: UTF8.self)
@@ -92,7 +93,8 @@ final class ShellChannel: Sendable {
             stdout: { [weak channel] bytes in channel?.received(.stdout, bytes) },
             stderr: { [weak channel] bytes in channel?.received(.stderr, bytes) },
             exit: { [weak channel] status in channel?.ended(status) })
-        let process = try await LiveProcess.start(exe, args, environment: env, label: label, handlers: handlers)
+        let process = try await LiveProcess.start(exe, args, environment: env, label: label,
+                                                  outputPipeSize: outputPipeSize, handlers: handlers)
         channel.processBox.withLock { $0 = process }
 
         let timeout = Task {
@@ -283,7 +285,7 @@ final class ShellSession: Sendable {
             data: { [weak session] stream, bytes in session?.received(stream, bytes) },
             exit: { [weak session] status, tail in session?.ended(status, tail) })
         let channel = try await ShellChannel.open(launcher: launcher, elevation: elevation, body: "exec /bin/sh",
-                                                  label: "shell", sink: sink)
+                                                  label: "shell", outputPipeSize: 1 << 20, sink: sink)   // a step may print 100 MB
         session.channelBox.withLock { $0 = channel }
         channel.write(bootstrap)
         return session
