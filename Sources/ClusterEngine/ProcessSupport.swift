@@ -176,7 +176,8 @@ final class LiveProcess: Sendable {
                     }
                     status = ProcessSupport.code(result.terminationStatus)
                 } catch {
-                    out.closeAll(); err.closeAll()
+                    // swift-subprocess has closed the write ends either way; a read end is ours.
+                    out.closeUnread(); err.closeUnread()
                     once.withLock { $0.take() }?.resume(throwing: error)
                 }
                 let waiters = process.state.withLock { s -> [CheckedContinuation<Int32, Never>] in
@@ -276,6 +277,7 @@ final class OutputPipe: Sendable {
     let readEnd: Int32
     let writeEnd: Int32
     private let capacity: Int
+    private let reading = Mutex(false)   // the reader owns (and closes) the read end from then on
 
     init(capacity: Int) throws {
         var fds: [Int32] = [-1, -1]
@@ -301,6 +303,7 @@ final class OutputPipe: Sendable {
 
     /// Reads to the end on a thread of its own, handing each read to `handler`; closes the read end.
     func read(into handler: @escaping @Sendable ([UInt8]) -> Void) async {
+        reading.withLock { $0 = true }
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             let fd = readEnd, size = capacity
             let thread = Thread {
@@ -319,6 +322,11 @@ final class OutputPipe: Sendable {
         }
     }
 
-    /// Closes both ends (the process never started).
+    /// Closes the read end when no reader took it (the process did not start).
+    func closeUnread() {
+        if reading.withLock({ was in defer { was = true }; return !was }) { close(readEnd) }
+    }
+
+    /// Closes both ends: for a pipe no process was given (tests).
     func closeAll() { close(readEnd); close(writeEnd) }
 }

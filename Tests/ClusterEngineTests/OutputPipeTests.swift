@@ -31,4 +31,12 @@ struct OutputPipeTests {
         await p.read { bytes in got.withLock { $0 += bytes } }
         #expect(got.withLock { $0 } == payload)
     }
+
+    /// A program that cannot start is an error, not a crash or a hang (its pipes are closed).
+    @Test func aProgramThatCannotStartThrows() async {
+        let handlers = LiveProcess.Handlers(stdout: { _ in }, stderr: { _ in }, exit: { _ in })
+        await #expect(throws: (any Error).self) {
+            _ = try await LiveProcess.start("/nonexistent/joget-cluster-test", [], label: "missing", handlers: handlers)
+        }
+    }
 }
