@@ -136,13 +136,18 @@ enum Sh {
 
     static func octal(_ mode: Int) -> String { String(mode, radix: 8) }
 
+    /// Shell that prints a new `/tmp/joget-cluster-KIND.XXXXXX` (a folder with `directory`), after
+    /// removing those of that kind an hour old: left by a step killed with -9 (no step lasts that long).
+    static func freshTemp(_ kind: String, directory: Bool = false) -> String {
+        "$(find /tmp -maxdepth 1 -name 'joget-cluster-\(kind).*' -mmin +60 -exec rm -rf {} + 2>/dev/null; "
+            + "mktemp \(directory ? "-d " : "")/tmp/joget-cluster-\(kind).XXXXXX)"
+    }
+
     /// Makes `$dbd`, a private folder for files holding a secret (mysql option files), removed when
-    /// the script ends, also when it is stopped (TERM, INT, HUP). One left by a run killed with -9
-    /// is removed by a later run once it is an hour old; no step lasts that long.
+    /// the script ends, also when it is stopped (TERM, INT, HUP).
     static let secretFolder: Script = """
         umask 077
-        find /tmp -maxdepth 1 -name 'joget-cluster-secret.*' -mmin +60 -exec rm -rf {} + 2>/dev/null || true
-        dbd=$(mktemp -d /tmp/joget-cluster-secret.XXXXXX)
+        dbd=\(raw: freshTemp("secret", directory: true))
         trap 'rm -rf "$dbd"' EXIT
         trap 'exit 143' TERM; trap 'exit 130' INT; trap 'exit 129' HUP
 
@@ -193,13 +198,11 @@ enum Sh {
     /// Without systemd the init script runs in a session of its own (setsid -w waits for it), which
     /// the step killer leaves alone: a stopped or timed-out step must not signal a daemon on its way
     /// up (a MariaDB signalled half way through its restart was seen to hang). Its output is kept in
-    /// a file until it ends, so a connection closed meanwhile cannot end it with SIGPIPE either;
-    /// one left by a killed step is removed by a later run once it is an hour old.
+    /// a file until it ends, so a connection closed meanwhile cannot end it with SIGPIPE either.
     static let services: Script = serviceQueries + """
         svc_detached() {
             command -v setsid >/dev/null 2>&1 || { "$@"; return; }
-            find /tmp -maxdepth 1 -name 'joget-cluster-svc.*' -mmin +60 -delete 2>/dev/null || true
-            o=$(mktemp /tmp/joget-cluster-svc.XXXXXX); r=0
+            o=\(raw: freshTemp("svc")); r=0
             setsid -w "$@" >"$o" 2>&1 </dev/null || r=$?
             cat "$o"; rm -f "$o"; return $r
         }
