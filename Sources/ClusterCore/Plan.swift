@@ -124,6 +124,8 @@ public struct Plan: Sendable {
     public init(steps: [Step]) { self.steps = steps }
 
     public func step(_ id: String) -> Step? { steps.first { $0.id == id } }
+    /// The probes: steps that only read their host.
+    public var readOnlyStepIDs: Set<String> { Set(steps.filter(\.readOnly).map(\.id)) }
     public var hosts: [String] {
         var seen: [String] = []
         for s in steps where !seen.contains(s.host) { seen.append(s.host) }

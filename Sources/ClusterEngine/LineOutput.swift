@@ -30,7 +30,7 @@ public final class LineOutput {
     public init(plan: Plan, options: Options = Options()) {
         self.options = options
         for step in plan.steps { layers[step.id] = step.layer }
-        readOnly = Set(plan.steps.filter(\.readOnly).map(\.id))
+        readOnly = plan.readOnlyStepIDs
     }
 
     /// Colour when stdout is a terminal and `NO_COLOR` is unset (or empty), as no-color.org asks.

@@ -131,7 +131,7 @@ extension SummaryScreen {
         let licenses = (try? LicenseStore(directory: context.stateDirectory).load())?.map(\.rows)
         let verify = (try? StateDir(path: context.stateDirectory)).flatMap(VerifyRecord.load(from:))
         self.init(answers: context.answers, stateDir: context.stateDirectory, run: run,
-                  verify: verify?.outcomes, verifiedAt: verify?.time, licenses: licenses,
+                  probes: context.plan?.readOnlyStepIDs ?? [], verify: verify?.outcomes, verifiedAt: verify?.time, licenses: licenses,
                   defaultStateDir: try? StateDir.defaultPath(cluster: context.answers.cluster))
     }
 }

@@ -33,10 +33,12 @@ public struct SummaryScreen: Screen, Sendable {
     ///   - run: how the install went, when known.
     ///   - verify: the checks' outcomes, when they ran.
     ///   - licenses: the license checklist's rows, when there is one (else every node needs its key).
-    public init(answers: Answers, stateDir: String, run: RunSummary? = nil, verify: [CheckOutcome]? = nil,
-                verifiedAt: Date? = nil, licenses: [LicenseRow]? = nil, defaultStateDir: String? = nil) {
-        entries = SummaryScreen.entries(answers: answers, stateDir: stateDir, run: run, verify: verify, verifiedAt: verifiedAt,
-                                        licenses: licenses, defaultStateDir: defaultStateDir)
+    ///   - probes: the plan's read-only steps, counted apart among the "done" ones.
+    public init(answers: Answers, stateDir: String, run: RunSummary? = nil, probes: Set<String> = [],
+                verify: [CheckOutcome]? = nil, verifiedAt: Date? = nil, licenses: [LicenseRow]? = nil,
+                defaultStateDir: String? = nil) {
+        entries = SummaryScreen.entries(answers: answers, stateDir: stateDir, run: run, probes: probes, verify: verify,
+                                        verifiedAt: verifiedAt, licenses: licenses, defaultStateDir: defaultStateDir)
     }
 
     // MARK: Content
@@ -49,7 +51,8 @@ public struct SummaryScreen: Screen, Sendable {
         return f.string(from: date)
     }
 
-    static func entries(answers a: Answers, stateDir: String, run: RunSummary?, verify: [CheckOutcome]?, verifiedAt: Date? = nil,
+    static func entries(answers a: Answers, stateDir: String, run: RunSummary?, probes: Set<String>,
+                        verify: [CheckOutcome]?, verifiedAt: Date?,
                         licenses: [LicenseRow]?, defaultStateDir: String?) -> [Entry] {
         var e: [Entry] = []
         let installed = run.map { $0.succeeded } ?? true
@@ -95,7 +98,6 @@ public struct SummaryScreen: Screen, Sendable {
 
         if let run {
             var parts: [String] = []
-            let probes = Set((try? Planner.plan(a))?.steps.filter(\.readOnly).map(\.id) ?? [])
             for (name, word) in [("done", "done"), ("alreadyDone", "already in place"), ("skipped", "skipped"),
                                  ("failed", "failed"), ("blocked", "blocked"), ("interrupted", "interrupted")] {
                 let n = run.count(name)

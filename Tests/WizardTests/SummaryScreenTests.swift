@@ -17,7 +17,8 @@ import Testing
         var row = LicenseRow(node: a.appServers.nodes[0].name, host: a.appServers.nodes[0].host, address: "10.0.0.11", port: 8080,
                              at: RunFixtures.epoch)
         row.status = .keyRecorded
-        return SummaryScreen(answers: a, stateDir: "/root/.local/state/joget-cluster/\(a.cluster)", run: run, verify: verify,
+        return SummaryScreen(answers: a, stateDir: "/root/.local/state/joget-cluster/\(a.cluster)", run: run,
+                             probes: plan.readOnlyStepIDs, verify: verify,
                              licenses: [row], defaultStateDir: "/root/.local/state/joget-cluster/\(a.cluster)")
     }
 
