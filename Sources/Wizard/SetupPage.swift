@@ -427,7 +427,8 @@ public struct SetupPage: Screen {
         let shown: (text: String, isError: Bool)? = itemEditor.map { editor in
             page.editorMessage(editor).map { ($0, true) } ?? (hint, false)
         } ?? page.currentMessage.map { ($0, true) }
-        let messageHeight = shown.map { messageLines($0.text, isError: $0.isError, width: width, theme: theme).count } ?? 1
+        let message = shown.map { (lines: messageLines($0.text, isError: $0.isError, width: width, theme: theme), isError: $0.isError) }
+        let messageHeight = message?.lines.count ?? 1
         let messageRow = Rect(x: area.x, y: bottom - 1 - messageHeight, width: width, height: messageHeight)
         var body = Rect(x: area.x, y: y, width: width, height: max(0, messageRow.y - y))
 
@@ -436,7 +437,7 @@ public struct SetupPage: Screen {
             buffer.writeLine(heading, in: body.row(0), style: theme[.label].bold(), ellipsis: theme.symbols.ellipsis)
             body = body.inset(top: 2)
             editor.form.render(body, into: &buffer, theme: theme)
-            if let shown { drawMessage(shown.text, isError: shown.isError, in: messageRow, buffer: &buffer, theme: theme) }
+            if let message { drawMessage(message.lines, isError: message.isError, in: messageRow, buffer: &buffer, theme: theme) }
             return
         }
 
@@ -467,8 +468,8 @@ public struct SetupPage: Screen {
         if let c = confirm {
             c.render(area, into: &buffer, theme: theme)
         }
-        if let shown {
-            drawMessage(shown.text, isError: shown.isError, in: messageRow, buffer: &buffer, theme: theme)
+        if let message {
+            drawMessage(message.lines, isError: message.isError, in: messageRow, buffer: &buffer, theme: theme)
         }
         page.buttons.render(buttonRow, into: &buffer, theme: theme)
         if confirm != nil { buffer.cursor = nil }
@@ -500,8 +501,8 @@ public struct SetupPage: Screen {
         return [prefix + lines[0], String(repeating: " ", count: TextWidth.of(prefix)) + second]
     }
 
-    func drawMessage(_ text: String, isError: Bool, in rows: Rect, buffer: inout Buffer, theme: Theme) {
-        for (i, line) in messageLines(text, isError: isError, width: rows.width, theme: theme).prefix(rows.height).enumerated() {
+    func drawMessage(_ lines: [String], isError: Bool, in rows: Rect, buffer: inout Buffer, theme: Theme) {
+        for (i, line) in lines.prefix(rows.height).enumerated() {
             buffer.writeLine(line, in: rows.row(i), style: theme[isError ? .error : .muted], ellipsis: theme.symbols.ellipsis)
         }
     }
