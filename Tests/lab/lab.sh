@@ -1,10 +1,13 @@
 #!/bin/bash
 # Rehearsal lab for joget-cluster: five throw-away "hosts" (files, db, app1, app2, lb) on
-# this machine, each in its own network + mount + PID + UTS namespace over an overlay of /,
-# reachable by SSH on a private bridge. Test fixture only. See Tests/lab/README.md.
+# this machine, each booting systemd as PID 1 (systemd-nspawn) in its own network namespace over
+# an overlay of /, reachable by SSH on a private bridge. Test fixture only. See Tests/lab/README.md.
 #
 #   lab.sh install            apt-get what the lab and its hosts need (idempotent)
 #   lab.sh up                 tear down leftovers, bring the five hosts up, write lab.env/lab.yaml
+#                             (LAB_INIT=plain: hosts without systemd, a small reaper as PID 1)
+#   lab.sh reboot [--hard] HOST  reboot HOST as an operator would (systemctl reboot), or cut its
+#                             power (--hard); back once it boots and sshd answers
 #   lab.sh down               stop and remove everything the lab made (except keys and bundle cache)
 #   lab.sh status             which hosts are up
 #   lab.sh ssh [OPTS] [USER@]HOST [CMD...]  ssh into a host (lab key, lab known_hosts)
@@ -14,7 +17,7 @@
 #   lab.sh bundle [OUTDIR]    build (cached) the stand-in Joget DX 8 bundle tarball
 #   lab.sh clean              down, then also remove keys, bundle cache and the state dir
 #
-# Environment: JOGET_LAB_DIR (state dir, default /var/tmp/joget-lab).
+# Environment: JOGET_LAB_DIR (state dir, default /var/tmp/joget-lab), LAB_INIT (systemd|plain).
 set -euo pipefail
 
 LAB_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -58,7 +61,8 @@ host_pid1() {
 
 # ---------------------------------------------------------------- install
 PKGS=(openssh-server mariadb-server apache2 tomcat10 default-jre-headless default-jdk-headless
-      libmariadb-java nfs-kernel-server iproute2 unzip zip curl sudo sshpass util-linux perl procps)
+      libmariadb-java nfs-kernel-server iproute2 unzip zip curl sudo sshpass util-linux perl procps
+      systemd systemd-container dbus)
 
 cmd_install() {
     need_root
@@ -111,7 +115,12 @@ lab_pids() {
 
 cmd_down() {
     need_root
-    local removed=() pids n=0 ns l m
+    local removed=() pids n=0 ns l m f
+    # Systemd hosts: their power supervisors first, so that nothing boots a host again.
+    for f in "$STATE"/run/*.supervisor-pid "$STATE"/run/*.nspawn-pid; do
+        [ -f "$f" ] && kill -9 "$(cat "$f")" 2>/dev/null
+        rm -f "$f"
+    done
     pids=$(lab_pids | sort -un | grep -vx "$$" || true)
     if [ -n "$pids" ]; then
         n=$(echo "$pids" | wc -w)
@@ -150,6 +159,7 @@ cmd_down() {
         rm -rf "${STATE:?}/shared" && removed+=("shared dir contents")
     fi
     rm -rf "$STATE/run"
+    for h in "${HOSTS[@]}"; do rm -rf "/run/systemd/nspawn/propagate/$h" "/run/systemd/nspawn/unix-export/$h"; done
     if [ ${#removed[@]} = 0 ]; then
         say "down: nothing to remove"
     else
@@ -283,10 +293,85 @@ EOF
     } >"$STATE/lab.yaml"
 }
 
+# wait_sshd SECONDS HOST...: until every host's sshd answers, or die with their logs.
+wait_sshd() {
+    local deadline=$((SECONDS + $1)) h left; shift
+    local pending=("$@")
+    while [ ${#pending[@]} -gt 0 ]; do
+        left=()
+        for h in "${pending[@]}"; do
+            if ! timeout 1 bash -c "exec 3<>/dev/tcp/$(host_addr "$h")/22; head -c 7 <&3 | grep -q SSH-2.0" 2>/dev/null; then
+                left+=("$h")
+            fi
+        done
+        pending=("${left[@]+"${left[@]}"}")
+        [ ${#pending[@]} = 0 ] && break
+        if [ $SECONDS -ge $deadline ]; then
+            for h in "${pending[@]}"; do echo "--- $h init.log:" >&2; tail -n 30 "$STATE/hosts/$h/init.log" >&2 || true; done
+            die "hosts not answering on port 22: ${pending[*]}"
+        fi
+        sleep 0.2
+    done
+}
+
+# wait_booted HOST...: until systemd in each host has finished booting (running or degraded).
+wait_booted() {
+    local h s deadline=$((SECONDS + 60))
+    for h in "$@"; do
+        while :; do
+            s=$(host_systemctl "$h" is-system-running 2>/dev/null || true)
+            case $s in running|degraded) break ;; esac
+            [ $SECONDS -lt $deadline ] || die "$h: systemd did not finish booting in 60 s (state: ${s:-none})"
+            sleep 0.2
+        done
+        [ "$s" = running ] || echo "lab: warning: $h booted $s: $(host_systemctl "$h" --failed --no-legend --plain 2>/dev/null | awk '{print $1}' | tr '\n' ' ')" >&2
+    done
+}
+host_systemctl() { # host_systemctl HOST ARGS...: systemctl inside the host, without ssh
+    local p; p=$(host_pid1 "$1"); shift
+    [ -n "$p" ] || return 1
+    nsenter --target "$p" --mount --uts --net --pid --root --wd env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin systemctl "$@"
+}
+lab_init() { cat "$STATE/run/init" 2>/dev/null || echo none; }
+
+# ---------------------------------------------------------------- reboot
+cmd_reboot() {
+    need_root
+    local hard=0
+    [ "${1:-}" = --hard ] && { hard=1; shift; }
+    [ $# = 1 ] || die "usage: lab.sh reboot [--hard] HOST"
+    local h=$1 before t0 p
+    host_index "$h" >/dev/null
+    [ "$(lab_init)" = systemd ] || die "reboot needs systemd hosts (this lab is $(lab_init): lab.sh up without LAB_INIT=plain)"
+    p=$(host_pid1 "$h"); [ -n "$p" ] || die "host $h is not up"
+    before=$(cat "$STATE/run/$h.boots")
+    t0=$(date +%s.%N)
+    if [ $hard = 1 ]; then
+        # A power cut: every process of the host dies at once, nothing is shut down.
+        touch "$STATE/run/$h.powercut"
+        kill -9 "$p"
+    else
+        host_systemctl "$h" reboot
+    fi
+    local deadline=$((SECONDS + 120))
+    until [ "$(cat "$STATE/run/$h.boots" 2>/dev/null)" != "$before" ] && [ -n "$(host_pid1 "$h")" ]; do
+        [ $SECONDS -lt $deadline ] || die "$h did not boot again within 120 s (see $STATE/hosts/$h/init.log)"
+        sleep 0.1
+    done
+    wait_sshd 60 "$h"
+    wait_booted "$h"
+    local took what=rebooted
+    took=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+    [ $hard = 1 ] && what="power cut"
+    say "$h: $what; booted again, ssh answers ${took} s later"
+}
+
 cmd_up() {
     need_root
-    local t0=$SECONDS h
+    local t0=$SECONDS h init=${LAB_INIT:-systemd}
+    case $init in systemd|plain) ;; *) die "LAB_INIT must be systemd or plain, not '$init'" ;; esac
     for c in ip unshare nsenter sshd ssh-keygen perl; do command -v "$c" >/dev/null || die "missing $c: run lab.sh install"; done
+    [ "$init" = plain ] || command -v systemd-nspawn >/dev/null || die "missing systemd-nspawn: run lab.sh install"
     cmd_down
     mkdir -p "$STATE/hosts" "$STATE/shared" "$STATE/run"
     chmod 755 "$STATE" "$STATE/shared"
@@ -316,32 +401,24 @@ cmd_up() {
         ip -n "$ns" route add default via "$NET.1"
         ip -n "$ns" route add 224.0.0.0/4 dev eth0
         mkdir -p "$STATE/hosts/$h/upper" "$STATE/hosts/$h/work" "$STATE/hosts/$h/merged"
-        setsid ip netns exec "$ns" unshare --mount --pid --uts --fork --propagation private \
-            bash "$LAB_SRC/lib/host-init.sh" "$h" "$addr" "$STATE" "${SHARED_HOSTS[@]}" \
-            </dev/null >"$STATE/hosts/$h/init.log" 2>&1 &
-    done
-
-    # Wait for every sshd to answer.
-    local pending=("${HOSTS[@]}") left deadline=$((SECONDS + 30))
-    while [ ${#pending[@]} -gt 0 ]; do
-        left=()
-        for h in "${pending[@]}"; do
-            if ! timeout 1 bash -c "exec 3<>/dev/tcp/$(host_addr "$h")/22; head -c 7 <&3 | grep -q SSH-2.0" 2>/dev/null; then
-                left+=("$h")
-            fi
-        done
-        pending=("${left[@]+"${left[@]}"}")
-        [ ${#pending[@]} = 0 ] && break
-        if [ $SECONDS -ge $deadline ]; then
-            for h in "${pending[@]}"; do echo "--- $h init.log:" >&2; cat "$STATE/hosts/$h/init.log" >&2 || true; done
-            die "hosts not answering on port 22: ${pending[*]}"
+        if [ "$init" = plain ]; then
+            setsid ip netns exec "$ns" unshare --mount --pid --uts --fork --propagation private \
+                bash "$LAB_SRC/lib/host-init.sh" "$h" "$addr" "$STATE" "${SHARED_HOSTS[@]}" \
+                </dev/null >"$STATE/hosts/$h/init.log" 2>&1 &
+        else
+            setsid bash "$LAB_SRC/lib/host-boot.sh" "$h" "$addr" "$STATE" "${SHARED_HOSTS[@]}" \
+                </dev/null >"$STATE/hosts/$h/init.log" 2>&1 &
+            echo $! >"$STATE/run/$h.supervisor-pid"
         fi
-        sleep 0.2
     done
+    echo "$init" >"$STATE/run/init"
 
+    wait_sshd 60 "${HOSTS[@]}"
+
+    [ "$init" = plain ] || wait_booted "${HOSTS[@]}"
     write_outputs "$bundle"
     echo
-    say "up in $((SECONDS - t0)) s"
+    say "up in $((SECONDS - t0)) s ($init hosts)"
     for h in "${HOSTS[@]}"; do printf '  %-6s %s  (pid1 %s)\n' "$h" "$(host_addr "$h")" "$(host_pid1 "$h")"; done
     echo "  key          $STATE/keys/id_ed25519"
     echo "  known_hosts  $STATE/known_hosts"
@@ -355,6 +432,7 @@ cmd_up() {
 # ---------------------------------------------------------------- status / ssh / exec / link
 cmd_status() {
     local h p any=0 sshd
+    echo "hosts: $(lab_init)"
     for h in "${HOSTS[@]}"; do
         p=$(host_pid1 "$h")
         if [ -n "$p" ]; then
@@ -457,10 +535,11 @@ main() {
         ssh) cmd_ssh "$@" ;;
         exec) cmd_exec "$@" ;;
         link) cmd_link "$@" ;;
+        reboot) cmd_reboot "$@" ;;
         mac) cmd_mac "$@" ;;
         bundle) cmd_bundle "$@" ;;
         clean) cmd_clean "$@" ;;
-        ''|-h|--help|help) sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' ;;
+        ''|-h|--help|help) sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' ;;
         *) die "unknown command '$cmd' (try: lab.sh help)" ;;
     esac
 }

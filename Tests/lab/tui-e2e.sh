@@ -40,7 +40,7 @@ expect() {
 screen_has() { tui_screen | grep -qE -- "$1"; }
 
 need_binary_and_lab
-"$LAB" up >"$WORK/up.log" 2>&1 || { cat "$WORK/up.log"; fail "lab up"; exit 1; }
+LAB_INIT=plain "$LAB" up >"$WORK/up.log" 2>&1 || { cat "$WORK/up.log"; fail "lab up"; exit 1; }
 # shellcheck disable=SC1091
 . /var/tmp/joget-lab/lab.env
 STATE=$WORK/state

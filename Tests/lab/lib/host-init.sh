@@ -9,7 +9,6 @@
 set -euo pipefail
 
 h=$1 addr=$2 state=$3
-hostsfile=$state/run/hosts      # /etc/hosts for every host, written by lab.sh
 hd=$state/hosts/$h
 m=$hd/merged
 
@@ -48,32 +47,10 @@ if [ ! -L "$m/var/run" ]; then
     mount --bind "$m/run" "$m/var/run"
 fi
 
-# Host identity: hostname, hosts, no DNS.
-echo "$h" >"$m/etc/hostname"
-cp "$hostsfile" "$m/etc/hosts"
-rm -f "$m/etc/resolv.conf"
-printf '# rehearsal lab host %s: no DNS, names come from /etc/hosts\noptions timeout:1 attempts:1\n' "$h" >"$m/etc/resolv.conf"
-printf '%s\n' "$h" >"$m/etc/lab-host"
-
-# sshd: its own host key, root login by the lab key only.
-rm -f "$m"/etc/ssh/ssh_host_*_key "$m"/etc/ssh/ssh_host_*_key.pub
-install -m 600 "$state/hostkeys/$h/ssh_host_ed25519_key" "$m/etc/ssh/ssh_host_ed25519_key"
-install -m 644 "$state/hostkeys/$h/ssh_host_ed25519_key.pub" "$m/etc/ssh/ssh_host_ed25519_key.pub"
-mkdir -p "$m/etc/ssh/sshd_config.d"
-cat >"$m/etc/ssh/sshd_config.d/00-lab.conf" <<EOF
-# rehearsal lab host $h
-ListenAddress $addr
-ListenAddress 127.0.0.1
-HostKey /etc/ssh/ssh_host_ed25519_key
-PermitRootLogin prohibit-password
-PasswordAuthentication yes
-KbdInteractiveAuthentication no
-UseDNS no
-MaxStartups 100:30:200
-MaxSessions 50
-EOF
-install -d -m 700 "$m/root/.ssh"
-install -m 600 "$state/keys/id_ed25519.pub" "$m/root/.ssh/authorized_keys"
+# Host identity, sshd, the deploy user (shared with systemd hosts).
+# shellcheck source=host-files.sh
+. "$(dirname "${BASH_SOURCE[0]}")/host-files.sh"
+prepare_host_root "$h" "$addr" "$state" "$m"
 
 # app hosts: the shared directory (a bind mount stands in for NFS, which this kernel lacks).
 shift 3
@@ -84,15 +61,6 @@ for sh in "$@"; do
         say "shared dir bound at /opt/joget/shared/wflow"
     fi
 done
-
-# app2: a non-root user with password sudo, for tests of sudo-with-password.
-if [ "$h" = app2 ]; then
-    chroot "$m" /usr/sbin/useradd -m -s /bin/bash -G sudo deploy
-    echo 'deploy:deploy-Pw-7#x' | chroot "$m" /usr/sbin/chpasswd
-    install -d -m 700 -o "$(chroot "$m" id -u deploy)" -g "$(chroot "$m" id -g deploy)" "$m/home/deploy/.ssh"
-    install -m 600 -o "$(chroot "$m" id -u deploy)" -g "$(chroot "$m" id -g deploy)" \
-        "$state/keys/id_ed25519.pub" "$m/home/deploy/.ssh/authorized_keys"
-fi
 
 # Hide the lab's state directory (keys, other hosts' upper dirs) from inside the host.
 mount -t tmpfs -o ro,mode=755,size=1m hidden "$m$state"
