@@ -22,20 +22,52 @@ public struct ProbeResult: Sendable, Equatable {
         }
         return found
     }
+    /// Every value of a key the probe printed more than once, in order: `JC member=…` lines.
+    public func all(_ key: String) -> [String] {
+        let prefix = "JC \(key)="
+        return output.filter { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }
+    }
+    /// False when the probe could not run (no connection, a timeout, a stop): its output proves nothing.
+    public var ran: Bool { exitCode != nil }
     /// Why it could not run, or the last lines it printed.
-    var failureText: String {
+    public var failureText: String {
         if let error { return error }
         let tail = output.filter { !$0.hasPrefix("JC ") }.suffix(3).joined(separator: " / ")
         return "exit \(exitCode.map(String.init) ?? "?")" + (tail.isEmpty ? "" : ": \(tail)")
     }
 }
 
+/// What a check found: it passed, it failed, or it could not be judged (not run), each with its
+/// evidence; for a check not run, the evidence says why. A judge passes only on positive evidence:
+/// a probe that printed nothing proves nothing, so it is not run, never a pass or a fail.
 public struct Verdict: Sendable, Equatable {
-    public var passed: Bool
+    public enum Status: String, Sendable, Codable, CaseIterable {
+        case pass, fail
+        case notRun = "not-run"
+    }
+    public var status: Status
     public var evidence: String
-    public init(passed: Bool, evidence: String) { self.passed = passed; self.evidence = evidence }
-    public static func pass(_ evidence: String) -> Verdict { Verdict(passed: true, evidence: evidence) }
-    public static func fail(_ evidence: String) -> Verdict { Verdict(passed: false, evidence: evidence) }
+    public init(status: Status, evidence: String) { self.status = status; self.evidence = evidence }
+    public init(passed: Bool, evidence: String) { self.init(status: passed ? .pass : .fail, evidence: evidence) }
+    public var passed: Bool { status == .pass }
+    public var failed: Bool { status == .fail }
+    public var notRun: Bool { status == .notRun }
+    /// `PASS`, `FAIL` or `NOT RUN`, as the line output and the Verify page show it.
+    public var word: String {
+        switch status {
+        case .pass: "PASS"
+        case .fail: "FAIL"
+        case .notRun: "NOT RUN"
+        }
+    }
+    public static func pass(_ evidence: String) -> Verdict { Verdict(status: .pass, evidence: evidence) }
+    public static func fail(_ evidence: String) -> Verdict { Verdict(status: .fail, evidence: evidence) }
+    public static func notRun(_ why: String) -> Verdict { Verdict(status: .notRun, evidence: why) }
+    /// A probe that ran but printed none of the `JC` lines its judge reads: it died early (a missing
+    /// command, a shell error), so nothing can be said of what it was to look at.
+    public static func noAnswer(_ r: ProbeResult, on host: String) -> Verdict {
+        .notRun("the probe on \(host) printed no answer (\(r.failureText))")
+    }
 }
 
 public struct ClusterCheck: Sendable, Identifiable {
@@ -43,7 +75,11 @@ public struct ClusterCheck: Sendable, Identifiable {
     public var layer: Layer
     public var title: String
     public var probes: [Probe]       // run in order
+    /// Reads what every probe printed; called only when all of them ran.
     public var judge: @Sendable ([ProbeResult]) -> Verdict
+    public init(id: String, layer: Layer, title: String, probes: [Probe], judge: @escaping @Sendable ([ProbeResult]) -> Verdict) {
+        self.id = id; self.layer = layer; self.title = title; self.probes = probes; self.judge = judge
+    }
 }
 
 public enum ClusterChecks {
@@ -65,9 +101,11 @@ public enum ClusterChecks {
                     """)],
                 judge: { r in
                     let v = r[0].values
-                    guard v["mounted"] == "yes" else { return .fail("\(mount) is not a mount point on \(host) (\(r[0].failureText))") }
-                    guard v["writable"] == "yes" else { return .fail("user \(user) cannot write \(file)") }
-                    return .pass("mounted from \(v["source"] ?? "?"), \(user) wrote \(file)")
+                    guard let mounted = v["mounted"], let writable = v["writable"] else { return .noAnswer(r[0], on: host) }
+                    guard mounted == "yes" else { return .fail("\(mount) is not a mount point on \(host)") }
+                    guard writable == "yes" else { return .fail("user \(user) cannot write \(file) (\(r[0].failureText))") }
+                    let source = v["source"] ?? ""
+                    return .pass("mounted from \(source.isEmpty ? "?" : source), \(user) wrote \(file)")
                 }))
         }
         if let first = a.appHosts.first, a.appHosts.count > 1 {
@@ -76,6 +114,7 @@ public enum ClusterChecks {
             checks.append(ClusterCheck(id: "files.shared", layer: .sharedFiles, title: "A file written on \(first) is read on every other app server",
                 probes: readers.map { Probe(host: $0, script: "echo \"JC read=$(cat \(file) 2>/dev/null)\"") },
                 judge: { r in
+                    if let (host, silent) = zip(readers, r).first(where: { $1.values["read"] == nil }) { return .noAnswer(silent, on: host) }
                     let missing = zip(readers, r).filter { $1.values["read"] != token }.map(\.0)
                     return missing.isEmpty ? .pass("\(readers.joined(separator: ", ")) read \(token) from \(file)")
                         : .fail("\(missing.joined(separator: ", ")) did not read what \(first) wrote to \(file): not the same directory")
@@ -96,6 +135,7 @@ public enum ClusterChecks {
                     """)],
                 judge: { r in
                     let v = r[0].values
+                    guard v["rc"] != nil, v["tables"] != nil else { return .noAnswer(r[0], on: host) }
                     guard v["rc"] == "0", let n = Int(v["tables"] ?? "") else {
                         return .fail("login as \(d.user) to \(dbAddress):\(d.port) failed: \(v["tables"] ?? r[0].failureText)")
                     }
@@ -112,7 +152,7 @@ public enum ClusterChecks {
             checks.append(ClusterCheck(id: "app.http@\(node.name)", layer: .appServers, title: "\(node.name): Tomcat answers on port \(port)",
                 probes: [Probe(host: node.host, script: "echo \"JC code=$(curl -s -o /dev/null -m 10 -w '%{http_code}' http://127.0.0.1:\(port)/jw/)\"")],
                 judge: { r in
-                    let code = r[0].values["code"] ?? ""
+                    guard let code = r[0].values["code"] else { return .noAnswer(r[0], on: node.host) }
                     return ["200", "301", "302"].contains(code) ? .pass("http://\(node.host):\(port)/jw/ answered \(code)")
                         : .fail("http://\(node.host):\(port)/jw/ answered \(code.isEmpty || code == "000" ? "nothing" : code)")
                 }))
@@ -123,7 +163,8 @@ public enum ClusterChecks {
                         grep -E 'Replication member added|memberAdded' \(log) 2>/dev/null | tail -n 1 | sed 's/^/JC line=/'
                         """)],
                     judge: { r in
-                        let n = Int(r[0].values["added"] ?? "") ?? 0
+                        guard let added = r[0].values["added"] else { return .noAnswer(r[0], on: node.host) }
+                        let n = Int(added) ?? 0
                         let line = r[0].values["line"] ?? ""
                         return n >= peers ? .pass("\(n) member-added lines in \(log): \(line.prefix(120))")
                             : .fail("\(n) of \(peers) peers seen in \(log): replication is not working (multicast blocked? try static membership)")
@@ -136,9 +177,14 @@ public enum ClusterChecks {
                 probes: [Probe(host: host, script: "echo \"JC name=$(hostname)\"; echo \"JC ip=$(getent hosts \"$(hostname)\" | awk '{print $1; exit}')\"")],
                 judge: { r in
                     let v = r[0].values
-                    let ip = v["ip"] ?? ""
-                    return ip.hasPrefix("127.") ? .fail("\(v["name"] ?? host) resolves to \(ip): fix /etc/hosts so it resolves to \(address)")
-                        : .pass("\(v["name"] ?? host) resolves to \(ip.isEmpty ? "nothing local (DNS)" : ip)")
+                    guard let name = v["name"], !name.isEmpty, let ip = v["ip"] else {
+                        return .notRun("`hostname` printed no name on \(host) (\(r[0].failureText))")
+                    }
+                    if ip.isEmpty {
+                        return .fail("\(name) resolves to no address: Tomcat's replication receiver (address \"auto\") needs it to resolve to \(address); add it to /etc/hosts")
+                    }
+                    return ip.hasPrefix("127.") || ip == "::1" ? .fail("\(name) resolves to \(ip): fix /etc/hosts so it resolves to \(address)")
+                        : .pass("\(name) resolves to \(ip)")
                 }))
             if a.appServers.membership == .multicast {
                 checks.append(ClusterCheck(id: "app.multicast@\(host)", layer: .appServers, title: "\(host): multicast enabled on the cluster interface",
@@ -148,7 +194,8 @@ public enum ClusterChecks {
                         """)],
                     judge: { r in
                         let v = r[0].values
-                        guard let dev = v["dev"], !dev.isEmpty else { return .fail("no route to \(a.appServers.multicastAddress) on \(host)") }
+                        guard let dev = v["dev"] else { return .noAnswer(r[0], on: host) }
+                        guard !dev.isEmpty else { return .fail("no route to \(a.appServers.multicastAddress) on \(host)") }
                         return v["multicast"] == "yes" ? .pass("\(dev) has MULTICAST") : .fail("\(dev) lacks MULTICAST: ip link set \(dev) multicast on")
                     }))
             }
@@ -176,6 +223,7 @@ public enum ClusterChecks {
                 """)],
             judge: { r in
                 let answers = r[0].values.filter { $0.key.hasPrefix("route") }
+                if answers.isEmpty { return .noAnswer(r[0], on: lb.host) }
                 let seen = Set(answers.map(\.value).filter { !$0.isEmpty })
                 let missing = routes.filter { !seen.contains($0) }
                 if seen.isEmpty { return .fail("no session cookie with a route came back from \(url) (\(r[0].failureText))") }
@@ -191,6 +239,7 @@ public enum ClusterChecks {
                     """)],
                 judge: { r in
                     let got = r[0].values.filter { $0.key.hasPrefix("route") }.map(\.value)
+                    if got.isEmpty { return .noAnswer(r[0], on: lb.host) }
                     let others = Set(got.filter { !$0.isEmpty && $0 != last })
                     if got.allSatisfy(\.isEmpty) { return .fail("no session cookie came back: cannot tell which node answered (\(r[0].failureText))") }
                     return others.isEmpty ? .pass("6 requests with route .\(last) all served by \(last)")

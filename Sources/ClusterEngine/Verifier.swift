@@ -35,9 +35,9 @@ public struct Verifier: Sendable {
                 results.append(await run(probe, redactor: redactor))
                 if Task.isCancelled { break }
             }
-            let verdict = results.count == check.probes.count ? check.judge(results) : .fail("interrupted")
-            let outcome = CheckOutcome(id: check.id, layer: check.layer, title: check.title,
-                                       verdict: Verdict(passed: verdict.passed, evidence: redactor.clean(verdict.evidence)),
+            var verdict = Self.judge(check, results)
+            verdict.evidence = redactor.clean(verdict.evidence)
+            let outcome = CheckOutcome(id: check.id, layer: check.layer, title: check.title, verdict: verdict,
                                        duration: clock.now - start)
             onOutcome(outcome)
             outcomes.append(outcome)
@@ -47,6 +47,16 @@ public struct Verifier: Sendable {
             try? VerifyRecord(outcomes: outcomes).save(to: record)
         }
         return outcomes
+    }
+
+    /// The check's verdict from its probes' results: its judge's only when every probe ran; a probe
+    /// that could not run (no connection, a timeout, a stop) proves nothing, so the check is not run.
+    static func judge(_ check: ClusterCheck, _ results: [ProbeResult]) -> Verdict {
+        guard results.count == check.probes.count else { return .notRun("stopped before its probes ran") }
+        if let (probe, result) = zip(check.probes, results).first(where: { !$1.ran }) {
+            return .notRun("the probe on \(probe.host) could not run: \(result.error ?? "no exit status")")
+        }
+        return check.judge(results)
     }
 
     private func run(_ probe: Probe, redactor: Redactor) async -> ProbeResult {

@@ -9,7 +9,11 @@ public struct VerifyRecord: Codable, Sendable, Equatable {
         public var id: String
         public var layer: Int
         public var title: String
+        /// True only for a pass; kept beside `status` for files written before checks could be not run.
         public var passed: Bool
+        /// pass, fail or not-run; nil in a file written before checks could be not run (then `passed` says).
+        public var status: Verdict.Status?
+        /// For a check not run: why.
         public var evidence: String
         public var seconds: Double
     }
@@ -20,7 +24,7 @@ public struct VerifyRecord: Codable, Sendable, Equatable {
         self.time = time
         checks = outcomes.map {
             Check(id: $0.id, layer: $0.layer.rawValue, title: $0.title, passed: $0.verdict.passed,
-                  evidence: $0.verdict.evidence, seconds: Double($0.duration.components.seconds)
+                  status: $0.verdict.status, evidence: $0.verdict.evidence, seconds: Double($0.duration.components.seconds)
                       + Double($0.duration.components.attoseconds) / 1e18)
         }
     }
@@ -29,7 +33,7 @@ public struct VerifyRecord: Codable, Sendable, Equatable {
     public var outcomes: [CheckOutcome] {
         checks.map {
             CheckOutcome(id: $0.id, layer: Layer(rawValue: $0.layer) ?? .hosts, title: $0.title,
-                         verdict: Verdict(passed: $0.passed, evidence: $0.evidence),
+                         verdict: Verdict(status: $0.status ?? ($0.passed ? .pass : .fail), evidence: $0.evidence),
                          duration: .milliseconds(Int64(($0.seconds * 1000).rounded())))
         }
     }

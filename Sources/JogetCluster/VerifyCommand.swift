@@ -5,7 +5,7 @@ import Foundation
 import Wizard
 
 /// `joget-cluster verify`: the Verify page's checks, headless. One line per check on stdout,
-/// `PASS|FAIL  title  — evidence`, as each outcome arrives; a summary on stderr.
+/// `PASS|FAIL|NOT RUN  title  — evidence`, as each outcome arrives; a summary on stderr.
 struct VerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
@@ -15,7 +15,8 @@ struct VerifyCommand: AsyncParsableCommand {
             every app server logs in to the database, each Tomcat answers and sees its peers, the balancer reaches \
             every node and keeps sessions on theirs. Secrets (SSH, sudo and the database password) come from \
             JOGET_SECRET_* variables, --secrets FILE, or a prompt.
-            Exit codes: 0 every check passed, 1 a check failed, 2 invalid input.
+            A check whose probes could not run (a host not reached, a timeout) is NOT RUN with the reason, never PASS or FAIL.
+            Exit codes: 0 every check passed, 1 a check failed, 2 invalid input, \(VerifyReport.notRunExitCode) no check failed but some did not run.
             """)
 
     @OptionGroup var options: SessionOptions

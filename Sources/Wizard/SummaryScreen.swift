@@ -112,11 +112,15 @@ public struct SummaryScreen: Screen, Sendable {
                            run.succeeded ? .normal : .warning))
         }
         if let verify {
-            let failed = verify.filter { !$0.verdict.passed }
+            let failed = verify.filter(\.verdict.failed), notRun = verify.filter(\.verdict.notRun)
             let when = verifiedAt.map { " (\(localTime($0)))" } ?? ""
-            e.append(.pair("Verify", (failed.isEmpty ? "all \(verify.count) checks passed"
-                           : "\(failed.count) of \(verify.count) checks failed: " + failed.map(\.title).joined(separator: "; ")) + when,
-                           failed.isEmpty ? .ok : .error))
+            var parts: [String] = []
+            if !failed.isEmpty { parts.append("\(failed.count) of \(verify.count) checks failed: " + failed.map(\.title).joined(separator: "; ")) }
+            if !notRun.isEmpty {
+                parts.append("\(notRun.count)\(failed.isEmpty ? " of \(verify.count) checks" : "") not run: " + notRun.map(\.title).joined(separator: "; "))
+            }
+            e.append(.pair("Verify", (parts.isEmpty ? "all \(verify.count) checks passed" : parts.joined(separator: "; ")) + when,
+                           !failed.isEmpty ? .error : !notRun.isEmpty ? .warning : .ok))
         }
         if run != nil || verify != nil { e.append(.blank) }
 

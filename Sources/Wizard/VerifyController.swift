@@ -122,22 +122,31 @@ public enum VerifyReport {
         return names
     }
 
-    /// `PASS  app1: shared directory mounted and writable  — mounted from …`
+    /// `PASS  app1: shared directory mounted and writable  — mounted from …`; a check whose probes could
+    /// not run: `NOT RUN  app1: …  — why`.
     public static func line(_ o: CheckOutcome) -> String {
         let evidence = o.verdict.evidence.replacingOccurrences(of: "\n", with: " / ")
-        return (o.verdict.passed ? "PASS" : "FAIL") + "  " + o.title + (evidence.isEmpty ? "" : "  — " + evidence)
+        return o.verdict.word + "  " + o.title + (evidence.isEmpty ? "" : "  — " + evidence)
     }
 
-    /// `12 of 14 checks passed; failed: lb.sticky, app.members@node02`
+    /// `12 of 15 checks passed; failed: lb.sticky, app.members@node02; not run: db.reach@app2`
     public static func summary(_ outcomes: [CheckOutcome]) -> String {
-        let failed = outcomes.filter { !$0.verdict.passed }
-        var text = "\(outcomes.count - failed.count) of \(outcomes.count) checks passed"
+        let failed = outcomes.filter(\.verdict.failed), notRun = outcomes.filter(\.verdict.notRun)
+        var text = "\(outcomes.filter(\.verdict.passed).count) of \(outcomes.count) checks passed"
         if !failed.isEmpty { text += "; failed: " + failed.map(\.id).joined(separator: ", ") }
+        if !notRun.isEmpty { text += "; not run: " + notRun.map(\.id).joined(separator: ", ") }
         return text
     }
 
-    /// 0 when every check passed, 1 otherwise.
-    public static func exitCode(_ outcomes: [CheckOutcome]) -> Int32 { outcomes.allSatisfy(\.verdict.passed) ? 0 : 1 }
+    /// `joget-cluster verify`'s exit status when some checks could not run and none failed: the
+    /// cluster is not proven, but nothing was seen broken (1 is a failed check, 2 invalid input).
+    public static let notRunExitCode: Int32 = 3
+
+    /// 0 when every check passed; 1 when one failed; else ``notRunExitCode`` when one could not run.
+    public static func exitCode(_ outcomes: [CheckOutcome]) -> Int32 {
+        if outcomes.contains(where: \.verdict.failed) { return 1 }
+        return outcomes.contains(where: \.verdict.notRun) ? notRunExitCode : 0
+    }
 
     /// Runs the checks one after another, handing each line to `print` as its outcome arrives.
     public static func run(_ checks: [ClusterCheck], verifier: Verifier,

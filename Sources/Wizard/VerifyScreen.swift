@@ -3,8 +3,8 @@ import ClusterEngine
 import TermUI
 
 /// The Verify page: the guide's checks of the finished cluster, one row per check grouped by
-/// layer, each with pass or fail and its evidence. Rows fill in as outcomes arrive
-/// (``VerifyController`` feeds them); Enter shows a check's evidence whole.
+/// layer, each with pass or fail and its evidence, or not run (its probes could not run) and why.
+/// Rows fill in as outcomes arrive (``VerifyController`` feeds them); Enter shows a check's evidence whole.
 ///
 /// Requests: `.custom("verify-again")` (run the checks again: ``VerifyController/perform(_:)``),
 /// `.next` (go on: licenses, summary), `.back` (Esc: back to the Run page), `.quit`.
@@ -67,7 +67,9 @@ public struct VerifyScreen: Screen, Sendable {
     // MARK: Reading
 
     public var passed: Int { rows.filter { $0.outcome?.verdict.passed == true }.count }
-    public var failed: Int { rows.filter { $0.outcome?.verdict.passed == false }.count }
+    public var failed: Int { rows.filter { $0.outcome?.verdict.failed == true }.count }
+    /// Checks whose probes could not run: neither passed nor failed.
+    public var notRun: Int { rows.filter { $0.outcome?.verdict.notRun == true }.count }
     public var done: Int { rows.filter { $0.outcome != nil }.count }
     /// The check being run now: the first without an outcome while running.
     public var current: Int? { phase == .running ? rows.firstIndex { $0.outcome == nil } : nil }
@@ -78,7 +80,9 @@ public struct VerifyScreen: Screen, Sendable {
         switch phase {
         case .waiting: "Verify the cluster"
         case .running: "Verifying the cluster"
-        case .finished: failed == 0 ? "Cluster verified" : "Verify: \(failed) check\(failed == 1 ? "" : "s") failed"
+        case .finished:
+            failed > 0 ? "Verify: \(failed) check\(failed == 1 ? "" : "s") failed"
+                : notRun > 0 ? "Verify: \(notRun) check\(notRun == 1 ? "" : "s") not run" : "Cluster verified"
         }
     }
 
@@ -94,7 +98,8 @@ public struct VerifyScreen: Screen, Sendable {
         mounted and shared, every app server reaches the database with the app user, each Tomcat answers and \
         sees its peers, and the balancer spreads requests and keeps sessions on their node.
 
-        Each row says pass or fail with the evidence; Enter shows a check's evidence whole. r runs the checks \
+        Each row says pass or fail with the evidence, or not run when its probes could not run (a host that \
+        cannot be logged in to, a timeout) with the reason; Enter shows a check's evidence whole. r runs the checks \
         again (after a fix); the same checks run headless with: joget-cluster verify.
         """
     }
@@ -148,9 +153,9 @@ public struct VerifyScreen: Screen, Sendable {
         let r = rows[i]
         var lines = ["Check:    \(r.title)", "Layer:    \(r.layer.title)", "Id:       \(r.id)"]
         if let o = r.outcome {
-            lines.append("Result:   \(o.verdict.passed ? "PASS" : "FAIL") in \(LineOutput.seconds(o.duration))")
+            lines.append("Result:   \(o.verdict.word) in \(LineOutput.seconds(o.duration))")
             lines.append("")
-            lines.append("Evidence:")
+            lines.append(o.verdict.notRun ? "Why:" : "Evidence:")
             let width = max(20, area.width - 6)
             for para in o.verdict.evidence.split(separator: "\n", omittingEmptySubsequences: false) {
                 lines += TextLayout.wrap(String(para), width: width).map { "  " + $0 }
@@ -165,6 +170,18 @@ public struct VerifyScreen: Screen, Sendable {
 
     enum Line { case layer(Layer), check(Int), evidence(Int, String) }
 
+    /// Where a row's title and evidence start: after the icon and a word as wide as `NOT RUN`.
+    static let textColumn = 11
+
+    /// How a row's outcome is drawn: icon, role and word.
+    static func look(_ v: Verdict, _ s: Symbols) -> (icon: String, role: Role, word: String) {
+        switch v.status {
+        case .pass: (s.done, .ok, v.word)
+        case .fail: (s.failed, .error, v.word)
+        case .notRun: ("?", .warning, v.word)
+        }
+    }
+
     /// The list as drawn at `width`: layer rules, check rows, up to two lines of evidence each.
     func lines(width: Int) -> [Line] {
         var out: [Line] = []
@@ -174,10 +191,10 @@ public struct VerifyScreen: Screen, Sendable {
             out.append(.check(i))
             if let o = r.outcome, !o.verdict.evidence.isEmpty {
                 let text = o.verdict.evidence.replacingOccurrences(of: "\n", with: " / ")
-                var wrapped = TextLayout.wrap(text, width: max(1, width - 10))
+                var wrapped = TextLayout.wrap(text, width: max(1, width - Self.textColumn - 1))
                 if wrapped.count > 2 {
                     wrapped = Array(wrapped.prefix(2))
-                    wrapped[1] = TextLayout.truncate(wrapped[1] + " …", to: max(1, width - 10), ellipsis: "…")
+                    wrapped[1] = TextLayout.truncate(wrapped[1] + " …", to: max(1, width - Self.textColumn - 1), ellipsis: "…")
                 }
                 out += wrapped.map { .evidence(i, $0) }
             }
@@ -205,11 +222,18 @@ public struct VerifyScreen: Screen, Sendable {
         case .waiting: (status, role) = ("Connecting to the hosts…", .muted)
         case .running:
             let cur = current.map { "Checking: " + rows[$0].title } ?? "Checking…"
-            (status, role) = (failed > 0 ? "\(failed) failed so far · " + cur : cur, failed > 0 ? .error : .muted)
+            var so = [failed > 0 ? "\(failed) failed" : "", notRun > 0 ? "\(notRun) not run" : ""].filter { !$0.isEmpty }.joined(separator: ", ")
+            if !so.isEmpty { so += " so far · " }
+            (status, role) = (so + cur, failed > 0 ? .error : notRun > 0 ? .warning : .muted)
         case .finished:
-            (status, role) = failed == 0
-                ? ("All \(total) checks passed. n: next (license activation), r: run again.", .ok)
-                : ("\(failed) of \(total) checks failed: Enter shows the evidence, r runs them again.", .error)
+            let unrun = notRun > 0 ? "\(notRun) not run" : ""
+            if failed > 0 {
+                (status, role) = ("\(failed) of \(total) checks failed\(unrun.isEmpty ? "" : ", " + unrun): Enter shows the evidence, r runs them again.", .error)
+            } else if notRun > 0 {
+                (status, role) = ("\(passed) of \(total) checks passed, \(unrun): Enter shows why, r runs them again.", .warning)
+            } else {
+                (status, role) = ("All \(total) checks passed. n: next (license activation), r: run again.", .ok)
+            }
         }
         buffer.writeLine(status, in: bands[1].inset(left: 1, right: 1), style: theme[role], ellipsis: s.ellipsis)
         renderList(bands[2], into: &buffer, theme: theme)
@@ -235,10 +259,12 @@ public struct VerifyScreen: Screen, Sendable {
                 let h = s.border.horizontal
                 for x in row.x..<row.right { buffer.write(h, x: x, y: row.y, style: theme[.border], clip: row) }
                 let p = rows.filter { $0.layer == layer }
-                let failedHere = p.filter { $0.outcome?.verdict.passed == false }.count
+                let failedHere = p.filter { $0.outcome?.verdict.failed == true }.count
+                let notRunHere = p.filter { $0.outcome?.verdict.notRun == true }.count
                 var spans = [Span(h + " ", style: theme[.border]), Span(layer.title, style: theme[.title])]
                 spans.append(Span("  \(p.filter { $0.outcome?.verdict.passed == true }.count)/\(p.count) passed", style: theme[.muted]))
                 if failedHere > 0 { spans.append(Span(", \(failedHere) failed", style: theme[.error])) }
+                if notRunHere > 0 { spans.append(Span(", \(notRunHere) not run", style: theme[.warning])) }
                 spans.append(Span(" ", style: theme[.border]))
                 buffer.writeLine(spans, in: row, ellipsis: s.ellipsis)
             case .check(let i):
@@ -248,22 +274,24 @@ public struct VerifyScreen: Screen, Sendable {
                 if isSel { buffer.fill(row, style: base) }
                 let (icon, role, word): (String, Role, String)
                 if let o = item.outcome {
-                    (icon, role, word) = o.verdict.passed ? (s.done, .ok, "PASS") : (s.failed, .error, "FAIL")
+                    (icon, role, word) = Self.look(o.verdict, s)
                 } else if current == i {
                     (icon, role, word) = (s.spinner.isEmpty ? s.running : s.spinner[spin % s.spinner.count], .title, "")
                 } else {
                     (icon, role, word) = (s.pending, .muted, "")
                 }
                 buffer.write(icon, x: row.x + 1, y: row.y, style: isSel ? base : theme[role], clip: row)
-                buffer.writeLine(word, in: Rect(x: row.x + 3, y: row.y, width: 4, height: 1), style: isSel ? base : theme[role])
+                buffer.writeLine(word, in: Rect(x: row.x + 3, y: row.y, width: Self.textColumn - 4, height: 1), style: isSel ? base : theme[role])
                 let time = item.outcome.map { LineOutput.seconds($0.duration) } ?? ""
-                buffer.writeLine(item.title, in: Rect(x: row.x + 9, y: row.y, width: max(0, row.width - 9 - 8), height: 1),
+                let tc = Self.textColumn
+                buffer.writeLine(item.title, in: Rect(x: row.x + tc, y: row.y, width: max(0, row.width - tc - 8), height: 1),
                                  style: base, ellipsis: s.ellipsis)
                 buffer.writeLine(time, in: Rect(x: row.right - 7, y: row.y, width: 7, height: 1),
                                  style: isSel ? base : theme[.muted], alignment: .right)
             case .evidence(let i, let text):
-                let passedCheck = rows[i].outcome?.verdict.passed == true
-                buffer.writeLine(text, in: row.inset(left: 9), style: theme[passedCheck ? .muted : .error], ellipsis: s.ellipsis)
+                let status = rows[i].outcome?.verdict.status
+                let role: Role = status == .fail ? .error : status == .notRun ? .warning : .muted
+                buffer.writeLine(text, in: row.inset(left: Self.textColumn), style: theme[role], ellipsis: s.ellipsis)
             }
         }
         if all.count > r.height {

@@ -52,6 +52,29 @@ import Testing
         #expect(!c["app.members@node01"]!.judge([result("JC added=0")]).passed)
     }
 
+    /// A probe that ran but printed nothing (or only blank values) proves nothing: no judge passes
+    /// on it, and every judge says so as not run rather than a fail about its own subject.
+    @Test func noJudgePassesOnEmptyOutput() throws {
+        for check in try checks().values {
+            let silent = check.judge(check.probes.map { _ in result() })
+            #expect(!silent.passed, "\(check.id) passed on empty output: \(silent.evidence)")
+            #expect(silent.notRun, "\(check.id) on empty output: \(silent.word) \(silent.evidence)")
+        }
+        let c = try checks()
+        // A name but no address: the name does not resolve at all, which Tomcat's "auto" address needs.
+        let nowhere = c["app.hostname@app1"]!.judge([result("JC name=app1", "JC ip=")])
+        #expect(nowhere.failed && nowhere.evidence.contains("resolves to no address"), "\(nowhere)")
+        #expect(c["app.hostname@app1"]!.judge([result("JC name=", "JC ip=")]).notRun)
+        #expect(c["app.hostname@app1"]!.judge([result("JC name=app1", "JC ip=10.0.0.11")]).passed)
+        #expect(c["lb.sticky"]!.judge([result("JC route1=", "JC route2=")]).failed)
+        #expect(c["files.mounted@app1"]!.judge([result("JC mounted=no", "JC source=", "JC writable=no")]).failed)
+    }
+
+    @Test func verdictWords() {
+        #expect(Verdict.pass("x").word == "PASS" && Verdict.fail("x").word == "FAIL" && Verdict.notRun("x").word == "NOT RUN")
+        #expect(Verdict(passed: false, evidence: "x").failed && !Verdict.notRun("x").failed && !Verdict.notRun("x").passed)
+    }
+
     @Test func balancerJudges() throws {
         let c = try checks()
         let both = c["lb.reach"]!.judge([result("JC route1=node01", "JC route2=node02", "JC route3=node01")])
@@ -62,5 +85,6 @@ import Testing
         #expect(c["lb.sticky"]!.judge([result("JC route1=node02", "JC route2=", "JC route3=node02")]).passed)
         #expect(!c["lb.sticky"]!.judge([result("JC route1=node02", "JC route2=node01")]).passed)
         #expect(!c["lb.sticky"]!.judge([ProbeResult(exitCode: nil, output: [], error: "connection lost")]).passed)
+        #expect(c["lb.reach"]!.judge([result()]).notRun)
     }
 }

@@ -67,6 +67,15 @@ import Testing
         let mode = try FileManager.default.attributesOfItem(atPath: dir.verifyPath)[.posixPermissions] as? Int
         #expect(mode == 0o600)
         #expect(text().contains("1 of \(outcomes.count) checks failed: \(outcomes[1].title) (\(SummaryScreen.localTime(record.time)))"))
+
+        // Checks not run are told apart from failures, in the file and on the page.
+        outcomes[2].verdict = .notRun("cannot log in to app2")
+        try VerifyRecord(outcomes: outcomes, time: record.time).save(to: dir)
+        #expect(text().contains("1 of \(outcomes.count) checks failed: \(outcomes[1].title); 1 not run: \(outcomes[2].title) ("))
+        outcomes[1].verdict = .pass("ok")
+        try VerifyRecord(outcomes: outcomes, time: record.time).save(to: dir)
+        #expect(text().contains("1 of \(outcomes.count) checks not run: \(outcomes[2].title) ("))
+        #expect(!text().contains("all \(outcomes.count) checks passed"))
     }
 
     @Test func balancerURL() {

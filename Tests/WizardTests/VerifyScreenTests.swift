@@ -70,6 +70,31 @@ import Testing
         #expect(p.done == 0 && p.phase == .running && p.current == 0)
     }
 
+    /// Checks whose probes could not run are neither passed nor failed: their own word and icon, their
+    /// own count, and the reason where the evidence goes.
+    @Test func notRunRows() {
+        var p = Self.page(finished: false)
+        for id in ["app.hostname@app1", "files.mounted@app1"] {
+            let c = p.rows.first { $0.id == id }!
+            p.apply(.outcome(CheckOutcome(id: c.id, layer: c.layer, title: c.title,
+                                          verdict: .notRun("the probe on app1 could not run: app1: unknown host key"), duration: .zero)))
+        }
+        p.apply(.finished)
+        #expect(p.notRun == 2 && p.failed == 2 && p.passed == p.rows.count - 4)
+        #expect(p.title == "Verify: 2 checks failed")
+        var q = p
+        for i in q.rows.indices where q.rows[i].outcome?.verdict.failed == true {
+            q.rows[i].outcome?.verdict = .pass("fixed")
+        }
+        #expect(q.title == "Verify: 2 checks not run")
+        shot(p, "verify-notrun-80x24", width: 80, height: 24)
+        p.area = RunFixtures.area(width: 80, height: 24)
+        let text = RunFixtures.frame(p, width: 80, height: 24).text
+        #expect(text.contains("NOT RUN") && text.contains("2 not run"))
+        _ = p.handle(.enter)   // the first row is files.mounted@app1
+        #expect(p.detail?.lines.contains("Result:   NOT RUN in 0.0s") == true, "\(p.detail?.lines ?? [])")
+    }
+
     @Test func headlessLines() {
         let c = VerifyReport.checks(for: RunFixtures.twoHosts, token: "t")[0]
         #expect(VerifyReport.line(Self.outcome(c, passed: true, evidence: "mounted from /dev/x")) == "PASS  \(c.title)  — mounted from /dev/x")
@@ -78,6 +103,15 @@ import Testing
         #expect(VerifyReport.exitCode([failed]) == 1)
         #expect(VerifyReport.exitCode([]) == 0)
         #expect(VerifyReport.summary([failed]) == "0 of 1 checks passed; failed: \(c.id)")
+        let passed = Self.outcome(c, passed: true, evidence: "")
+        var unrun = Self.outcome(c, passed: true, evidence: "")
+        unrun.id = "app.hostname@app1"
+        unrun.verdict = .notRun("cannot log in to app1")
+        #expect(VerifyReport.line(unrun) == "NOT RUN  \(c.title)  — cannot log in to app1")
+        #expect(VerifyReport.exitCode([passed, unrun]) == 3, "none failed, one not run")
+        #expect(VerifyReport.exitCode([failed, unrun]) == 1, "a failure wins")
+        #expect(VerifyReport.exitCode([passed]) == 0)
+        #expect(VerifyReport.summary([passed, failed, unrun]) == "1 of 3 checks passed; failed: \(c.id); not run: app.hostname@app1")
         // The catalina.out path is the planner's layout.
         let members = VerifyReport.checks(for: RunFixtures.eightHosts, token: "t").first { $0.id == "app.members@node02" }
         #expect(members != nil)
