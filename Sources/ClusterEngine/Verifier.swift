@@ -10,8 +10,13 @@ public struct CheckOutcome: Sendable, Equatable {
     public var duration: Duration
 }
 
-/// Runs the cluster checks: each check's probes in order on their hosts, then its judge.
-/// Checks run one after another, so their output reads in the guide's order.
+/// Runs the cluster checks: first a login to every host the checks use (at once), then each check's
+/// probes in order on their hosts, then its judge. Checks run one after another, so their output
+/// reads in the guide's order.
+///
+/// A host that cannot be logged in to is one outcome, `login@HOST` ("HOST: cannot log in", not run,
+/// the reason as evidence), handed over before the checks; every check with a probe on that host is
+/// then not run ("cannot log in to HOST") without trying it again.
 public struct Verifier: Sendable {
     public var transport: @Sendable (String) -> (any Transport)?
     public var secrets: SecretValues
@@ -24,12 +29,33 @@ public struct Verifier: Sendable {
         self.secrets = secrets; self.timeout = timeout; self.record = record; self.transport = transport
     }
 
+    /// The id of the outcome saying that `host` cannot be logged in to.
+    public static func loginID(_ host: String) -> String { "login@" + host }
+
     public func run(_ checks: [ClusterCheck], onOutcome: @Sendable (CheckOutcome) -> Void = { _ in }) async -> [CheckOutcome] {
         let redactor = Redactor(secrets: secrets.allValues)
         var outcomes: [CheckOutcome] = []
+        var hosts: [String] = []
+        for host in checks.flatMap({ $0.probes.map(\.host) }) where !hosts.contains(host) { hosts.append(host) }
+        let down = await logIn(hosts, redactor: redactor)
+        for host in hosts {
+            guard let (why, took) = down[host] else { continue }
+            let outcome = CheckOutcome(id: Self.loginID(host), layer: .hosts, title: "\(host): cannot log in",
+                                       verdict: .notRun(why), duration: took)
+            onOutcome(outcome)
+            outcomes.append(outcome)
+        }
         for check in checks {
+            if Task.isCancelled { break }
             let clock = ContinuousClock()
             let start = clock.now
+            if let host = check.probes.map(\.host).first(where: { down[$0] != nil }) {
+                let outcome = CheckOutcome(id: check.id, layer: check.layer, title: check.title,
+                                           verdict: .notRun("cannot log in to \(host)"), duration: .zero)
+                onOutcome(outcome)
+                outcomes.append(outcome)
+                continue
+            }
             var results: [ProbeResult] = []
             for probe in check.probes {
                 results.append(await run(probe, redactor: redactor))
@@ -43,10 +69,35 @@ public struct Verifier: Sendable {
             outcomes.append(outcome)
         }
         // Only a run that was not stopped says what the cluster is like; a failed save is not the checks' failure.
-        if let record, !Task.isCancelled, outcomes.count == checks.count {
+        if let record, !Task.isCancelled, outcomes.count == checks.count + down.count {
             try? VerifyRecord(outcomes: outcomes).save(to: record)
         }
         return outcomes
+    }
+
+    /// Logs in to every host at once; the hosts that failed, with why (without the host's name in
+    /// front: the outcome's title has it) and how long it took.
+    private func logIn(_ hosts: [String], redactor: Redactor) async -> [String: (String, Duration)] {
+        await withTaskGroup(of: (String, String?, Duration).self) { group in
+            for host in hosts {
+                group.addTask {
+                    let clock = ContinuousClock()
+                    let start = clock.now
+                    guard let transport = transport(host) else { return (host, "no connection to \(host)", .zero) }
+                    do {
+                        try await transport.connect()
+                        return (host, nil, clock.now - start)
+                    } catch {
+                        var why = redactor.clean("\(error)")
+                        if why.hasPrefix(host + ": ") { why.removeFirst(host.count + 2) }
+                        return (host, why, clock.now - start)
+                    }
+                }
+            }
+            var down: [String: (String, Duration)] = [:]
+            for await (host, why, took) in group { if let why { down[host] = (why, took) } }
+            return down
+        }
     }
 
     /// The check's verdict from its probes' results: its judge's only when every probe ran; a probe

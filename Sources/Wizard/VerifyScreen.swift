@@ -51,7 +51,14 @@ public struct VerifyScreen: Screen, Sendable {
             selected = min(selected, max(0, rows.count - 1))
         case .outcome(let o):
             if let i = rows.firstIndex(where: { $0.id == o.id }) { rows[i].outcome = o } else {
-                rows.append(Row(id: o.id, layer: o.layer, title: o.title, outcome: o))
+                // A host that cannot be logged in to: at the top, in the order they come, before the
+                // checks it keeps from running. Anything else new goes last in its layer.
+                let login = o.id.hasPrefix(Verifier.loginID(""))
+                let at = rows.firstIndex {
+                    login ? !$0.id.hasPrefix(Verifier.loginID("")) : $0.layer > o.layer
+                } ?? rows.endIndex
+                rows.insert(Row(id: o.id, layer: o.layer, title: o.title, outcome: o), at: at)
+                if at <= selected, rows.count > 1 { selected += 1 }
             }
         case .finished:
             phase = .finished

@@ -45,6 +45,30 @@ final class JudgeCalls: Sendable {
         #expect(outcomes[3].verdict.evidence.contains("app2") && outcomes[3].verdict.evidence.contains("reset by peer"))
             }
 
+    /// A host that cannot be logged in to is said once, with the reason; every check with a probe on
+    /// it is not run for that reason, without trying its probes (nor the host) again.
+    @Test func aHostThatCannotBeReachedIsSaidOnce() async {
+        let world = FakeWorld()
+        world.failConnect("app1", .unknownHostKey(host: "app1", fingerprint: "SHA256:abc", keyType: "ED25519"))
+        let judged = JudgeCalls()
+        let checks = [Self.check("one", on: ["app1"], judged: judged), Self.check("two", on: ["app2"], judged: judged),
+                      Self.check("both", on: ["app2", "app1"], judged: judged), Self.check("again", on: ["app1"], judged: judged)]
+        let seen = Mutex<[String]>([])
+        let outcomes = await Self.verifier(world).run(checks) { o in seen.withLock { $0.append(o.id) } }
+        #expect(outcomes.map(\.id) == ["login@app1", "one", "two", "both", "again"])
+        #expect(seen.withLock { $0 } == outcomes.map(\.id), "each outcome is handed over as it comes")
+        let login = outcomes[0]
+        #expect(login.title == "app1: cannot log in" && login.layer == .hosts && login.verdict.notRun)
+        #expect(login.verdict.evidence.hasPrefix("unknown host key ED25519 SHA256:abc"), "\(login.verdict.evidence)")
+        for o in outcomes where ["one", "both", "again"].contains(o.id) {
+            #expect(o.verdict == .notRun("cannot log in to app1"), "\(o.id): \(o.verdict)")
+        }
+        #expect(outcomes[2].verdict.passed)
+        #expect(judged.all == ["two"])
+        #expect(world.connects("app1") == 1, "app1 is tried once")
+        #expect(world.scripts(on: "app1").isEmpty)
+    }
+
     /// verify.json keeps the not-run state and its reason; a file written before there was one
     /// (only `passed`) still reads.
     @Test func recordKeepsNotRun() throws {

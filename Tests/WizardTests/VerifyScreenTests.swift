@@ -95,6 +95,21 @@ import Testing
         #expect(p.detail?.lines.contains("Result:   NOT RUN in 0.0s") == true, "\(p.detail?.lines ?? [])")
     }
 
+    /// A host that cannot be logged in to is one row of its own at the top, before the checks it
+    /// keeps from running; its line says so once.
+    @Test func loginRows() {
+        var p = Self.page(finished: false, upTo: 0)
+        let first = p.rows[0].id
+        for host in ["app1", "app2"] {
+            p.apply(.outcome(CheckOutcome(id: Verifier.loginID(host), layer: .hosts, title: "\(host): cannot log in",
+                                          verdict: .notRun("unknown host key ED25519 SHA256:abc"), duration: .milliseconds(30))))
+        }
+        #expect(p.rows.prefix(3).map(\.id) == ["login@app1", "login@app2", first])
+        #expect(p.notRun == 2 && p.current == 2)
+        let o = p.rows[0].outcome!
+        #expect(VerifyReport.line(o) == "NOT RUN  app1: cannot log in  — unknown host key ED25519 SHA256:abc")
+    }
+
     @Test func headlessLines() {
         let c = VerifyReport.checks(for: RunFixtures.twoHosts, token: "t")[0]
         #expect(VerifyReport.line(Self.outcome(c, passed: true, evidence: "mounted from /dev/x")) == "PASS  \(c.title)  — mounted from /dev/x")
