@@ -157,18 +157,11 @@ public enum ClusterChecks {
                         : .fail("http://\(node.host):\(port)/jw/ answered \(code.isEmpty || code == "000" ? "nothing" : code)")
                 }))
             if peers > 0 {
+                let others = a.appServers.nodes.filter { $0.name != node.name }
+                let script = NodeLog.functions(unit: Layout.unit(of: node), catalinaOut: log, pidFile: Layout.pidFile(of: node, in: a))
                 checks.append(ClusterCheck(id: "app.members@\(node.name)", layer: .appServers, title: "\(node.name): cluster members joined",
-                    probes: [Probe(host: node.host, script: """
-                        echo "JC added=$(grep -c -E 'Replication member added|memberAdded' \(log) 2>/dev/null)"
-                        grep -E 'Replication member added|memberAdded' \(log) 2>/dev/null | tail -n 1 | sed 's/^/JC line=/'
-                        """)],
-                    judge: { r in
-                        guard let added = r[0].values["added"] else { return .noAnswer(r[0], on: node.host) }
-                        let n = Int(added) ?? 0
-                        let line = r[0].values["line"] ?? ""
-                        return n >= peers ? .pass("\(n) member-added lines in \(log): \(line.prefix(120))")
-                            : .fail("\(n) of \(peers) peers seen in \(log): replication is not working (multicast blocked? try static membership)")
-                    }))
+                    probes: [Probe(host: node.host, script: script + "node_log\n")],
+                    judge: { r in members(r[0], of: node, peers: others, in: a) }))
             }
         }
         for host in a.appHosts {
@@ -247,5 +240,44 @@ public enum ClusterChecks {
                 }))
         }
         return checks
+    }
+
+    /// The members check's judge: the peers present now in the log of the node's current run.
+    static func members(_ r: ProbeResult, of node: Node, peers: [Node], in a: Answers) -> Verdict {
+        let v = r.values
+        guard let active = v["active"], let log = v["log"] else { return .noAnswer(r, on: node.host) }
+        guard active == "active" else {
+            return .fail("\(node.name) is not running (\(active.isEmpty ? "no state" : active)): it has no cluster members now")
+        }
+        if let why = v["logerror"] { return .notRun("cannot read \(log): \(why)") }
+        guard let started = v["started"] else { return .noAnswer(r, on: node.host) }
+        guard started == "yes" else {
+            return .notRun("\(log) has no line of Tomcat's start (Server version name, Starting service): this run's members cannot be told from earlier runs'")
+        }
+        // Name each member present after the peer it is: by address and replication port, or by
+        // address alone when one peer has it (a multicast receiver may bind a later port).
+        var missing = peers
+        var named: [String] = []
+        for member in NodeLog.present(r.all("member")) {
+            let text = NodeLog.readable(member)
+            let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+            let host = parts.dropLast().joined(separator: ":"), port = parts.last.flatMap { Int($0) }
+            let at = peers.filter { (a.host(named: $0.host)?.address ?? $0.host) == host }
+            if let peer = at.first(where: { a.replicationPort(of: $0) == port }) ?? (at.count == 1 ? at[0] : nil) {
+                missing.removeAll { $0.name == peer.name }
+                named.append("\(peer.name) (\(text))")
+            } else {
+                named.append(text)
+            }
+        }
+        let list = named.isEmpty ? "" : ": " + named.joined(separator: ", ")
+        if named.count >= peers.count {
+            return .pass("\(named.count) of \(peers.count) peers present in \(log)\(list)")
+        }
+        let hint = a.appServers.membership == .multicast
+            ? "multicast blocked? try static membership"
+            : "is each node's replication port open between the app servers?"
+        let gone = missing.map(\.name).joined(separator: ", ")
+        return .fail("\(named.count) of \(peers.count) peers present in \(log)\(list); missing: \(gone.isEmpty ? "?" : gone): replication is not working (\(hint))")
     }
 }

@@ -19,6 +19,14 @@ public enum Layout {
         tomcatDirectory(of: node, in: answers) + "/logs/catalina.out"
     }
 
+    /// The pid file of a node's Tomcat (CATALINA_PID in setenv.sh): `<installDir>/<node>/temp/tomcat.pid`.
+    public static func pidFile(of node: Node, in answers: Answers) -> String {
+        tomcatDirectory(of: node, in: answers) + "/temp/tomcat.pid"
+    }
+
+    /// The systemd unit a node runs as: `joget-<node>` (`/etc/systemd/system/joget-<node>.service`).
+    public static func unit(of node: Node) -> String { "joget-\(node.name)" }
+
     /// The address a node answers on directly, bypassing the balancer: `http://ADDRESS:PORT/jw`
     /// (IPv6 addresses in brackets).
     public static func directURL(of node: Node, in answers: Answers) -> String {

@@ -329,7 +329,7 @@ extension Planner {
     private static func startStep(_ c: Cluster, _ node: Node, after needs: [String]) -> Step {
         let dir = c.nodeDir(node), unit = c.unit(node), port = c.answers.httpPort(of: node)
         let stamp = c.stamp(unit)
-        let pidFile = dir + "/temp/tomcat.pid"
+        let pidFile = Layout.pidFile(of: node, in: c.answers)
         let helpers: Script = fingerprint(c, node) + """
             running() {
                 if [ -d /run/systemd/system ]; then systemctl is-active --quiet \(unit)
@@ -385,32 +385,39 @@ extension Planner {
     }
 
     private static func clusterCheckStep(_ c: Cluster, _ node: Node, after starts: [String]) -> Step {
-        let dir = c.nodeDir(node), unit = c.unit(node)
-        var apply: Script = Sh.strict + """
-            logs() {
-                for f in \(dir + "/logs/catalina.out") \(raw: Shell.quote(dir + "/logs/"))catalina.*.log; do [ -f "$f" ] && cat "$f"; done
-                if [ -d /run/systemd/system ]; then journalctl -q --no-pager -u \(unit) 2>/dev/null || true; fi
-            }
-            # Tomcat 8.5 logs "Starting clustering manager at", Tomcat 9 and 10 "Register manager [...] to cluster element".
-            if ! logs | grep -q -E 'Starting clustering manager at|Register manager \\[[^]]*\\] to cluster element'; then
+        let peers = c.app.nodes.count - 1
+        // Only the log of the node's current run counts: earlier runs' lines say nothing of now.
+        var apply: Script = Sh.strict + NodeLog.functions(unit: c.unit(node), catalinaOut: Layout.catalinaOut(of: node, in: c.answers),
+                                                          pidFile: Layout.pidFile(of: node, in: c.answers)) + """
+            log=$(node_log)
+            where=$(printf '%s\\n' "$log" | sed -n 's/^JC log=//p')
+            why=$(printf '%s\\n' "$log" | sed -n 's/^JC logerror=//p')
+            if [ -n "$why" ]; then echo "cannot read $where: $why" >&2; exit 1; fi
+            if ! printf '%s\\n' "$log" | grep -q '^JC started=yes'; then
+                echo "$where has no line of Tomcat's start: this run's lines cannot be told from earlier runs'" >&2
+                exit 1
+            fi
+            if ! printf '%s\\n' "$log" | grep -q '^JC manager=yes'; then
                 echo \("Tomcat for \(node.name) did not start a clustering session manager: sessions are not replicated. Look for <distributable/> in jw.war's WEB-INF/web.xml and for warnings of the webapp step") >&2
                 exit 1
             fi
             echo 'clustering session manager started'
 
             """
-        if c.app.nodes.count > 1 {
+        if peers > 0 {
+            // Every other node present now: added, less those that disappeared since.
             apply += """
+                present() { node_log | awk \(NodeLog.presentAwk); }
                 i=0
-                until logs | grep -q 'Replication member added'; do
+                until [ "$(present)" -ge \(peers) ]; do
                     i=$((i + 5))
                     if [ $i -ge 120 ]; then
-                        echo \("Tomcat for \(node.name) has seen no other node in 2 minutes: check the \(c.app.membership == .multicast ? "multicast" : "replication") network between the app servers") >&2
+                        echo \("Tomcat for \(node.name) sees") "$(present)" \("of the \(peers) other node\(peers == 1 ? "" : "s") after 2 minutes: check the \(c.app.membership == .multicast ? "multicast" : "replication") network between the app servers") >&2
                         exit 1
                     fi
                     sleep 5
                 done
-                echo 'another node joined the cluster'
+                echo \("the \(peers) other node\(peers == 1 ? "" : "s") joined the cluster")
 
                 """
         }

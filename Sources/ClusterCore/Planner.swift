@@ -117,7 +117,7 @@ struct Cluster {
     }
     func nodes(on host: String) -> [Node] { answers.nodes(on: host) }
     func nodeDir(_ node: Node) -> String { installDir + "/" + node.name }
-    func unit(_ node: Node) -> String { "joget-\(node.name)" }
+    func unit(_ node: Node) -> String { Layout.unit(of: node) }
     func stamp(_ name: String) -> String { stateDir + "/" + name + ".started" }
 
     var bundleName: String {

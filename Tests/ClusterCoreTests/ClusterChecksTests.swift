@@ -48,8 +48,6 @@ import Testing
         #expect(c["app.http@node01"]!.judge([result("JC code=302")]).passed)
         #expect(c["app.http@node01"]!.judge([result("JC code=000")]).evidence.contains("nothing"))
         #expect(!c["app.hostname@app1"]!.judge([result("JC name=app1", "JC ip=127.0.1.1")]).passed)
-        #expect(c["app.members@node01"]!.judge([result("JC added=1", "JC line=INFO Replication member added")]).passed)
-        #expect(!c["app.members@node01"]!.judge([result("JC added=0")]).passed)
     }
 
     /// A probe that ran but printed nothing (or only blank values) proves nothing: no judge passes
@@ -73,6 +71,140 @@ import Testing
     @Test func verdictWords() {
         #expect(Verdict.pass("x").word == "PASS" && Verdict.fail("x").word == "FAIL" && Verdict.notRun("x").word == "NOT RUN")
         #expect(Verdict(passed: false, evidence: "x").failed && !Verdict.notRun("x").failed && !Verdict.notRun("x").passed)
+    }
+
+    // MARK: Members
+
+    /// A member line as Tomcat 9 and 10 print it: multicast members as bytes in braces, static ones as written.
+    static func member(_ added: Bool, _ address: String, _ port: Int = 4000) -> String {
+        let host = address.split(separator: ".").count == 4 && !address.hasPrefix("{")
+            ? "{" + address.split(separator: ".").joined(separator: ", ") + "}" : address
+        let what = added ? "org.apache.catalina.ha.tcp.SimpleTcpCluster.memberAdded Replication member added:"
+            : "org.apache.catalina.ha.tcp.SimpleTcpCluster.memberDisappeared Received member disappeared:"
+        return "JC member=04-Dec-2026 10:00:00.000 INFO [Membership-MemberAdded.] \(what)[org.apache.catalina.tribes.membership.MemberImpl[tcp://\(host):\(port),\(host),\(port), alive=1005, securePort=-1, UDP Port=-1, id={1 2 3 }, payload={}, command={}, domain={}]]"
+    }
+    func members(_ extra: String...) -> ProbeResult {
+        result(["JC active=active", "JC log=the journal of joget-node01's current run", "JC started=yes", "JC loglines=420"] + extra)
+    }
+    func result(_ lines: [String]) -> ProbeResult { ProbeResult(exitCode: 0, output: lines) }
+
+    /// The members present now: added, less those that disappeared since, matched by address; the
+    /// evidence names the peers.
+    @Test func membersPresentNow() throws {
+        let check = try checks()["app.members@node01"]!
+        let here = check.judge([members(Self.member(true, "192.168.1.11"))])
+        #expect(here.passed && here.evidence == "1 of 1 peers present in the journal of joget-node01's current run: node02 (192.168.1.11:4000)", "\(here)")
+        let left = check.judge([members(Self.member(true, "192.168.1.11"), Self.member(false, "192.168.1.11"))])
+        #expect(left.failed && left.evidence.contains("0 of 1 peers present") && left.evidence.contains("missing: node02"), "\(left)")
+        #expect(check.judge([members(Self.member(true, "192.168.1.11"), Self.member(false, "192.168.1.11"),
+                                     Self.member(true, "192.168.1.11"))]).passed, "it came back")
+        // Another member leaving is not this one.
+        #expect(check.judge([members(Self.member(true, "192.168.1.11"), Self.member(false, "192.168.1.99"))]).passed)
+        #expect(check.judge([members()]).failed)
+        // Static members are written as configured.
+        let fixed = check.judge([members(Self.member(true, "{192, 168, 1, 11}").replacingOccurrences(of: "{192, 168, 1, 11}", with: "192.168.1.11"))])
+        #expect(fixed.passed && fixed.evidence.hasSuffix("node02 (192.168.1.11:4000)"), "\(fixed)")
+        // Not running: no members now, whatever an earlier run said.
+        let stopped = check.judge([result(["JC active=inactive", "JC log=x", "JC started=yes", "JC loglines=3", Self.member(true, "192.168.1.11")])])
+        #expect(stopped.failed && stopped.evidence.contains("not running"), "\(stopped)")
+        // No log, or no start line in it: nothing can be said.
+        let noLog = check.judge([result(["JC active=active", "JC log=/opt/joget/node01/logs/catalina.out since Tomcat's last start",
+                                         "JC logerror=/opt/joget/node01/logs/catalina.out does not exist"])])
+        #expect(noLog.notRun && noLog.evidence.contains("does not exist"), "\(noLog)")
+        let noStart = check.judge([result(["JC active=active", "JC log=x", "JC started=no", "JC loglines=0"])])
+        #expect(noStart.notRun, "\(noStart)")
+    }
+
+    /// The awk the plan's cluster-check step counts with agrees with the Swift judge.
+    @Test func membersCountedAlikeInAwk() throws {
+        let cases: [[String]] = [
+            [], [Self.member(true, "10.0.0.12")], [Self.member(true, "10.0.0.12"), Self.member(false, "10.0.0.12")],
+            [Self.member(true, "10.0.0.12"), Self.member(true, "10.0.0.13"), Self.member(false, "10.0.0.12"), Self.member(true, "10.0.0.12")],
+            [Self.member(false, "10.0.0.12"), Self.member(true, "10.0.0.12")],
+            [Self.member(true, "10.0.0.12", 4000), Self.member(true, "10.0.0.12", 4001), Self.member(false, "10.0.0.12", 4001)],
+            ["JC member=… Replication member added:[org.apache.catalina.tribes.membership.StaticMember[tcp://fe80::1:4000,fe80::1,4000, alive=0]]"],
+        ]
+        let awks = ["/usr/bin/awk", "/usr/bin/mawk", "/usr/bin/gawk"].filter { FileManager.default.isExecutableFile(atPath: $0) }
+        for lines in cases {
+            let swift = NodeLog.present(lines.map { String($0.dropFirst("JC member=".count)) }).count
+            for awk in awks {
+                let r = Program.run([awk, NodeLog.presentAwk], input: lines.map { $0 + "\n" }.joined())
+                #expect(r.output.trimmingCharacters(in: .whitespacesAndNewlines) == String(swift), "\(awk) on \(lines)")
+            }
+        }
+        #expect(NodeLog.readable("{10, 0, 0, 12}:4000") == "10.0.0.12:4000")
+    }
+
+    /// The probe itself, over a real shell where no systemd runs: only the lines from Tomcat's last
+    /// start count, so a member that joined in an earlier run and left in this one is not present.
+    @Test(.enabled(if: !FileManager.default.fileExists(atPath: "/run/systemd/system")))
+    func membersProbeReadsThisRunOnly() throws {
+        let dir = NSTemporaryDirectory() + "jc-members-\(UInt32.random(in: 0...UInt32.max))"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var a = try exampleAnswers()
+        a.appServers.installDir = dir
+        let node = a.appServers.nodes[0]
+        try FileManager.default.createDirectory(atPath: dir + "/node01/logs", withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: dir + "/node01/temp", withIntermediateDirectories: true)
+        let check = ClusterChecks.all(for: a, token: "t") { Layout.catalinaOut(of: $0, in: a) }.first { $0.id == "app.members@node01" }!
+        func run() throws -> Verdict {
+            let script = try check.probes[0].script.executable(with: SecretValues())
+            let out = Program.run(["/bin/sh", "-c", script])
+            return check.judge([ProbeResult(exitCode: out.status, output: out.output.split(separator: "\n").map(String.init))])
+        }
+        #expect(try run().failed, "not running: no pid file")
+        try "\(ProcessInfo.processInfo.processIdentifier)\n".write(toFile: Layout.pidFile(of: node, in: a), atomically: true, encoding: .utf8)
+        let missing = try run()
+        #expect(missing.notRun && missing.evidence.contains("catalina.out does not exist"), "\(missing)")
+
+        func line(_ text: String) -> String { "04-Dec-2026 10:00:00.000 INFO [main] \(text)" }
+        let add = String(Self.member(true, "192.168.1.11").dropFirst("JC member=".count))
+        let gone = String(Self.member(false, "192.168.1.11").dropFirst("JC member=".count))
+        let earlier = [line("org.apache.catalina.startup.VersionLoggerListener.log Server version name:   Apache Tomcat/9.0.90"),
+                       line("org.apache.catalina.core.StandardService.startInternal Starting service [Catalina]"), add]
+        let now = [line("org.apache.catalina.startup.VersionLoggerListener.log Server version name:   Apache Tomcat/9.0.90"),
+                   line("org.apache.catalina.core.StandardService.startInternal Starting service [Catalina]"), add, gone]
+        let log = Layout.catalinaOut(of: node, in: a)
+        try (earlier + now).map { $0 + "\n" }.joined().write(toFile: log, atomically: true, encoding: .utf8)
+        let left = try run()
+        #expect(left.failed && left.evidence.contains("0 of 1 peers present in \(log) since Tomcat's last start"), "\(left)")
+        try (earlier + now + [add]).map { $0 + "\n" }.joined().write(toFile: log, atomically: true, encoding: .utf8)
+        #expect(try run().passed)
+        try [add].map { $0 + "\n" }.joined().write(toFile: log, atomically: true, encoding: .utf8)
+        #expect(try run().notRun, "no start line: cannot tell this run from earlier ones")
+    }
+
+    /// The plan's cluster-check step reads the same log the same way: a peer that joined in an
+    /// earlier run and left in this one does not make it pass (it waits, here until stopped).
+    @Test(.enabled(if: !FileManager.default.fileExists(atPath: "/run/systemd/system")))
+    func clusterCheckStepReadsThisRunOnly() throws {
+        let dir = NSTemporaryDirectory() + "jc-cluster-check-\(UInt32.random(in: 0...UInt32.max))"
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var a = try exampleAnswers()
+        a.appServers.installDir = dir
+        let node = a.appServers.nodes[0]
+        try FileManager.default.createDirectory(atPath: dir + "/node01/logs", withIntermediateDirectories: true)
+        let step = try #require(Fixtures.plan(a).step("app.cluster-check@app1#node01"))
+        let script = try step.apply.executable(with: SecretValues())
+        func run() -> Program.Result { Program.run(["/usr/bin/timeout", "7", "/bin/sh", "-c", script], mergeErrors: true) }
+        let missing = run()
+        #expect(missing.status == 1 && missing.output.contains("catalina.out does not exist"), "\(missing.output)")
+
+        func line(_ text: String) -> String { "04-Dec-2026 10:00:00.000 INFO [main] \(text)\n" }
+        let start = line("org.apache.catalina.startup.VersionLoggerListener.log Server version name:   Apache Tomcat/9.0.90")
+        let manager = line("org.apache.catalina.ha.session.DeltaManager.startInternal Register manager [/jw] to cluster element [Engine] with name [Catalina]")
+        let add = String(Self.member(true, "192.168.1.11").dropFirst("JC member=".count)) + "\n"
+        let gone = String(Self.member(false, "192.168.1.11").dropFirst("JC member=".count)) + "\n"
+        let log = Layout.catalinaOut(of: node, in: a)
+        try (start + manager + add + start + manager + add + gone).write(toFile: log, atomically: true, encoding: .utf8)
+        let left = run()
+        #expect(left.status == 124, "the peer left in this run: \(left.status) \(left.output)")
+        try (start + manager + add + start + manager + gone + add).write(toFile: log, atomically: true, encoding: .utf8)
+        let back = run()
+        #expect(back.status == 0 && back.output.contains("the 1 other node joined the cluster"), "\(back.output)")
+        try (start + manager + add + start + add).write(toFile: log, atomically: true, encoding: .utf8)
+        let noManager = run()
+        #expect(noManager.status == 1 && noManager.output.contains("did not start a clustering session manager"), "\(noManager.output)")
     }
 
     @Test func balancerJudges() throws {

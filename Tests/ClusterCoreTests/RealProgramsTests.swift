@@ -244,6 +244,17 @@ import Testing
         // The strings the plan's cluster-check step looks for.
         #expect(lines.contains("node1 clustering-manager") && lines.contains("node2 clustering-manager"), "\(lines)\n\(logs[0])")
         #expect(lines.contains("node1 member-added") && lines.contains("node2 member-added"), "\(lines)\n\(logs[1])")
+        // The members check reads these logs (as they were while both ran) the way it reads a node's:
+        // from Tomcat's start line on, each node sees the other, named, present now.
+        for (node, base) in zip(a.appServers.nodes, bases) {
+            let log = base + "/logs/catalina.out.running"
+            let scan = NodeLog.functions(unit: c.unit(node), catalinaOut: log, pidFile: base + "/temp/none") + "node_scan < \(log)\n"
+            let out = try Run.sh(try scan.executable(with: SecretValues()))
+            let probe = ProbeResult(exitCode: 0, output: ["JC active=active", "JC log=\(log)"] + out.output.split(separator: "\n").map(String.init))
+            let peer = a.appServers.nodes.filter { $0.name != node.name }
+            let verdict = ClusterChecks.members(probe, of: node, peers: peer, in: a)
+            #expect(verdict.passed && verdict.evidence.contains("\(peer[0].name) (127.0.0.1:"), "\(node.name): \(verdict.evidence)\n\(out.output)")
+        }
         let first = lines.first { $0.hasPrefix("first ") } ?? ""
         let second = lines.first { $0.hasPrefix("second ") } ?? ""
         let third = lines.first { $0.hasPrefix("third ") } ?? ""

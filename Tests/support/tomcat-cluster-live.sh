@@ -44,6 +44,8 @@ until grep -q 'Replication member added' "$b1/logs/catalina.out" && grep -q 'Rep
     i=$((i + 1)); [ $i -lt 600 ] || break
     sleep 0.1
 done
+# The logs as they are while both nodes run, for the members check's reading (before the stop's lines).
+for b in "$b1" "$b2"; do cp "$b/logs/catalina.out" "$b/logs/catalina.out.running"; done
 for n in 1 2; do
     eval "b=\$b$n"
     grep -Eq "$manager" "$b/logs/catalina.out" && echo "node$n clustering-manager" || echo "node$n no-clustering-manager"
