@@ -1,10 +1,13 @@
 #!/bin/bash
-# End to end in the rehearsal lab: `joget-cluster apply` turns five bare hosts into a working
-# cluster over SSH, and checks made from OUTSIDE the wizard judge the result. Then: a second apply
-# changes nothing; kill -9 at random points and resume; a host's link cut mid-step, then a retry.
+# End to end in the rehearsal lab: `joget-cluster apply` turns five bare hosts that boot systemd
+# into a working cluster over SSH, and checks made from OUTSIDE the wizard judge the result. Then:
+# a second apply changes nothing; the cluster survives reboots and power cuts (a client polling
+# through the balancer sees no error); kill -9 at random points and resume; a stop while MariaDB
+# restarts; a host's link cut mid-step, then a retry.
 #
 #   e2e.sh [--keep]       --keep leaves the lab up at the end
 #   E2E_SEED=N e2e.sh     repeat the same kill points
+#   LAB_INIT=plain e2e.sh on hosts without systemd (the reboot section is left out)
 #
 # Prints PASS/FAIL lines with their evidence and ends with "N passed, N failed".
 set -uo pipefail
@@ -27,6 +30,7 @@ trap 'exit 130' INT TERM
 
 need_binary_and_lab
 
+INIT=${LAB_INIT:-systemd}
 up() {
     "$LAB" up >"$WORK/up.log" 2>&1 || { cat "$WORK/up.log"; fail "lab up"; exit 1; }
     # shellcheck disable=SC1091
@@ -51,7 +55,37 @@ apply_until_step() {
     done
 }
 LB() { curl -s -m 10 "$@"; }
+# stop_node HOST NODE: stop a node's Tomcat as its operator would (systemctl on systemd hosts).
+stop_node() {
+    if [ "$INIT" = systemd ]; then "$LAB" exec "$1" systemctl stop "joget-$2"
+    else "$LAB" exec "$1" sh -c "runuser -u joget -- /opt/joget/$2/bin/shutdown.sh >/dev/null 2>&1; sleep 3; pkill -f '[c]atalina.base=/opt/joget/$2' || true"; fi
+}
+# node_log HOST NODE [SINCE-EPOCH]: Tomcat's console log (the unit's journal on systemd hosts).
+node_log() {
+    if [ "$INIT" = systemd ]; then "$LAB" exec "$1" journalctl -q --no-pager -o cat -u "joget-$2" ${3:+--since "@$3"}
+    else "$LAB" exec "$1" cat "/opt/joget/$2/logs/catalina.out"; fi
+}
 field() { python3 -c 'import json,sys; print(json.load(sys.stdin).get(sys.argv[1], ""))' "$1" 2>/dev/null; }
+
+# apply_changes_nothing LABEL: apply again; no step's check fails (so none applies), and it says
+# what ran: the probes, and the two steps that apply every time (the user's password, the schema).
+apply_changes_nothing() {
+    local rc changed
+    jc "$STATE" apply --yes --quiet >"$WORK/apply-again.log" 2>&1
+    rc=$?
+    changed=$(python3 - "$STATE/journal.jsonl" <<'PY'
+import json, sys
+runs = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+last = max(i for i, r in enumerate(runs) if r.get("kind") == "run")
+# A step that changed something ran its apply after a failed check; read-only steps have no check.
+checked = {r["step"] for r in runs[last:] if r.get("kind") == "end" and r.get("check") == "failed"}
+print(" ".join(sorted(checked)))
+PY
+)
+    if [ $rc = 0 ] && [ -z "$changed" ] && grep -q "only read the hosts; the others: db.create-user@db, db.extract-schema@app1" "$WORK/apply-again.log"; then
+        pass "$1 changed nothing, and says what ran: $(grep -o 'Of the .*' "$WORK/apply-again.log" | tail -1)"
+    else fail "$1 (rc $rc) changed: ${changed:-?}"; tail -5 "$WORK/apply-again.log"; fi
+}
 
 # The checks an operator would make by hand, none of them through the wizard.
 outside_checks() { # outside_checks LABEL
@@ -72,7 +106,7 @@ outside_checks() { # outside_checks LABEL
         pass "$label: route .$owner honoured, counter $c1 -> $(echo "$c2" | field counter) on $owner"
     else fail "$label: route .$owner not honoured: $c2"; fi
     ownerhost=app1; other=node02; [ "$owner" = node02 ] && { ownerhost=app2; other=node01; }
-    "$LAB" exec "$ownerhost" sh -c "runuser -u joget -- /opt/joget/$owner/bin/shutdown.sh >/dev/null 2>&1; sleep 3; pkill -f '[c]atalina.base=/opt/joget/$owner' || true"
+    stop_node "$ownerhost" "$owner"
     c2=$(LB -b "$WORK/jar" "$lb/jw/web/json/cluster/info")
     if [ "$(echo "$c2" | field node)" = "$other" ] && [ "$(echo "$c2" | field counter)" = $((c1 + 2)) ]; then
         pass "$label: $owner stopped, session continued on $other with counter $(echo "$c2" | field counter) (created on $(echo "$c2" | field sessionCreatedOn))"
@@ -105,8 +139,8 @@ outside_checks() { # outside_checks LABEL
     # Both logs show the other member joining.
     for h in app1 app2; do
         node=node01; [ $h = app2 ] && node=node02
-        n=$("$LAB" exec "$h" grep -m1 'Replication member added' "/opt/joget/$node/logs/catalina.out" | cut -c1-150)
-        if [ -n "$n" ]; then pass "$label: $node catalina.out: $n"; else fail "$label: $node catalina.out has no member line"; fi
+        n=$(node_log "$h" "$node" | grep -m1 'Replication member added' | cut -c1-150)
+        if [ -n "$n" ]; then pass "$label: $node's log: $n"; else fail "$label: $node's log has no member line"; fi
     done
 }
 
@@ -153,7 +187,10 @@ jc "$STATE" apply --yes >"$WORK/apply.log" 2>&1
 rc=$?
 if [ $rc = 0 ]; then pass "apply installed the cluster in $((SECONDS - start))s: $(grep -E '^[0-9]+ done' "$WORK/apply.log" | tail -1)"
 else fail "apply exited $rc"; tail -40 "$WORK/apply.log"; failed_logs "$STATE" "$WORK/apply.log"; fi
-if grep -q "reboot" "$WORK/apply.log"; then pass "apply says what does not come back after a reboot without systemd: $(grep -m1 -o '[^|]*reboot[^|]*' "$WORK/apply.log" | head -c 150)"
+if [ "$INIT" = systemd ]; then
+    if grep -q "NOTHING restarts" "$WORK/apply.log"; then fail "apply on systemd hosts warned that nothing restarts after a reboot: $(grep -m1 'NOTHING' "$WORK/apply.log")"
+    else pass "apply on systemd hosts took the systemd path (no warning about reboots)"; fi
+elif grep -q "reboot" "$WORK/apply.log"; then pass "apply says what does not come back after a reboot without systemd: $(grep -m1 -o '[^|]*reboot[^|]*' "$WORK/apply.log" | head -c 150)"
 else fail "apply did not warn that nothing restarts after a reboot on hosts without systemd"; fi
 outside_checks "install"
 
@@ -161,7 +198,7 @@ info "joget-cluster verify agrees, and fails a check broken on purpose"
 jc "$STATE" verify >"$WORK/verify.log" 2>&1; rc=$?
 if [ $rc = 0 ]; then pass "verify: all $(grep -c '^PASS' "$WORK/verify.log") checks pass"
 else fail "verify exited $rc: $(grep '^FAIL' "$WORK/verify.log" | head -3)"; fi
-"$LAB" exec app2 sh -c "runuser -u joget -- /opt/joget/node02/bin/shutdown.sh >/dev/null 2>&1; sleep 3; pkill -f '[c]atalina.base=/opt/joget/node02' || true"
+stop_node app2 node02
 "$LAB" exec lb sh -c 'a2dissite -q jwsite >/dev/null && apache2ctl graceful 2>/dev/null'
 jc "$STATE" verify >"$WORK/verify-broken.log" 2>&1; rc=$?
 http=$(grep -E '^FAIL.*node02.*(port|Tomcat)' "$WORK/verify-broken.log" | head -1)
@@ -172,21 +209,91 @@ else fail "verify did not catch the broken checks (rc $rc): $(grep '^FAIL' "$WOR
 jc "$STATE" apply --yes --quiet >"$WORK/repair.log" 2>&1 || { fail "apply did not repair the cluster"; tail -5 "$WORK/repair.log"; }
 
 info "a second apply changes nothing"
-jc "$STATE" apply --yes --quiet >"$WORK/apply2.log" 2>&1
-rc=$?
-changed=$(python3 - "$STATE/journal.jsonl" <<'PY'
-import json, sys
-runs = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
-last = max(i for i, r in enumerate(runs) if r.get("kind") == "run")
-# A step that changed something ran its apply after a failed check; read-only steps have no check.
-checked = {r["step"] for r in runs[last:] if r.get("kind") == "end" and r.get("check") == "failed"}
-print(" ".join(sorted(checked)))
-PY
-)
-# It says what ran: the probes, and the two steps that apply every time (the user's password, the schema).
-if [ $rc = 0 ] && [ -z "$changed" ] && grep -q "only read the hosts; the others: db.create-user@db, db.extract-schema@app1" "$WORK/apply2.log"; then
-    pass "second apply changed nothing, and says what ran: $(grep -o 'Of the .*' "$WORK/apply2.log" | tail -1)"
-else fail "second apply (rc $rc) changed: ${changed:-?}"; tail -5 "$WORK/apply2.log"; fi
+apply_changes_nothing "second apply"
+
+# ---- 1b. Reboots and power cuts (systemd hosts) -------------------------------------------------
+if [ "$INIT" = systemd ]; then
+info "systemd: the units are enabled and running, Tomcat's JVM belongs to its unit"
+for hu in app1:joget-node01 app2:joget-node02 db:mariadb lb:apache2; do
+    h=${hu%%:*} u=${hu#*:}
+    s=$("$LAB" exec "$h" sh -c "systemctl is-enabled $u; systemctl is-active $u" 2>&1 | tr '\n' ' ')
+    if [ "$s" = "enabled active " ]; then pass "$h: $u is enabled and active"; else fail "$h: $u is: $s"; fi
+done
+for hn in app1:node01 app2:node02; do
+    h=${hn%%:*} n=${hn#*:}
+    cg=$("$LAB" exec "$h" sh -c "pid=\$(systemctl show -p MainPID --value joget-$n); echo \$(cat /proc/\$pid/comm) \$(grep '^0::' /proc/\$pid/cgroup)")
+    # The lab host's cgroup tree sits under the machine's, so its paths end, not start, with the unit.
+    if [[ $cg == "java 0::"*"/system.slice/joget-$n.service" ]]; then pass "$h: Tomcat's JVM runs in its unit's cgroup ($cg)"
+    else fail "$h: Tomcat's JVM is not in joget-$n.service: $cg"; fi
+done
+loc=$("$LAB" exec app1 sed -n 's/^LANG=//p' /etc/default/locale); loc=${loc:-unset}
+enc=$(curl -s -m 10 "http://$LAB_ADDR_APP1:8080/jw/web/json/cluster/info")
+if [ "$(echo "$enc" | field fileEncoding)/$(echo "$enc" | field jnuEncoding)" = UTF-8/UTF-8 ]; then
+    pass "node01's JVM runs in UTF-8 (file.encoding and sun.jnu.encoding) while the host's system locale is $loc"
+else fail "node01's JVM encodings with system locale $loc: file.encoding=$(echo "$enc" | field fileEncoding) sun.jnu.encoding=$(echo "$enc" | field jnuEncoding)"; fi
+name=Übersicht-日本-$RANDOM.txt
+w=$(curl -s -m 10 -G "http://$LAB_ADDR_APP1:8080/jw/web/json/cluster/file" --data-urlencode "write=$name" --data-urlencode "content=grüße")
+r=$(curl -s -m 10 -G "http://$LAB_ADDR_APP2:8080/jw/web/json/cluster/file" --data-urlencode "read=$name")
+if [ "$(echo "$r" | field content)" = grüße ] && [ -f "$LAB_SHARED_DIR/lab-shared/$name" ]; then pass "a file named $name written through node01 was read through node02, and has that name on disk"
+else fail "non-ASCII file name: write on node01: $w; read on node02: $r"; fi
+
+info "reboot app1 while a client polls through the balancer every 100 ms with its session"
+began=$(date +%s)
+rm -f "$WORK/poll.stop"
+python3 "$HERE/lib/poller.py" "http://$LAB_ADDR_LB/jw/web/json/cluster/info" node01 120 "$WORK/poll-app1.json" "$WORK/poll.stop" &
+poller=$!
+sleep 2
+"$LAB" reboot app1 >"$WORK/reboot-app1.log" 2>&1 || { fail "lab reboot app1"; cat "$WORK/reboot-app1.log"; }
+boot=$(cat "$LAB_DIR/run/app1.boot-began")
+back=""
+for _ in $(seq 1 600); do   # node01 through the balancer again: fresh requests, no cookie
+    [ "$(LB "http://$LAB_ADDR_LB/jw/web/json/cluster/info" | field node)" = node01 ] && { back=$(date +%s.%N); break; }
+    sleep 0.1
+done
+if [ -n "$back" ]; then pass "app1 rebooted: node01 came back by itself and answers through the balancer $(awk -v a="$boot" -v b="$back" 'BEGIN { printf "%.1f", b - a }') s after its boot began"
+else fail "node01 does not answer through the balancer 60 s after app1's reboot"; fi
+sleep 2; touch "$WORK/poll.stop"; wait $poller
+poll=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["requests"], len(d["failures"]), len(d["resets"]), json.dumps(d["failures"][:3]), json.dumps(d["nodes"]))' "$WORK/poll-app1.json" 2>&1)
+read -r preq pfail preset pdetail <<<"$poll"
+if [ "$pfail" = 0 ] && [ "$preset" = 0 ]; then pass "the polling client saw 0 failed requests of $preq and kept its session (created on node01) through the reboot"
+else fail "the polling client during app1's reboot: ${pfail:-?} failed, ${preset:-?} session resets of ${preq:-?} requests: ${pdetail:-$poll}"; fi
+n=$(node_log app2 node02 "$began" | grep -m1 'Replication member added' | cut -c1-150)
+if [ -n "$n" ]; then pass "node01 rejoined the cluster: node02's log since the reboot: $n"; else fail "node02's log shows no member added since app1's reboot"; fi
+
+info "power cut on db: MariaDB comes back by itself, the nodes reach it without a restart"
+pids=$(for h in app1:node01 app2:node02; do "$LAB" exec "${h%%:*}" systemctl show -p MainPID --value "joget-${h#*:}"; done | tr '\n' ' ')
+"$LAB" reboot --hard db >"$WORK/reboot-db.log" 2>&1 || { fail "lab reboot --hard db"; cat "$WORK/reboot-db.log"; }
+s=""
+for _ in $(seq 1 60); do s=$("$LAB" exec db systemctl is-active mariadb); [ "$s" = active ] && break; sleep 1; done
+if [ "$s" = active ]; then pass "db after a power cut: mariadb is active without anyone starting it"; else fail "db after a power cut: mariadb is $s"; fi
+for h in app1 app2; do
+    a=$LAB_ADDR_APP1; [ $h = app2 ] && a=$LAB_ADDR_APP2
+    ok=""
+    for _ in $(seq 1 30); do ok=$(curl -s -m 10 "http://$a:8080/jw/web/json/cluster/db" | field ok); [ "$ok" = True ] && break; sleep 1; done
+    if [ "$ok" = True ]; then pass "$h's node reaches the database again after db's power cut"; else fail "$h's node cannot reach the database after db's power cut"; fi
+done
+after=$(for h in app1:node01 app2:node02; do "$LAB" exec "${h%%:*}" systemctl show -p MainPID --value "joget-${h#*:}"; done | tr '\n' ' ')
+if [ "$pids" = "$after" ]; then pass "no Tomcat was restarted for it (main PIDs $after)"; else fail "Tomcat restarted during db's power cut: PIDs $pids -> $after"; fi
+
+info "reboot lb: the balancer site is back and sticky"
+"$LAB" reboot lb >"$WORK/reboot-lb.log" 2>&1 || { fail "lab reboot lb"; cat "$WORK/reboot-lb.log"; }
+nodes=""
+for _ in $(seq 1 50); do
+    nodes="$nodes $(LB "http://$LAB_ADDR_LB/jw/web/json/cluster/info" | field node)"
+    [[ $nodes == *node01* && $nodes == *node02* ]] && break
+    sleep 0.2
+done
+if [[ $nodes == *node01* && $nodes == *node02* ]]; then pass "after lb's reboot the balancer reaches both nodes"
+else fail "after lb's reboot the balancer reached only:$nodes"; fi
+sticky=$(for _ in 1 2 3 4 5 6; do LB -H "Cookie: JSESSIONID=0000.node02" "http://$LAB_ADDR_LB/jw/web/json/cluster/info" | field node; done | sort -u | tr '\n' ' ')
+if [ "$sticky" = "node02 " ]; then pass "after lb's reboot a cookie for node02 stays on node02"; else fail "after lb's reboot a node02 cookie went to: $sticky"; fi
+
+info "after the reboots: verify is green, apply changes nothing"
+jc "$STATE" verify >"$WORK/verify-reboots.log" 2>&1; rc=$?
+if [ $rc = 0 ]; then pass "verify after all reboots: $(tail -1 "$WORK/verify-reboots.log")"
+else fail "verify after all reboots exited $rc: $(grep -v '^PASS' "$WORK/verify-reboots.log" | head -3)"; fi
+apply_changes_nothing "apply after all reboots"
+fi
 
 # ---- 2. Resume under fire ----------------------------------------------------------------------
 info "kill -9 at 5 random points of the install, resume each time (seed $SEED)"

@@ -4,7 +4,8 @@
 #   prepare_host_root HOST ADDR STATEDIR ROOT
 #
 # Hostname, /etc/hosts for the five hosts, no DNS, sshd with the host's own key (root by the lab
-# key only), and on app2 a user `deploy` whose sudo asks for a password.
+# key only), on app2 a user `deploy` whose sudo asks for a password, and on the app servers a
+# system locale that is not UTF-8.
 prepare_host_root() {
     local h=$1 addr=$2 state=$3 m=$4
     echo "$h" >"$m/etc/hostname"
@@ -31,6 +32,10 @@ MaxSessions 50
 CONF
     install -d -m 700 "$m/root/.ssh"
     install -m 600 "$state/keys/id_ed25519.pub" "$m/root/.ssh/authorized_keys"
+
+    # App servers with LANG=C, which services and logins get: Tomcat must run in UTF-8 all the same.
+    # (A locale left unset would not do: systemd 252 then gives services C.UTF-8 by itself.)
+    case $h in app*) printf '# rehearsal lab: a system locale that is not UTF-8\nLANG=C\n' >"$m/etc/default/locale" ;; esac
 
     if [ "$h" = app2 ]; then
         chroot "$m" /usr/sbin/useradd -m -s /bin/bash -G sudo deploy

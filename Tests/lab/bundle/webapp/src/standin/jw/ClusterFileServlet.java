@@ -1,7 +1,8 @@
 /*
  * STAND-IN, NOT JOGET (joget-cluster rehearsal lab, Tests/lab).
  * GET /jw/web/json/cluster/file?write=NAME[&content=TEXT] and ?read=NAME: a small file in
- * WFLOW_HOME/lab-shared/, to show that the nodes share one wflow directory.
+ * WFLOW_HOME/lab-shared/, to show that the nodes share one wflow directory. NAME may hold
+ * letters of any script, as file names in Joget apps do.
  */
 package standin.jw;
 
@@ -28,9 +29,10 @@ public class ClusterFileServlet extends HttpServlet {
         String write = req.getParameter("write");
         String read = req.getParameter("read");
         String name = write != null ? write : read;
-        if (name == null || !name.matches("[A-Za-z0-9._-]{1,100}") || name.startsWith(".")) {
+        // Letters of any script: a JVM whose file names are not UTF-8 cannot make such a file.
+        if (name == null || !name.matches("[\\p{L}\\p{N}._-]{1,100}") || name.startsWith(".")) {
             out.put("ok", false);
-            out.put("error", "use ?write=NAME or ?read=NAME, NAME of [A-Za-z0-9._-]");
+            out.put("error", "use ?write=NAME or ?read=NAME, NAME of letters, digits and ._-");
             Lab.sendJson(resp, 400, out);
             return;
         }
@@ -58,7 +60,7 @@ public class ClusterFileServlet extends HttpServlet {
                 out.put("content", Files.readString(file, StandardCharsets.UTF_8).strip());
             }
             Lab.sendJson(resp, 200, out);
-        } catch (IOException e) {
+        } catch (IOException | java.nio.file.InvalidPathException e) {
             out.put("ok", false);
             out.put("error", e.toString());
             Lab.sendJson(resp, 500, out);

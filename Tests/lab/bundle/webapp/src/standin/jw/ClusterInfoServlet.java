@@ -42,6 +42,8 @@ public class ClusterInfoServlet extends HttpServlet {
         out.put("systemKey", Lab.systemKey());
         out.put("mac", Lab.mac());
         out.put("profile", Lab.profile());
+        out.put("fileEncoding", System.getProperty("file.encoding"));
+        out.put("jnuEncoding", System.getProperty("sun.jnu.encoding"));
         out.put("time", Instant.now().toString());
         Lab.sendJson(resp, 200, out);
     }

@@ -1,0 +1,60 @@
+#!/usr/bin/env python3
+"""Rehearsal lab: a client of the cluster through the balancer, polling with its session cookie.
+
+    poller.py URL ROUTE SECONDS OUTFILE [STOPFILE]
+
+Opens a session whose route is ROUTE (asking again until the balancer gives one), then requests
+URL with that cookie every 100 ms for SECONDS (or until STOPFILE exists), and writes to OUTFILE a
+JSON summary: requests, failures (anything but a 200 with a JSON body, each with its time and
+reason), session resets (a new session id or a counter that did not go up by one), the nodes that
+answered, and when the ROUTE node answered again after a stretch on another node.
+"""
+import http.cookiejar, json, os, sys, time, urllib.request
+
+url, route, seconds, out = sys.argv[1], sys.argv[2], float(sys.argv[3]), sys.argv[4]
+stop = sys.argv[5] if len(sys.argv) > 5 else None
+
+def opener():
+    jar = http.cookiejar.CookieJar()
+    return jar, urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+
+def get(op):
+    with op.open(url, timeout=5) as r:
+        return r.status, json.loads(r.read().decode("utf-8"))
+
+# A session on ROUTE: byrequests alternates, so a few fresh sessions find it.
+for _ in range(20):
+    jar, op = opener()
+    status, info = get(op)
+    if info.get("sessionId", "").endswith("." + route):
+        break
+else:
+    sys.exit(f"poller: no session with route {route} in 20 tries (last: {info})")
+
+sid = info["sessionId"].split(".")[0]
+counter = info.get("counter")
+start = time.time()
+requests, failures, resets, nodes = 1, [], [], {}
+away_since, back_after = None, None
+while time.time() - start < seconds and not (stop and os.path.exists(stop)):
+    time.sleep(0.1)
+    requests += 1
+    t = round(time.time() - start, 2)
+    try:
+        status, info = get(op)
+    except Exception as e:  # refused, reset, timeout, HTTP error, a body that is not JSON
+        failures.append({"t": t, "error": str(e)[:200]})
+        continue
+    node = info.get("node", "?")
+    nodes[node] = nodes.get(node, 0) + 1
+    if info.get("sessionId", "").split(".")[0] != sid or info.get("counter") != counter + 1:
+        resets.append({"t": t, "sessionId": info.get("sessionId"), "counter": info.get("counter"), "expected": counter + 1})
+        sid = info.get("sessionId", "").split(".")[0]
+    counter = info.get("counter")
+    if node != route and away_since is None:
+        away_since = t
+    elif node == route and away_since is not None and back_after is None:
+        back_after = t
+json.dump({"requests": requests, "failures": failures, "resets": resets, "nodes": nodes,
+           "awaySince": away_since, "backAt": back_after, "seconds": round(time.time() - start, 1)},
+          open(out, "w"))
