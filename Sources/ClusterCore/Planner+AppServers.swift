@@ -359,7 +359,8 @@ extension Planner {
                         kill $left 2>/dev/null || true; sleep 5; kill -9 $left 2>/dev/null || true
                     fi
                     rm -f \(pidFile)
-                    runuser -u \(c.user) -- setsid \(dir + "/bin/startup.sh") </dev/null
+                    # The locale the unit gives the node (LANG=C.UTF-8), not the one this session brought.
+                    runuser -u \(c.user) -- env -u LC_ALL -u LC_CTYPE LANG=C.UTF-8 setsid \(dir + "/bin/startup.sh") </dev/null
                 fi
                 i=0
                 until answers; do

@@ -413,6 +413,41 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: canary))
     }
 
+    // MARK: Java's encodings
+
+    /// The node's JVM runs with UTF-8 whatever the host's locale: with only what the unit sets (a
+    /// service gets no locale of its own on Debian) and setenv.sh's JAVA_OPTS, and the start without
+    /// systemd gives startup.sh the same locale.
+    @Test(.enabled(if: Installed.exists("/usr/bin/java"), Installed.missing("java")))
+    func theNodeJVMRunsWithUTF8() throws {
+        let dir = try Run.tempDir("utf8")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let plan = Fixtures.plan(Fixtures.twoNode)
+        let path = ["PATH": "/usr/bin:/bin"]
+        var env = path
+        for line in try #require(plan.step("app.service@app1#node01")?.files.first).content.display.split(separator: "\n")
+        where line.hasPrefix("Environment=") {
+            let pair = line.dropFirst("Environment=".count).split(separator: "=", maxSplits: 1).map(String.init)
+            env[pair[0]] = pair.count > 1 ? pair[1] : ""
+        }
+        #expect(env["LANG"] == "C.UTF-8")
+        try #require(plan.step("app.setenv@app1#node01")?.files.first).content.display.write(toFile: dir + "/setenv.sh", atomically: true, encoding: .utf8)
+        let opts = try Run.sh(". \(dir)/setenv.sh; printf '%s' \"$JAVA_OPTS\"", environment: path.merging(["CATALINA_BASE": dir]) { $1 }).output
+        // Its -D options about encodings (the agents' jars are not here).
+        let defines = opts.split(separator: " ").map(String.init).filter { $0.hasPrefix("-Dfile.encoding") || $0.hasPrefix("-Dsun.jnu") }
+        #expect(defines == ["-Dfile.encoding=UTF-8"], "\(opts)")
+        func properties(_ env: [String: String], _ args: [String]) throws -> String {
+            try Run.program("/usr/bin/java", args + ["-XshowSettings:properties", "-version"], environment: env).output
+        }
+        let node = try properties(env, defines)
+        #expect(node.contains("file.encoding = UTF-8") && node.contains("sun.jnu.encoding = UTF-8"), "\(node)")
+        // The control: a service as Debian starts it, no locale: ASCII, and non-ASCII file names break.
+        #expect(try properties(path, []).contains("sun.jnu.encoding = ANSI_X3.4-1968"))
+        let start = try #require(plan.step("app.start@app1#node01")).apply.display
+        let line = start.split(separator: "\n").first { $0.contains("/bin/startup.sh") }.map(String.init) ?? ""
+        #expect(line.contains("LANG=C.UTF-8") && line.contains("-u LC_ALL"), "\(line)")
+    }
+
     // MARK: systemd
 
     @Test(.enabled(if: Installed.systemdAnalyze, Installed.missing("systemd (systemd-analyze)")))
