@@ -88,7 +88,7 @@ public enum ClusterChecks {
     public static func all(for a: Answers, token: String, catalinaOut: (Node) -> String) -> [ClusterCheck] {
         let mount = a.sharedFiles.mountPoint
         let user = a.appServers.serviceUser
-        var checks: [ClusterCheck] = []
+        var checks: [ClusterCheck] = bootChecks(for: a)
 
         // 1 Shared files: mounted and writable on every app server, and one shared directory.
         for host in a.appHosts {
@@ -240,6 +240,145 @@ public enum ClusterChecks {
                 }))
         }
         return checks
+    }
+
+    // MARK: After a reboot
+
+    /// How an app host's shared directory is mounted again at boot.
+    enum ShareAtBoot {
+        /// The plan's NFS mount: its /etc/fstab line.
+        case fstab(String)
+        /// Mounted by the operator: anything that mounts it at boot (fstab, a mount or automount
+        /// unit, autofs, a container's manager); on the root file system only when it is the one app host.
+        case existing(String, single: Bool)
+    }
+
+    /// One check per host of the cluster: on systemd hosts every unit the plan enabled there is
+    /// enabled (the nodes' units, the database server, Apache, the NFS server), and on app hosts the
+    /// shared directory is mounted again at boot.
+    static func bootChecks(for a: Answers) -> [ClusterCheck] {
+        let family = Distro.apt
+        let f = a.sharedFiles
+        let nfsServer = f.provider == .nfs ? f.server : nil
+        var checks: [ClusterCheck] = []
+        var seen = Set<String>()
+        for host in a.hosts.map(\.name) where !seen.contains(host) {
+            seen.insert(host)
+            var units: [String] = []
+            if nfsServer == host { units.append(family.nfsServerService.unit) }
+            if a.database.host == host, let db = family.databaseService[a.database.engine] { units.append(db.unit) }
+            units += a.nodes(on: host).map { Layout.unit(of: $0) }
+            if a.loadBalancer.host == host { units.append(family.apacheService.unit) }
+            guard !units.isEmpty else { continue }
+            let share: ShareAtBoot? = a.appHosts.contains(host)
+                ? (f.provider == .nfs ? .fstab(f.mountPoint) : .existing(f.mountPoint, single: a.appHosts.count == 1)) : nil
+            var script: Script = """
+                if [ ! -d /run/systemd/system ]; then echo 'JC systemd=no'; exit 0; fi
+                echo 'JC systemd=yes'
+                for u in \(raw: units.map(Shell.quote).joined(separator: " ")); do echo "JC unit=$u $(systemctl is-enabled "$u" 2>&1 | head -n 1)"; done
+
+                """
+            switch share {
+            case .fstab(let m)?:
+                script += """
+                    echo "JC fstab=$(awk -v m=\(m) '$1 !~ /^#/ && $2 == m { print $1, $3, $4; exit }' /etc/fstab 2>/dev/null)"
+
+                    """
+            case .existing(let m, _)?:
+                script += """
+                    target=$(findmnt -n -o TARGET -T \(m) 2>/dev/null | tail -n 1)
+                    echo "JC target=$target"
+                    if [ -n "$target" ] && [ "$target" != / ]; then
+                        echo "JC fstab=$(findmnt -s -rn -o SOURCE,FSTYPE,OPTIONS -M "$target" 2>/dev/null | head -n 1)"
+                        mu=$(systemd-escape -p --suffix=mount "$target" 2>/dev/null)
+                        echo "JC mountunit=$mu $(systemctl show -p FragmentPath --value "$mu" 2>/dev/null)"
+                        echo "JC automount=${mu%.mount}.automount $(systemctl show -p FragmentPath --value "${mu%.mount}.automount" 2>/dev/null)"
+                        echo "JC autofs=$(findmnt -rn -t autofs -o TARGET 2>/dev/null | awk -v m=\(m) 'index(m "/", $1 "/") == 1 { print; exit }') $(systemctl is-enabled autofs 2>/dev/null)"
+                        echo "JC container=$(systemd-detect-virt -c 2>/dev/null)"
+                        echo "JC since=$(systemctl show -p ActiveEnterTimestampMonotonic --value "$mu" 2>/dev/null) $(systemctl show -p ActiveEnterTimestampMonotonic --value sysinit.target 2>/dev/null)"
+                    fi
+
+                    """
+            case nil: break
+            }
+            let enabled = units
+            checks.append(ClusterCheck(id: "hosts.boot@\(host)", layer: .hosts, title: "\(host): comes back after a reboot",
+                                       probes: [Probe(host: host, script: script)],
+                                       judge: { r in boot(r[0], on: host, units: enabled, share: share) }))
+        }
+        return checks
+    }
+
+    /// The after-a-reboot check's judge.
+    static func boot(_ r: ProbeResult, on host: String, units: [String], share: ShareAtBoot?) -> Verdict {
+        let v = r.values
+        guard let systemd = v["systemd"] else { return .noAnswer(r, on: host) }
+        guard systemd == "yes" else { return .notRun("no systemd as PID 1: nothing restarts services after a reboot") }
+        var good: [String] = [], bad: [String] = []
+        let states = Dictionary(r.all("unit").map { line -> (String, String) in
+            let unit = line.prefix { $0 != " " }
+            return (String(unit), String(line.dropFirst(unit.count + 1)))
+        }, uniquingKeysWith: { $1 })
+        for unit in units {
+            guard let state = states[unit], !state.isEmpty else { return .noAnswer(r, on: host) }
+            if state == "enabled" {
+                good.append("\(unit) enabled")
+            } else if state.hasPrefix("Failed to get unit file state") || state == "not-found" {
+                bad.append("\(unit) is not installed as a unit")
+            } else {
+                bad.append("\(unit) is \(state): systemctl enable \(unit)")
+            }
+        }
+        switch share {
+        case .fstab(let m)?:
+            guard let line = v["fstab"] else { return .noAnswer(r, on: host) }
+            let fields = line.split(separator: " ").map(String.init)
+            if fields.isEmpty {
+                bad.append("\(m) is not in /etc/fstab: it is not mounted again at boot")
+            } else if let options = fields.last, fields.count >= 3, Self.noAuto(options) {
+                bad.append("\(m) is in /etc/fstab with noauto: it is not mounted at boot")
+            } else {
+                good.append("\(m) in /etc/fstab (\(fields[0]))")
+            }
+        case .existing(let m, let single)?:
+            guard let target = v["target"], !target.isEmpty else { return .noAnswer(r, on: host) }
+            if target == "/" {
+                if single { good.append("\(m) on the root file system") } else {
+                    bad.append("\(m) is not mounted: it is on the root file system")
+                }
+                break
+            }
+            guard let fstab = v["fstab"], let unit = v["mountunit"], let auto = v["automount"], let autofs = v["autofs"],
+                  let container = v["container"], let since = v["since"] else { return .noAnswer(r, on: host) }
+            func split(_ s: String) -> (String, String) {
+                let first = s.prefix { $0 != " " }
+                return (String(first), String(s.dropFirst(first.count).drop { $0 == " " }))
+            }
+            let fstabFields = fstab.split(separator: " ").map(String.init)
+            let (unitName, unitFile) = split(unit), (autoName, autoFile) = split(auto), (autofsAt, autofsState) = split(autofs)
+            let times = since.split(separator: " ").compactMap { UInt64($0) }
+            if !fstabFields.isEmpty, !Self.noAuto(fstabFields.last ?? "") {
+                good.append("\(target) in /etc/fstab (\(fstabFields[0]))")
+            } else if !unitFile.isEmpty {
+                good.append("\(target) by the mount unit \(unitName)")
+            } else if !autoFile.isEmpty {
+                good.append("\(target) by the automount unit \(autoName)")
+            } else if !autofsAt.isEmpty, autofsState == "enabled" {
+                good.append("\(m) under autofs at \(autofsAt)")
+            } else if !container.isEmpty, container != "none", times.count == 2, times[0] > 0, times[0] <= times[1] {
+                good.append("\(target) provided by the container's manager (\(container)): mounted before the system started")
+            } else {
+                bad.append("\(target) is mounted now, but nothing mounts it at boot: add it to /etc/fstab (or a mount unit, or autofs)")
+            }
+        case nil: break
+        }
+        return bad.isEmpty ? .pass(good.joined(separator: "; ")) : .fail(bad.joined(separator: "; "))
+    }
+
+    /// fstab options that keep a file system from being mounted at boot (an automount still mounts it on use).
+    static func noAuto(_ options: String) -> Bool {
+        let o = options.split(separator: ",")
+        return o.contains("noauto") && !o.contains("x-systemd.automount")
     }
 
     /// The members check's judge: the peers present now in the log of the node's current run.

@@ -13,7 +13,8 @@ struct VerifyCommand: AsyncParsableCommand {
         discussion: """
             Runs on the hosts over SSH (hosts with auth: local run here): the shared directory is mounted and shared, \
             every app server logs in to the database, each Tomcat answers and sees its peers, the balancer reaches \
-            every node and keeps sessions on theirs. Secrets (SSH, sudo and the database password) come from \
+            every node and keeps sessions on theirs; and each host comes back after a reboot (the services the install \
+            enabled are enabled, the shared directory is mounted at boot). Secrets (SSH, sudo and the database password) come from \
             JOGET_SECRET_* variables, --secrets FILE, or a prompt.
             A check whose probes could not run (a host not reached, a timeout) is NOT RUN with the reason, never PASS or FAIL.
             Exit codes: 0 every check passed, 1 a check failed, 2 invalid input, \(VerifyReport.notRunExitCode) no check failed but some did not run.

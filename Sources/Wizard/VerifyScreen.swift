@@ -101,7 +101,8 @@ public struct VerifyScreen: Screen, Sendable {
 
     public var help: String? {
         """
-        These are the checks of Joget's clustering guide, run on the hosts over SSH: the shared directory is \
+        These are the checks of Joget's clustering guide, run on the hosts over SSH, and one per host that it \
+        comes back after a reboot (its services enabled, the shared directory mounted at boot): the shared directory is \
         mounted and shared, every app server reaches the database with the app user, each Tomcat answers and \
         sees its peers, and the balancer spreads requests and keeps sessions on their node.
 

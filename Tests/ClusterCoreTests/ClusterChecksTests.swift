@@ -14,7 +14,8 @@ import Testing
         let ids = Set(try checks().keys)
         for id in ["files.mounted@app1", "files.mounted@app2", "files.shared", "db.reach@app1", "db.reach@app2",
                    "app.http@node01", "app.http@node02", "app.members@node01", "app.hostname@app1",
-                   "app.multicast@app2", "lb.reach", "lb.sticky"] {
+                   "app.multicast@app2", "lb.reach", "lb.sticky",
+                   "hosts.boot@files", "hosts.boot@db", "hosts.boot@app1", "hosts.boot@app2", "hosts.boot@lb"] {
             #expect(ids.contains(id), "missing \(id)")
         }
     }
@@ -71,6 +72,77 @@ import Testing
     @Test func verdictWords() {
         #expect(Verdict.pass("x").word == "PASS" && Verdict.fail("x").word == "FAIL" && Verdict.notRun("x").word == "NOT RUN")
         #expect(Verdict(passed: false, evidence: "x").failed && !Verdict.notRun("x").failed && !Verdict.notRun("x").passed)
+    }
+
+    // MARK: After a reboot
+
+    /// Every unit the plan enabled on a host is enabled, and on app hosts the shared directory is
+    /// mounted again at boot; without systemd nothing restarts anything, which is said, not judged.
+    @Test func comesBackAfterAReboot() throws {
+        let c = try checks()
+        let app = c["hosts.boot@app1"]!
+        #expect(app.title == "app1: comes back after a reboot" && app.layer == .hosts)
+        let good = app.judge([result("JC systemd=yes", "JC unit=joget-node01 enabled", "JC fstab=files:/export/wflow nfs defaults,_netdev")])
+        #expect(good.passed && good.evidence == "joget-node01 enabled; /opt/joget/shared/wflow in /etc/fstab (files:/export/wflow)", "\(good)")
+        let off = app.judge([result("JC systemd=yes", "JC unit=joget-node01 disabled", "JC fstab=files:/export/wflow nfs defaults")])
+        #expect(off.failed && off.evidence.contains("joget-node01 is disabled: systemctl enable joget-node01"), "\(off)")
+        let noFstab = app.judge([result("JC systemd=yes", "JC unit=joget-node01 enabled", "JC fstab=")])
+        #expect(noFstab.failed && noFstab.evidence.contains("/opt/joget/shared/wflow is not in /etc/fstab"), "\(noFstab)")
+        let noauto = app.judge([result("JC systemd=yes", "JC unit=joget-node01 enabled", "JC fstab=files:/export/wflow nfs noauto,_netdev")])
+        #expect(noauto.failed && noauto.evidence.contains("noauto"), "\(noauto)")
+        #expect(app.judge([result("JC systemd=yes", "JC unit=joget-node01 enabled")]).notRun, "no word on the share")
+        #expect(app.judge([result("JC systemd=no")]) == .notRun("no systemd as PID 1: nothing restarts services after a reboot"))
+
+        let missing = c["hosts.boot@db"]!.judge([result("JC systemd=yes",
+            "JC unit=mariadb Failed to get unit file state for mariadb.service: No such file or directory")])
+        #expect(missing.failed && missing.evidence.contains("mariadb is not installed as a unit"), "\(missing)")
+        #expect(c["hosts.boot@db"]!.judge([result("JC systemd=yes", "JC unit=mariadb enabled")]).passed)
+        #expect(c["hosts.boot@lb"]!.judge([result("JC systemd=yes", "JC unit=apache2 enabled")]) == .pass("apache2 enabled"))
+        #expect(c["hosts.boot@files"]!.judge([result("JC systemd=yes", "JC unit=nfs-server enabled")]).passed)
+        #expect(c["hosts.boot@lb"]!.judge([result("JC systemd=yes", "JC unit=apache2 enabled-runtime")]).failed, "gone after a reboot")
+
+        var mysql = try exampleAnswers()
+        mysql.database.engine = .mysql
+        let my = ClusterChecks.all(for: mysql, token: "t") { Layout.catalinaOut(of: $0, in: mysql) }.first { $0.id == "hosts.boot@db" }!
+        #expect(my.judge([result("JC systemd=yes", "JC unit=mysql enabled")]).passed)
+        #expect(try my.probes[0].script.executable(with: SecretValues()).contains("for u in mysql;"))
+    }
+
+    /// A directory mounted by other means than the plan's NFS: whatever brings it back at boot counts
+    /// (fstab, a mount or automount unit, autofs, the container's manager), but it must be said.
+    @Test func anExistingShareComesBackByAnyMeans() throws {
+        var a = try exampleAnswers()
+        a.sharedFiles.provider = .existing
+        let check = ClusterChecks.all(for: a, token: "t") { Layout.catalinaOut(of: $0, in: a) }.first { $0.id == "hosts.boot@app1" }!
+        func judge(_ lines: String...) -> Verdict {
+            check.judge([result(["JC systemd=yes", "JC unit=joget-node01 enabled"] + lines)])
+        }
+        let none = ["JC mountunit=opt-joget.mount ", "JC automount=opt-joget.automount ", "JC autofs= ", "JC container=none", "JC since=5 9"]
+        func with(_ replace: String) -> [String] {
+            none.map { $0.hasPrefix(String(replace.prefix(while: { $0 != "=" }))) ? replace : $0 }
+        }
+        let nothing = check.judge([result(["JC systemd=yes", "JC unit=joget-node01 enabled", "JC target=/opt/joget", "JC fstab="] + none)])
+        #expect(nothing.failed && nothing.evidence.contains("/opt/joget is mounted now, but nothing mounts it at boot"), "\(nothing)")
+        #expect(check.judge([result(["JC systemd=yes", "JC unit=joget-node01 enabled", "JC target=/opt/joget", "JC fstab=nas:/joget nfs4 defaults"] + none)]).passed)
+        let unit = check.judge([result(["JC systemd=yes", "JC unit=joget-node01 enabled", "JC target=/opt/joget", "JC fstab="]
+                                        + with("JC mountunit=opt-joget.mount /etc/systemd/system/opt-joget.mount"))])
+        #expect(unit.passed && unit.evidence.contains("mount unit opt-joget.mount"), "\(unit)")
+        #expect(check.judge([result(["JC systemd=yes", "JC unit=joget-node01 enabled", "JC target=/opt/joget", "JC fstab="]
+                                    + with("JC automount=opt-joget.automount /etc/systemd/system/opt-joget.automount"))]).passed)
+        #expect(check.judge([result(["JC systemd=yes", "JC unit=joget-node01 enabled", "JC target=/opt/joget", "JC fstab="]
+                                    + with("JC autofs=/opt enabled"))]).passed)
+        #expect(check.judge([result(["JC systemd=yes", "JC unit=joget-node01 enabled", "JC target=/opt/joget", "JC fstab="]
+                                    + with("JC autofs=/opt disabled"))]).failed)
+        // In a container, a mount there before sysinit.target is the container manager's: it comes back with it.
+        let nspawn = check.judge([result(["JC systemd=yes", "JC unit=joget-node01 enabled", "JC target=/opt/joget", "JC fstab="]
+                                         + with("JC container=systemd-nspawn").map { $0 == "JC since=5 9" ? "JC since=1486723874 1486943129" : $0 })])
+        #expect(nspawn.passed && nspawn.evidence.contains("systemd-nspawn"), "\(nspawn)")
+        let late = check.judge([result(["JC systemd=yes", "JC unit=joget-node01 enabled", "JC target=/opt/joget", "JC fstab="]
+                                       + with("JC container=lxc").map { $0 == "JC since=5 9" ? "JC since=2000 1000" : $0 })])
+        #expect(late.failed, "mounted by hand after the container started")
+        let onRoot = check.judge([result("JC systemd=yes", "JC unit=joget-node01 enabled", "JC target=/")])
+        #expect(onRoot.failed && onRoot.evidence.contains("not mounted"), "\(onRoot)")
+        _ = judge
     }
 
     // MARK: Members

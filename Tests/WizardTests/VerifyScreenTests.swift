@@ -91,7 +91,8 @@ import Testing
         p.area = RunFixtures.area(width: 80, height: 24)
         let text = RunFixtures.frame(p, width: 80, height: 24).text
         #expect(text.contains("NOT RUN") && text.contains("2 not run"))
-        _ = p.handle(.enter)   // the first row is files.mounted@app1
+        for _ in 0..<p.rows.firstIndex(where: { $0.id == "files.mounted@app1" })! { _ = p.handle(.down) }
+        _ = p.handle(.enter)
         #expect(p.detail?.lines.contains("Result:   NOT RUN in 0.0s") == true, "\(p.detail?.lines ?? [])")
     }
 
