@@ -8,7 +8,7 @@ packages=(libncurses-dev openssh-client)
 if [ "$profile" = test ]; then
     packages+=(openssh-server sudo mariadb-server mariadb-client apache2 tomcat10 default-jre-headless
                default-jdk-headless libmariadb-java nfs-kernel-server systemd iproute2 unzip zip curl tmux
-               python3-venv procps psmisc util-linux)
+               python3-venv procps psmisc util-linux systemd-container dbus)
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -245,12 +245,18 @@ poller=$!
 sleep 2
 "$LAB" reboot app1 >"$WORK/reboot-app1.log" 2>&1 || { fail "lab reboot app1"; cat "$WORK/reboot-app1.log"; }
 boot=$(cat "$LAB_DIR/run/app1.boot-began")
+direct=""
+for _ in $(seq 1 600); do   # node01 itself
+    [ "$(curl -s -m 2 "http://$LAB_ADDR_APP1:8080/jw/web/json/cluster/info" | field node)" = node01 ] && { direct=$(date +%s.%N); break; }
+    sleep 0.1
+done
 back=""
 for _ in $(seq 1 600); do   # node01 through the balancer again: fresh requests, no cookie
     [ "$(LB "http://$LAB_ADDR_LB/jw/web/json/cluster/info" | field node)" = node01 ] && { back=$(date +%s.%N); break; }
     sleep 0.1
 done
-if [ -n "$back" ]; then pass "app1 rebooted: node01 came back by itself and answers through the balancer $(awk -v a="$boot" -v b="$back" 'BEGIN { printf "%.1f", b - a }') s after its boot began"
+if [ -n "$back" ] && [ -n "$direct" ]; then
+    pass "app1 rebooted: node01 came back by itself, answering $(awk -v a="$boot" -v b="$direct" 'BEGIN { printf "%.1f", b - a }') s after its boot began, through the balancer after $(awk -v a="$boot" -v b="$back" 'BEGIN { printf "%.1f", b - a }') s (its retry=10 s)"
 else fail "node01 does not answer through the balancer 60 s after app1's reboot"; fi
 sleep 2; touch "$WORK/poll.stop"; wait $poller
 poll=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["requests"], len(d["failures"]), len(d["resets"]), json.dumps(d["failures"][:3]), json.dumps(d["nodes"]))' "$WORK/poll-app1.json" 2>&1)
@@ -287,6 +293,19 @@ if [[ $nodes == *node01* && $nodes == *node02* ]]; then pass "after lb's reboot 
 else fail "after lb's reboot the balancer reached only:$nodes"; fi
 sticky=$(for _ in 1 2 3 4 5 6; do LB -H "Cookie: JSESSIONID=0000.node02" "http://$LAB_ADDR_LB/jw/web/json/cluster/info" | field node; done | sort -u | tr '\n' ' ')
 if [ "$sticky" = "node02 " ]; then pass "after lb's reboot a cookie for node02 stays on node02"; else fail "after lb's reboot a node02 cookie went to: $sticky"; fi
+
+info "app2 goes dark for 20 s (its link cut, as a power cut looks from the network) under a polling client"
+rm -f "$WORK/poll.stop"
+python3 "$HERE/lib/poller.py" "http://$LAB_ADDR_LB/jw/web/json/cluster/info" node02 120 "$WORK/poll-dark.json" "$WORK/poll.stop" &
+poller=$!
+sleep 2
+"$LAB" link app2 down >/dev/null; sleep 20; "$LAB" link app2 up >/dev/null
+sleep 2; touch "$WORK/poll.stop"; wait $poller
+poll=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["requests"], len(d["failures"]), len(d["resets"]), d["longestGap"], json.dumps(d["failures"][:3]))' "$WORK/poll-dark.json" 2>&1)
+read -r preq pfail preset pgap pdetail <<<"$poll"
+if [ "$pfail" = 0 ] && [ "$preset" = 0 ] && awk -v g="$pgap" 'BEGIN { exit !(g < 10) }'; then
+    pass "while node02 was dark the client's session moved to node01: 0 failed of $preq requests, longest wait ${pgap} s"
+else fail "while node02 was dark: ${pfail:-?} failed, ${preset:-?} session resets of ${preq:-?} requests, longest wait ${pgap:-?} s: ${pdetail:-$poll}"; fi
 
 info "after the reboots: verify is green, apply changes nothing"
 jc "$STATE" verify >"$WORK/verify-reboots.log" 2>&1; rc=$?

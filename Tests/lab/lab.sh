@@ -347,8 +347,10 @@ cmd_reboot() {
     before=$(cat "$STATE/run/$h.boots")
     t0=$(date +%s.%N)
     if [ $hard = 1 ]; then
-        # A power cut: every process of the host dies at once, nothing is shut down.
+        # A power cut: every process of the host dies at once, nothing is shut down, and its network
+        # goes dark (packets to it are lost, not refused) until it boots again.
         touch "$STATE/run/$h.powercut"
+        ip link set "$(host_veth "$h")" down
         kill -9 "$p"
     else
         host_systemctl "$h" reboot
@@ -358,6 +360,7 @@ cmd_reboot() {
         [ $SECONDS -lt $deadline ] || die "$h did not boot again within 120 s (see $STATE/hosts/$h/init.log)"
         sleep 0.1
     done
+    [ $hard = 1 ] && ip link set "$(host_veth "$h")" up
     wait_sshd 60 "$h"
     wait_booted "$h"
     local took what=rebooted

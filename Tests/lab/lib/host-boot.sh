@@ -18,7 +18,7 @@ say() { echo "[host-boot $h $(date +%T)] $*"; }
 
 mount -t overlay "lab-$h" -o "lowerdir=/,upperdir=$hd/upper,workdir=$hd/work" "$m"
 
-# shellcheck source=host-files.sh
+# shellcheck source=Tests/lab/lib/host-files.sh
 . "$(dirname "${BASH_SOURCE[0]}")/host-files.sh"
 prepare_host_root "$h" "$addr" "$state" "$m"
 

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Rehearsal lab: the files that make a lab host's root its own, written into the host's overlay
 # before it starts (sourced by host-init.sh for plain hosts and host-boot.sh for systemd hosts).
 #

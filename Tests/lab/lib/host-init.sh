@@ -48,7 +48,7 @@ if [ ! -L "$m/var/run" ]; then
 fi
 
 # Host identity, sshd, the deploy user (shared with systemd hosts).
-# shellcheck source=host-files.sh
+# shellcheck source=Tests/lab/lib/host-files.sh
 . "$(dirname "${BASH_SOURCE[0]}")/host-files.sh"
 prepare_host_root "$h" "$addr" "$state" "$m"
 
