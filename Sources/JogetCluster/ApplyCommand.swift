@@ -18,6 +18,7 @@ struct ApplyCommand: AsyncParsableCommand {
             nothing (secrets from JOGET_SECRET_* or --secrets): safe from cron. Steps without a check \
             (probes, and steps that run on every apply) are listed as such and not counted. A step whose \
             check may fail only because a step it depends on would change says "(after: STEP changes)".
+
             Exit codes with --dry-run: 0 nothing would change, 3 something would change, 1 some check could \
             not run (no connection, a timeout, another run holding the state folder; 1 wins over 3), \
             2 invalid input or a missing secret, 130 interrupted.
