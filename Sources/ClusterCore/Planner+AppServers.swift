@@ -54,7 +54,8 @@ extension Planner {
         return Step(
             id: id(.appServers, "shared-wflow", host), layer: .appServers, host: host,
             title: "Copy the bundle's wflow folder into the shared folder (once, for all nodes)",
-            check: "runuser -u \(u) -- test -f \(mark)\n",
+            check: Sh.require("runuser -u \(u) -- test -f \(mark)",
+                              because: "the bundle's wflow folder was not copied into the shared folder (\(mark) is missing)") + "\n",
             apply: Sh.strict + """
                 src=\(c.stagedWflow); dst=\(m); u=\(u)
                 # A copy of ours that was stopped half way is marked "copying": it is copied again.
@@ -121,10 +122,10 @@ extension Planner {
         return Step(
             id: id(.appServers, "install", node.host, node.name), layer: .appServers, host: node.host,
             title: "Install Tomcat for \(node.name) in \(dir)",
-            check: """
-                [ "$(cat \(dir + "/.joget-cluster-bundle") 2>/dev/null)" = \(src) ] && [ -f \(dir + "/bin/catalina.sh") ] && [ -f \(dir + "/aspectjweaver.jar") ] && [ "$(stat -c %U \(dir))" = \(c.user) ]
-
-                """,
+            check: Sh.require("[ \"$(cat \(dir + "/.joget-cluster-bundle") 2>/dev/null)\" = \(src) ]", because: "\(dir) does not hold Tomcat from \(src)")
+                + " && " + Sh.require("[ -f \(dir + "/bin/catalina.sh") ]", because: "\(dir)/bin/catalina.sh is missing")
+                + " && " + Sh.require("[ -f \(dir + "/aspectjweaver.jar") ]", because: "\(dir)/aspectjweaver.jar is missing")
+                + " && " + Sh.require("[ \"$(stat -c %U \(dir))\" = \(c.user) ]", because: "\(dir) is not owned by \(c.user)") + "\n",
             apply: Sh.strict + """
                 dir=\(dir); src=\(src)
                 if [ -e "$dir" ] && [ "$(cat "$dir/.joget-cluster-bundle" 2>/dev/null)" != "$src" ]; then
@@ -170,10 +171,12 @@ extension Planner {
         return Step(
             id: id(.appServers, "webapp", node.host, node.name), layer: .appServers, host: node.host,
             title: "Deploy jw.war, marked <distributable/> so that sessions replicate",
-            check: """
-                [ -f \(war) ] && [ "$(stat -c %U:%G \(war))" = \(c.owner) ] && unzip -p \(war) WEB-INF/web.xml 2>/dev/null | grep -q '<distributable' && { [ ! -f \(expanded) ] || grep -q '<distributable' \(expanded); }
-
-                """,
+            check: Sh.require("[ -f \(war) ]", because: "\(war) is missing")
+                + " && " + Sh.require("[ \"$(stat -c %U:%G \(war))\" = \(c.owner) ]", because: "\(war) is not owned by \(c.owner)")
+                + " && " + Sh.require("unzip -p \(war) WEB-INF/web.xml 2>/dev/null | grep -q '<distributable'",
+                                      because: "\(war) is not marked distributable (WEB-INF/web.xml): sessions would not replicate")
+                + " && " + Sh.require("{ [ ! -f \(expanded) ] || grep -q '<distributable' \(expanded); }",
+                                      because: "the unpacked \(dir)/webapps/jw is not marked distributable") + "\n",
             apply: Sh.strict + """
                 war=\(war); u=\(c.user)
                 if [ ! -f "$war" ]; then
@@ -292,7 +295,8 @@ extension Planner {
         return Step(
             id: id(.appServers, "service", node.host, node.name), layer: .appServers, host: node.host,
             title: "Install the systemd service \(unit) (Tomcat comes back after a reboot)",
-            check: Sh.matches(file) + " && { [ ! -d /run/systemd/system ] || systemctl is-enabled --quiet \(unit); }\n",
+            check: Sh.matches(file) + " && " + Sh.require("{ [ ! -d /run/systemd/system ] || systemctl is-enabled --quiet \(unit); }",
+                                                        because: "\(unit) is not enabled at boot") + "\n",
             apply: Sh.strict + Sh.write(file) + """
                 if [ -d /run/systemd/system ]; then
                     systemctl daemon-reload
@@ -341,7 +345,10 @@ extension Planner {
         return Step(
             id: id(.appServers, "start", node.host, node.name), layer: .appServers, host: node.host,
             title: "Start \(node.name) (restarted only when its configuration changed) and wait until it answers on port \(port)",
-            check: helpers + "running && answers && [ \"$(cat \(stamp) 2>/dev/null)\" = \"$(fingerprint)\" ]\n",
+            check: helpers + Sh.require("running", because: "\(unit) is not running")
+                + " && " + Sh.require("answers", because: "\(node.name) does not answer on http://127.0.0.1:\(port)/")
+                + " && " + Sh.require("[ \"$(cat \(stamp) 2>/dev/null)\" = \"$(fingerprint)\" ]",
+                                      because: "\(node.name) was started before its configuration last changed (setenv.sh, server.xml, jw.war, datasource or unit): it would be restarted") + "\n",
             apply: Sh.strict + helpers + """
                 fp=$(fingerprint)
                 if [ -d /run/systemd/system ]; then

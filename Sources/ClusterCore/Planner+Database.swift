@@ -10,7 +10,8 @@ extension Planner {
         let database = Step(
             id: id(.database, "create-database", host), layer: .database, host: host,
             title: "Create the database \(d.name) (utf8mb4)",
-            check: admin(c) + "[ \"$(printf '%s\\n' \(sqlCountDatabase(c)) | sql)\" = 1 ]\n",
+            check: admin(c) + "n=$(printf '%s\\n' \(sqlCountDatabase(c)) | sql) && "
+                + Sh.require("[ \"$n\" = 1 ]", because: "the database \(d.name) does not exist") + "\n",
             apply: Sh.strict + admin(c) + "printf '%s\\n' \("CREATE DATABASE IF NOT EXISTS `\(d.name)` CHARACTER SET utf8mb4;") | sql\n",
             dependsOn: [network.id], timeoutSeconds: 120)
         let users = Step(
@@ -92,7 +93,8 @@ extension Planner {
         "SELECT COUNT(*) FROM information_schema.TABLES WHERE TABLE_SCHEMA = '\(c.db.name)';"
     }
     private static func tablesAtLeastOne(_ c: Cluster) -> Script {
-        "n=$(printf '%s\\n' \(sqlCountTables(c)) | sql) && [ \"${n:-0}\" -gt 0 ]\n"
+        "n=$(printf '%s\\n' \(sqlCountTables(c)) | sql) && "
+            + Sh.require("[ \"${n:-0}\" -gt 0 ]", because: "the database \(c.db.name) has no tables: the schema is not loaded") + "\n"
     }
 
     /// CREATE USER IF NOT EXISTS, ALTER USER (keeps the password current), GRANT: never GRANT ... IDENTIFIED BY,
@@ -129,7 +131,9 @@ extension Planner {
         return Step(
             id: id(.database, "network", host), layer: .database, host: host,
             title: "Let \(d.engine == .mariadb ? "MariaDB" : "MySQL") accept connections from the network (bind-address 0.0.0.0, port \(d.port))",
-            check: Sh.serviceQueries + Sh.matches(file) + " && svc_enabled \(Sh.service(service)) && " + listening + " && " + answering + "\n",
+            check: Sh.serviceQueries + Sh.matches(file) + " && need_enabled \(Sh.service(service)) && "
+                + Sh.require(listening, because: "the database server does not listen on 0.0.0.0:\(d.port) or [::]:\(d.port)")
+                + " && " + Sh.require(answering, because: "the database server does not answer on 127.0.0.1:\(d.port)") + "\n",
             apply: Sh.strict + Sh.services + "mkdir -p \(c.family.databaseConfDir[d.engine]!)\n" + Sh.write(file) + """
                 # A server that runs but does not answer cannot be stopped politely (its init script
                 # waits for an answer forever): end it, so the restart starts a fresh one.

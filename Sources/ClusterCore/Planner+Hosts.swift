@@ -85,7 +85,8 @@ extension Planner {
         return Step(
             id: id(.hosts, "packages", host), layer: .hosts, host: host,
             title: "Install the packages of the \(roleNames)",
-            check: ". /etc/os-release\n" + select + "\(raw: c.family.installedCheck)\n",
+            check: ". /etc/os-release\n" + select
+                + Sh.require("\(raw: c.family.installedCheck)", say: "printf 'not every package is installed: %s\\n' \"$pkgs\"") + "\n",
             apply: Sh.strict + Distro.detect + select + """
                 echo "installing: $pkgs"
                 \(raw: c.family.install)
@@ -99,10 +100,9 @@ extension Planner {
         return Step(
             id: id(.hosts, "service-user", host), layer: .hosts, host: host,
             title: "Create the service user \(u) (uid \(uid), gid \(gid)), the same on every host",
-            check: """
-                [ "$(id -u \(u) 2>/dev/null)" = \(uid) ] && [ "$(id -g \(u) 2>/dev/null)" = \(gid) ] && [ "$(getent group \(u) | cut -d: -f3)" = \(gid) ]
-
-                """,
+            check: Sh.require("[ \"$(id -u \(u) 2>/dev/null)\" = \(uid) ]", because: "the user \(u) does not exist with uid \(uid)")
+                + " && " + Sh.require("[ \"$(id -g \(u) 2>/dev/null)\" = \(gid) ]", because: "the user \(u)'s primary group is not gid \(gid)")
+                + " && " + Sh.require("[ \"$(getent group \(u) | cut -d: -f3)\" = \(gid) ]", because: "the group \(u) does not exist with gid \(gid)") + "\n",
             apply: Sh.strict + """
                 u=\(u); uid=\(uid); gid=\(gid)
                 if g=$(getent group "$u"); then
@@ -205,10 +205,10 @@ extension Planner {
         return Step(
             id: id(.hosts, "resolve-name", host), layer: .hosts, host: host,
             title: "Make the host name resolve to the host's address, not 127.0.1.1",
-            check: Sh.clusterAddress(wanted) + """
-                [ -n "$addr" ] && [ "$(getent ahostsv4 "$(hostname)" 2>/dev/null | awk 'NR==1 {print $1}')" = "$addr" ]
-
-                """,
+            check: Sh.clusterAddress(wanted)
+                + Sh.require("[ -n \"$addr\" ]", because: "this host has no IPv4 address besides loopback") + " && "
+                + Sh.require("{ got=$(getent ahostsv4 \"$(hostname)\" 2>/dev/null | awk 'NR==1 {print $1}'); [ \"$got\" = \"$addr\" ]; }",
+                             say: "printf '%s resolves to %s, not %s\\n' \"$(hostname)\" \"${got:-nothing}\" \"$addr\"") + "\n",
             apply: Sh.strict + Sh.clusterAddress(wanted) + """
                 if [ -z "$addr" ]; then echo "this host has no IPv4 address besides loopback" >&2; exit 1; fi
                 if [ $addr_is_wanted = no ]; then
@@ -241,10 +241,10 @@ extension Planner {
         return Step(
             id: id(.hosts, "multicast", host), layer: .hosts, host: host,
             title: "Check that multicast works on the cluster interface",
-            check: find + """
-                [ -n "$dev" ] && ip link show dev "$dev" | grep -q MULTICAST && [ "$route" = "$dev" ]
-
-                """,
+            check: find + Sh.require("[ -n \"$dev\" ]", say: "printf 'cannot find the interface holding %s\\n' \"${addr:-this host's address}\"")
+                + " && " + Sh.require("ip link show dev \"$dev\" | grep -q MULTICAST", say: "printf 'interface %s has no MULTICAST flag\\n' \"$dev\"")
+                + " && " + Sh.require("[ \"$route\" = \"$dev\" ]",
+                                      say: "printf 'multicast to %s leaves by %s, not %s\\n' \(group) \"${route:-no interface}\" \"$dev\"") + "\n",
             apply: Sh.strict + find + """
                 if [ -z "$dev" ]; then echo "cannot find the interface holding ${addr:-this host's address}" >&2; exit 1; fi
                 if ! ip link show dev "$dev" | grep -q MULTICAST; then
@@ -268,10 +268,9 @@ extension Planner {
         return Step(
             id: id(.hosts, "bundle", host), layer: .hosts, host: host,
             title: c.app.bundleOn == .local ? "Upload and unpack the Joget bundle \(c.bundleName)" : "Unpack the Joget bundle \(c.app.bundle)",
-            check: """
-                [ "$(cat \(dir + "/source") 2>/dev/null)" = \(src) ] && [ -f \(c.stagedTomcat + "/bin/catalina.sh") ] && [ -d \(c.stagedWflow + "/") ] && [ -f \(c.stagedWar) ]
-
-                """,
+            check: Sh.require("[ \"$(cat \(dir + "/source") 2>/dev/null)\" = \(src) ]", because: "the bundle \(src) is not unpacked in \(dir)")
+                + " && " + Sh.require("[ -f \(c.stagedTomcat + "/bin/catalina.sh") ] && [ -d \(c.stagedWflow + "/") ] && [ -f \(c.stagedWar) ]",
+                                      because: "the unpacked bundle in \(dir) lacks Tomcat, wflow or jw.war") + "\n",
             apply: Sh.strict + """
                 src=\(src); dir=\(dir)
                 mkdir -p "$dir"; chmod 755 \(c.installDir) "$dir"

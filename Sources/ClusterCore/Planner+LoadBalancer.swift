@@ -53,7 +53,10 @@ extension Planner {
         let modules = Step(
             id: id(.loadBalancer, "modules", host), layer: .loadBalancer, host: host,
             title: "Enable Apache's proxy and balancer modules (\(mods.joined(separator: " ")))",
-            check: Script(stringLiteral: mods.map { "[ -e \(Shell.quote(f.apacheModsEnabled + "/" + $0 + ".load")) ]" }.joined(separator: " && ") + "\n"),
+            check: mods.enumerated().reduce(Script()) { s, m in
+                s + (m.offset == 0 ? "" : " && ")
+                    + Sh.require("[ -e \(f.apacheModsEnabled + "/" + m.element + ".load") ]", because: "Apache's module \(m.element) is not enabled")
+            } + "\n",
             apply: Sh.strict + "a2enmod -q \(raw: mods.joined(separator: " "))\n",
             dependsOn: [id(.hosts, "packages", host)], timeoutSeconds: 60)
 
@@ -64,7 +67,8 @@ extension Planner {
         let site = Step(
             id: id(.loadBalancer, "site", host), layer: .loadBalancer, host: host,
             title: "Write and enable the balancer site jwsite (and disable the default site)",
-            check: Sh.matches(file) + " && [ -e \(enabled) ] && [ ! -e \(defaultSite) ]\n",
+            check: Sh.matches(file) + " && " + Sh.require("[ -e \(enabled) ]", because: "the site jwsite is not enabled")
+                + " && " + Sh.require("[ ! -e \(defaultSite) ]", because: "the default site \(f.apacheDefaultSite) is enabled") + "\n",
             apply: Sh.strict + """
                 prev=
                 if [ -f \(file.path) ]; then prev=$(mktemp); cp -p \(file.path) "$prev"; fi
@@ -106,7 +110,9 @@ extension Planner {
         let apache = Step(
             id: id(.loadBalancer, "apache", host), layer: .loadBalancer, host: host,
             title: "Start Apache, or reload it when its configuration changed",
-            check: queries + "svc_running \(Sh.service(service)) && svc_enabled \(Sh.service(service)) && [ \"$(cat \(stamp) 2>/dev/null)\" = \"$(fingerprint)\" ]\n",
+            check: queries + "need_running \(Sh.service(service)) && need_enabled \(Sh.service(service)) && "
+                + Sh.require("[ \"$(cat \(stamp) 2>/dev/null)\" = \"$(fingerprint)\" ]",
+                             because: "Apache was (re)loaded before its configuration last changed: it would be reloaded") + "\n",
             apply: Sh.strict + helpers + """
                 fp=$(fingerprint)
                 \(raw: f.apacheCtl) configtest

@@ -63,7 +63,9 @@ extension Planner {
         let dir = Step(
             id: id(.sharedFiles, "export-dir", server), layer: .sharedFiles, host: server,
             title: "Create the shared folder \(path), owned by uid \(c.app.uid) / gid \(c.app.gid)",
-            check: "[ \"$(stat -c '%u:%g %a' \(path) 2>/dev/null)\" = \("\(c.app.uid):\(c.app.gid) 750") ]\n",
+            check: "s=$(stat -c '%u:%g %a' \(path) 2>/dev/null) || s=\n"
+                + Sh.require("[ \"$s\" = \("\(c.app.uid):\(c.app.gid) 750") ]",
+                             say: "if [ -z \"$s\" ]; then printf '%s\\n' \("\(path) does not exist"); else printf '%s is owner %s mode %s, the plan says %s\\n' \(path) \"${s% *}\" \"${s#* }\" \("\(c.app.uid):\(c.app.gid) mode 750"); fi") + "\n",
             apply: Sh.strict + """
                 mkdir -p \(path)
                 chown \(raw: "\(c.app.uid):\(c.app.gid)") \(path)
@@ -75,10 +77,10 @@ extension Planner {
         let exports = Step(
             id: id(.sharedFiles, "exports", server), layer: .sharedFiles, host: server,
             title: "Export \(path) to the application servers only (rw, sync)",
-            check: """
-                [ "$(awk -v p=\(path) '$1 == p' /etc/exports 2>/dev/null)" = \(line) ] && [ "$(exportfs -s 2>/dev/null | awk -v p=\(path) '$1 == p { sub(/\\(.*/, "", $2); print $2 }' | sort | tr '\\n' ' ')" = \(clients + " ") ]
-
-                """,
+            check: Sh.require("[ \"$(awk -v p=\(path) '$1 == p' /etc/exports 2>/dev/null)\" = \(line) ]",
+                              because: "/etc/exports has no line \(line)")
+                + " && " + Sh.require("[ \"$(exportfs -s 2>/dev/null | awk -v p=\(path) '$1 == p { sub(/\\(.*/, \"\", $2); print $2 }' | sort | tr '\\n' ' ')\" = \(clients + " ") ]",
+                                      because: "the NFS server does not export \(path) to exactly \(clients)") + "\n",
             apply: Sh.strict + """
                 touch /etc/exports
                 [ -e /etc/exports.joget-cluster.orig ] || cp -p /etc/exports /etc/exports.joget-cluster.orig
@@ -96,7 +98,7 @@ extension Planner {
         let start = Step(
             id: id(.sharedFiles, "nfs-server", server), layer: .sharedFiles, host: server,
             title: "Start the NFS server and start it at boot",
-            check: Sh.serviceQueries + "svc_running \(Sh.service(service)) && svc_enabled \(Sh.service(service))\n",
+            check: Sh.serviceQueries + "need_running \(Sh.service(service)) && need_enabled \(Sh.service(service))\n",
             apply: Sh.strict + Sh.services + """
                 svc_start \(Sh.service(service))
                 exportfs -ra
@@ -112,10 +114,9 @@ extension Planner {
         let fstab = Step(
             id: id(.sharedFiles, "fstab", host), layer: .sharedFiles, host: host,
             title: "Add the shared folder to /etc/fstab (mounted again after a reboot)",
-            check: """
-                [ "$(awk -v m=\(m) '$1 !~ /^#/ && $2 == m' /etc/fstab 2>/dev/null)" = \(line) ] && [ -d \(m) ]
-
-                """,
+            check: Sh.require("[ \"$(awk -v m=\(m) '$1 !~ /^#/ && $2 == m' /etc/fstab 2>/dev/null)\" = \(line) ]",
+                              because: "/etc/fstab has no line \(line)")
+                + " && " + Sh.require("[ -d \(m) ]", because: "the folder \(m) does not exist") + "\n",
             apply: Sh.strict + """
                 mkdir -p \(m)
                 if ! mountpoint -q \(m); then chown root:root \(m); chmod 0755 \(m); fi
@@ -133,7 +134,9 @@ extension Planner {
         let mount = Step(
             id: id(.sharedFiles, "mount", host), layer: .sharedFiles, host: host,
             title: "Mount the shared folder \(source) at \(m)",
-            check: "[ \"$(findmnt -rn -M \(m) -o SOURCE 2>/dev/null | tail -n 1)\" = \(source) ]\n",
+            check: "cur=$(findmnt -rn -M \(m) -o SOURCE 2>/dev/null | tail -n 1)\n"
+                + Sh.require("[ \"$cur\" = \(source) ]",
+                             say: "printf '%s is mounted at %s, the plan says %s\\n' \"${cur:-nothing}\" \(m) \(source)") + "\n",
             apply: Sh.strict + """
                 cur=$(findmnt -rn -M \(m) -o SOURCE 2>/dev/null | tail -n 1)
                 if [ -n "$cur" ]; then

@@ -177,20 +177,42 @@ enum Sh {
         """
     }
 
-    /// A condition: the file holds exactly the planned text, mode and owner.
-    static func matches(_ f: PlannedFile) -> Script {
-        "printf '%s' \(content: f.content) | cmp -s - \(f.path) && [ \"$(stat -c '%a %U:%G' \(f.path))\" = \("\(octal(f.mode)) \(f.owner)") ]"
+    /// A condition that says why it fails: `{ COND || { SAY >&2; false; }; }`. `say` prints one line
+    /// (the dry run shows a failed check's last line as its reason); the status is COND's, 0 or 1.
+    /// For checks only: an apply that loops on a condition would print the reason each time.
+    static func require(_ condition: Script, say: Script) -> Script {
+        "{ " + condition + " || { " + say + " >&2; false; }; }"
     }
+
+    /// `require` with a fixed reason, printed as one word (quoted like any value).
+    static func require(_ condition: Script, because reason: String) -> Script {
+        require(condition, say: "printf '%s\\n' \(reason)")
+    }
+
+    /// A condition: the file holds exactly the planned text, mode and owner. On failure it prints
+    /// which of the three differs, never the text (it may hold a secret).
+    static func matches(_ f: PlannedFile) -> Script { fileMatches(f, reader: "", unseen: "\(f.path) does not exist") }
 
     /// The same, read as `user` (root may not read the shared directory).
     static func matches(_ f: PlannedFile, as user: String) -> Script {
-        "printf '%s' \(content: f.content) | runuser -u \(user) -- cmp -s - \(f.path) && [ \"$(runuser -u \(user) -- stat -c '%a %U:%G' \(f.path))\" = \("\(octal(f.mode)) \(f.owner)") ]"
+        fileMatches(f, reader: "runuser -u \(user) -- ", unseen: "\(f.path) does not exist (or \(user) cannot see it)")
     }
 
-    /// svc_running/svc_enabled UNIT INITSCRIPT: systemd when it is PID 1, else `service`. Read-only, for checks.
+    private static func fileMatches(_ f: PlannedFile, reader: Script, unseen: String) -> Script {
+        let want = "\(octal(f.mode)) \(f.owner)"
+        return "{ if ! \(reader)test -e \(f.path); then printf '%s\\n' \(unseen) >&2; false; "
+            + "elif ! printf '%s' \(content: f.content) | \(reader)cmp -s - \(f.path); then printf '%s\\n' \("\(f.path) differs from the plan") >&2; false; "
+            + "else jc_m=$(\(reader)stat -c '%a %U:%G' \(f.path)); [ \"$jc_m\" = \(want) ] || "
+            + "{ printf '%s is mode %s owner %s, the plan says %s\\n' \(f.path) \"${jc_m%% *}\" \"${jc_m#* }\" \(want) >&2; false; }; fi; }"
+    }
+
+    /// svc_running/svc_enabled UNIT INITSCRIPT: systemd when it is PID 1, else `service`. Read-only, for checks;
+    /// need_running/need_enabled are the same conditions, saying why they fail ("apache2 is not running").
     static let serviceQueries: Script = """
         svc_running() { if [ -d /run/systemd/system ]; then systemctl is-active --quiet "$1"; else service "$2" status >/dev/null 2>&1; fi; }
         svc_enabled() { if [ -d /run/systemd/system ]; then systemctl is-enabled --quiet "$1"; else return 0; fi; }
+        need_running() { svc_running "$1" "$2" || { printf '%s is not running\\n' "$1" >&2; return 1; }; }
+        need_enabled() { svc_enabled "$1" "$2" || { printf '%s is not enabled at boot\\n' "$1" >&2; return 1; }; }
 
         """
 

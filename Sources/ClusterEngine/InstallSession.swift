@@ -36,6 +36,17 @@ public struct InstallSession: Sendable {
         return names
     }
 
+    /// The secrets `apply --dry-run` needs: those of the checks (a file compared may hold one) and
+    /// the hosts' logins; not those only the applies use.
+    public var checkSecrets: Set<SecretName> {
+        var names = Set(plan.steps.flatMap { $0.check?.secrets ?? [] })
+        for host in answers.hosts where plan.hosts.contains(host.name) {
+            if let s = host.sshPasswordSecret { names.insert(s) }
+            if let s = host.sudoPasswordSecret { names.insert(s) }
+        }
+        return names
+    }
+
     public func pool(secrets: SecretValues) -> TransportPool { TransportPool(session: self, secrets: secrets) }
 
     /// A runner for the plan; with `resume`, what the journal records as finished is not run again.
@@ -46,6 +57,14 @@ public struct InstallSession: Sendable {
         let state = resume ? try Journal.load(stateDir: stateDir) : nil
         return try Runner(plan: plan, secrets: secrets, stateDir: stateDir, answersHash: Journal.answersHash(answers),
                           resume: state, stateLock: lock, transports: { pool.transport(for: $0) })
+    }
+
+    /// The dry run of the plan: every check, nothing else. It takes the state folder's lock like a
+    /// run (throws `StateDirLockError.busy` while one goes on: its steps would be seen half done), and
+    /// reads and writes nothing else there: no journal, so `resume` never learns of it.
+    public func driftCheck(secrets: SecretValues, pool: TransportPool) throws -> DriftCheck {
+        let lock = try StateDirLock(stateDir)
+        return DriftCheck(plan: plan, secrets: secrets, stateLock: lock) { pool.transport(for: $0) }
     }
 
     public func checks(token: String = String(UInt64.random(in: 1...UInt64.max), radix: 36)) -> [ClusterCheck] {

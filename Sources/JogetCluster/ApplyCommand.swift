@@ -7,14 +7,36 @@ struct ApplyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "apply",
         abstract: "Install the whole cluster from an answers file, with plain line output.",
-        discussion: "Exit codes: 0 done, 1 a step failed, 2 invalid input, 130 interrupted.")
+        discussion: """
+            Exit codes: 0 done, 1 a step failed, 2 invalid input, 130 interrupted.
+
+            --dry-run runs only each step's read-only check, on every host, and lists what apply would \
+            change and why: one line per step ("would change  STEP  HOST  REASON"), then a summary. It \
+            changes nothing on the hosts, uploads nothing, and writes no journal or step log, so resume \
+            never learns of it. Like a run it takes the state folder's lock: while another run uses the \
+            folder it is refused at once, so it never sees a step half done. Without a terminal it asks \
+            nothing (secrets from JOGET_SECRET_* or --secrets): safe from cron. Steps without a check \
+            (probes, and steps that run on every apply) are listed as such and not counted. A step whose \
+            check may fail only because a step it depends on would change says "(after: STEP changes)".
+
+            Exit codes with --dry-run: 0 nothing would change, 3 something would change, 1 some check could \
+            not run (no connection, a timeout, another run holding the state folder; 1 wins over 3), \
+            2 invalid input or a missing secret, 130 interrupted.
+            """)
 
     @OptionGroup var options: SessionOptions
     @Flag(name: .long, help: "Do not ask before starting.") var yes = false
-    @Flag(name: .long, help: "Hide the steps' output; show only their results.") var quiet = false
+    @Flag(name: .long, help: "Hide the steps' output; show only their results. With --dry-run: list only the steps that would change or could not be checked.")
+    var quiet = false
+    @Flag(name: .long, help: "Change nothing: run every step's check and list what apply would change, and why.")
+    var dryRun = false
 
     func run() async throws {
-        try await Install.run(options, resume: false, confirm: !yes, quiet: quiet)
+        if dryRun {
+            try await DryRun.run(options, quiet: quiet)
+        } else {
+            try await Install.run(options, resume: false, confirm: !yes, quiet: quiet)
+        }
     }
 }
 
@@ -98,13 +120,14 @@ final class SignalStop: @unchecked Sendable {
     private var sources: [DispatchSourceSignal] = []
     private(set) var fired = false
 
-    init(_ stop: @escaping @Sendable () -> Void) {
+    init(message: String = "\nStopping: running steps are ended and recorded as interrupted. Continue later with: joget-cluster resume\n",
+         _ stop: @escaping @Sendable () -> Void) {
         for sig in [SIGINT, SIGTERM] {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             source.setEventHandler { [weak self] in
                 self?.fired = true
-                FileHandle.standardError.write(Data("\nStopping: running steps are ended and recorded as interrupted. Continue later with: joget-cluster resume\n".utf8))
+                FileHandle.standardError.write(Data(message.utf8))
                 stop()
             }
             source.resume()

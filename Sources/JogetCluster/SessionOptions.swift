@@ -50,19 +50,22 @@ struct SessionOptions: ParsableArguments {
     /// Logs into every host before the run, so host keys are settled up front: an unknown key is
     /// asked about on a terminal, and otherwise stops with the fingerprint to pass to --accept-host-key.
     func connectAll(_ session: InstallSession, pool: TransportPool) async throws {
-        for host in session.plan.hosts {
-            do { try await pool.transport(for: host).connect() } catch TransportError.unknownHostKey(let name, let fp, let type) {
-                guard Self.interactive, let h = session.answers.host(named: host) else {
-                    throw TransportError.unknownHostKey(host: name, fingerprint: fp, keyType: type)
-                }
-                print("\(host) (\(h.address) port \(h.port)) is not known yet. Its \(type) key fingerprint is\n    \(fp)")
-                print("Accept it? [y/N] ", terminator: "")
-                guard readLine()?.lowercased().hasPrefix("y") == true else {
-                    throw UsageError("\(host): host key not accepted")
-                }
-                try await HostKeys.accept(host: h.address, port: h.port, fingerprint: fp, knownHostsFile: session.ssh.knownHostsFile)
-                try await pool.transport(for: host).connect()
+        for host in session.plan.hosts { try await connect(host, session, pool: pool) }
+    }
+
+    /// Logs into one host; an unknown key is asked about on a terminal (see `connectAll`).
+    func connect(_ host: String, _ session: InstallSession, pool: TransportPool) async throws {
+        do { try await pool.transport(for: host).connect() } catch TransportError.unknownHostKey(let name, let fp, let type) {
+            guard Self.interactive, let h = session.answers.host(named: host) else {
+                throw TransportError.unknownHostKey(host: name, fingerprint: fp, keyType: type)
             }
+            print("\(host) (\(h.address) port \(h.port)) is not known yet. Its \(type) key fingerprint is\n    \(fp)")
+            print("Accept it? [y/N] ", terminator: "")
+            guard readLine()?.lowercased().hasPrefix("y") == true else {
+                throw UsageError("\(host): host key not accepted")
+            }
+            try await HostKeys.accept(host: h.address, port: h.port, fingerprint: fp, knownHostsFile: session.ssh.knownHostsFile)
+            try await pool.transport(for: host).connect()
         }
     }
 }
