@@ -1,6 +1,7 @@
-/// The four layers of a Joget cluster, in install order, after preparing the hosts.
+/// The four layers of a Joget cluster, in install order, after preparing the hosts; then, on day
+/// two, the retirement of nodes taken out of the answers (after the balancer no longer has them).
 public enum Layer: Int, CaseIterable, Comparable, Sendable, Codable {
-    case hosts = 0, sharedFiles, database, appServers, loadBalancer
+    case hosts = 0, sharedFiles, database, appServers, loadBalancer, retire
 
     public static func < (a: Layer, b: Layer) -> Bool { a.rawValue < b.rawValue }
 
@@ -11,6 +12,7 @@ public enum Layer: Int, CaseIterable, Comparable, Sendable, Codable {
         case .database: "2 Shared database"
         case .appServers: "3 Application servers"
         case .loadBalancer: "4 Load balancer"
+        case .retire: "Retire nodes"
         }
     }
     /// Short tag for line output: `[db] db create-database: done`.
@@ -21,6 +23,7 @@ public enum Layer: Int, CaseIterable, Comparable, Sendable, Codable {
         case .database: "db"
         case .appServers: "app"
         case .loadBalancer: "lb"
+        case .retire: "retire"
         }
     }
 }

@@ -9,12 +9,17 @@
 /// Scripts are POSIX sh (dash), run as root, each in a shell of its own: they use `set -eu`,
 /// `exit`, `umask` and `trap`. The per-layer steps live in `Planner+<Layer>.swift`.
 public enum Planner {
-    public static func plan(_ answers: Answers) throws(InvalidAnswers) -> Plan {
+    /// - Parameters:
+    ///   - installed: what earlier runs installed (`Installed`); nodes in it and not in `answers`
+    ///     are retired after the balancer was reloaded without them.
+    ///   - purge: retiring a node also removes its folder.
+    public static func plan(_ answers: Answers, installed: Answers? = nil, purge: Bool = false) throws(InvalidAnswers) -> Plan {
         var problems = Validator.validate(answers)
         if problems.isEmpty { problems = crossChecks(answers) }
         guard problems.isEmpty else { throw InvalidAnswers(problems) }
         let c = Cluster(answers)
-        let steps = hostSteps(c) + sharedFileSteps(c) + databaseSteps(c) + appServerSteps(c) + loadBalancerSteps(c)
+        var steps = hostSteps(c) + sharedFileSteps(c) + databaseSteps(c) + appServerSteps(c) + loadBalancerSteps(c)
+        if let installed { steps += retireSteps(c, installed: installed, purge: purge) }
         return Plan(steps: steps)
     }
 
@@ -93,11 +98,7 @@ struct Cluster {
         appHosts = answers.appHosts
         firstNode = answers.appServers.nodes[0]
         nfsServer = answers.sharedFiles.provider == .nfs ? answers.sharedFiles.server : nil
-        var used = Set(answers.appHosts)
-        used.insert(answers.database.host)
-        used.insert(answers.loadBalancer.host)
-        if let s = nfsServer { used.insert(s) }
-        hosts = answers.hosts.map(\.name).filter { used.contains($0) }
+        hosts = answers.usedHosts
     }
 
     func roles(_ host: String) -> [Role] {

@@ -5,6 +5,8 @@ import Foundation
 /// folder, and one transport per host. `apply`, `resume`, `verify` and the wizard all start here.
 public struct InstallSession: Sendable {
     public let answers: Answers
+    /// What earlier runs installed (`installed.yaml`), or nil before the first run finished a layer.
+    public let installed: Answers?
     public let plan: Plan
     public let stateDir: StateDir
     public let ssh: SSHOptions
@@ -13,11 +15,13 @@ public struct InstallSession: Sendable {
     ///   - stateDirectory: overrides `$XDG_STATE_HOME/joget-cluster/<cluster>`.
     ///   - acceptedHostKeys: `HOST=SHA256:...` fingerprints accepted ahead of time.
     ///   - knownHostsFile: defaults to the state folder's own `known_hosts`.
+    ///   - purge: nodes retired by this run lose their folder too.
     public init(answers: Answers, stateDirectory: String? = nil, acceptedHostKeys: [String: String] = [:],
-                knownHostsFile: String? = nil) throws {
+                knownHostsFile: String? = nil, purge: Bool = false) throws {
         self.answers = answers
-        plan = try Planner.plan(answers)
         stateDir = try StateDir(cluster: answers.cluster, override: stateDirectory)
+        installed = try InstallSession.loadInstalled(stateDir)
+        plan = try Planner.plan(answers, installed: installed, purge: purge)
         var options = SSHOptions(knownHostsFile: knownHostsFile ?? stateDir.knownHostsPath, acceptedHostKeys: acceptedHostKeys)
         options.hashKnownHosts = false
         ssh = options
@@ -26,10 +30,43 @@ public struct InstallSession: Sendable {
     /// Saves the answers (no secrets) where `resume` and the wizard look for them.
     public func saveAnswers() throws { try AnswersFile.save(answers, to: stateDir.answersPath) }
 
+    /// A host of the answers, or one being retired that only `installed` still knows.
+    public func host(named name: String) -> ClusterCore.Host? { answers.host(named: name) ?? installed?.host(named: name) }
+
+    /// Nodes this plan retires, and hosts left with no role (which are left alone).
+    public var retiredNodes: [Node] { Installed.retiredNodes(installed: installed, answers: answers) }
+    public var hostsWithoutRole: [String] { Installed.hostsWithoutRole(installed: installed, answers: answers) }
+
+    static func loadInstalled(_ stateDir: StateDir) throws -> Answers? {
+        guard FileManager.default.fileExists(atPath: stateDir.installedPath) else { return nil }
+        return try AnswersFile.load(path: stateDir.installedPath)
+    }
+
+    /// Records what a run put in place: each layer whose every step is done adds its hosts and nodes;
+    /// a run with every step done makes the record equal to the answers (retired nodes leave it).
+    func recordInstalled(_ summary: RunSummary) {
+        let record: Answers
+        if summary.succeeded {
+            record = answers
+        } else {
+            let done = Set(summary.outcomes.filter { $0.status.satisfiesDependents }.map(\.stepID))
+            let layers = Set(Layer.allCases.filter { layer in
+                let ids = plan.steps.filter { $0.layer == layer }.map(\.id)
+                return !ids.isEmpty && ids.allSatisfy(done.contains)
+            })
+            guard !layers.isEmpty else { return }
+            let current = (try? InstallSession.loadInstalled(stateDir)) ?? nil
+            record = Installed.adding(answers, layers: layers, to: current)
+        }
+        // A failed save loses only what the next run finds again by its checks.
+        try? AtomicFile.write(Data(AnswersFile.encode(record).utf8), to: stateDir.installedPath, mode: 0o600)
+    }
+
     /// Every secret the plan and the hosts' logins need.
     public var neededSecrets: Set<SecretName> {
         var names = Set(plan.steps.flatMap(\.secrets))
-        for host in answers.hosts {
+        let retiring = plan.hosts.filter { answers.host(named: $0) == nil }.compactMap(host(named:))
+        for host in answers.hosts + retiring {
             if let s = host.sshPasswordSecret { names.insert(s) }
             if let s = host.sudoPasswordSecret { names.insert(s) }
         }
@@ -40,7 +77,7 @@ public struct InstallSession: Sendable {
     /// the hosts' logins; not those only the applies use.
     public var checkSecrets: Set<SecretName> {
         var names = Set(plan.steps.flatMap { $0.check?.secrets ?? [] })
-        for host in answers.hosts where plan.hosts.contains(host.name) {
+        for host in plan.hosts.compactMap(host(named:)) {
             if let s = host.sshPasswordSecret { names.insert(s) }
             if let s = host.sudoPasswordSecret { names.insert(s) }
         }
@@ -55,8 +92,12 @@ public struct InstallSession: Sendable {
     public func runner(secrets: SecretValues, pool: TransportPool, resume: Bool) throws -> Runner {
         let lock = try StateDirLock(stateDir)
         let state = resume ? try Journal.load(stateDir: stateDir) : nil
-        return try Runner(plan: plan, secrets: secrets, stateDir: stateDir, answersHash: Journal.answersHash(answers),
-                          resume: state, stateLock: lock, transports: { pool.transport(for: $0) })
+        let runner = try Runner(plan: plan, secrets: secrets, stateDir: stateDir, answersHash: Journal.answersHash(answers),
+                                resume: state, stateLock: lock, transports: { pool.transport(for: $0) })
+        _ = runner.observe { [self] event in
+            if case .runFinished(let summary) = event { recordInstalled(summary) }
+        }
+        return runner
     }
 
     /// The dry run of the plan: every check, nothing else. It takes the state folder's lock like a
@@ -90,7 +131,7 @@ public final class TransportPool: @unchecked Sendable {
         lock.withLock {
             if let t = made[hostName] { return t }
             let t: any Transport
-            if let host = session.answers.host(named: hostName) {
+            if let host = session.host(named: hostName) {
                 t = Transports.make(host: host, secrets: secrets, options: session.ssh)
             } else {
                 t = LocalTransport(name: hostName)

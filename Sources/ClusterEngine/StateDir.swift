@@ -53,6 +53,8 @@ public struct StateDir: Sendable, Hashable {
     public var knownHostsPath: String { path + "/known_hosts" }
     public var licensesPath: String { path + "/licenses.json" }
     public var verifyPath: String { path + "/verify.json" }
+    /// What earlier runs installed, in the answers file's format (`Installed`).
+    public var installedPath: String { path + "/installed.yaml" }
 
     /// `logs/<host>/<step-id>.log`, each name made safe as one path component.
     public func logPath(host: String, stepID: String) -> String {

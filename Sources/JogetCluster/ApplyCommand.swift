@@ -10,6 +10,8 @@ struct ApplyCommand: AsyncParsableCommand {
         discussion: """
             Exit codes: 0 done, 1 a step failed, 2 invalid input, 130 interrupted.
 
+            A node that earlier runs installed and the answers no longer have is retired: the balancer             is reloaded without it, it is stopped once it serves no request and disabled at boot; a host             left without nodes loses its database account and (NFS) its mount. Its folder is kept unless             --purge. Apply lists what it would retire and asks first; without a terminal it refuses unless             --yes.
+
             --dry-run runs only each step's read-only check, on every host, and lists what apply would \
             change and why: one line per step ("would change  STEP  HOST  REASON"), then a summary. It \
             changes nothing on the hosts, uploads nothing, and writes no journal or step log, so resume \
@@ -30,12 +32,14 @@ struct ApplyCommand: AsyncParsableCommand {
     var quiet = false
     @Flag(name: .long, help: "Change nothing: run every step's check and list what apply would change, and why.")
     var dryRun = false
+    @Flag(name: .long, help: "A retired node's folder is removed too (it is kept by default).")
+    var purge = false
 
     func run() async throws {
         if dryRun {
             try await DryRun.run(options, quiet: quiet)
         } else {
-            try await Install.run(options, resume: false, confirm: !yes, quiet: quiet)
+            try await Install.run(options, resume: false, confirm: !yes, quiet: quiet, purge: purge)
         }
     }
 }
@@ -47,9 +51,10 @@ struct ResumeCommand: AsyncParsableCommand {
 
     @OptionGroup var options: SessionOptions
     @Flag(name: .long, help: "Hide the steps' output; show only their results.") var quiet = false
+    @Flag(name: .long, help: "A retired node's folder is removed too (as with apply --purge).") var purge = false
 
     func run() async throws {
-        try await Install.run(options, resume: true, confirm: false, quiet: quiet)
+        try await Install.run(options, resume: true, confirm: false, quiet: quiet, purge: purge)
     }
 }
 
@@ -70,10 +75,33 @@ struct StatusCommand: AsyncParsableCommand {
 
 /// apply and resume: one path, the journal decides what is left.
 enum Install {
-    static func run(_ options: SessionOptions, resume: Bool, confirm: Bool, quiet: Bool) async throws {
+    /// What this run retires, in words, or nil when it retires nothing.
+    static func retirement(_ session: InstallSession, purge: Bool) -> String? {
+        let nodes = session.retiredNodes
+        guard !nodes.isEmpty else { return nil }
+        var lines = ["This run retires " + nodes.map { "\($0.name) (on \($0.host))" }.joined(separator: ", ")
+                     + ": the balancer stops sending them requests, then each is stopped and disabled at boot"
+                     + (purge ? " and its folder removed." : "; its folder is kept (--purge removes it).")]
+        let hosts = Installed.retiredAppHosts(installed: session.installed, answers: session.answers)
+        if !hosts.isEmpty {
+            lines.append("Database account" + (hosts.count > 1 ? "s" : "") + " dropped for " + hosts.joined(separator: ", ")
+                         + (session.installed?.sharedFiles.provider == .nfs ? "; the shared folder is unmounted there." : "."))
+        }
+        for host in session.hostsWithoutRole {
+            lines.append("\(host) has no role left: nothing else is changed there.")
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func run(_ options: SessionOptions, resume: Bool, confirm: Bool, quiet: Bool, purge: Bool = false) async throws {
         let code: Int32 = try await exitOnError {
             let answers = try options.loadAnswers()
-            let session = try options.session(answers)
+            let session = try options.session(answers, purge: purge)
+            let retiring = retirement(session, purge: purge)
+            if let retiring { print(retiring) }
+            if !resume, confirm, retiring != nil, !SessionOptions.interactive {
+                throw UsageError("apply would retire what is listed above: run it again with --yes to go ahead")
+            }
             if resume {
                 let state = try Journal.load(stateDir: session.stateDir)
                 guard !state.isEmpty else { throw UsageError("nothing to resume in \(session.stateDir.path): run apply first") }

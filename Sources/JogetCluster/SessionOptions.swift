@@ -30,7 +30,7 @@ struct SessionOptions: ParsableArguments {
         return try AnswersFile.load(path: "\(root)/\(clusters[0])/answers.yaml")
     }
 
-    func session(_ answers: Answers) throws -> InstallSession {
+    func session(_ answers: Answers, purge: Bool = false) throws -> InstallSession {
         var accepted: [String: String] = [:]
         for text in acceptHostKey {
             guard let (host, fp) = HostKeys.parseAcceptOption(text) else {
@@ -38,7 +38,8 @@ struct SessionOptions: ParsableArguments {
             }
             accepted[host] = fp
         }
-        return try InstallSession(answers: answers, stateDirectory: stateDir, acceptedHostKeys: accepted, knownHostsFile: knownHosts)
+        return try InstallSession(answers: answers, stateDirectory: stateDir, acceptedHostKeys: accepted, knownHostsFile: knownHosts,
+                                  purge: purge)
     }
 
     static var interactive: Bool { isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1 }
@@ -56,7 +57,7 @@ struct SessionOptions: ParsableArguments {
     /// Logs into one host; an unknown key is asked about on a terminal (see `connectAll`).
     func connect(_ host: String, _ session: InstallSession, pool: TransportPool) async throws {
         do { try await pool.transport(for: host).connect() } catch TransportError.unknownHostKey(let name, let fp, let type) {
-            guard Self.interactive, let h = session.answers.host(named: host) else {
+            guard Self.interactive, let h = session.host(named: host) else {
                 throw TransportError.unknownHostKey(host: name, fingerprint: fp, keyType: type)
             }
             print("\(host) (\(h.address) port \(h.port)) is not known yet. Its \(type) key fingerprint is\n    \(fp)")
