@@ -211,6 +211,20 @@ jc "$STATE" apply --yes --quiet >"$WORK/repair.log" 2>&1 || { fail "apply did no
 info "a second apply changes nothing"
 apply_changes_nothing "second apply"
 
+info "apply --dry-run: exit 0 on the untouched cluster; after a hand edit it names the step and changes nothing"
+jc "$STATE" apply --dry-run >"$WORK/dry0.log" 2>&1; rc=$?
+if [ $rc = 0 ]; then pass "dry run on the untouched cluster exits 0: $(tail -1 "$WORK/dry0.log")"
+else fail "dry run on the untouched cluster exited $rc: $(grep 'would change' "$WORK/dry0.log" | head -3)"; fi
+sx=/opt/joget/node01/conf/server.xml
+"$LAB" exec app1 sh -c "sed -i 's/connectionTimeout=\"20000\"/connectionTimeout=\"30000\"/' $sx"
+before=$("$LAB" exec app1 sha256sum "$sx")
+jc "$STATE" apply --dry-run >"$WORK/dry1.log" 2>&1; rc=$?
+after=$("$LAB" exec app1 sha256sum "$sx")
+line=$(grep -m1 'would change *app.server-xml@app1#node01' "$WORK/dry1.log")
+if [ $rc = 3 ] && [ -n "$line" ] && [ "$before" = "$after" ]; then pass "dry run after a hand edit exits 3, names it and leaves the file as it was: ${line//  / }"
+else fail "dry run after a hand edit: exit $rc, line '${line}', file ${before%% *} -> ${after%% *}"; tail -5 "$WORK/dry1.log"; fi
+jc "$STATE" apply --yes --quiet >"$WORK/repair2.log" 2>&1 || { fail "apply did not put server.xml back"; tail -5 "$WORK/repair2.log"; }
+
 # ---- 1b. Reboots and power cuts (systemd hosts) -------------------------------------------------
 if [ "$INIT" = systemd ]; then
 info "systemd: the units are enabled and running, Tomcat's JVM belongs to its unit"
@@ -313,6 +327,86 @@ if [ $rc = 0 ]; then pass "verify after all reboots: $(tail -1 "$WORK/verify-reb
 else fail "verify after all reboots exited $rc: $(grep -v '^PASS' "$WORK/verify-reboots.log" | head -3)"; fi
 apply_changes_nothing "apply after all reboots"
 fi
+
+# ---- 1c. Day two: add a node, retire a node, under a polling client ------------------------------
+# poll_start ROUTE NAME / poll_end NAME LABEL: a client through the balancer with its session on ROUTE.
+poll_start() {
+    rm -f "$WORK/poll.stop"
+    python3 "$HERE/lib/poller.py" "http://$LAB_ADDR_LB/jw/web/json/cluster/info" "$1" 300 "$WORK/poll-$2.json" "$WORK/poll.stop" &
+    poller=$!
+    sleep 2
+}
+poll_end() {
+    sleep 2; touch "$WORK/poll.stop"; wait $poller
+    local poll preq pfail preset pgap pdetail
+    poll=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["requests"], len(d["failures"]), len(d["resets"]), d["longestGap"], json.dumps(d["failures"][:3]))' "$WORK/poll-$1.json" 2>&1)
+    read -r preq pfail preset pgap pdetail <<<"$poll"
+    if [ "$pfail" = 0 ] && [ "$preset" = 0 ]; then pass "$2: the polling client sent $preq requests, 0 failed, its session kept; longest gap between answers ${pgap} s"
+    else fail "$2: the polling client: ${pfail:-?} failed, ${preset:-?} session resets of ${preq:-?} requests: ${pdetail:-$poll}"; fi
+}
+# The lab's answers with node03 on app3 added, and then without node02 (and its host app2).
+python3 - "$LAB_ANSWERS" "$WORK/add.yaml" "$WORK/retire.yaml" <<'PY'
+import sys
+src, add, retire = sys.argv[1:]
+text = open(src, encoding="utf-8").read()
+lb = text.index("  - name: lb\n")
+host = text[lb:text.index("\n\n", lb) + 1].replace("name: lb", "name: app3").replace("10.213.7.15", "10.213.7.16")
+text = text.replace(text[lb:text.index("\n\n", lb) + 1], text[lb:text.index("\n\n", lb) + 1] + host, 1)
+node2 = "    - name: node02\n      host: app2\n"
+text = text.replace(node2, node2 + "    - name: node03\n      host: app3\n", 1)
+open(add, "w", encoding="utf-8").write(text)
+a2 = text.index("  - name: app2\n")
+text = text[:a2] + text[text.index("  - name: lb\n"):]
+open(retire, "w", encoding="utf-8").write(text.replace(node2, "", 1))
+PY
+jcf() { # jcf ANSWERS STATE COMMAND [ARGS...]
+    local answers=$1 state=$2; shift 2
+    "$BIN" "$@" --answers "$answers" --secrets "$LAB_SECRETS" --state-dir "$state" --known-hosts "$LAB_KNOWN_HOSTS"
+}
+
+info "day two: add node03 on app3 (a host the install did not use) while a client polls"
+poll_start node01 add
+jcf "$WORK/add.yaml" "$STATE" apply --yes --quiet >"$WORK/add.log" 2>&1; rc=$?
+if [ $rc = 0 ]; then pass "apply with node03 added: $(grep -E '^[0-9]+ done' "$WORK/add.log" | tail -1)"
+else fail "apply with node03 added exited $rc"; tail -20 "$WORK/add.log"; failed_logs "$STATE" "$WORK/add.log"; fi
+poll_end add "adding node03"
+code=$(curl -s -m 10 -o /dev/null -w '%{http_code}' "http://$LAB_ADDR_APP3:8080/jw/")
+[ "$code" = 200 ] && pass "node03 answers on app3:8080" || fail "node03 on app3:8080 answered $code"
+n=$(node_log app3 node03 | grep -m1 'Replication member added' | cut -c1-120)
+[ -n "$n" ] && pass "node03 joined the cluster: $n" || fail "node03's log has no member added"
+nodes=""
+for _ in $(seq 1 60); do
+    nodes="$nodes $(LB "http://$LAB_ADDR_LB/jw/web/json/cluster/info" | field node)"
+    [[ $nodes == *node03* ]] && break
+    sleep 0.3
+done
+[[ $nodes == *node03* ]] && pass "the balancer sends requests to node03" || fail "the balancer never reached node03:$nodes"
+pw=$(sed -n 's/^db-password: //p' "$LAB_SECRETS")
+n=$(printf '[client]\nuser=joget\npassword="%s"\n' "$pw" | "$LAB" exec app3 sh -c 'f=$(mktemp); cat > "$f"; mysql --defaults-extra-file="$f" -h '"$LAB_ADDR_DB"' -N -B -e "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema=\"jwedb\""; rm -f "$f"' 2>&1)
+[[ $n =~ ^[0-9]+$ ]] && [ "$n" -gt 0 ] && pass "app3 logs in to jwedb as joget ($n tables)" || fail "app3 cannot log in to jwedb: $n"
+row=$(jcf "$WORK/add.yaml" "$STATE" licenses --table 2>&1 | grep -m1 node03)
+[[ $row == *"key needed"* ]] && pass "the license checklist has node03's row: ${row//  / }" || fail "no 'key needed' row for node03: $row"
+
+info "day two: retire node02 (and its host app2) while a client whose session is on node02 polls"
+jcf "$WORK/retire.yaml" "$STATE" apply --quiet </dev/null >"$WORK/retire-refused.log" 2>&1; rc=$?
+if [ $rc = 2 ] && grep -q "retires node02" "$WORK/retire-refused.log" && grep -q -- "--yes" "$WORK/retire-refused.log"; then
+    pass "without --yes and a terminal, apply refuses and lists what it would retire: $(grep -m1 'retires' "$WORK/retire-refused.log" | cut -c1-120)"
+else fail "apply without --yes (rc $rc) did not refuse the retirement: $(head -3 "$WORK/retire-refused.log")"; fi
+poll_start node02 retire
+jcf "$WORK/retire.yaml" "$STATE" apply --yes --quiet >"$WORK/retire.log" 2>&1; rc=$?
+if [ $rc = 0 ]; then pass "apply retiring node02: $(grep -E '^[0-9]+ done' "$WORK/retire.log" | tail -1)"
+else fail "apply retiring node02 exited $rc"; tail -20 "$WORK/retire.log"; failed_logs "$STATE" "$WORK/retire.log"; fi
+poll_end retire "retiring node02"
+nodes=$(for _ in $(seq 1 12); do LB "http://$LAB_ADDR_LB/jw/web/json/cluster/info" | field node; done | sort -u | tr '\n' ' ')
+site=$("$LAB" exec lb grep -c 'route=node02' /etc/apache2/sites-available/jwsite.conf)
+[ "$nodes" = "node01 node03 " ] && [ "$site" = 0 ] && pass "node02 is out of the balancer: 12 requests reached $nodes" || fail "the balancer still knows node02 ($site lines) or reached: $nodes"
+s=$("$LAB" exec app2 sh -c 'systemctl is-enabled joget-node02; systemctl is-active joget-node02' 2>&1 | tr '\n' ' ')
+[ "$s" = "disabled inactive " ] && pass "joget-node02 on app2 is disabled and stopped" || fail "joget-node02 on app2 is: $s"
+"$LAB" exec app2 test -d /opt/joget/node02 && pass "node02's folder is kept (no --purge)" || fail "node02's folder is gone without --purge"
+n=$("$LAB" exec db mysql -N -B -e "SELECT COUNT(*) FROM mysql.user WHERE User='joget' AND Host='$LAB_ADDR_APP2'")
+[ "$n" = 0 ] && pass "the database account joget@$LAB_ADDR_APP2 is gone" || fail "joget@$LAB_ADDR_APP2 still exists ($n)"
+jcf "$WORK/retire.yaml" "$STATE" verify >"$WORK/verify-retire.log" 2>&1; rc=$?
+[ $rc = 0 ] && pass "verify with node01 and node03: $(tail -1 "$WORK/verify-retire.log")" || fail "verify after the retirement exited $rc: $(grep -v '^PASS' "$WORK/verify-retire.log" | head -3)"
 
 # ---- 2. Resume under fire ----------------------------------------------------------------------
 info "kill -9 at 5 random points of the install, resume each time (seed $SEED)"

@@ -1,10 +1,10 @@
 #!/bin/bash
-# Rehearsal lab for joget-cluster: five throw-away "hosts" (files, db, app1, app2, lb) on
+# Rehearsal lab for joget-cluster: six throw-away "hosts" (files, db, app1, app2, lb, app3) on
 # this machine, each booting systemd as PID 1 (systemd-nspawn) in its own network namespace over
 # an overlay of /, reachable by SSH on a private bridge. Test fixture only. See Tests/lab/README.md.
 #
 #   lab.sh install            apt-get what the lab and its hosts need (idempotent)
-#   lab.sh up                 tear down leftovers, bring the five hosts up, write lab.env/lab.yaml
+#   lab.sh up                 tear down leftovers, bring the six hosts up, write lab.env/lab.yaml
 #                             (LAB_INIT=plain: hosts without systemd, a small reaper as PID 1)
 #   lab.sh reboot [--hard] HOST  reboot HOST as an operator would (systemctl reboot), or cut its
 #                             power (--hard); back once it boots and sshd answers
@@ -23,8 +23,10 @@ set -euo pipefail
 LAB_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 STATE=${JOGET_LAB_DIR:-/var/tmp/joget-lab}
 STATE=${STATE%/}
-HOSTS=(files db app1 app2 lb)
-SHARED_HOSTS=(app1 app2)
+HOSTS=(files db app1 app2 lb app3)
+# app3 is not in the lab's answers: it is there for day-two tests to add a node on.
+SPARE_HOSTS=(app3)
+SHARED_HOSTS=(app1 app2 app3)
 NET=10.213.7
 BRIDGE=jlab0
 NS_PREFIX=jlab-
@@ -243,6 +245,7 @@ write_outputs() {
         echo ""
         echo "hosts:"
         for h in "${HOSTS[@]}"; do
+            [[ " ${SPARE_HOSTS[*]} " == *" $h "* ]] && continue
             echo "  - name: $h"
             echo "    address: $(host_addr "$h")"
             echo "    user: root"
@@ -425,7 +428,7 @@ cmd_up() {
     for h in "${HOSTS[@]}"; do printf '  %-6s %s  (pid1 %s)\n' "$h" "$(host_addr "$h")" "$(host_pid1 "$h")"; done
     echo "  key          $STATE/keys/id_ed25519"
     echo "  known_hosts  $STATE/known_hosts"
-    echo "  shared dir   $STATE/shared  -> app1,app2:/opt/joget/shared/wflow"
+    echo "  shared dir   $STATE/shared  -> ${SHARED_HOSTS[*]}:/opt/joget/shared/wflow"
     echo "  bundle       $bundle"
     echo "  secrets      $STATE/lab-secrets"
     echo "  env          $STATE/lab.env"

@@ -4,7 +4,7 @@
 #
 #   prepare_host_root HOST ADDR STATEDIR ROOT
 #
-# Hostname, /etc/hosts for the five hosts, no DNS, sshd with the host's own key (root by the lab
+# Hostname, /etc/hosts naming every lab host, no DNS, sshd with the host's own key (root by the lab
 # key only), on app2 a user `deploy` whose sudo asks for a password, and on the app servers a
 # system locale that is not UTF-8.
 prepare_host_root() {
