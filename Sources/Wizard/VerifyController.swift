@@ -139,8 +139,9 @@ public enum VerifyReport {
     }
 
     /// `joget-cluster verify`'s exit status when some checks could not run and none failed: the
-    /// cluster is not proven, but nothing was seen broken (1 is a failed check, 2 invalid input).
-    public static let notRunExitCode: Int32 = 3
+    /// cluster is not proven, but nothing was seen broken (1 is a failed check, 2 invalid input; 3
+    /// is taken by `apply --dry-run`, "something would change").
+    public static let notRunExitCode: Int32 = 4
 
     /// 0 when every check passed; 1 when one failed; else ``notRunExitCode`` when one could not run.
     public static func exitCode(_ outcomes: [CheckOutcome]) -> Int32 {

@@ -124,7 +124,7 @@ import Testing
         unrun.id = "app.hostname@app1"
         unrun.verdict = .notRun("cannot log in to app1")
         #expect(VerifyReport.line(unrun) == "NOT RUN  \(c.title)  — cannot log in to app1")
-        #expect(VerifyReport.exitCode([passed, unrun]) == 3, "none failed, one not run")
+        #expect(VerifyReport.exitCode([passed, unrun]) == 4, "none failed, one not run")
         #expect(VerifyReport.exitCode([failed, unrun]) == 1, "a failure wins")
         #expect(VerifyReport.exitCode([passed]) == 0)
         #expect(VerifyReport.summary([passed, failed, unrun]) == "1 of 3 checks passed; failed: \(c.id); not run: app.hostname@app1")
