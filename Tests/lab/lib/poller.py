@@ -23,13 +23,20 @@ def get(op):
         return r.status, json.loads(r.read().decode("utf-8"))
 
 # A session on ROUTE: byrequests alternates, so a few fresh sessions find it.
+info = None
 for _ in range(20):
     jar, op = opener()
-    status, info = get(op)
+    try:
+        status, info = get(op)
+    except Exception as e:
+        info = {"error": str(e)[:200]}
+        time.sleep(0.5)
+        continue
     if info.get("sessionId", "").endswith("." + route):
         break
 else:
-    sys.exit(f"poller: no session with route {route} in 20 tries (last: {info})")
+    json.dump({"error": f"no session with route {route} in 20 tries (last: {info})"}, open(out, "w"))
+    sys.exit(1)
 
 sid = info["sessionId"].split(".")[0]
 counter = info.get("counter")
