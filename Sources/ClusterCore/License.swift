@@ -13,6 +13,9 @@ public enum LicenseStatus: String, Codable, Sendable, CaseIterable {
     case licenseEntered = "license-entered"
     case activated = "activated"
     case needsReactivation = "needs-reactivation"
+    /// The node left the answers: its row stays for the record (the system key its license was
+    /// made for), and it is never read or verified again.
+    case retired = "retired"
 
     /// What the operator reads.
     public var title: String {
@@ -22,6 +25,7 @@ public enum LicenseStatus: String, Codable, Sendable, CaseIterable {
         case .licenseEntered: return "license entered"
         case .activated: return "activated (verified)"
         case .needsReactivation: return "needs re-activation"
+        case .retired: return "retired"
         }
     }
 }
@@ -189,6 +193,14 @@ public struct LicenseRow: Codable, Equatable, Sendable {
         return revealed ? licenseKey : LicenseRow.mask(licenseKey)
     }
 
+    /// Not in the answers any more: kept for the record only.
+    public var isRetired: Bool { status == .retired }
+
+    /// The status its keys say: what a node comes back to after being activated or retired.
+    var statusFromKeys: LicenseStatus {
+        licenseKey != nil ? .licenseEntered : systemKey != nil ? .keyRecorded : .keyNeeded
+    }
+
     public static func mask(_ secret: String) -> String {
         Redactor.mask + (secret.count >= 12 ? String(secret.suffix(4)) : "")
     }
@@ -220,11 +232,18 @@ public struct LicenseError: Error, Equatable, Sendable, CustomStringConvertible 
     public var message: String
     public init(_ field: String, _ message: String) { self.field = field; self.message = message }
     public var description: String { "\(field): \(message)" }
+
+    /// Why nothing is done on a retired node: `node "node02": retired (no longer in the answers): nothing to read`.
+    public static func retired(_ node: String, _ what: String) -> LicenseError {
+        LicenseError("node \"\(node)\"", "retired (no longer in the answers): \(what)")
+    }
 }
 
 public struct LicenseChecklist: Codable, Equatable, Sendable {
-    public static let formatVersion = 1
-    public var formatVersion = LicenseChecklist.formatVersion
+    /// The newest format this program reads. 2 has retired rows; a checklist without any is still
+    /// written as 1, so a program from before retired rows keeps reading it.
+    public static let formatVersion = 2
+    public var formatVersion = 1
     public var cluster: String
     /// Said in the file itself, for whoever opens it.
     public var note = "License keys are kept in this file only; keep it mode 0600."
@@ -239,11 +258,17 @@ public struct LicenseChecklist: Codable, Equatable, Sendable {
 
     public func row(_ node: String) -> LicenseRow? { rows.first { $0.node == node } }
 
-    /// Every license key held, for a redactor.
+    /// Every license key held, for a redactor (retired rows' too).
     public var licenseKeys: [String] { rows.compactMap(\.licenseKey) }
 
-    /// Follows the answers: a row per node in their order, address and port updated; rows of nodes
-    /// no longer in the answers are dropped. Returns what changed, in words.
+    /// The rows of nodes in the answers, in their order.
+    public var liveRows: [LicenseRow] { rows.filter { !$0.isRetired } }
+
+    /// Follows the answers: a row per node in their order, address and port updated. The row of a
+    /// node no longer in the answers is retired, not dropped: it keeps its system key, license,
+    /// facts and history (the vendor asks which key a freed license was made for) and goes after
+    /// the live rows. A retired node back in the answers takes up its row again, at the status its
+    /// keys say. Returns what changed, in words.
     public mutating func sync(with answers: Answers, at: Date) -> [String] {
         var notes: [String] = []
         var next: [LicenseRow] = []
@@ -252,6 +277,13 @@ public struct LicenseChecklist: Codable, Equatable, Sendable {
             let address = answers.host(named: node.host)?.address ?? node.host
             let port = answers.httpPort(of: node)
             if var row = row(node.name) {
+                if row.isRetired {
+                    let back = row.statusFromKeys
+                    row.reactivation = []
+                    row.move(to: back, at: at, note: "\(node.name) back in the answers on host \(node.host)"
+                        + (row.systemKey == nil ? "" : "; its recorded key is kept: a refresh tells whether the node still has it"))
+                    notes.append("\(node.name): back in the answers, \(back.title) again")
+                }
                 if row.address != address || row.port != port || row.host != node.host {
                     let before = row.url
                     row.host = node.host; row.address = address; row.port = port
@@ -263,10 +295,16 @@ public struct LicenseChecklist: Codable, Equatable, Sendable {
                 if !rows.isEmpty { notes.append("\(node.name): new node, key needed") }
             }
         }
-        for row in rows where !next.contains(where: { $0.node == row.node }) {
-            notes.append("\(row.node): no longer in the answers, dropped from the checklist")
+        for var row in rows where !next.contains(where: { $0.node == row.node }) {
+            if !row.isRetired {
+                let kept = row.systemKey == nil ? "no system key was recorded" : "its system key is kept"
+                row.move(to: .retired, at: at, note: "\(row.node) retired: no longer in the answers; \(kept)")
+                notes.append("\(row.node): no longer in the answers, retired in the checklist (\(kept))")
+            }
+            next.append(row)
         }
         rows = next
+        formatVersion = rows.contains(where: \.isRetired) ? 2 : 1
         return notes
     }
 
@@ -283,6 +321,7 @@ public struct LicenseChecklist: Codable, Equatable, Sendable {
     /// Not checked as 32 hex digits: newer keys are `EE-` prefixed.
     public func checkSystemKey(_ raw: String, for node: String) throws(LicenseError) -> String {
         let i = try index(node)
+        if rows[i].isRetired { throw .retired(node, "its system key is kept as recorded; nothing to record") }
         let field = "\(node) system key"
         let key = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !key.isEmpty else { throw LicenseError(field, "is empty: copy it from the license pop-up at \(rows[i].url)") }
@@ -295,7 +334,8 @@ public struct LicenseChecklist: Codable, Equatable, Sendable {
         guard (8...128).contains(key.count) else {
             throw LicenseError(field, "\(Self.show(key)) is \(key.count) characters long; a system key has 8 to 128")
         }
-        for other in rows where other.node != node && other.host != rows[i].host {
+        // A retired node is no longer behind the balancer: its key back on a new node is its machine again.
+        for other in rows where other.node != node && other.host != rows[i].host && !other.isRetired {
             if let theirs = other.systemKey, theirs.lowercased() == key.lowercased() {
                 throw LicenseError(field, "\(Self.show(key)) is also \(other.node)'s key. Two nodes with one key means the key was read "
                     + "through the balancer, not from the node directly: open \(node)'s own URL \(rows[i].url)")
@@ -308,6 +348,7 @@ public struct LicenseChecklist: Codable, Equatable, Sendable {
     /// when it cannot be a license. Messages show it masked.
     public func checkLicense(_ raw: String, for node: String) throws(LicenseError) -> String {
         let i = try index(node)
+        if rows[i].isRetired { throw .retired(node, "nothing to record") }
         let field = "\(node) license key"
         let license = String(raw.filter { !$0.isWhitespace })
         let shown = LicenseRow.mask(license) + " (\(license.count) characters)"
@@ -323,7 +364,8 @@ public struct LicenseChecklist: Codable, Equatable, Sendable {
                 throw LicenseError(field, "\(Self.show(license)) is \(other.node)'s system key, not a license: the license arrives by e-mail after you request it with the key")
             }
         }
-        for other in rows where other.node != node && other.host != rows[i].host {
+        // A retired node's license is free again (for a node with the same system key).
+        for other in rows where other.node != node && other.host != rows[i].host && !other.isRetired {
             if other.licenseKey == license {
                 throw LicenseError(field, "\(shown) is already \(other.node)'s license: each node has its own license, made for its own system key")
             }
@@ -400,6 +442,8 @@ public struct LicenseChecklist: Codable, Equatable, Sendable {
         let row = rows[i]
         let field = "\(node) license key"
         switch row.status {
+        case .retired:
+            throw .retired(node, "nothing to record")
         case .keyNeeded:
             throw LicenseError(field, "\(node) has no system key recorded yet: record it first (from \(row.url)); the license is made for that key")
         case .needsReactivation:
@@ -421,7 +465,7 @@ public struct LicenseChecklist: Codable, Equatable, Sendable {
     /// Returns what happened, in words.
     @discardableResult
     public mutating func apply(_ seen: NodeObservation, at: Date) -> [String] {
-        guard let i = rows.firstIndex(where: { $0.node == seen.node }) else { return [] }
+        guard let i = rows.firstIndex(where: { $0.node == seen.node }), !rows[i].isRetired else { return [] }
         var notes: [String] = seen.problems.map { "\(seen.node): \($0)" }
         rows[i].current = seen.facts
         rows[i].lastRead = at
@@ -474,7 +518,7 @@ public struct LicenseChecklist: Codable, Equatable, Sendable {
         } else if row.status == .needsReactivation, row.reactivation.allSatisfy({ seen.knows($0.fact) }) {
             // Back only when every fact that flagged the node was read again: a node that could not
             // be read shows no change, which says nothing.
-            let back = row.history.last(where: { $0.status != .needsReactivation })?.status ?? .keyRecorded
+            let back = row.history.last(where: { $0.status != .needsReactivation && $0.status != .retired })?.status ?? .keyRecorded
             row.reactivation = []
             row.move(to: back, at: at, note: "facts are again as when the key was recorded")
             notes.append("\(row.node): facts are again as when the key was recorded: back to \(back.title)")
@@ -486,7 +530,7 @@ public struct LicenseChecklist: Codable, Equatable, Sendable {
     /// What a look at the node's console found (verify).
     @discardableResult
     public mutating func apply(_ check: ActivationCheck, for node: String, at: Date) -> String? {
-        guard let i = rows.firstIndex(where: { $0.node == node }) else { return nil }
+        guard let i = rows.firstIndex(where: { $0.node == node }), !rows[i].isRetired else { return nil }
         var row = rows[i]
         let note: String
         switch check {
@@ -499,7 +543,7 @@ public struct LicenseChecklist: Codable, Equatable, Sendable {
             }
         case .notActivated(let evidence):
             if row.status == .activated {
-                let back: LicenseStatus = row.licenseKey != nil ? .licenseEntered : row.systemKey != nil ? .keyRecorded : .keyNeeded
+                let back = row.statusFromKeys
                 row.move(to: back, at: at, note: "no longer activated: \(evidence)")
                 note = "\(node): no longer activated: \(evidence)"
             } else {

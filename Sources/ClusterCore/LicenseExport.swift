@@ -7,6 +7,8 @@ public enum LicenseExportFormat: String, CaseIterable, Sendable {
 
 extension LicenseChecklist {
     /// Node, its own URL, system key, edition, version and status: what a license request needs.
+    /// Retired nodes too (status "retired"), after the others: the key their license was made for
+    /// is what the vendor asks when that license goes to a new node.
     public func export(_ format: LicenseExportFormat) -> String {
         let header = ["Node", "URL", "System key", "Edition", "Version", "Status"]
         let lines = rows.map { row -> [String] in
@@ -19,7 +21,11 @@ extension LicenseChecklist {
         case .md:
             var out = "# Joget DX licenses for cluster \(Self.mdCell(cluster))\n\n"
             out += "Request one license per node with its system key. Activate each node at its own URL\n"
-            out += "(log in as admin, footer link \"License\"), not through the load balancer.\n\n"
+            out += "(log in as admin, footer link \"License\"), not through the load balancer.\n"
+            if rows.contains(where: \.isRetired) {
+                out += "Retired nodes are out of the cluster: their license, made for the system key shown, is free again.\n"
+            }
+            out += "\n"
             out += "| " + header.joined(separator: " | ") + " |\n"
             out += "|" + String(repeating: "---|", count: header.count) + "\n"
             for line in lines {

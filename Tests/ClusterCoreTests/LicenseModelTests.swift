@@ -263,11 +263,12 @@ import Testing
         var a = try exampleAnswers()
         a.appServers.nodes = [Node(name: "node01", host: "app1", httpPort: 8090), Node(name: "node03", host: "app2")]
         let notes = c.sync(with: a, at: Self.t(2))
-        #expect(c.rows.map(\.node) == ["node01", "node03"])
+        #expect(c.rows.map(\.node) == ["node01", "node03", "node02"])
         #expect(c.row("node01")?.systemKey == Self.key1)
+        #expect(c.row("node02")?.status == .retired)
         #expect(notes == ["node01: URL now http://192.168.1.10:8090/jw/web/console/home (was http://192.168.1.10:8080/jw/web/console/home)",
                           "node03: new node, key needed",
-                          "node02: no longer in the answers, dropped from the checklist"])
+                          "node02: no longer in the answers, retired in the checklist (no system key was recorded)"])
     }
 
     @Test func bundleNames() {
