@@ -78,9 +78,12 @@ public actor LicenseDesk {
         return clean
     }
 
-    private func nodes(_ names: [String]?) throws(LicenseError) -> [Node] {
+    /// The nodes named (all by default), from the answers: a retired node's row is never read
+    /// (`nothing` says what is not done to it).
+    private func nodes(_ names: [String]?, nothing: String = "nothing to read") throws(LicenseError) -> [Node] {
         guard let names else { return answers.appServers.nodes }
         return try names.map { name throws(LicenseError) -> Node in
+            if checklist.row(name)?.isRetired == true { throw .retired(name, nothing) }
             guard let node = answers.appServers.nodes.first(where: { $0.name == name }) else {
                 throw LicenseError("node \"\(name)\"", "there is no app server node by that name (nodes: \(answers.appServers.nodes.map(\.name).joined(separator: ", ")))")
             }
@@ -91,7 +94,7 @@ public actor LicenseDesk {
     // MARK: Reading the nodes
 
     /// Reads MAC, datasource profile, version and edition, and the system key from each node (all
-    /// by default): records a key found where one was needed, and flags a node whose facts or key
+    /// in the answers by default; a retired node named is an error): records a key found where one was needed, and flags a node whose facts or key
     /// changed since its key was recorded. Returns what happened, in words.
     @discardableResult
     public func refresh(_ names: [String]? = nil) async throws(LicenseError) -> [String] {
@@ -137,11 +140,11 @@ public actor LicenseDesk {
     }
 
     /// Looks at each node's console and footer: activated when the license link is gone, not yet
-    /// while it shows, and "cannot tell: …" when the pages do not say.
+    /// while it shows, and "cannot tell: …" when the pages do not say. Retired nodes are not looked at.
     @discardableResult
     public func verify(_ names: [String]? = nil) async throws(LicenseError) -> [String] {
         var notes: [String] = []
-        for node in try nodes(names) {
+        for node in try nodes(names, nothing: "nothing to verify") {
             _ = say(["\(node.name): reading the console footer at http://127.0.0.1:\(answers.httpPort(of: node)) on host \(node.host)"])
             let check = LicenseProbes.activation(from: await run(LicenseProbes.pages(node, answers: answers)))
             if let note = checklist.apply(check, for: node.name, at: now()) { notes += say([note]) }

@@ -113,6 +113,9 @@ struct LicensesCommand: AsyncParsableCommand {
         let license: String?
         if let node = options.setLicense {
             guard answers.appServers.nodes.contains(where: { $0.name == node }) else {
+                if let row = (try? LicenseStore(stateDir: dir).load())??.row(node), row.isRetired {
+                    throw UsageError("--set-license: \(LicenseError.retired(node, "nothing to record"))")
+                }
                 throw UsageError("--set-license: there is no app server node \"\(node)\" (nodes: \(answers.appServers.nodes.map(\.name).joined(separator: ", ")))")
             }
             guard let read = readLicense(for: node), !read.isEmpty else {
