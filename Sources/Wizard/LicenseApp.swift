@@ -109,7 +109,7 @@ public final class LicenseApp {
 
     /// What to print when the page is left: where the checklist is, what is left, how to come back.
     public static func farewell(_ checklist: LicenseChecklist, page: LicensePage) -> String {
-        let open = checklist.rows.filter { $0.status != .activated }
+        let open = checklist.liveRows.filter { $0.status != .activated }
         var text = "License checklist saved in \(page.stateDirectory)/\(LicenseStore.fileName).\n"
         if open.isEmpty {
             text += "Every node is activated.\n"

@@ -280,6 +280,7 @@ public final class LicensePage: Screen {
         case .keyRecorded: openLicenseDialog()
         case .licenseEntered: check()
         case .activated: say("\(row.node) is activated (verified): nothing left to do there", .ok)
+        case .retired: say(LicenseError.retired(row.node, "nothing to do; its system key is kept for the record").description)
         }
         return .none
     }
@@ -293,6 +294,10 @@ public final class LicensePage: Screen {
 
     func openKeyDialog() {
         guard let row = current else { return }
+        if row.isRetired {
+            do throws(LicenseError) { _ = try checklist.checkSystemKey("", for: row.node) } catch { say(error.description, .error) }
+            return
+        }
         let field = TextField(label: "System key", value: "", placeholder: "paste it here", maxLength: 200, width: 40,
                               isFocused: true)
         modal = .systemKey(node: row.node, field: field)
@@ -300,7 +305,7 @@ public final class LicensePage: Screen {
 
     func openLicenseDialog() {
         guard let row = current else { return }
-        if row.status == .keyNeeded || row.status == .needsReactivation {
+        if row.status == .keyNeeded || row.status == .needsReactivation || row.isRetired {
             var copy = checklist
             do throws(LicenseError) { try copy.setLicense("-", for: row.node, at: Date()) } catch { say(error.description, .error) }
             return
@@ -310,7 +315,7 @@ public final class LicensePage: Screen {
     }
 
     func askLeave() {
-        let open = checklist.rows.filter { $0.status != .activated }
+        let open = checklist.liveRows.filter { $0.status != .activated }
         var text = "Everything here is saved in \(stateDirectory)/\(LicenseStore.fileName). Come back to it, for instance when the licenses have arrived, with:\n\n  \(comeBack)\n\n"
         text += open.isEmpty ? "Every node is activated." : "Left to do: " + open.map { "\($0.node) (\($0.status.title))" }.joined(separator: ", ") + "."
         let buttons = mode == .standalone ? ["Leave", "Stay"] : ["Summary", "Stay"]
@@ -387,6 +392,7 @@ public final class LicensePage: Screen {
 
     func check() {
         guard let row = current else { return }
+        guard !row.isRetired else { say(LicenseError.retired(row.node, "nothing to verify").description, .error); return }
         say("\(row.node): looking at its console at \(row.url)...")
         perform(.verify(row.node)) { desk in try await desk.verify([row.node]) }
     }

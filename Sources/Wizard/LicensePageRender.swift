@@ -96,7 +96,7 @@ extension LicensePage {
         switch status {
         case .activated: return .ok
         case .needsReactivation: return .warning
-        case .keyNeeded: return .muted
+        case .keyNeeded, .retired: return .muted
         case .keyRecorded, .licenseEntered: return .normal
         }
     }
@@ -116,12 +116,15 @@ extension LicensePage {
         let s = theme.symbols
         let rows = checklist.rows
 
-        // Title: how far along the cluster is.
-        let done = rows.filter { $0.status == .activated }.count
-        let flagged = rows.filter { $0.status == .needsReactivation }.count
+        // Title: how far along the cluster is (its live nodes; retired ones are only kept for the record).
+        let live = checklist.liveRows
+        let done = live.filter { $0.status == .activated }.count
+        let flagged = live.filter { $0.status == .needsReactivation }.count
+        let retired = rows.count - live.count
         var title = [Span("License activation: ", style: theme[.title]),
-                     Span("\(done) of \(rows.count) node\(rows.count == 1 ? "" : "s") activated", style: theme[done == rows.count && done > 0 ? .ok : .title])]
+                     Span("\(done) of \(live.count) node\(live.count == 1 ? "" : "s") activated", style: theme[done == live.count && done > 0 ? .ok : .title])]
         if flagged > 0 { title.append(Span(", \(flagged) need\(flagged == 1 ? "s" : "") re-activation", style: theme[.warning])) }
+        if retired > 0 { title.append(Span(", \(retired) retired", style: theme[.muted])) }
         let suffix = Span(" · one license per node, entered at its own URL", style: theme[.muted])
         if title.reduce(0, { $0 + $1.width }) + suffix.width <= parts.title.width { title.append(suffix) }
         buffer.writeLine(title, in: parts.title, ellipsis: s.ellipsis)
@@ -158,7 +161,8 @@ extension LicensePage {
             let row = rows[index]
             let r = parts.table.row(line).inset(right: indicator ? 1 : 0)
             let isSel = index == selected && modal == nil
-            let base = isSel ? theme[.selection] : theme[.normal]
+            // A retired row is there for the record: drawn muted throughout.
+            let base = isSel ? theme[.selection] : theme[row.isRetired ? .muted : .normal]
             if isSel { buffer.fill(r, style: base) }
             if index == selected { buffer.write(s.focusMarker, x: r.x, y: r.y, style: base, clip: r) }
             let statusStyle = isSel ? base : theme[Self.role(of: row.status)]
@@ -251,7 +255,7 @@ extension LicensePage {
         case .keyNeeded, .needsReactivation: return 0
         case .keyRecorded: return 4
         case .licenseEntered: return 5
-        case .activated: return nil
+        case .activated, .retired: return nil
         }
     }
 
@@ -290,7 +294,7 @@ extension LicensePage {
             }
         }
 
-        add("URL", row.url, .title, aside: "(this node, not the balancer)")
+        add("URL", row.url, row.isRetired ? .muted : .title, aside: row.isRetired ? "(retired: no longer in the answers)" : "(this node, not the balancer)")
         if let key = row.systemKey {
             let how = row.keySource == .read ? "read from the node" : "pasted"
             let since = row.history.last(where: { $0.status == .keyRecorded })?.at
@@ -298,6 +302,8 @@ extension LicensePage {
             if let shown = row.currentKey, shown.lowercased() != key.lowercased() {
                 add("", "the node now shows \(shown)", .warning)
             }
+        } else if row.isRetired {
+            add("System key", "none was recorded", .muted)
         } else {
             add("System key", "not recorded yet: k pastes it (r tries to read it from the node)", .muted)
         }
@@ -319,7 +325,11 @@ extension LicensePage {
         }
 
         let arrow = s.isASCII ? "->" : "→"
-        if let at = Self.currentStep(row.status) {
+        if row.isRetired {
+            add("Steps", "None: the node left the answers and is no longer read or checked. Its row is kept for the record: "
+                + (row.systemKey == nil ? "no system key was recorded." : "its license was made for the system key above, which the vendor asks for when that license goes to a new node."),
+                .muted)
+        } else if let at = Self.currentStep(row.status) {
             if row.status == .needsReactivation {
                 add("Steps", "Its key changed: record the new key, then request a license for it.", .warning)
             }
@@ -343,7 +353,7 @@ extension LicensePage {
             let what = current == NodeFacts() ? "nothing could be read (see Seen)" : current.summary
             add(row.recorded == nil ? "Facts" : "", "read \(date(row.lastRead)): " + what, row.recorded == nil ? .normal : .muted)
         }
-        if row.recorded == nil && row.current == nil {
+        if row.recorded == nil && row.current == nil && !row.isRetired {
             add("Facts", "not read yet (MAC, datasource profile, version, edition): r reads every node", .muted)
         }
 
