@@ -101,13 +101,16 @@ grep -qF -- "$PASSWORD" "$STATE/journal.jsonl" "$STATE"/logs/*/*.log "$STATE/ans
     && fail "the password is in the state folder" || pass "the password is nowhere in the state folder"
 
 info "Verify, in the wizard and headless"
+# 19 checks; on these hosts without systemd the 4 "comes back after a reboot" checks cannot run.
 tui_keys Enter
-expect "Verify: all checks pass" "All 15 checks passed" 120
-"$BIN" verify --state-dir "$STATE" --secrets "$LAB_SECRETS" >"$WORK/verify.log" 2>&1 \
-    && pass "joget-cluster verify agrees headless: $(grep -c '^PASS' "$WORK/verify.log") checks pass" \
-    || { fail "joget-cluster verify disagrees"; grep '^FAIL' "$WORK/verify.log"; }
+expect "Verify: every check passes but the 4 that need systemd" "15 of 19 checks passed, 4 not run" 120
+"$BIN" verify --state-dir "$STATE" --secrets "$LAB_SECRETS" >"$WORK/verify.log" 2>&1; rc=$?
+if [ $rc = 4 ] && [ "$(grep -c '^PASS' "$WORK/verify.log")" = 15 ] && ! grep -q '^FAIL' "$WORK/verify.log" \
+    && [ "$(grep '^NOT RUN' "$WORK/verify.log" | grep -c 'no systemd as PID 1')" = 4 ]; then
+    pass "joget-cluster verify agrees headless: 15 pass, 4 not run for want of systemd (exit 4)"
+else fail "joget-cluster verify disagrees (exit $rc)"; grep -E '^(FAIL|NOT RUN)' "$WORK/verify.log"; fi
 tui_resize 80 24
-if tui_screen | awk 'length > 80 { bad = 1 } END { exit bad }' && screen_has "Checks 15/15 passed"; then
+if tui_screen | awk 'length > 80 { bad = 1 } END { exit bad }' && screen_has "Checks 15/19 passed"; then
     pass "Verify reads at 80x24"; else fail "Verify at 80x24"; tui_screen; fi
 tui_resize 120 40
 
@@ -115,19 +118,19 @@ info "two checks broken on purpose: node02 stopped, the balancer's site disabled
 "$LAB" exec app2 sh -c "runuser -u joget -- /opt/joget/node02/bin/shutdown.sh >/dev/null 2>&1; sleep 3; pkill -f '[c]atalina.base=/opt/joget/node02' || true"
 "$LAB" exec lb sh -c 'a2dissite -q jwsite >/dev/null && apache2ctl graceful 2>/dev/null'
 tui_keys r
-expect "Verify fails the broken checks" "[0-9]+ of 15 checks failed" 120
+expect "Verify fails the broken checks" "[0-9]+ of 19 checks failed, 4 not run" 120
 tui_keys Home && sleep 0.3
-screen_has "FAIL  node02: Tomcat answers on port 8080" && screen_has "http://app2:8080/jw/ answered nothing" \
+screen_has "FAIL +node02: Tomcat answers on port 8080" && screen_has "http://app2:8080/jw/ answered nothing" \
     && pass "node02's check fails and shows why: answered nothing" || { fail "node02's failure"; tui_screen; }
 tui_keys End && sleep 0.3
-screen_has "FAIL  Through the balancer" && screen_has "no session cookie" \
+screen_has "FAIL +Through the balancer" && screen_has "no session cookie" \
     && pass "the balancer's check fails and shows why: no session cookie came back" || { fail "the balancer's failure"; tui_screen; }
 # Repaired from outside, in a state folder of its own: the wizard's holds the lock of its run.
 "$LAB" exec lb sh -c 'a2ensite -q jwsite >/dev/null && apache2ctl graceful 2>/dev/null'
 "$BIN" apply --yes --quiet --answers "$LAB_ANSWERS" --secrets "$LAB_SECRETS" --state-dir "$WORK/repair" \
     --known-hosts "$LAB_KNOWN_HOSTS" >"$WORK/repair.log" 2>&1 || { fail "repair apply"; tail -5 "$WORK/repair.log"; }
 tui_keys r
-expect "after the repair Verify is green again" "All 15 checks passed" 120
+expect "after the repair Verify is as green as hosts without systemd allow" "15 of 19 checks passed, 4 not run" 120
 
 info "Licenses, then Summary"
 tui_keys n
@@ -136,7 +139,7 @@ tui_keys r
 expect "both nodes' system keys read" "node02 .*key recorded" 30
 tui_keys n
 expect "Summary: installed" "Joget cluster \"lab\" is installed" 10
-screen_has "Verify +all 15 checks passed \(" && pass "Summary says what the last Verify proved, and when" \
+screen_has "Verify +4 of 19 checks not run: .*reboot" && pass "Summary says what the last Verify proved, what it could not, and when" \
     || { fail "Summary's Verify row"; tui_screen | grep -E "Install|Verify"; }
 screen_has "node02 .*key recorded" && pass "Summary shows the license checklist as it is now" \
     || { fail "Summary's license rows"; tui_screen | grep -A3 "Left to do"; }
