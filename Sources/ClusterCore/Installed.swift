@@ -48,6 +48,35 @@ public enum Installed {
         let used = answers.usedHosts
         return installed.usedHosts.filter { !used.contains($0) }
     }
+
+    /// Nodes in the answers that no run has installed yet (none before the first install).
+    public static func addedNodes(installed: Answers?, answers: Answers) -> [Node] {
+        guard let installed else { return [] }
+        let have = Set(installed.appServers.nodes.map(\.name))
+        return answers.appServers.nodes.filter { !have.contains($0.name) }
+    }
+
+    /// What a run of `answers` retires, in words, one paragraph a line; empty when it retires no
+    /// node. `apply` prints it before asking, and the wizard's Review shows it, so both say the same.
+    public static func retirement(installed: Answers?, answers: Answers, purge: Bool) -> [String] {
+        let nodes = retiredNodes(installed: installed, answers: answers)
+        guard !nodes.isEmpty else { return [] }
+        let one = nodes.count == 1
+        var lines = ["This run retires " + nodes.map { "\($0.name) (on \($0.host))" }.joined(separator: ", ")
+                     + ": the balancer stops sending " + (one ? "it requests, then it is" : "them requests, then each is")
+                     + " stopped and disabled at boot"
+                     + (purge ? " and its folder removed." : "; its folder is kept (--purge removes it).")]
+        let hosts = retiredAppHosts(installed: installed, answers: answers)
+        if !hosts.isEmpty {
+            lines.append("Database account" + (hosts.count > 1 ? "s" : "") + " dropped for " + hosts.joined(separator: ", ")
+                         + (installed?.sharedFiles.provider == .nfs ? "; the shared folder is unmounted there." : "."))
+        }
+        lines += hostsWithoutRole(installed: installed, answers: answers).map(noRoleLeft)
+        return lines
+    }
+
+    /// `app2 has no role left: nothing else is changed there.`
+    public static func noRoleLeft(_ host: String) -> String { "\(host) has no role left: nothing else is changed there." }
 }
 
 extension Answers {

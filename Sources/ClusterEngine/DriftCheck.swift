@@ -86,7 +86,7 @@ public struct DriftReport: Sendable {
     }
 
     /// ` (after: a changes)`, ` (after: a, b change)`; past three, ` (after: a, b, c and 4 more change)`.
-    static func afterMark(_ ids: [String]) -> String {
+    public static func afterMark(_ ids: [String]) -> String {
         guard !ids.isEmpty else { return "" }
         var names = ids.prefix(3).joined(separator: ", ")
         if ids.count > 3 { names += " and \(ids.count - 3) more" }
@@ -164,14 +164,17 @@ public struct DriftCheck: Sendable {
 
     /// Checks every step. `unreachable`: hosts already known not to answer, with the reason (their
     /// steps are not checked). Cancelling the task stops the checks; those left are "not checked".
-    public func run(unreachable: [String: String] = [:]) async -> DriftReport {
+    /// `progress` hears each step's verdict as it is known, from the host's task (the wizard's live
+    /// list); its findings are not yet marked with the dependencies that would change.
+    public func run(unreachable: [String: String] = [:],
+                    progress: (@Sendable (DriftFinding) -> Void)? = nil) async -> DriftReport {
         var byHost: [String: [Step]] = [:]
         for step in plan.steps { byHost[step.host, default: []].append(step) }
         let verdicts = await withTaskGroup(of: [String: DriftVerdict].self) { group in
             for host in plan.hosts {
                 let steps = byHost[host] ?? []
                 let down = unreachable[host].map { redactor.clean($0) }
-                group.addTask { await self.check(host: host, steps: steps, unreachable: down) }
+                group.addTask { await self.check(host: host, steps: steps, unreachable: down, progress: progress) }
             }
             var all: [String: DriftVerdict] = [:]
             for await part in group { all.merge(part) { a, _ in a } }
@@ -182,24 +185,29 @@ public struct DriftCheck: Sendable {
     }
 
     /// One host's steps, in plan order.
-    private func check(host: String, steps: [Step], unreachable: String?) async -> [String: DriftVerdict] {
+    private func check(host: String, steps: [Step], unreachable: String?,
+                       progress: (@Sendable (DriftFinding) -> Void)?) async -> [String: DriftVerdict] {
         var out: [String: DriftVerdict] = [:]
+        func record(_ step: Step, _ verdict: DriftVerdict) {
+            out[step.id] = verdict
+            progress?(DriftFinding(stepID: step.id, host: host, verdict: verdict))
+        }
         var down = unreachable
         var connected = false
         for step in steps {
             guard let script = step.check else {
-                out[step.id] = step.readOnly ? .probe : .alwaysRuns
+                record(step, step.readOnly ? .probe : .alwaysRuns)
                 continue
             }
-            if Task.isCancelled { out[step.id] = .notChecked("stopped"); continue }
-            if let down { out[step.id] = .notChecked(down); continue }
+            if Task.isCancelled { record(step, .notChecked("stopped")); continue }
+            if let down { record(step, .notChecked(down)); continue }
             let t = transport(host)
             if !connected {
                 do {
                     try await Runner.withDeadline(.now + connectTimeout) { try await t.connect() }
                     connected = true
                 } catch is CancellationError {
-                    out[step.id] = .notChecked("stopped"); continue
+                    record(step, .notChecked("stopped")); continue
                 } catch is StepTimedOut {
                     down = "cannot connect to \(host): no answer within \(LineOutput.seconds(connectTimeout))"
                 } catch let e as TransportError {
@@ -207,10 +215,11 @@ public struct DriftCheck: Sendable {
                 } catch {
                     down = redactor.clean("cannot connect to \(host): \(error)")
                 }
-                if let down { out[step.id] = .notChecked(down); continue }
+                if let down { record(step, .notChecked(down)); continue }
             }
-            out[step.id] = await run(script, of: step, on: t)
-            if case .notChecked(let why)? = out[step.id], why.hasPrefix("connection to") { down = why }
+            let verdict = await run(script, of: step, on: t)
+            record(step, verdict)
+            if case .notChecked(let why) = verdict, why.hasPrefix("connection to") { down = why }
         }
         return out
     }

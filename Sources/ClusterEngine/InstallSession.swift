@@ -75,9 +75,14 @@ public struct InstallSession: Sendable {
 
     /// The secrets `apply --dry-run` needs: those of the checks (a file compared may hold one) and
     /// the hosts' logins; not those only the applies use.
-    public var checkSecrets: Set<SecretName> {
+    public var checkSecrets: Set<SecretName> { InstallSession.checkSecrets(of: plan, host: host(named:)) }
+
+    /// The secrets of `plan`'s checks and of its hosts' logins (`host` finds a host by name: the
+    /// answers', or the installed one's for a host being retired). The wizard asks for them before
+    /// its "Check for changes".
+    public static func checkSecrets(of plan: Plan, host: (String) -> ClusterCore.Host?) -> Set<SecretName> {
         var names = Set(plan.steps.flatMap { $0.check?.secrets ?? [] })
-        for host in plan.hosts.compactMap(host(named:)) {
+        for host in plan.hosts.compactMap(host) {
             if let s = host.sshPasswordSecret { names.insert(s) }
             if let s = host.sudoPasswordSecret { names.insert(s) }
         }

@@ -75,22 +75,10 @@ struct StatusCommand: AsyncParsableCommand {
 
 /// apply and resume: one path, the journal decides what is left.
 enum Install {
-    /// What this run retires, in words, or nil when it retires nothing.
+    /// What this run retires, in words (the wizard's Review shows the same), or nil when it retires nothing.
     static func retirement(_ session: InstallSession, purge: Bool) -> String? {
-        let nodes = session.retiredNodes
-        guard !nodes.isEmpty else { return nil }
-        var lines = ["This run retires " + nodes.map { "\($0.name) (on \($0.host))" }.joined(separator: ", ")
-                     + ": the balancer stops sending them requests, then each is stopped and disabled at boot"
-                     + (purge ? " and its folder removed." : "; its folder is kept (--purge removes it).")]
-        let hosts = Installed.retiredAppHosts(installed: session.installed, answers: session.answers)
-        if !hosts.isEmpty {
-            lines.append("Database account" + (hosts.count > 1 ? "s" : "") + " dropped for " + hosts.joined(separator: ", ")
-                         + (session.installed?.sharedFiles.provider == .nfs ? "; the shared folder is unmounted there." : "."))
-        }
-        for host in session.hostsWithoutRole {
-            lines.append("\(host) has no role left: nothing else is changed there.")
-        }
-        return lines.joined(separator: "\n")
+        let lines = Installed.retirement(installed: session.installed, answers: session.answers, purge: purge)
+        return lines.isEmpty ? nil : lines.joined(separator: "\n")
     }
 
     static func run(_ options: SessionOptions, resume: Bool, confirm: Bool, quiet: Bool, purge: Bool = false) async throws {

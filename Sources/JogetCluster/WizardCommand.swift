@@ -105,7 +105,8 @@ struct WizardCommand: AsyncParsableCommand {
             write: { text in
                 FileHandle.standardOutput.write(Data(text.utf8))
             })
-        let wizard = PlainWizard(model: SetupModel(answers: startup.answers ?? SetupModel.defaultAnswers()), io: io) { answers in
+        let wizard = PlainWizard(model: SetupModel(answers: startup.answers ?? SetupModel.defaultAnswers()),
+                                 installed: startup.installed, io: io) { answers in
             if case .saved(_, let error) = AppRuntime.save(answers, config: config) { return error }
             return nil
         }

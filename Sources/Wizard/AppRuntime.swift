@@ -103,8 +103,9 @@ public final class AppRuntime {
         case .saveAnswers(let answers):
             inbox.post(AppRuntime.save(answers, config: state.config))
         case .buildPlan(let answers):
-            do { inbox.post(.planBuilt(.success(try Planner.plan(answers)))) } catch {
-                inbox.post(.planBuilt(.failure(error)))
+            let installed = AppRuntime.loadInstalled(answers, config: state.config)
+            do { inbox.post(.planBuilt(.success(try Planner.plan(answers, installed: installed)), installed: installed)) } catch {
+                inbox.post(.planBuilt(.failure(error), installed: installed))
             }
         case .testConnection(let hosts, let answers, let secrets, let knownHosts):
             for host in hosts {
@@ -136,6 +137,12 @@ public final class AppRuntime {
             state.done = true
         }
         tasks.removeAll { $0.isCancelled }
+    }
+
+    /// What earlier runs of this cluster installed (its state folder's installed.yaml), nil before any.
+    public static func loadInstalled(_ answers: Answers, config: AppConfig) -> Answers? {
+        guard let dir = config.stateDirectoryPath(cluster: answers.cluster) else { return nil }
+        return try? AnswersFile.load(path: dir + "/installed.yaml")
     }
 
     /// Writes answers.yaml (atomic, no secrets) into the state folder, creating it (0700) first.

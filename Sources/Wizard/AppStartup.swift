@@ -10,6 +10,8 @@ public struct AppStartup: Sendable {
     /// Answers came from the state folder (a previous session), not from `--answers`.
     public var savedAnswers: Bool
     public var unfinishedInstall: Bool
+    /// What earlier runs installed (the state folder's installed.yaml), nil before the first install.
+    public var installed: Answers?
     /// One line for the welcome page: what was found where.
     public var found: String?
 
@@ -20,7 +22,8 @@ public struct AppStartup: Sendable {
     public static func load(answersFile: String?, stateDirectory: String?,
                             environment: [String: String] = ProcessInfo.processInfo.environment) throws(InvalidAnswers) -> AppStartup {
         var config = AppConfig(stateDirectory: stateDirectory, environment: environment)
-        var startup = AppStartup(config: config, answers: nil, savedAnswers: false, unfinishedInstall: false, found: nil)
+        var startup = AppStartup(config: config, answers: nil, savedAnswers: false, unfinishedInstall: false, installed: nil,
+                                 found: nil)
         if let answersFile {
             let a = try AnswersFile.load(path: answersFile)
             startup.answers = a
@@ -39,10 +42,16 @@ public struct AppStartup: Sendable {
                 }
             }
         }
-        if let a = startup.answers, let dir = config.stateDirectoryPath(cluster: a.cluster),
-           let journal = try? Journal.load(path: dir + "/journal.jsonl"), !journal.isEmpty, !journal.runComplete {
-            startup.unfinishedInstall = true
-            startup.found = "An install of cluster \(a.cluster) did not finish: resume it, or review the answers first."
+        if let a = startup.answers, let dir = config.stateDirectoryPath(cluster: a.cluster) {
+            startup.installed = try? AnswersFile.load(path: dir + "/installed.yaml")
+            if let journal = try? Journal.load(path: dir + "/journal.jsonl"), !journal.isEmpty, !journal.runComplete {
+                startup.unfinishedInstall = true
+                startup.found = "An install of cluster \(a.cluster) did not finish: resume it, or review the answers first."
+            } else if let installed = startup.installed {
+                let nodes = installed.appServers.nodes
+                startup.found = "Cluster \(a.cluster) is installed: \(nodes.count) node\(nodes.count == 1 ? "" : "s") ("
+                    + nodes.map(\.name).joined(separator: ", ") + ")."
+            }
         }
         return startup
     }
@@ -65,6 +74,6 @@ public struct AppStartup: Sendable {
     /// The app's first state.
     public func makeState(hostedPages: HostedPages = HostedPages()) -> AppState {
         AppState(config: config, answers: answers, savedAnswers: savedAnswers, givenAnswers: answers != nil && !savedAnswers,
-                 unfinishedInstall: unfinishedInstall, found: found, hostedPages: hostedPages)
+                 unfinishedInstall: unfinishedInstall, installed: installed, found: found, hostedPages: hostedPages)
     }
 }

@@ -15,6 +15,8 @@ public enum AppPage: Sendable, Equatable {
 /// The pages after the review, built by factories the executable wires in (see ``HostedPages``).
 public enum HostedPage: String, Sendable, CaseIterable {
     case run, verify, licenses, summary
+    /// "Check for changes" from the Welcome page: the dry run. Esc returns to the Welcome page.
+    case changes
 
     public var title: String {
         switch self {
@@ -22,6 +24,7 @@ public enum HostedPage: String, Sendable, CaseIterable {
         case .verify: return "Verify"
         case .licenses: return "Licenses"
         case .summary: return "Summary"
+        case .changes: return "Check for changes"
         }
     }
 
@@ -31,7 +34,7 @@ public enum HostedPage: String, Sendable, CaseIterable {
         case .run: return .verify
         case .verify: return .licenses
         case .licenses: return .summary
-        case .summary: return nil
+        case .summary, .changes: return nil
         }
     }
 }
@@ -40,7 +43,7 @@ public enum HostedPage: String, Sendable, CaseIterable {
 public struct HostedContext: Sendable {
     public var answers: Answers
     public var secrets: SecretValues
-    /// The plan of the answers (present for run and verify).
+    /// The plan of the answers (present for run and verify; with the retirement of nodes gone from them).
     public var plan: Plan?
     /// The state folder (answers.yaml, journal, logs).
     public var stateDirectory: String
@@ -140,6 +143,8 @@ public struct AppState {
     public var saveError: String?
     /// Where the answers were last saved.
     public var savedTo: String?
+    /// What earlier runs installed (installed.yaml), nil before the first install; refreshed with each plan built.
+    public var installed: Answers?
     /// Resume an unfinished install when Install is chosen.
     public var resumeInstall = false
     public var done = false
@@ -149,16 +154,19 @@ public struct AppState {
     /// - Parameters:
     ///   - answers: pre-filled answers (from `--answers` or the state folder), or nil for a new install.
     ///   - unfinishedInstall: the state folder's journal has a run that did not finish.
+    ///   - installed: what earlier runs installed (the state folder's installed.yaml).
     public init(config: AppConfig = AppConfig(), answers: Answers? = nil, savedAnswers: Bool = false,
-                givenAnswers: Bool = false, unfinishedInstall: Bool = false, found: String? = nil,
+                givenAnswers: Bool = false, unfinishedInstall: Bool = false, installed: Answers? = nil, found: String? = nil,
                 hostedPages: HostedPages = HostedPages(), size: Size = Size(width: 80, height: 24)) {
         self.config = config
         model = SetupModel(answers: answers ?? SetupModel.defaultAnswers())
         welcome = WelcomePage(savedAnswers: savedAnswers || (answers != nil && !givenAnswers), givenAnswers: givenAnswers,
-                              unfinishedInstall: unfinishedInstall, found: found)
+                              unfinishedInstall: unfinishedInstall, installed: installed != nil && !unfinishedInstall,
+                              found: found)
+        self.installed = installed
         let model = self.model
         setup = SetupSpecs.setupPages.map { SetupPage(spec: $0, model: model) }
-        review = ReviewPage(model: model)
+        review = ReviewPage(model: model, installed: installed)
         self.hostedPages = hostedPages
         self.size = size
     }

@@ -11,7 +11,8 @@ public enum AppMessage: Sendable {
     case hostTest(host: String, HostTest)
     /// First contact with a host: its key is not in known_hosts. The operator accepts or refuses.
     case hostKeyUnknown(hostIndex: Int, host: String, fingerprint: String, keyType: String)
-    case planBuilt(Result<Plan, InvalidAnswers>)
+    /// The plan of the answers, with what earlier runs installed (read again for each plan: a run may have changed it).
+    case planBuilt(Result<Plan, InvalidAnswers>, installed: Answers?)
     case saved(path: String?, error: String?)
 }
 
@@ -23,7 +24,7 @@ public enum AppEffect: Sendable {
     case testConnection(hosts: [Host], answers: Answers, secrets: SecretValues, knownHostsFile: String)
     /// Record an accepted host key, then test the host again.
     case acceptHostKey(host: Host, fingerprint: String, answers: Answers, secrets: SecretValues, knownHostsFile: String)
-    /// Build the plan of the answers (for the review).
+    /// Build the plan of the answers (for the review), reading installed.yaml for the nodes to retire.
     case buildPlan(Answers)
     /// Give the terminal to a pager on this file (a hosted page's "open the full log"), then take it back.
     case openPager(String)
@@ -69,7 +70,9 @@ public enum App {
                            buttons: ["Accept", "Refuse"], focused: 1, cancelIndex: 1, maxWidth: 76)
             present(&s, .hostKey(d, hostIndex: index, fingerprint: fp))
             return []
-        case .planBuilt(let result):
+        case .planBuilt(let result, let installed):
+            s.installed = installed
+            s.review.installed = installed
             s.review.setPlan(result)
             return []
         case .saved(let path, let error):
@@ -274,7 +277,7 @@ public enum App {
         case .review: return enter(&s, .setup(s.setup.count - 1))
         case .hosted(let h):
             s.hosted = nil
-            if h == .run || h == .licenses && s.review.plan == nil { return enter(&s, .review) }
+            if h == .changes { return enter(&s, .welcome) }
             return enter(&s, .review)
         }
     }
@@ -327,13 +330,14 @@ public enum App {
         switch WelcomePage.Option(rawValue: choice) {
         case .newInstall?:
             return enter(&s, .setup(0))
+        case .changeCluster?:
+            // The pages from the start (add a host, then its node), or the first with something missing.
+            return enter(&s, firstIncompletePage(s) ?? .setup(0))
+        case .checkChanges?:
+            return openHosted(&s, .changes)
         case .continueAnswers?, .goThroughAnswers?:
             // The first page with something missing, else the review.
-            let problems = Validator.validate(s.model.answers)
-            for (i, p) in s.setup.enumerated() where problems.contains(where: { SetupSpecs.owns(p.spec.id, problemField: $0.field) }) {
-                return enter(&s, .setup(i))
-            }
-            return enter(&s, .review)
+            return enter(&s, firstIncompletePage(s) ?? .review)
         case .reviewAnswers?:
             return enter(&s, .review)
         case .resume?:
@@ -345,7 +349,7 @@ public enum App {
             for i in s.setup.indices {
                 s.setup[i] = SetupPage(spec: s.setup[i].spec, model: s.model)
             }
-            s.review = ReviewPage(model: s.model)
+            s.review = ReviewPage(model: s.model, installed: s.installed)
             var effects = enter(&s, .setup(0))
             effects.append(.saveAnswers(s.model.answers))
             return effects
@@ -356,25 +360,53 @@ public enum App {
         }
     }
 
+    /// The first setup page with something missing, if any.
+    static func firstIncompletePage(_ s: AppState) -> AppPage? {
+        let problems = Validator.validate(s.model.answers)
+        for (i, p) in s.setup.enumerated() where problems.contains(where: { SetupSpecs.owns(p.spec.id, problemField: $0.field) }) {
+            return .setup(i)
+        }
+        return nil
+    }
+
+    /// The passwords a hosted page needs before it opens: the install's and the checks' (as Verify
+    /// and apply ask them), the dry run's only those its checks and logins use.
+    static func neededSecrets(_ page: HostedPage, answers: Answers, installed: Answers?, plan: Plan?) -> Set<SecretName> {
+        let host = { (name: String) in answers.host(named: name) ?? installed?.host(named: name) }
+        switch page {
+        case .changes:
+            return plan.map { InstallSession.checkSecrets(of: $0, host: host) } ?? []
+        case .run:
+            // A host being retired is logged in to with its installed login.
+            var names = answers.secretNames
+            for retiring in (plan?.hosts ?? []).filter({ answers.host(named: $0) == nil }).compactMap(host) {
+                if let s = retiring.sshPasswordSecret { names.insert(s) }
+                if let s = retiring.sudoPasswordSecret { names.insert(s) }
+            }
+            return names
+        case .verify: return answers.secretNames
+        case .licenses, .summary: return []
+        }
+    }
+
     /// Builds a hosted page from its factory (or a placeholder) and shows it.
     static func openHosted(_ s: inout AppState, _ page: HostedPage) -> [AppEffect] {
         let answers = s.model.answers
-        // Passwords are never saved: after a restart, or with --answers, ask for them first.
-        if page == .run || page == .verify {
-            let missing = answers.secretNames.filter { s.model.secrets[$0] == nil }.sorted()
-            if !missing.isEmpty, Validator.validate(answers).isEmpty {
-                present(&s, .secret(SecretPrompt(missing: missing, answers: answers, then: page)))
-                return []
-            }
-        }
         let plan: Plan?
         if let p = s.review.plan { plan = p } else {
-            do { plan = try Planner.plan(answers) } catch { plan = nil }
+            do { plan = try Planner.plan(answers, installed: s.installed) } catch { plan = nil }
         }
-        if page == .run && plan == nil {
+        // Passwords are never saved: after a restart, or with --answers, ask for them first.
+        let missing = neededSecrets(page, answers: answers, installed: s.installed, plan: plan)
+            .filter { s.model.secrets[$0] == nil }.sorted()
+        if !missing.isEmpty, Validator.validate(answers).isEmpty {
+            present(&s, .secret(SecretPrompt(missing: missing, answers: answers, installed: s.installed, then: page)))
+            return []
+        }
+        if (page == .run || page == .changes) && plan == nil {
             let problems = Validator.validate(answers)
             let text = problems.prefix(5).map { "  \($0.field): \($0.message)" }.joined(separator: "\n")
-            present(&s, .message(Dialog(title: "Not ready to install",
+            present(&s, .message(Dialog(title: page == .run ? "Not ready to install" : "Not ready to check",
                                          message: "The answers are not complete:\n" + text, buttons: ["OK"],
                                          cancelIndex: 0, borderRole: .error, maxWidth: 76)))
             if s.page == .welcome { return enter(&s, .review) }

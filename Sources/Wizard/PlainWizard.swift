@@ -33,12 +33,15 @@ public final class PlainWizard {
     }
 
     public private(set) var model: SetupModel
+    /// What earlier runs installed (installed.yaml): the review says what changes, and asks before retiring.
+    let installed: Answers?
     let io: PlainIO
     /// Saves the answers; returns a problem in words, or nil.
     let save: (Answers) -> String?
 
-    public init(model: SetupModel, io: PlainIO, save: @escaping (Answers) -> String?) {
+    public init(model: SetupModel, installed: Answers? = nil, io: PlainIO, save: @escaping (Answers) -> String?) {
         self.model = model
+        self.installed = installed
         self.io = io
         self.save = save
     }
@@ -230,11 +233,16 @@ public final class PlainWizard {
         say("")
         say("== Review ==")
         let result: Result<Plan, InvalidAnswers>
-        do { result = .success(try Planner.plan(model.answers)) } catch { result = .failure(error) }
+        do { result = .success(try Planner.plan(model.answers, installed: installed)) } catch { result = .failure(error) }
         let problems: [Problem]
         if case .failure(let e) = result { problems = e.problems } else { problems = [] }
-        var page = ReviewPage(model: model)
+        var page = ReviewPage(model: model, installed: installed)
         page.setPlan(result)
+        if installed != nil {
+            say("Changes to the installed cluster:")
+            for change in ReviewPage.changes(installed: installed, answers: model.answers) { say("  " + change.text) }
+            say("")
+        }
         for (id, title) in ReviewPage.layers {
             let p = problems.filter { SetupSpecs.owns(id, problemField: $0.field) }
             if let first = p.first {
@@ -261,7 +269,9 @@ public final class PlainWizard {
         if !missing.isEmpty { say("Asked when the install starts: " + missing.map(\.rawValue).joined(separator: ", ")) }
         say("")
         do {
-            return try yesNo("Install now?", defaultYes: false) ? .install : .stopped
+            let retiring = page.retiringNodes.map(\.name)
+            let question = retiring.isEmpty ? "Install now?" : "Retire \(retiring.joined(separator: ", ")) and install now?"
+            return try yesNo(question, defaultYes: false) ? .install : .stopped
         } catch {
             return .endOfInput
         }

@@ -19,6 +19,11 @@ public struct ReviewPage: Screen {
     }
 
     public var model: SetupModel
+    /// What earlier runs installed (`installed.yaml`), nil before the first install. When set, the
+    /// page starts with what the install changes: nodes added and retired, hosts left with no role.
+    public var installed: Answers?
+    /// The dialog on screen asks to confirm the retirement of nodes (Enter starts the install).
+    public var confirmsRetirement = false
     /// The problems of the answers (validator, then the planner's cross-checks), nil while the plan is built.
     public var problems: [Problem]?
     public var plan: Plan?
@@ -31,8 +36,9 @@ public struct ReviewPage: Screen {
     /// Columns of the body, for wrapping the steps' notes.
     public var bodyWidth: Int = 78
 
-    public init(model: SetupModel) {
+    public init(model: SetupModel, installed: Answers? = nil) {
         self.model = model
+        self.installed = installed
     }
 
     /// Takes the planner's result (from the app's build-plan effect).
@@ -76,6 +82,26 @@ public struct ReviewPage: Screen {
 
     public var isComplete: Bool { problems?.isEmpty == true && plan != nil }
 
+    /// Nodes installed earlier that the answers no longer have: the install retires them.
+    public var retiringNodes: [Node] { Installed.retiredNodes(installed: installed, answers: model.answers) }
+
+    /// What an install of `answers` changes in the installed cluster, a paragraph a line, with how
+    /// to show it; empty before the first install. The retirement is worded as `apply` words it.
+    public static func changes(installed: Answers?, answers: Answers) -> [(role: Role, text: String)] {
+        guard let installed else { return [] }
+        let added = Installed.addedNodes(installed: installed, answers: answers)
+        var out: [(role: Role, text: String)] = added.map {
+            (.ok, "This run adds \($0.name) (on \($0.host)): it is installed, then the balancer sends it requests too.")
+        }
+        let retirement = Installed.retirement(installed: installed, answers: answers, purge: false)
+        out += retirement.map { (.warning, $0) }
+        if retirement.isEmpty {
+            if added.isEmpty { out.append((.muted, "No node added or retired.")) }
+            out += Installed.hostsWithoutRole(installed: installed, answers: answers).map { (.warning, Installed.noRoleLeft($0)) }
+        }
+        return out
+    }
+
     /// Secrets the plan needs that were not typed on the pages (asked when the install starts).
     public var missingSecrets: [SecretName] {
         model.answers.secretNames.filter { model.secrets[$0] == nil }.sorted()
@@ -86,20 +112,28 @@ public struct ReviewPage: Screen {
     public var title: String { "Review" }
 
     public var legend: [KeyLegend.Item] {
-        if dialog != nil { return [.init("Enter", "OK")] }
+        if dialog != nil {
+            return confirmsRetirement ? [.init("Enter", "Retire and install"), .init("Esc", "Back")] : [.init("Enter", "OK")]
+        }
         if viewer != nil { return [.init("Up/Down", "Scroll"), .init("/", "Search"), .init("Esc", "Close")] }
         return [.init("Up/Down", "Move"), .init("Enter", "Open"), .init("i", "Install"), .init("Esc", "Back")]
     }
 
     public var help: String? {
-        "Each layer shows [x] when complete or [!] with what is missing: Enter opens its page. Enter on a host lists the steps that run there; on a file, shows exactly what will be written (passwords as ****). Install starts when nothing is missing."
+        "Each layer shows [x] when complete or [!] with what is missing: Enter opens its page. Enter on a host lists the steps that run there; on a file, shows exactly what will be written (passwords as ****). Install starts when nothing is missing.\n\nOnce the cluster is installed, the top of the page lists what the install changes: nodes added, nodes retired (the install asks first), hosts left with no role."
     }
 
     public mutating func handle(_ key: Key) -> ScreenRequest {
         if var d = dialog {
             let r = d.handle(key)
             dialog = d
-            if case .action = r { dialog = nil }
+            if case .action(let index) = r {
+                dialog = nil
+                if confirmsRetirement {
+                    confirmsRetirement = false
+                    if index == 0 { return .custom("install") }
+                }
+            }
             return .none
         }
         if var v = viewer {
@@ -147,6 +181,17 @@ public struct ReviewPage: Screen {
         }
         guard plan != nil else {
             dialog = Dialog(title: "Not ready", message: "The plan is still being built.", buttons: ["OK"], cancelIndex: 0)
+            return .none
+        }
+        let retiring = retiringNodes
+        if !retiring.isEmpty {
+            // Never silently: the operator reads what retiring does and says yes.
+            let lines = Installed.retirement(installed: installed, answers: model.answers, purge: false)
+            dialog = Dialog(title: "Retire " + retiring.map(\.name).joined(separator: ", ") + "?",
+                            message: lines.joined(separator: "\n") + "\n\nEnter retires and installs; Esc goes back.",
+                            buttons: ["Retire and install", "Back"], focused: 0, cancelIndex: 1, borderRole: .warning,
+                            maxWidth: 76)
+            confirmsRetirement = true
             return .none
         }
         return .custom("install")
@@ -241,7 +286,18 @@ public struct ReviewPage: Screen {
         for (i, row) in rows.enumerated() {
             switch row {
             case .layer(let id, let title):
-                if i == 0 { out.append(Line(row: -1, spans: [Span("Layers", style: theme[.label].bold())])) }
+                if i == 0 {
+                    if installed != nil {
+                        out.append(Line(row: -1, spans: [Span("Changes to the installed cluster", style: theme[.label].bold())]))
+                        for change in ReviewPage.changes(installed: installed, answers: model.answers) {
+                            for line in PageText.wrap(change.text, width: max(1, width - 2)) {
+                                out.append(Line(row: -1, spans: [Span(line, style: theme[change.role])]))
+                            }
+                        }
+                        out.append(Line(row: -1, spans: []))
+                    }
+                    out.append(Line(row: -1, spans: [Span("Layers", style: theme[.label].bold())]))
+                }
                 let ps = problems(of: id)
                 let mark: String
                 let detail: String

@@ -97,7 +97,7 @@ public final class LiveRunPage: Screen {
     }
 }
 
-/// The factories of the pages built here, for the app's `HostedPages`:
+/// The factories of the pages built here (and the dry run's), for the app's `HostedPages`:
 /// `HostedPages(OperatorPages.factories())` (licenses are the license page's).
 public enum OperatorPages {
     public static func factories() -> [HostedPage: @Sendable (HostedContext) -> any Screen] {
@@ -106,6 +106,7 @@ public enum OperatorPages {
             .verify: { LiveVerifyPage(context: $0) },
             .licenses: { LicensePage.hosted($0) },
             .summary: { SummaryScreen(context: $0) },
+            .changes: { LiveDriftPage(context: $0) },
         ]
     }
 }

@@ -19,11 +19,14 @@ public struct SecretPrompt: Sendable {
     var field = PasswordField(label: "Password", width: 40, isFocused: true)
     var error: String?
 
-    public init(missing: [SecretName], answers: Answers, then: HostedPage) {
+    /// - Parameter installed: what earlier runs installed, to name the login of a host being retired.
+    public init(missing: [SecretName], answers: Answers, installed: Answers? = nil, then: HostedPage) {
         pending = missing
         self.then = then
         var d: [SecretName: String] = [:]
-        for name in missing { d[name] = SecretPrompt.describe(name, answers) }
+        var known = answers
+        for h in installed?.hosts ?? [] where answers.host(named: h.name) == nil { known.hosts.append(h) }
+        for name in missing { d[name] = SecretPrompt.describe(name, known) }
         descriptions = d
     }
 

@@ -89,6 +89,10 @@ public struct SpecForm: Sendable {
                     }
                 } else if spec.kind == .host, case .text = old.control, SpecForm.hostChoice(model.hostNames) {
                     old = makeField(spec, model)
+                } else if spec.kind == .password, form.value(spec.id)?.isEmpty == true, !modelValue(spec, model).isEmpty {
+                    // Given since at the password prompt (before the checks or the install): shown here,
+                    // so that leaving the field empty does not forget it.
+                    old = makeField(spec, model)
                 }
                 fields.append(old)
             } else {

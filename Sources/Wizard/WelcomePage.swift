@@ -12,6 +12,8 @@ public struct WelcomePage: Screen {
         case reviewAnswers = "review"
         case startOver = "start-over"
         case licenses = "licenses"
+        case changeCluster = "change"
+        case checkChanges = "check"
 
         public var label: String {
             switch self {
@@ -22,6 +24,8 @@ public struct WelcomePage: Screen {
             case .reviewAnswers: return "Review answers"
             case .startOver: return "Start over (forget the saved answers)"
             case .licenses: return "License checklist"
+            case .changeCluster: return "Change this cluster (add or retire nodes)"
+            case .checkChanges: return "Check for changes (nothing is changed)"
             }
         }
     }
@@ -35,9 +39,13 @@ public struct WelcomePage: Screen {
     /// - Parameters:
     ///   - savedAnswers: answers from an earlier session (the state folder).
     ///   - givenAnswers: answers from `--answers`.
-    public init(savedAnswers: Bool, givenAnswers: Bool = false, unfinishedInstall: Bool, found: String? = nil) {
+    ///   - installed: the state folder holds a finished install (installed.yaml, no unfinished run).
+    public init(savedAnswers: Bool, givenAnswers: Bool = false, unfinishedInstall: Bool, installed: Bool = false,
+                found: String? = nil) {
         if unfinishedInstall {
             options = [.resume, .reviewAnswers, .startOver, .licenses]
+        } else if installed {
+            options = [givenAnswers ? .goThroughAnswers : .changeCluster, .checkChanges, .startOver, .licenses]
         } else if givenAnswers {
             options = [.goThroughAnswers, .startOver, .licenses]
         } else if savedAnswers {
@@ -57,7 +65,7 @@ public struct WelcomePage: Screen {
     }
 
     public var help: String? {
-        "Up and Down choose, Enter starts.\n\nNew install asks every question from the start. Continue opens the answers saved last time. Resume goes on with an install that stopped: what finished is not run again. License checklist shows each node's license status."
+        "Up and Down choose, Enter starts.\n\nNew install asks every question from the start. Continue opens the answers saved last time. Resume goes on with an install that stopped: what finished is not run again. License checklist shows each node's license status.\n\nOnce the cluster is installed: Change this cluster opens the pages with its answers, to add a host and a node or take a node out; the Review then lists what changes, and asks before it retires a node. Check for changes runs every step's read-only check on the hosts and lists what an install would change, and why (as joget-cluster apply --dry-run)."
     }
 
     public var selectedOption: Option { options[min(max(0, selected), options.count - 1)] }

@@ -91,4 +91,28 @@ import Testing
         #expect(ClusterCore.Installed.retiredAppHosts(installed: half, answers: now) == ["app2"])
         #expect(ClusterCore.Installed.hostsWithoutRole(installed: half, answers: now) == ["app2"])
     }
+
+    /// The words apply prints before it asks, and the wizard's Review shows: one function for both.
+    @Test func theRetirementInWords() {
+        let installed = Fixtures.twoNode
+        let now = Self.withoutNode02(installed)
+        #expect(ClusterCore.Installed.retirement(installed: nil, answers: now, purge: false).isEmpty)
+        #expect(ClusterCore.Installed.retirement(installed: installed, answers: installed, purge: false).isEmpty)
+        #expect(ClusterCore.Installed.retirement(installed: installed, answers: now, purge: false) == [
+            "This run retires node02 (on app2): the balancer stops sending it requests, then it is stopped and disabled at boot; its folder is kept (--purge removes it).",
+            "Database account dropped for app2; the shared folder is unmounted there.",
+            "app2 has no role left: nothing else is changed there.",
+        ])
+        var two = installed
+        two.hosts.append(Host(name: "app3", address: "10.0.0.3", user: "admin", auth: .agent, sudo: .nopasswd))
+        two.appServers.nodes.append(Node(name: "node03", host: "app3"))
+        var one = now
+        one.hosts.append(two.hosts.last!)
+        one.appServers.nodes = [Node(name: "node01", host: "app1")]
+        let purged = ClusterCore.Installed.retirement(installed: two, answers: one, purge: true)
+        #expect(purged.first == "This run retires node02 (on app2), node03 (on app3): the balancer stops sending them requests, then each is stopped and disabled at boot and its folder removed.")
+        #expect(purged.dropFirst().first == "Database accounts dropped for app2, app3; the shared folder is unmounted there.")
+        #expect(ClusterCore.Installed.addedNodes(installed: installed, answers: two).map(\.name) == ["node03"])
+        #expect(ClusterCore.Installed.addedNodes(installed: nil, answers: two).isEmpty)
+    }
 }

@@ -164,6 +164,25 @@ import Testing
         #expect(report.lines().contains { $0.hasSuffix("names nothing (after: files.config@h1 changes)") })
     }
 
+    /// The wizard's live list: each step's verdict is heard once, as the report has it.
+    @Test func progressHearsEveryVerdictOnce() async throws {
+        let dir = TempDir(); defer { dir.cleanup() }
+        let plan = Self.plan(root: dir.path, owner: "root:root")
+        let check = DriftCheck(plan: plan, secrets: SecretValues([SecretName("db-password"): "x"])) { LocalTransport(name: $0) }
+        let heard = Heard()
+        let report = await check.run { heard.add($0) }
+        let all = heard.all
+        #expect(all.map(\.stepID).sorted() == plan.steps.map(\.id).sorted())
+        for f in all { #expect(report.findings.first { $0.stepID == f.stepID }?.verdict == f.verdict, "\(f.stepID)") }
+    }
+
+    final class Heard: @unchecked Sendable {
+        private let lock = NSLock()
+        private var findings: [DriftFinding] = []
+        func add(_ f: DriftFinding) { lock.withLock { findings.append(f) } }
+        var all: [DriftFinding] { lock.withLock { findings } }
+    }
+
     @Test func unreachableHostsAndSlowChecksAreNotChecked() async throws {
         let dir = TempDir(); defer { dir.cleanup() }
         let plan = Plan(steps: [

@@ -151,6 +151,103 @@ struct TmuxWizardTests {
         #expect(t.waitForExit())
     }
 
+    /// Presses Enter (and Next under a list) until `page` is on screen.
+    func nextUntil(_ t: TmuxSession, _ page: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        for _ in 0..<40 {
+            let screen = t.capture()
+            if screen.contains(page) { return }
+            if screen.contains("a Add  Enter Edit") { t.send("Tab") }   // a list: its buttons, Next focused
+            t.send("Enter")
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        t.waitFor(page, timeout: 1, sourceLocation: sourceLocation)
+    }
+
+    /// An installed cluster (installed.yaml, no journal left unfinished) on hosts that cannot be reached:
+    /// the Welcome page offers to change it; node02 is taken out and node03 added on a new host app3
+    /// through the pages; the Review lists both and asks before retiring, and Esc there starts nothing.
+    /// Then "Check for changes" lists the hosts that could not be checked, and Esc is the Welcome page.
+    @Test func changeAnInstalledClusterThenCheckForChanges() throws {
+        let dir = tempDir()
+        try FileManager.default.createDirectory(atPath: dir + "/state", withIntermediateDirectories: true)
+        let answers = """
+            version: 1
+            cluster: lab
+            hosts:
+              - {name: app1, address: 127.0.0.1, user: admin, port: 1, auth: agent, sudo: nopasswd}
+              - {name: app2, address: 127.0.0.1, user: admin, port: 2, auth: agent, sudo: nopasswd}
+              - {name: lb, address: 127.0.0.1, user: admin, port: 3, auth: agent, sudo: nopasswd}
+            sharedFiles: {provider: nfs, server: app1, exportPath: /export/wflow, mountPoint: /opt/joget/shared/wflow}
+            database: {engine: mariadb, host: app1, port: 3306, name: jwedb, user: joget, passwordSecret: db-password, admin: socket}
+            appServers:
+              bundle: /tmp/joget-linux.tar.gz
+              nodes: [{name: node01, host: app1}, {name: node02, host: app2}]
+            loadBalancer: {host: lb, serverName: joget.example.test, httpPort: 80}
+
+            """
+        for file in ["answers.yaml", "installed.yaml"] { try answers.write(toFile: dir + "/state/" + file, atomically: true, encoding: .utf8) }
+        var t = start(dir, width: 80, height: 24)
+        let welcome = t.waitFor("Change this cluster")
+        #expect(welcome.contains("Cluster lab is installed: 2 nodes (node01, node02)."))
+        #expect(welcome.contains("Check for changes"))
+        t.send("Enter")
+        t.waitFor("2/7 Hosts")
+
+        // A new host, app3.
+        t.send("Tab", "a")
+        t.waitFor("Enter on the last field: done")
+        t.type("app3"); t.send("Tab")
+        t.type("127.0.0.1"); t.send("Tab")
+        t.send("C-u"); t.type("admin"); t.send("Tab")
+        t.send("C-u"); t.type("4"); t.send("Tab")
+        t.send("Tab", "Enter")                   // Login with agent → Root access; done
+        t.waitFor("Not tested yet")
+        nextUntil(t, "5/7 Application servers")
+        nextUntil(t, "a Add  Enter Edit")
+
+        // node02 out, node03 on app3 in.
+        t.send("Down", "d")
+        t.waitFor("Remove node node02?")
+        t.send("Left", "Enter")
+        t.waitFor("the node list without node02") { !$0.contains("node02     app2") && $0.contains("node01     app1") }
+        t.send("a")
+        t.waitFor("Node 2 (node02)")
+        t.send("C-u"); t.type("node03"); t.send("Tab")
+        t.send("Right", "Right", "Right", "Space", "Enter", "Enter")   // host: the last, app3; done
+        t.waitFor("node03     app3")
+        nextUntil(t, "7/7 Review")
+        let review = t.waitFor("the changes") { $0.contains("Changes to the installed cluster") && $0.contains("Layers") }
+        #expect(review.contains("This run adds node03 (on app3)"))
+        #expect(review.contains("This run retires node02 (on app2)"))
+
+        // Install asks first; Esc starts nothing.
+        t.send("i")
+        let question = t.waitFor("Retire node02?")
+        #expect(question.contains("Enter retires and installs; Esc goes back."))
+        t.send("Escape")
+        t.waitFor("the question to close") { !$0.contains("Retire node02?") && $0.contains("7/7 Review") }
+        #expect(!FileManager.default.fileExists(atPath: dir + "/state/journal.jsonl"))
+        let saved = try String(contentsOfFile: dir + "/state/answers.yaml", encoding: .utf8)
+        #expect(saved.contains("node03") && !saved.contains("node02"))
+        t.send("F10"); t.waitFor("Quit?"); t.send("Left", "Enter")
+        #expect(t.waitForExit())
+
+        // Check for changes: the checks' password first; no host answers, so nothing is checked.
+        t = start(dir, width: 80, height: 24)
+        t.waitFor("Check for changes")
+        t.send("Down", "Enter")
+        t.waitFor("The checks need db-password")
+        t.type("pw-123"); t.send("Enter")
+        let check = t.waitFor("the checks to end", timeout: 30) { $0.contains("could not be checked") }
+        #expect(check.contains("Check for changes"))
+        #expect(check.contains("not checked   app1"))
+        #expect(check.contains("0 steps would change"))
+        t.send("Escape")
+        t.waitFor("Change this cluster")
+        t.send("q"); t.waitFor("Quit?"); t.send("Left", "Enter")
+        #expect(t.waitForExit())
+    }
+
     @Test func noColorAndVT100() {
         let dir = tempDir()
         let t = start(dir, width: 80, height: 24, env: ["NO_COLOR": "1", "TERM": "vt100"])
