@@ -53,5 +53,9 @@ public actor LocalTransport: Transport {
         try await core.download(remotePath: remotePath, localPath: localPath)
     }
 
+    public func download(remotePath: String, localPath: String, progress: @escaping @Sendable (Int64) -> Void) async throws {
+        try await core.download(remotePath: remotePath, localPath: localPath, progress: progress)
+    }
+
     public func close() async { await core.close() }
 }

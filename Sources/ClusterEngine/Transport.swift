@@ -39,11 +39,20 @@ public protocol Transport: Sendable {
     func upload(localPath: String, remotePath: String, mode: Int) async throws -> UploadOutcome
     /// Copies a file from the host.
     func download(remotePath: String, localPath: String) async throws
+    /// The same, telling `progress` how many bytes arrived so far, as they come.
+    func download(remotePath: String, localPath: String, progress: @escaping @Sendable (Int64) -> Void) async throws
     /// Ends the session and every process it started.
     func close() async
 }
 
 extension Transport {
+    /// A transport that cannot tell progress copies the file and says so once at the end.
+    public func download(remotePath: String, localPath: String, progress: @escaping @Sendable (Int64) -> Void) async throws {
+        try await download(remotePath: remotePath, localPath: localPath)
+        let size = (try? FileManager.default.attributesOfItem(atPath: localPath)[.size] as? NSNumber)?.int64Value ?? 0
+        progress(size)
+    }
+
     /// A transport that delivers one line at a time hands each over as a batch of one.
     public func runBatched(_ script: String, timeout: Duration,
                            onLines: @escaping @Sendable ([OutputLine]) -> Void) async -> CommandResult {

@@ -252,7 +252,7 @@ actor ShellHost {
         return local.map { $0.status == 0 && $0.out.hasPrefix(remoteSum) } ?? false
     }
 
-    func download(remotePath: String, localPath: String) async throws {
+    func download(remotePath: String, localPath: String, progress: (@Sendable (Int64) -> Void)? = nil) async throws {
         let fail = { (detail: String) in TransportError.transferFailed(host: self.hostName, detail: "\(remotePath): \(detail)") }
         let q = Shell.quote(remotePath)
         let (probe, out, err) = await capture("__s=$(sha256sum < \(q)) || exit 4; printf '%s\\n' \"${__s%% *}\"")
@@ -263,9 +263,11 @@ actor ShellHost {
         let fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw fail("cannot create \(temp): \(String(cString: strerror(errno)))") }
         let writeError = Mutex<String?>(nil)
+        let received = Mutex<Int64>(0)
         let sink = ShellChannel.Sink(data: { stream, bytes in
             guard stream == .stdout else { return }
             if !ProcessSupport.writeAll(fd, bytes) { writeError.withLock { $0 = $0 ?? String(cString: strerror(errno)) } }
+            if let progress { progress(received.withLock { $0 += Int64(bytes.count); return $0 }) }
         }, exit: { _, _ in })
         let channel: ShellChannel
         do { channel = try await openAuxiliary(body: "exec cat < \(q)", label: "download", sink: sink) } catch {

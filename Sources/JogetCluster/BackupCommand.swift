@@ -1,0 +1,145 @@
+import ArgumentParser
+import ClusterCore
+import ClusterEngine
+import Foundation
+import Wizard
+
+/// `joget-cluster backup`: the database and the shared directory, while the cluster serves.
+struct BackupCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backup",
+        abstract: "Back up the Joget database and the shared wflow directory, while the cluster serves.",
+        discussion: """
+            Writes DIR/<cluster>-<UTC yyyyMMdd-HHmmss>/ (mode 0700; DIR defaults to backups/ in the state folder): \
+            database.sql.gz (a --single-transaction dump taken and gzipped on the database host), wflow.tar.gz \
+            (the shared directory, archived as root on the first app host), answers.yaml (no secrets), and \
+            manifest.json last, with each part's size and sha256: a folder without it is not a finished backup. \
+            Nothing is stopped. Exit codes: 0 done, 1 a part failed, 2 invalid input.
+            """)
+
+    @OptionGroup var options: SessionOptions
+    @Option(name: .long, help: "The folder to write the backup into (default: backups/ in the state folder).")
+    var to: String?
+
+    func run() async throws {
+        let code: Int32 = try await exitOnError {
+            let answers = try options.loadAnswers()
+            let session: InstallSession
+            do { session = try options.session(answers) } catch let e as StateDirError { throw UsageError("\(e)") }
+            let hosts = BackupSupport.hosts([answers.database.host, answers.appServers.nodes[0].host])
+            let scripts = [BackupScripts.dumpDatabase(answers), BackupScripts.archiveFiles(answers)]
+            let secrets = try SecretsInput.gather(BackupSupport.secrets(session, hosts: hosts, scripts: scripts.map(\.script)),
+                                                  file: options.secrets, interactive: SessionOptions.interactive)
+            let pool = session.pool(secrets: secrets)
+            defer { Task { await pool.closeAll() } }
+            for host in hosts { try await options.connect(host, session, pool: pool) }
+            let backup = Backup(answers: answers, secrets: secrets, transports: { pool.transport(for: $0) }, say: BackupSupport.say)
+            do {
+                _ = try await backup.take(into: to ?? session.stateDir.path + "/backups")
+            } catch let e as BackupError {
+                BackupSupport.error("\(e)"); await pool.closeAll(); return 1
+            } catch let e as TransportError {
+                BackupSupport.error("\(e)"); await pool.closeAll(); return 1
+            }
+            await pool.closeAll()
+            return 0
+        }
+        if code != 0 { throw ExitCode(code) }
+    }
+}
+
+/// `joget-cluster restore BACKUP`: puts a backup's database and shared directory back.
+struct RestoreCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "restore",
+        abstract: "Restore a backup: the database and the shared directory, nodes stopped meanwhile.",
+        discussion: """
+            First checks the backup: manifest.json must be there and every part match its size and sha256; \
+            a damaged backup is refused naming the part, and nothing is changed. Then asks (without a terminal, \
+            refuses unless --yes), stops every node, drops and recreates the database and loads the dump, \
+            replaces the shared directory's content with the archive's, starts the first node alone and waits \
+            until it answers, then the others, and runs the checks of verify. \
+            Exit codes: verify's (0 every check passed, 1 a check failed, 4 some did not run); 1 the backup is \
+            damaged or a restore step failed; 2 invalid input or not confirmed.
+            """)
+
+    @OptionGroup var options: SessionOptions
+    @Argument(help: "The backup folder (DIR/<cluster>-<time>).") var backup: String
+    @Flag(name: .long, help: "Do not ask before restoring.") var yes = false
+
+    func run() async throws {
+        let code: Int32 = try await exitOnError {
+            let answers = try options.loadAnswers()
+            let session: InstallSession
+            do { session = try options.session(answers) } catch let e as StateDirError { throw UsageError("\(e)") }
+            let folder = backup.hasSuffix("/") ? String(backup.dropLast()) : backup
+            let manifest: BackupManifest
+            do { manifest = try await BackupManifest.check(folder: folder) } catch let e as BackupError {
+                BackupSupport.error("\(e); nothing was changed"); return 1
+            } catch let e as TransportError {
+                BackupSupport.error("\(e); nothing was changed"); return 1
+            }
+            print("Backup \(folder): cluster \(manifest.cluster), taken \(manifest.createdAt), Joget \(manifest.jogetVersion), every part intact.")
+            if manifest.cluster != answers.cluster {
+                print("Note: it was taken of the cluster \(manifest.cluster); it is restored into \(answers.cluster).")
+            }
+            print("This stops every node (\(answers.appServers.nodes.map(\.name).joined(separator: ", "))), REPLACES the database "
+                  + "\(answers.database.name) on \(answers.database.host) and the content of \(answers.sharedFiles.mountPoint), then starts the nodes.")
+            if !yes {
+                guard SessionOptions.interactive else { throw UsageError("restore replaces the data listed above: run it again with --yes to go ahead") }
+                print("Restore? [y/N] ", terminator: "")
+                guard readLine()?.lowercased().hasPrefix("y") == true else { throw UsageError("not restored") }
+            }
+            let lock = try StateDirLock(session.stateDir)
+            defer { _ = lock }
+            let scripts = [BackupScripts.loadDatabase(answers, remote: "x"), BackupScripts.replaceFiles(answers, remote: "x")]
+            var needed = BackupSupport.secrets(session, hosts: session.plan.hosts, scripts: scripts.map(\.script))
+            needed.formUnion(session.plan.steps.filter { $0.id.hasPrefix("app.start@") || answers.appServers.nodes.map(BackupScripts.startStepID).contains($0.id) }.flatMap(\.secrets))
+            needed.formUnion(VerifyReport.neededSecrets(answers))
+            let secrets = try SecretsInput.gather(needed, file: options.secrets, interactive: SessionOptions.interactive)
+            let pool = session.pool(secrets: secrets)
+            try await options.connectAll(session, pool: pool)
+            let restore = Backup(answers: answers, secrets: secrets, transports: { pool.transport(for: $0) }, say: BackupSupport.say)
+            do {
+                try await restore.stopNodes()
+                try await restore.loadDatabase(from: folder)
+                try await restore.replaceFiles(from: folder)
+                try await restore.startNodes(plan: session.plan)
+            } catch let e as BackupError {
+                BackupSupport.error("\(e)"); await pool.closeAll(); return 1
+            } catch let e as TransportError {
+                BackupSupport.error("\(e)"); await pool.closeAll(); return 1
+            }
+            print("Restored. Checking the cluster as verify does:")
+            let outcomes = await VerifyReport.run(VerifyReport.checks(for: answers),
+                                                  verifier: session.verifier(secrets: secrets, pool: pool)) { line in
+                print(line)
+                fflush(nil)
+            }
+            await pool.closeAll()
+            FileHandle.standardError.write(Data((VerifyReport.summary(outcomes) + "\n").utf8))
+            return VerifyReport.exitCode(outcomes)
+        }
+        if code != 0 { throw ExitCode(code) }
+    }
+}
+
+enum BackupSupport {
+    static func hosts(_ names: [String]) -> [String] {
+        var seen = Set<String>()
+        return names.filter { seen.insert($0).inserted }
+    }
+
+    /// The secrets the scripts need, and the logins of the hosts.
+    static func secrets(_ session: InstallSession, hosts: [String], scripts: [Script]) -> Set<SecretName> {
+        var names = Set(scripts.flatMap(\.secrets))
+        for host in hosts.compactMap(session.host(named:)) {
+            if let s = host.sshPasswordSecret { names.insert(s) }
+            if let s = host.sudoPasswordSecret { names.insert(s) }
+        }
+        return names
+    }
+
+    static let say: @Sendable (String) -> Void = { line in print(line); fflush(nil) }
+    static func error(_ text: String) { FileHandle.standardError.write(Data("joget-cluster: \(text)\n".utf8)) }
+}
