@@ -9,11 +9,15 @@
 /// longer have it.
 extension Planner {
     static func retireSteps(_ now: Cluster, installed: Answers, purge: Bool) -> [Step] {
+        // An install stopped before its app servers layer finished has no node to retire (and the
+        // record of it no first node to build a Cluster on).
+        let retired = Installed.retiredNodes(installed: installed, answers: now.answers)
+        guard !retired.isEmpty else { return [] }
         let was = Cluster(installed)
         let reload = id(.loadBalancer, "apache", now.answers.loadBalancer.host)
         var steps: [Step] = []
         var retiresOn: [String: [String]] = [:]
-        for node in Installed.retiredNodes(installed: installed, answers: now.answers) {
+        for node in retired {
             let step = retireNodeStep(was, node, after: reload, purge: purge)
             retiresOn[node.host, default: []].append(step.id)
             steps.append(step)

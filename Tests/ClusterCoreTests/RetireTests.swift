@@ -18,6 +18,15 @@ import Testing
         #expect(try Planner.plan(a, installed: a).steps.allSatisfy { $0.layer != .retire })
     }
 
+    /// Found by the lab: a run stopped before the app servers layer finished records no node, and
+    /// the next run's plan must not trip over that record.
+    @Test func aRecordWithoutNodesRetiresNothing() throws {
+        let a = Fixtures.twoNode
+        let early = ClusterCore.Installed.adding(a, layers: [.hosts, .sharedFiles, .database], to: nil)
+        #expect(early.appServers.nodes.isEmpty)
+        #expect(try Planner.plan(a, installed: early).steps.allSatisfy { $0.layer != .retire })
+    }
+
     @Test func aNodeGoneFromTheAnswersIsRetiredAfterTheBalancerReload() throws {
         let installed = Fixtures.twoNode
         let now = Self.withoutNode02(installed)
