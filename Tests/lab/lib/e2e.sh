@@ -14,6 +14,8 @@ info() { echo "---- [$((SECONDS - T0))s] $*"; }
 # failed_logs STATE OUTPUT: the end of the log of every step OUTPUT reports failed, so that a
 # failure in CI can be read from its output alone.
 failed_logs() {
+    # A crash says why in its first lines, which a tail of the output would not show.
+    grep -m1 -E 'Fatal error|Assertion failed|Precondition failed' "$2" | sed 's/^/     crashed: /'
     grep -E '^[a-z]+\.[a-z-]+@[^ ]+ +[^ ]+ +failed' "$2" | awk '{print $1, $2}' | while read -r step host; do
         echo "     --- end of $step's log:"
         tail -n 12 "$1/logs/$host/$(printf '%s' "$step" | tr -c 'A-Za-z0-9._@+-' '_').log" 2>&1 | sed 's/^/     /'
