@@ -26,8 +26,7 @@ public enum Installed {
         return merged
     }
 
-    /// Nodes installed but no longer in the answers, each with the installed answers that say how
-    /// it was laid out and how its host is reached.
+    /// Nodes installed but no longer in the answers: the ones a run of `answers` retires.
     public static func retiredNodes(installed: Answers?, answers: Answers) -> [Node] {
         guard let installed else { return [] }
         let kept = Set(answers.appServers.nodes.map(\.name))
