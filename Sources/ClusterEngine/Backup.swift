@@ -104,11 +104,13 @@ public struct Backup: Sendable {
         let text = try s.script.executable(with: secrets)
         let log = LinesBox()
         let result = await transports(s.host).run(text, timeout: timeout) { log.add($0) }
+        // What a host printed is shown, so it is masked like a step's output.
+        let redactor = Redactor(secrets: secrets.allValues)
         guard result == .exited(0) else {
-            let tail = log.stderr.suffix(5).joined(separator: " / ")
+            let tail = redactor.clean(log.stderr.suffix(5).joined(separator: " / "))
             throw BackupError.failed(host: s.host, what: what, detail: tail.isEmpty ? "\(result)" : "\(result): \(tail)")
         }
-        for line in log.stderr where !line.isEmpty { say("  \(s.host): \(line)") }
+        for line in log.stderr where !line.isEmpty { say("  \(s.host): \(redactor.clean(line))") }
         return log.stdout
     }
 
