@@ -36,6 +36,11 @@ rm -f "$m"/etc/systemd/system/sockets.target.wants/rpcbind.socket \
       "$m"/etc/systemd/system/remote-fs.target.wants/nfs-client.target \
       "$m"/etc/systemd/system/timers.target.wants/apt-daily*.timer
 
+# Root's user manager lingers, as on a server its admin logs in to all day: without it, each SSH
+# login starts and stops user@0.service, which this machine's cgroup v1 makes slow (EIO on kills).
+mkdir -p "$m/var/lib/systemd/linger"
+touch "$m/var/lib/systemd/linger/root"
+
 binds=()
 for s in "$@"; do
     if [ "$s" = "$h" ]; then
