@@ -42,6 +42,8 @@ public struct Host: Equatable, Sendable {
     /// have it), whatever `sudo` says. A local host runs as this program's user, so `sudo` stands.
     public var effectiveSudo: Sudo { user == "root" && auth != .local ? .root : sudo }
     public var sudoPasswordSecret: SecretName? { effectiveSudo == .password ? .sudoPassword(host: name) : nil }
+    /// The secrets logging in to this host needs: its SSH and sudo passwords, where it has them.
+    public var loginSecrets: Set<SecretName> { Set([sshPasswordSecret, sudoPasswordSecret].compactMap { $0 }) }
 }
 
 public struct SharedFiles: Equatable, Sendable {
@@ -132,8 +134,7 @@ extension Answers {
         var names: Set<SecretName> = [database.passwordSecret]
         if database.admin == .password { names.insert(database.adminPasswordSecret) }
         for host in hosts {
-            if let s = host.sshPasswordSecret { names.insert(s) }
-            if let s = host.sudoPasswordSecret { names.insert(s) }
+            names.formUnion(host.loginSecrets)
         }
         return names
     }

@@ -67,8 +67,7 @@ public struct InstallSession: Sendable {
         var names = Set(plan.steps.flatMap(\.secrets))
         let retiring = plan.hosts.filter { answers.host(named: $0) == nil }.compactMap(host(named:))
         for host in answers.hosts + retiring {
-            if let s = host.sshPasswordSecret { names.insert(s) }
-            if let s = host.sudoPasswordSecret { names.insert(s) }
+            names.formUnion(host.loginSecrets)
         }
         return names
     }
@@ -83,8 +82,7 @@ public struct InstallSession: Sendable {
     public static func checkSecrets(of plan: Plan, host: (String) -> ClusterCore.Host?) -> Set<SecretName> {
         var names = Set(plan.steps.flatMap { $0.check?.secrets ?? [] })
         for host in plan.hosts.compactMap(host) {
-            if let s = host.sshPasswordSecret { names.insert(s) }
-            if let s = host.sudoPasswordSecret { names.insert(s) }
+            names.formUnion(host.loginSecrets)
         }
         return names
     }

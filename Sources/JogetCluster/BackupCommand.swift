@@ -111,14 +111,9 @@ struct RestoreCommand: AsyncParsableCommand {
                 BackupSupport.error("\(e)"); await pool.closeAll(); return 1
             }
             print("Restored. Checking the cluster as verify does:")
-            let outcomes = await VerifyReport.run(VerifyReport.checks(for: answers),
-                                                  verifier: session.verifier(secrets: secrets, pool: pool)) { line in
-                print(line)
-                fflush(nil)
-            }
+            let code = await VerifyReport.runHeadless(answers, verifier: session.verifier(secrets: secrets, pool: pool))
             await pool.closeAll()
-            FileHandle.standardError.write(Data((VerifyReport.summary(outcomes) + "\n").utf8))
-            return VerifyReport.exitCode(outcomes)
+            return code
         }
         if code != 0 { throw ExitCode(code) }
     }
@@ -134,8 +129,7 @@ enum BackupSupport {
     static func secrets(_ session: InstallSession, hosts: [String], scripts: [Script]) -> Set<SecretName> {
         var names = Set(scripts.flatMap(\.secrets))
         for host in hosts.compactMap(session.host(named:)) {
-            if let s = host.sshPasswordSecret { names.insert(s) }
-            if let s = host.sudoPasswordSecret { names.insert(s) }
+            names.formUnion(host.loginSecrets)
         }
         return names
     }

@@ -74,8 +74,7 @@ struct LicensesCommand: AsyncParsableCommand {
             if refresh || !setKey.isEmpty || verify || fullScreen {
                 var names = Set<SecretName>()
                 for host in answers.hosts {
-                    if let s = host.sshPasswordSecret { names.insert(s) }
-                    if let s = host.sudoPasswordSecret { names.insert(s) }
+                    names.formUnion(host.loginSecrets)
                 }
                 secrets = try SecretsInput.gather(names, file: session.secrets, interactive: SessionOptions.interactive)
             }

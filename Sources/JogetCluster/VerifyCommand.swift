@@ -30,14 +30,9 @@ struct VerifyCommand: AsyncParsableCommand {
             let secrets = try SecretsInput.gather(VerifyReport.neededSecrets(answers), file: options.secrets,
                                                   interactive: SessionOptions.interactive)
             let pool = session.pool(secrets: secrets)
-            let outcomes = await VerifyReport.run(VerifyReport.checks(for: answers),
-                                                  verifier: session.verifier(secrets: secrets, pool: pool)) { line in
-                print(line)
-                fflush(nil)
-            }
+            let code = await VerifyReport.runHeadless(answers, verifier: session.verifier(secrets: secrets, pool: pool))
             await pool.closeAll()
-            FileHandle.standardError.write(Data((VerifyReport.summary(outcomes) + "\n").utf8))
-            return VerifyReport.exitCode(outcomes)
+            return code
         }
         if code != 0 { throw ExitCode(code) }
     }

@@ -380,8 +380,7 @@ public enum App {
             // A host being retired is logged in to with its installed login.
             var names = answers.secretNames
             for retiring in (plan?.hosts ?? []).filter({ answers.host(named: $0) == nil }).compactMap(host) {
-                if let s = retiring.sshPasswordSecret { names.insert(s) }
-                if let s = retiring.sudoPasswordSecret { names.insert(s) }
+                names.formUnion(retiring.loginSecrets)
             }
             return names
         case .verify: return answers.secretNames

@@ -116,8 +116,7 @@ public enum VerifyReport {
     public static func neededSecrets(_ answers: Answers) -> Set<SecretName> {
         var names: Set<SecretName> = [answers.database.passwordSecret]
         for host in answers.hosts {
-            if let s = host.sshPasswordSecret { names.insert(s) }
-            if let s = host.sudoPasswordSecret { names.insert(s) }
+            names.formUnion(host.loginSecrets)
         }
         return names
     }
@@ -153,5 +152,16 @@ public enum VerifyReport {
     public static func run(_ checks: [ClusterCheck], verifier: Verifier,
                            print: @escaping @Sendable (String) -> Void) async -> [CheckOutcome] {
         await verifier.run(checks) { print(line($0)) }
+    }
+
+    /// `joget-cluster verify` (and the end of `restore`): every check of `answers`, a line each on
+    /// stdout as it ends, the summary on stderr; returns the exit code.
+    public static func runHeadless(_ answers: Answers, verifier: Verifier) async -> Int32 {
+        let outcomes = await run(checks(for: answers), verifier: verifier) { line in
+            Swift.print(line)
+            fflush(nil)
+        }
+        FileHandle.standardError.write(Data((summary(outcomes) + "\n").utf8))
+        return exitCode(outcomes)
     }
 }
