@@ -77,6 +77,8 @@ public enum BackupError: Error, Sendable, Equatable, CustomStringConvertible {
 public struct Backup: Sendable {
     public let answers: Answers
     public let secrets: SecretValues
+    /// Masks what a host prints, as the runner masks a step's output.
+    let redactor: Redactor
     public let transports: @Sendable (String) -> any Transport
     /// One line for the operator (progress, what is being done).
     public let say: @Sendable (String) -> Void
@@ -84,6 +86,7 @@ public struct Backup: Sendable {
     public init(answers: Answers, secrets: SecretValues, transports: @escaping @Sendable (String) -> any Transport,
                 say: @escaping @Sendable (String) -> Void) {
         self.answers = answers; self.secrets = secrets; self.transports = transports; self.say = say
+        redactor = Redactor(secrets: Runner.redactionNeedles(secrets))
     }
 
     static func iso(_ date: Date) -> String {
@@ -104,8 +107,6 @@ public struct Backup: Sendable {
         let text = try s.script.executable(with: secrets)
         let log = LinesBox()
         let result = await transports(s.host).run(text, timeout: timeout) { log.add($0) }
-        // What a host printed is shown, so it is masked like a step's output.
-        let redactor = Redactor(secrets: secrets.allValues)
         guard result == .exited(0) else {
             let tail = redactor.clean(log.stderr.suffix(5).joined(separator: " / "))
             throw BackupError.failed(host: s.host, what: what, detail: tail.isEmpty ? "\(result)" : "\(result): \(tail)")

@@ -33,7 +33,7 @@ public struct Verifier: Sendable {
     public static func loginID(_ host: String) -> String { "login@" + host }
 
     public func run(_ checks: [ClusterCheck], onOutcome: @Sendable (CheckOutcome) -> Void = { _ in }) async -> [CheckOutcome] {
-        let redactor = Redactor(secrets: secrets.allValues)
+        let redactor = Redactor(secrets: Runner.redactionNeedles(secrets))
         var outcomes: [CheckOutcome] = []
         var hosts: [String] = []
         for host in checks.flatMap({ $0.probes.map(\.host) }) where !hosts.contains(host) { hosts.append(host) }
