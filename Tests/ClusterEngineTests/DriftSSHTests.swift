@@ -69,19 +69,8 @@ struct DriftSSHTests {
 
     // MARK: the binary
 
-    /// The joget-cluster binary built with the tests (beside the test bundle), or $JOGET_CLUSTER_BINARY.
-    static var binary: String? {
-        if let b = ProcessInfo.processInfo.environment["JOGET_CLUSTER_BINARY"] { return b }
-        var dir = URL(fileURLWithPath: CommandLine.arguments.first ?? "").deletingLastPathComponent()
-        for _ in 0..<3 {
-            let candidate = dir.appendingPathComponent("joget-cluster").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            dir = dir.deletingLastPathComponent()
-        }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let p = root.appendingPathComponent(".build/debug/joget-cluster").path
-        return FileManager.default.isExecutableFile(atPath: p) ? p : nil
-    }
+    /// The joget-cluster binary built with the tests.
+    static var binary: String? { BuiltBinary.path }
 
     /// One host, every role, on the fixture; every folder of the plan in `dir`.
     static func answers(_ dir: String) -> Answers {

@@ -17,22 +17,8 @@ final class TmuxSession {
         return nil
     }
 
-    /// The joget-cluster binary built with the tests (same folder as the test bundle), or $JOGET_CLUSTER_BINARY.
-    static var binary: String? {
-        if let b = ProcessInfo.processInfo.environment["JOGET_CLUSTER_BINARY"] { return b }
-        var dir = URL(fileURLWithPath: CommandLine.arguments.first ?? "").deletingLastPathComponent()
-        for _ in 0..<3 {
-            let candidate = dir.appendingPathComponent("joget-cluster").path
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-            dir = dir.deletingLastPathComponent()
-        }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        for scratch in [".build-wiz", ".build"] {
-            let p = root.appendingPathComponent("\(scratch)/debug/joget-cluster").path
-            if FileManager.default.isExecutableFile(atPath: p) { return p }
-        }
-        return nil
-    }
+    /// The joget-cluster binary built with the tests.
+    static var binary: String? { BuiltBinary.path }
 
     @discardableResult
     static func tmux(_ args: [String]) -> (status: Int32, out: String) {
