@@ -14,7 +14,9 @@
 #   lab.sh exec HOST CMD...   run CMD inside the host's namespaces without ssh (nsenter)
 #   lab.sh link HOST down|up  set the host's network link down or up
 #   lab.sh mac HOST MAC       change the MAC address of the host's eth0 (system key tests)
-#   lab.sh bundle [OUTDIR]    build (cached) the stand-in Joget DX 8 bundle tarball
+#   lab.sh bundle [--version V] [OUTDIR]  build (cached) the stand-in Joget DX 8 bundle tarball
+#                             of version V (default 8.1.6; e.g. 8.1.7 for upgrade tests) and
+#                             print its path; with OUTDIR, copy it there and print that path
 #   lab.sh clean              down, then also remove keys, bundle cache and the state dir
 #
 # Environment: JOGET_LAB_DIR (state dir, default /var/tmp/joget-lab), LAB_INIT (systemd|plain).
@@ -31,7 +33,8 @@ NET=10.213.7
 BRIDGE=jlab0
 NS_PREFIX=jlab-
 VETH_PREFIX=jl-
-BUNDLE_NAME=joget-enterprise-linux-8.1.6
+# The stand-in bundle `up` and `bundle` build: joget-enterprise-linux-$BUNDLE_VERSION.tar.gz.
+BUNDLE_VERSION=8.1.6
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:$PATH
 
 die() { echo "lab: $*" >&2; exit 1; }
@@ -521,14 +524,30 @@ cmd_mac() {
 # shellcheck source=lib/bundle.sh
 . "$LAB_SRC/lib/bundle.sh"
 
-cmd_bundle_quiet() { build_bundle >&2; echo "$BUNDLE_PATH"; }
+# Build the default version's bundle (what `up` installs from); print only its path.
+cmd_bundle_quiet() { build_bundle "$BUNDLE_VERSION" >&2; echo "$BUNDLE_PATH"; }
 
+# cmd_bundle [--version V] [OUTDIR]
 cmd_bundle() {
-    build_bundle
-    if [ $# -ge 1 ]; then
-        mkdir -p "$1"
-        cp "$BUNDLE_PATH" "$1/"
-        BUNDLE_PATH=$(cd "$1" && pwd)/$(basename "$BUNDLE_PATH")
+    local version=$BUNDLE_VERSION out=''
+    while [ $# -gt 0 ]; do
+        case $1 in
+            --version) [ $# -ge 2 ] || die "bundle: --version needs a value (e.g. 8.1.7)"; version=$2; shift 2 ;;
+            --version=*) version=${1#--version=}; shift ;;
+            -*) die "bundle: unknown option '$1' (usage: lab.sh bundle [--version V] [OUTDIR])" ;;
+            *) [ -z "$out" ] || die "bundle: one OUTDIR only (usage: lab.sh bundle [--version V] [OUTDIR])"
+               out=$1; shift ;;
+        esac
+    done
+    [ $# = 0 ] || die "bundle: one OUTDIR only (usage: lab.sh bundle [--version V] [OUTDIR])"
+    if [[ $out =~ ^[0-9]+(\.[0-9]+)+$ ]] && [ ! -d "$out" ]; then
+        die "bundle: '$out' looks like a version, not an OUTDIR: lab.sh bundle --version $out [OUTDIR]"
+    fi
+    build_bundle "$version"
+    if [ -n "$out" ]; then
+        mkdir -p "$out"
+        cp "$BUNDLE_PATH" "$out/"
+        BUNDLE_PATH=$(cd "$out" && pwd)/$(basename "$BUNDLE_PATH")
     fi
     echo "$BUNDLE_PATH"
 }
@@ -554,7 +573,7 @@ main() {
         mac) cmd_mac "$@" ;;
         bundle) cmd_bundle "$@" ;;
         clean) cmd_clean "$@" ;;
-        ''|-h|--help|help) sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' ;;
+        ''|-h|--help|help) sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' ;;
         *) die "unknown command '$cmd' (try: lab.sh help)" ;;
     esac
 }

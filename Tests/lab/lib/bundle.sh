@@ -1,6 +1,11 @@
+# shellcheck shell=bash
 # Rehearsal lab: builds the STAND-IN Joget DX 8 bundle (not Joget). Sourced by lab.sh.
-# Sets BUNDLE_PATH. The result is cached under $STATE/bundle-cache/<hash of the sources and
-# of the Debian Tomcat/driver versions>, so a second call is instant.
+# build_bundle [VERSION] (default $BUNDLE_VERSION, else 8.1.6) sets BUNDLE_PATH to
+# $STATE/bundle/joget-enterprise-linux-VERSION.tar.gz. The result is cached under
+# $STATE/bundle-cache/VERSION-<hash of the sources and of the Debian Tomcat/driver versions>,
+# one entry per version, so a second call is instant. The versions differ only in the top
+# folder's name and in jw.war (WEB-INF/classes/standin-version.properties, the manifest's
+# Implementation-Version), which the web app shows.
 
 TOMCAT_DIR_NAME=apache-tomcat-9.0.90
 ASPECTJ_JAR=aspectjweaver-1.9.22.jar
@@ -23,30 +28,53 @@ make_agent() {
     jar --create --file "$out" --manifest "$work/agent-$name.mf" -C "$work/agent-$name" .
 }
 
-# The bundle at a stable path: $STATE/bundle/NAME.tar.gz (a hard link to the cache entry).
+# publish_bundle NAME: the bundle at a stable path, $STATE/bundle/NAME.tar.gz (a hard link to
+# the cache entry).
 publish_bundle() {
+    local name=$1
     mkdir -p "$STATE/bundle"
-    ln -f "$BUNDLE_PATH" "$STATE/bundle/$BUNDLE_NAME.tar.gz" 2>/dev/null ||
-        cp -f "$BUNDLE_PATH" "$STATE/bundle/$BUNDLE_NAME.tar.gz"
-    BUNDLE_PATH=$STATE/bundle/$BUNDLE_NAME.tar.gz
+    ln -f "$BUNDLE_PATH" "$STATE/bundle/$name.tar.gz" 2>/dev/null ||
+        cp -f "$BUNDLE_PATH" "$STATE/bundle/$name.tar.gz"
+    BUNDLE_PATH=$STATE/bundle/$name.tar.gz
+}
+
+# prune_bundle_cache VERSION KEEP: remove VERSION's other cache entries (and stale temporary
+# ones), and entries from before the cache was per version (a bare hash); other versions stay.
+prune_bundle_cache() {
+    local version=$1 keep=$2 e n
+    for e in "$STATE/bundle-cache"/*; do
+        [ -e "$e" ] || continue
+        n=${e##*/}
+        case $n in
+            "$keep") continue ;;
+            "$version"-*) ;;
+            *-*) continue ;;
+        esac
+        rm -rf "$e"
+    done
 }
 
 build_bundle() {
+    local version=${1:-${BUNDLE_VERSION:-8.1.6}}
+    [[ $version =~ ^[0-9]+(\.[0-9]+)+$ ]] || die "bundle version '$version': want digits and dots, e.g. 8.1.7"
+    local name=joget-enterprise-linux-$version
     local hash cache
     hash=$(bundle_hash)
-    cache=$STATE/bundle-cache/$hash
-    BUNDLE_PATH=$cache/$BUNDLE_NAME.tar.gz
+    cache=$STATE/bundle-cache/$version-$hash
+    BUNDLE_PATH=$cache/$name.tar.gz
     if [ -f "$BUNDLE_PATH" ]; then
-        publish_bundle
-        echo "lab: stand-in bundle (cached): $BUNDLE_PATH"
+        publish_bundle "$name"
+        echo "lab: stand-in bundle $version (cached): $BUNDLE_PATH"
         return 0
     fi
-    command -v javac >/dev/null && command -v jar >/dev/null || die "javac/jar missing: run lab.sh install"
+    if ! command -v javac >/dev/null || ! command -v jar >/dev/null; then
+        die "javac/jar missing: run lab.sh install"
+    fi
     local t0=$SECONDS
     local tmp=$cache.tmp.$$
     rm -rf "$tmp"
     local work=$tmp/work
-    local top=$tmp/tree/$BUNDLE_NAME
+    local top=$tmp/tree/$name
     local tc=$top/$TOMCAT_DIR_NAME
     local src=$LAB_SRC/bundle
     local servlet_api=/usr/share/java/tomcat10-servlet-api.jar
@@ -83,8 +111,16 @@ build_bundle() {
     mkdir -p "$war/WEB-INF/classes" "$war/WEB-INF/lib"
     cp -r "$src"/webapp/root/. "$war/"
     javac --release 17 -nowarn -cp "$servlet_api" -d "$war/WEB-INF/classes" "$src"/webapp/src/standin/jw/*.java
+    # The version the web app shows (Lab.VERSION) and the manifest's. "releases" lists the line's
+    # releases up to this one (8.1.0 .. 8.1.7), so a later version's jw.war is also larger.
+    local releases="${version%.*}.0" i
+    for ((i = 1; i <= 10#${version##*.}; i++)); do releases+=", ${version%.*}.$i"; done
+    printf '# STAND-IN, NOT JOGET: the version this stand-in bundle was built as (joget-cluster lab).\nversion=%s\nreleases=%s\n' \
+        "$version" "$releases" >"$war/WEB-INF/classes/standin-version.properties"
+    printf 'Implementation-Title: stand-in jw.war (joget-cluster lab, not Joget)\nImplementation-Version: %s\n' \
+        "$version" >"$work/war.mf"
     cp -L /usr/share/java/mariadb-java-client.jar "$war/WEB-INF/lib/mariadb-java-client.jar"
-    jar --create --file "$tc/webapps/jw.war" -C "$war" .
+    jar --create --file "$tc/webapps/jw.war" --manifest "$work/war.mf" -C "$war" .
 
     # Top level: wflow datasource files, placeholders.
     cp -r "$src"/top/. "$top/"
@@ -92,11 +128,10 @@ build_bundle() {
     echo "STAND-IN, NOT JOGET: placeholder data folder (joget-cluster rehearsal lab)." >"$top/data/README.txt"
     chmod 755 "$top"/*.sh
 
-    tar -C "$tmp/tree" --owner=0 --group=0 --sort=name -czf "$tmp/$BUNDLE_NAME.tar.gz" "$BUNDLE_NAME"
+    tar -C "$tmp/tree" --owner=0 --group=0 --sort=name -czf "$tmp/$name.tar.gz" "$name"
     rm -rf "$work" "$tmp/tree"
-    # Keep only this cache entry.
-    find "$STATE/bundle-cache" -mindepth 1 -maxdepth 1 ! -name "$(basename "$tmp")" -exec rm -rf {} + 2>/dev/null || true
+    prune_bundle_cache "$version" "${tmp##*/}"
     mv "$tmp" "$cache"
-    publish_bundle
-    echo "lab: stand-in bundle built in $((SECONDS - t0)) s: $BUNDLE_PATH ($(du -h "$BUNDLE_PATH" | cut -f1))"
+    publish_bundle "$name"
+    echo "lab: stand-in bundle $version built in $((SECONDS - t0)) s: $BUNDLE_PATH ($(du -h "$BUNDLE_PATH" | cut -f1))"
 }

@@ -1,7 +1,9 @@
 /*
  * STAND-IN, NOT JOGET (joget-cluster rehearsal lab, Tests/lab).
  * GET /jw/web/json/cluster/info: which node answered, and a per-session counter kept in the
- * HttpSession as a Serializable Integer, so Tomcat session replication carries it.
+ * HttpSession as a Serializable Integer, so Tomcat session replication carries it; and the
+ * version the stand-in bundle was built as (Lab.VERSION, from WEB-INF/classes/
+ * standin-version.properties), so a test can see which version a node runs.
  */
 package standin.jw;
 
@@ -32,6 +34,7 @@ public class ClusterInfoServlet extends HttpServlet {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("standIn", "joget-cluster lab stand-in, not Joget");
         out.put("node", node);
+        out.put("version", Lab.VERSION);
         out.put("hostname", Lab.hostname());
         out.put("jvmRoute", Lab.jvmRoute());
         out.put("wflowHome", Lab.wflowHome().toString());

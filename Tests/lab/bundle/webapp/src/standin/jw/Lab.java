@@ -1,8 +1,8 @@
 /*
  * STAND-IN, NOT JOGET. Part of the joget-cluster rehearsal lab (Tests/lab): a tiny web app
  * packaged as jw.war so that a cluster installer has something with Joget's shape to deploy.
- * Helpers shared by the lab's servlets: node name, wflow.home, datasource files, system key,
- * and a very small JSON writer.
+ * Helpers shared by the lab's servlets: the stand-in's version, node name, wflow.home,
+ * datasource files and the connection they describe, system key, and a very small JSON writer.
  */
 package standin.jw;
 
@@ -16,6 +16,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.Driver;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -28,10 +30,36 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 final class Lab {
-    static final String VERSION = "8.1.6";
+    /** Resource written into WEB-INF/classes by the lab's bundle build (Tests/lab/lib/bundle.sh). */
+    static final String VERSION_RESOURCE = "standin-version.properties";
+    /** The bundle version this WAR was built as (8.1.6, 8.1.7, ...), or "unknown". */
+    static final String VERSION = readVersion();
     static final String EDITION = "enterprise";
+    private static final String MARIADB = "org.mariadb.jdbc.Driver";
 
     private Lab() {
+    }
+
+    private static String readVersion() {
+        try (InputStream in = Lab.class.getClassLoader().getResourceAsStream(VERSION_RESOURCE)) {
+            if (in != null) {
+                Properties p = new Properties();
+                p.load(in);
+                String v = p.getProperty("version");
+                if (v != null && !v.isBlank()) {
+                    return v.trim();
+                }
+            }
+        } catch (IOException e) {
+            // fall through
+        }
+        return "unknown";
+    }
+
+    /** "8" for 8.1.7. */
+    static String majorVersion() {
+        int dot = VERSION.indexOf('.');
+        return dot > 0 ? VERSION.substring(0, dot) : VERSION;
     }
 
     /** -Dwflow.name, else the Engine's jvmRoute, else the session id suffix, else the hostname. */
@@ -115,6 +143,74 @@ final class Lab {
         }
     }
 
+    /** What {@link #connect} is doing; on a failure, the step it failed in. */
+    static final class Step {
+        String now;
+    }
+
+    /**
+     * Opens the Joget datasource as Joget does: WFLOW_HOME/app_datasource.properties
+     * (currentProfile), then app_datasource-PROFILE.properties read with java.util.Properties,
+     * workflowDriver/workflowUrl/workflowUser/workflowPassword. Puts profile, driver, url, user,
+     * note (if any), driverUsed and urlUsed into {@code out}; keeps {@code step} current.
+     *
+     * Stand-in behaviour: the WAR carries only MariaDB Connector/J. When workflowDriver names a
+     * MySQL Connector/J class (com.mysql.cj.jdbc.Driver or com.mysql.jdbc.Driver) that is not on
+     * the class path, the MariaDB driver is used instead and a jdbc:mysql: URL is rewritten to
+     * jdbc:mariadb:; "note" says so.
+     */
+    static Connection connect(Map<String, Object> out, Step step) throws Exception {
+        Path home = wflowHome();
+        step.now = "reading " + home.resolve("app_datasource.properties");
+        String profile = profile();
+        out.put("profile", profile);
+        Path dsFile = home.resolve("app_datasource-" + profile + ".properties");
+        step.now = "reading " + dsFile;
+        Properties ds = load(dsFile);
+        String driver = ds.getProperty("workflowDriver", "").trim();
+        String url = ds.getProperty("workflowUrl", "").trim();
+        String user = ds.getProperty("workflowUser", "");
+        String password = ds.getProperty("workflowPassword", "");
+        out.put("driver", driver);
+        out.put("url", url);
+        out.put("user", user);
+
+        step.now = "loading driver " + driver;
+        String driverUsed = driver;
+        String urlUsed = url;
+        ClassLoader loader = Lab.class.getClassLoader();
+        Class<?> cls;
+        try {
+            cls = Class.forName(driver, true, loader);
+        } catch (ClassNotFoundException e) {
+            if (!driver.startsWith("com.mysql.")) {
+                throw e;
+            }
+            driverUsed = MARIADB;
+            if (url.startsWith("jdbc:mysql:")) {
+                urlUsed = "jdbc:mariadb:" + url.substring("jdbc:mysql:".length());
+            }
+            out.put("note", "stand-in: " + driver + " is not in the stand-in WAR; used " + MARIADB
+                    + (urlUsed.equals(url) ? "" : " with the URL scheme jdbc:mariadb:"));
+            cls = Class.forName(MARIADB, true, loader);
+        }
+        out.put("driverUsed", driverUsed);
+        out.put("urlUsed", urlUsed);
+        Driver d = (Driver) cls.getDeclaredConstructor().newInstance();
+        Properties info = new Properties();
+        info.setProperty("user", user);
+        info.setProperty("password", password);
+        if (!urlUsed.contains("connectTimeout")) {
+            info.setProperty("connectTimeout", "5000");
+        }
+        step.now = "connecting to " + urlUsed;
+        Connection c = d.connect(urlUsed, info);
+        if (c == null) {
+            throw new IllegalArgumentException("driver " + driverUsed + " does not accept URL " + urlUsed);
+        }
+        return c;
+    }
+
     /** Name of the interface of the default route (from /proc/net/route). */
     static String defaultRouteInterface() {
         try {
@@ -163,7 +259,7 @@ final class Lab {
      * MAC or profile changes the key, as the real DX 8 key does (the real algorithm is not this).
      */
     static String systemKey() {
-        String seed = mac() + "|" + profile() + "|" + VERSION.substring(0, 1) + "|" + EDITION;
+        String seed = mac() + "|" + profile() + "|" + majorVersion() + "|" + EDITION;
         try {
             MessageDigest md = MessageDigest.getInstance("MD5");
             StringBuilder sb = new StringBuilder();
