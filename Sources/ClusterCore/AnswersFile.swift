@@ -243,3 +243,45 @@ private struct Reader {
         return sequence.enumerated().map { index, element in item(&self, element, "\(field)[\(index)]") }
     }
 }
+
+/// Changes `appServers.bundle` in an answers file in place, keeping the rest as written (comments,
+/// order, quoting): `upgrade --bundle` records the new bundle where the operator keeps the answers.
+public enum AnswersFileEdit {
+    /// The text with `appServers.bundle` set to `bundle`, or nil when that cannot be done by changing
+    /// one line (no such line, several, a value over several lines): the result is read back and must
+    /// differ from the original in that field only.
+    public static func settingBundle(_ bundle: String, in text: String) -> String? {
+        guard !bundle.contains(where: { $0.isNewline || ($0.asciiValue.map { $0 < 0x20 } ?? false) }),
+              var before = try? AnswersFile.decode(text) else { return nil }
+        var lines = text.components(separatedBy: "\n")
+        guard let section = lines.firstIndex(where: { $0.hasPrefix("appServers:") }) else { return nil }
+        var found: [Int] = []
+        var keyIndent: Int?
+        for i in (section + 1)..<lines.count {
+            let line = lines[i]
+            let indent = line.prefix(while: { $0 == " " }).count
+            let rest = line.dropFirst(indent)
+            if rest.isEmpty || rest.hasPrefix("#") { continue }
+            if indent == 0 { break }
+            if keyIndent == nil { keyIndent = indent }
+            if indent == keyIndent, rest.hasPrefix("bundle:") { found.append(i) }
+        }
+        guard found.count == 1, let indent = keyIndent else { return nil }
+        let quoted = "\"" + bundle.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+        lines[found[0]] = String(repeating: " ", count: indent) + "bundle: " + quoted
+        let edited = lines.joined(separator: "\n")
+        guard let after = try? AnswersFile.decode(edited) else { return nil }
+        before.appServers.bundle = bundle
+        return after == before ? edited : nil
+    }
+
+    /// Sets the bundle in the file at `path` (atomically, keeping its mode).
+    public static func setBundle(_ bundle: String, in path: String) throws {
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        guard let edited = settingBundle(bundle, in: text) else {
+            throw InvalidAnswers([Problem("appServers.bundle", "\(path) could not be changed in place to name \(bundle): change it by hand")])
+        }
+        let mode = (try? FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.uint16Value ?? 0o644
+        try AtomicFile.write(Data(edited.utf8), to: path, mode: mode_t(mode))
+    }
+}

@@ -1,7 +1,8 @@
 /// The four layers of a Joget cluster, in install order, after preparing the hosts; then, on day
-/// two, the retirement of nodes taken out of the answers (after the balancer no longer has them).
+/// two, the retirement of nodes taken out of the answers (after the balancer no longer has them),
+/// and what an upgrade of Joget adds to the plan (the maintenance page, node folders set aside).
 public enum Layer: Int, CaseIterable, Comparable, Sendable, Codable {
-    case hosts = 0, sharedFiles, database, appServers, loadBalancer, retire
+    case hosts = 0, sharedFiles, database, appServers, loadBalancer, retire, upgrade
 
     public static func < (a: Layer, b: Layer) -> Bool { a.rawValue < b.rawValue }
 
@@ -13,6 +14,7 @@ public enum Layer: Int, CaseIterable, Comparable, Sendable, Codable {
         case .appServers: "3 Application servers"
         case .loadBalancer: "4 Load balancer"
         case .retire: "Retire nodes"
+        case .upgrade: "Upgrade Joget"
         }
     }
     /// Short tag for line output: `[db] db create-database: done`.
@@ -24,6 +26,7 @@ public enum Layer: Int, CaseIterable, Comparable, Sendable, Codable {
         case .appServers: "app"
         case .loadBalancer: "lb"
         case .retire: "retire"
+        case .upgrade: "upgrade"
         }
     }
 }

@@ -311,6 +311,24 @@ extension Planner {
             notes: ["Without systemd as PID 1 (some containers), Tomcat is started with its own startup.sh as \(c.user), and nothing restarts it after a reboot of that host."])
     }
 
+    /// Stops a node: its unit where systemd runs (it stays enabled), else Tomcat's own stop, then
+    /// any Tomcat of its folder still running.
+    static func stopNode(_ c: Cluster, _ node: Node) -> Script {
+        let dir = c.nodeDir(node)
+        return """
+            if [ -d /run/systemd/system ]; then
+                systemctl stop \(c.unit(node))
+            else
+                if [ -f \(Layout.pidFile(of: node, in: c.answers)) ]; then
+                    runuser -u \(c.user) -- \(dir + "/bin/catalina.sh") stop 60 -force >/dev/null 2>&1 || true
+                fi
+                left=$(pgrep -f \("[c]atalina.base=" + dir + " ") || true)
+                if [ -n "$left" ]; then kill $left 2>/dev/null || true; sleep 5; kill -9 $left 2>/dev/null || true; fi
+            fi
+
+            """
+    }
+
     /// Shell defining `fingerprint`: what the node was (or would be) started with. Small files by
     /// content, jw.war by size and time; the datasource files are read as the service user.
     static func fingerprint(_ c: Cluster, _ node: Node) -> Script {
@@ -393,6 +411,16 @@ extension Planner {
     }
 
     private static func clusterCheckStep(_ c: Cluster, _ node: Node, after starts: [String]) -> Step {
+        Step(
+            id: id(.appServers, "cluster-check", node.host, node.name), layer: .appServers, host: node.host,
+            title: "Check in the log that \(node.name) replicates sessions",
+            check: nil, apply: clusterCheckScript(c, node), dependsOn: starts, optional: true, timeoutSeconds: 180,
+            notes: ["Optional: reads Tomcat's log; the cluster works without this check passing, but sessions may not move between nodes."], readOnly: true)
+    }
+
+    /// Waits until the node's log of its current run shows a clustering session manager and
+    /// every other node present (up to 2 minutes); fails saying which is missing.
+    static func clusterCheckScript(_ c: Cluster, _ node: Node) -> Script {
         let peers = c.app.nodes.count - 1
         // Only the log of the node's current run counts: earlier runs' lines say nothing of now.
         var apply: Script = Sh.strict + NodeLog.functions(unit: c.unit(node), catalinaOut: Layout.catalinaOut(of: node, in: c.answers),
@@ -429,10 +457,6 @@ extension Planner {
 
                 """
         }
-        return Step(
-            id: id(.appServers, "cluster-check", node.host, node.name), layer: .appServers, host: node.host,
-            title: "Check in the log that \(node.name) replicates sessions",
-            check: nil, apply: apply, dependsOn: starts, optional: true, timeoutSeconds: 180,
-            notes: ["Optional: reads Tomcat's log; the cluster works without this check passing, but sessions may not move between nodes."], readOnly: true)
+        return apply
     }
 }

@@ -128,20 +128,7 @@ public enum BackupScripts {
     /// Stops a node: its unit where systemd runs, else Tomcat's own stop, then any Tomcat of its
     /// folder still running.
     public static func stopNode(_ a: Answers, _ node: Node) -> OnHost {
-        let c = Cluster(a), dir = c.nodeDir(node), unit = c.unit(node)
-        return OnHost(host: node.host, script: Sh.strict + """
-            if [ -d /run/systemd/system ]; then
-                systemctl stop \(unit)
-            else
-                if [ -f \(Layout.pidFile(of: node, in: a)) ]; then
-                    runuser -u \(c.user) -- \(dir + "/bin/catalina.sh") stop 60 -force >/dev/null 2>&1 || true
-                fi
-                left=$(pgrep -f \("[c]atalina.base=" + dir + " ") || true)
-                if [ -n "$left" ]; then kill $left 2>/dev/null || true; sleep 5; kill -9 $left 2>/dev/null || true; fi
-            fi
-            echo \("\(node.name) is stopped")
-
-            """)
+        OnHost(host: node.host, script: Sh.strict + Planner.stopNode(Cluster(a), node) + "echo \("\(node.name) is stopped")\n")
     }
 
     /// The plan's step that starts a node and waits until it answers (restore starts nodes with it).

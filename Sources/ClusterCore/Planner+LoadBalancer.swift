@@ -10,7 +10,11 @@ extension Planner {
         return mods
     }
 
-    static func siteContext(_ c: Cluster) -> TemplateContext {
+    /// What the site serves: the nodes, the nodes but one (a rolling upgrade replaces it), or
+    /// the maintenance page (a safe upgrade: every /jw request answered 503 with Retry-After).
+    enum SiteMode: Equatable { case serving, without(Node), maintenance }
+
+    static func siteContext(_ c: Cluster, _ mode: SiteMode = .serving) -> TemplateContext {
         let lb = c.answers.loadBalancer
         var ctx = TemplateContext(["serverName": .text(lb.serverName)])
         var listen: [TemplateContext] = []
@@ -20,31 +24,42 @@ extension Planner {
             listen.append(TemplateContext(["port": .text(String(tls.httpsPort)), "protocol": " https"]))
         }
         ctx.lists["listen"] = listen
-        ctx.lists["members"] = c.app.nodes.map { n in
+        ctx.lists["members"] = c.app.nodes.filter { mode != .without($0) }.map { n in
             TemplateContext(["hostPort": .text("\(c.urlHost(n.host)):\(c.answers.httpPort(of: n))"), "route": .text(n.name)])
         }
+        let serves = mode == .maintenance ? "maintenance" : "proxy"
         var http = TemplateContext(["port": .text(String(lb.httpPort))])
         http.lists["ssl"] = []
+        http.lists["proxy"] = []
+        http.lists["maintenance"] = []
         if let tls = lb.tls {
             let target = "https://\(lb.serverName)" + (tls.httpsPort == 443 ? "" : ":\(tls.httpsPort)") + "/"
             http.lists["redirect"] = [TemplateContext(["target": .text(target)])]
-            http.lists["proxy"] = []
             var https = TemplateContext(["port": .text(String(tls.httpsPort))])
             https.lists["redirect"] = []
             https.lists["ssl"] = [TemplateContext(["certificate": .text(tls.certificate), "key": .text(tls.key)])]
-            https.lists["proxy"] = [TemplateContext()]
+            https.lists["proxy"] = []
+            https.lists["maintenance"] = []
+            https.lists[serves] = [TemplateContext()]
             ctx.lists["vhosts"] = [http, https]
         } else {
             http.lists["redirect"] = []
-            http.lists["proxy"] = [TemplateContext()]
+            http.lists[serves] = [TemplateContext()]
             ctx.lists["vhosts"] = [http]
         }
         return ctx
     }
 
-    static func siteFile(_ c: Cluster) -> PlannedFile {
-        PlannedFile(path: c.family.apacheSitesAvailable + "/jwsite.conf", content: render("jwsite.conf", siteContext(c)),
+    static func siteFile(_ c: Cluster, _ mode: SiteMode = .serving) -> PlannedFile {
+        PlannedFile(path: c.family.apacheSitesAvailable + "/jwsite.conf", content: render("jwsite.conf", siteContext(c, mode)),
                     mode: 0o644, owner: "root:root")
+    }
+
+    /// The URL the balancer serves Joget at, and curl's `--resolve` to ask it on this host.
+    static func balancerURL(_ c: Cluster) -> (url: String, resolve: String) {
+        let lb = c.answers.loadBalancer
+        let port = lb.tls?.httpsPort ?? lb.httpPort
+        return ("\(lb.tls == nil ? "http" : "https")://\(lb.serverName):\(port)/jw/", "\(lb.serverName):\(port):127.0.0.1")
     }
 
     static func loadBalancerSteps(_ c: Cluster) -> [Step] {
@@ -136,15 +151,13 @@ extension Planner {
             dependsOn: [site.id] + appStarts(c), timeoutSeconds: 120,
             notes: ["A firewall on \(host) must let clients reach port \(lb.httpPort)\(lb.tls.map { " and \($0.httpsPort)" } ?? "")."])
 
-        let port = lb.tls?.httpsPort ?? lb.httpPort
-        let scheme = lb.tls == nil ? "http" : "https"
-        let url = "\(scheme)://\(lb.serverName):\(port)/jw/"
+        let (url, resolve) = balancerURL(c)
         let check = Step(
             id: id(.loadBalancer, "check", host), layer: .loadBalancer, host: host,
             title: "Check that the balancer answers \(url)",
             check: nil,
             apply: Sh.strict + """
-                code=$(curl -sk -o /dev/null -w '%{http_code}' --max-time 60 --resolve \("\(lb.serverName):\(port):127.0.0.1") \(url) || true)
+                code=$(curl -sk -o /dev/null -w '%{http_code}' --max-time 60 --resolve \(resolve) \(url) || true)
                 case "$code" in
                     2??|3??|401|403) echo \(url) "answers $code" ;;
                     *) echo \(url) "answers ${code:-nothing}: the balancer cannot reach the nodes (502/503), or Apache is not serving the site" >&2; exit 1 ;;

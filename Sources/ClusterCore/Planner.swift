@@ -13,13 +13,16 @@ public enum Planner {
     ///   - installed: what earlier runs installed (`Installed`); nodes in it and not in `answers`
     ///     are retired after the balancer was reloaded without them.
     ///   - purge: retiring a node also removes its folder.
-    public static func plan(_ answers: Answers, installed: Answers? = nil, purge: Bool = false) throws(InvalidAnswers) -> Plan {
+    ///   - upgrade: an upgrade of Joget under way: its steps join the plan (`Planner+Upgrade`).
+    public static func plan(_ answers: Answers, installed: Answers? = nil, purge: Bool = false,
+                            upgrade: Upgrade? = nil) throws(InvalidAnswers) -> Plan {
         var problems = Validator.validate(answers)
         if problems.isEmpty { problems = crossChecks(answers) }
         guard problems.isEmpty else { throw InvalidAnswers(problems) }
         let c = Cluster(answers)
         var steps = hostSteps(c) + sharedFileSteps(c) + databaseSteps(c) + appServerSteps(c) + loadBalancerSteps(c)
         if let installed { steps += retireSteps(c, installed: installed, purge: purge) }
+        if let upgrade { upgradeSteps(c, upgrade, into: &steps) }
         return Plan(steps: steps)
     }
 
@@ -126,7 +129,7 @@ struct Cluster {
         return String(b.split(separator: "/").last ?? Substring(b))
     }
     /// The bundle file as the app hosts see it.
-    var remoteBundle: String { app.bundleOn == .local ? bundleDir + "/" + bundleName : app.bundle }
+    var remoteBundle: String { answers.bundleOnHosts }
 
     var datasourceFiles: [String] { [mount + "/app_datasource.properties", mount + "/app_datasource-default.properties"] }
 }

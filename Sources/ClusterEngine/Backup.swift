@@ -89,7 +89,7 @@ public struct Backup: Sendable {
         redactor = Redactor(secrets: Runner.redactionNeedles(secrets))
     }
 
-    static func iso(_ date: Date) -> String {
+    public static func iso(_ date: Date) -> String {
         let f = ISO8601DateFormatter(); f.timeZone = TimeZone(identifier: "UTC"); return f.string(from: date)
     }
 

@@ -10,18 +10,23 @@ public struct InstallSession: Sendable {
     public let plan: Plan
     public let stateDir: StateDir
     public let ssh: SSHOptions
+    /// The upgrade of Joget this plan carries out: the one recorded as under way, or one the
+    /// answers ask for by naming another bundle than the installed one (`UpgradeRecord`).
+    public let upgrade: Upgrade?
 
     /// - Parameters:
     ///   - stateDirectory: overrides `$XDG_STATE_HOME/joget-cluster/<cluster>`.
     ///   - acceptedHostKeys: `HOST=SHA256:...` fingerprints accepted ahead of time.
     ///   - knownHostsFile: defaults to the state folder's own `known_hosts`.
     ///   - purge: nodes retired by this run lose their folder too.
+    ///   - upgrade: an upgrade (or rollback) to start; by default the one under way, if any.
     public init(answers: Answers, stateDirectory: String? = nil, acceptedHostKeys: [String: String] = [:],
-                knownHostsFile: String? = nil, purge: Bool = false) throws {
+                knownHostsFile: String? = nil, purge: Bool = false, upgrade: Upgrade? = nil) throws {
         self.answers = answers
         stateDir = try StateDir(cluster: answers.cluster, override: stateDirectory)
         installed = try InstallSession.loadInstalled(stateDir)
-        plan = try Planner.plan(answers, installed: installed, purge: purge)
+        self.upgrade = try upgrade ?? UpgradeRecord.pending(stateDir, answers: answers, installed: installed)
+        plan = try Planner.plan(answers, installed: installed, purge: purge, upgrade: self.upgrade)
         var options = SSHOptions(knownHostsFile: knownHostsFile ?? stateDir.knownHostsPath, acceptedHostKeys: acceptedHostKeys)
         options.hashKnownHosts = false
         ssh = options
@@ -48,6 +53,10 @@ public struct InstallSession: Sendable {
         let record: Answers
         if summary.succeeded {
             record = answers
+            if var done = upgrade {
+                done.finishedAt = Backup.iso(Date())
+                try? UpgradeRecord.save(done, stateDir)
+            }
         } else {
             let done = Set(summary.outcomes.filter { $0.status.satisfiesDependents }.map(\.stepID))
             let layers = Set(Layer.allCases.filter { layer in
@@ -94,6 +103,8 @@ public struct InstallSession: Sendable {
     /// journal would each start what the other is finishing.
     public func runner(secrets: SecretValues, pool: TransportPool, resume: Bool) throws -> Runner {
         let lock = try StateDirLock(stateDir)
+        // Recorded before anything changes, so that a stop at any point resumes the same upgrade.
+        if let upgrade, (try? UpgradeRecord.load(stateDir)) != upgrade { try UpgradeRecord.save(upgrade, stateDir) }
         let state = resume ? try Journal.load(stateDir: stateDir) : nil
         let runner = try Runner(plan: plan, secrets: secrets, stateDir: stateDir, answersHash: Journal.answersHash(answers),
                                 resume: state, stateLock: lock, transports: { pool.transport(for: $0) })

@@ -55,6 +55,8 @@ public struct StateDir: Sendable, Hashable {
     public var verifyPath: String { path + "/verify.json" }
     /// What earlier runs installed, in the answers file's format (`Installed`).
     public var installedPath: String { path + "/installed.yaml" }
+    /// The upgrade under way or last done (`Upgrade`).
+    public var upgradePath: String { path + "/upgrade.json" }
 
     /// `logs/<host>/<step-id>.log`, each name made safe as one path component.
     public func logPath(host: String, stepID: String) -> String {

@@ -98,23 +98,45 @@ enum Install {
                 print("Install \(session.plan.steps.count) steps on \(session.plan.hosts.filter { $0 != Step.localHost }.joined(separator: ", "))? [y/N] ", terminator: "")
                 guard readLine()?.lowercased().hasPrefix("y") == true else { throw UsageError("not started") }
             }
-            let secrets = try options.secretValues(for: session)
-            try session.saveAnswers()
-            let pool = session.pool(secrets: secrets)
-            try await options.connectAll(session, pool: pool)
-            let runner = try session.runner(secrets: secrets, pool: pool, resume: resume)
-            let output = LineOutput(plan: session.plan, options: .init(color: LineOutput.shouldColor(), showOutput: !quiet))
-            let printer = LockedPrinter(output)
-            runner.observe { printer.print($0) }
-            let stop = SignalStop { runner.stop() }
-            let summary = await runner.run()
-            await runner.close()
-            await pool.closeAll()
-            print("State, journal and logs: \(session.stateDir.path)")
-            if stop.fired { return 130 }
-            return summary.remaining.isEmpty && summary.outcomes.allSatisfy({ $0.status.satisfiesDependents }) ? 0 : 1
+            if !resume, let upgrade = session.upgrade, (try? UpgradeRecord.load(session.stateDir)) != upgrade {
+                // The answers name another bundle: upgraded as `upgrade --bundle` does, backup first.
+                return try await Upgrading.start(options, answers: answers, upgrade: upgrade, yes: !confirm, noBackup: false,
+                                                 backupTo: nil, quiet: quiet, answersFileUpdated: true)
+            }
+            return try await execute(session, options, resume: resume, quiet: quiet)
         }
         if code != 0 { throw ExitCode(code) }
+    }
+
+    /// Runs the session's plan with line output: 0 done, 1 a step failed, 130 stopped. An upgrade
+    /// ends with what it did (and a safe one's downtime), or how to go on.
+    static func execute(_ session: InstallSession, _ options: SessionOptions, resume: Bool, quiet: Bool) async throws -> Int32 {
+        let secrets = try options.secretValues(for: session)
+        try session.saveAnswers()
+        let pool = session.pool(secrets: secrets)
+        try await options.connectAll(session, pool: pool)
+        let runner = try session.runner(secrets: secrets, pool: pool, resume: resume)
+        let output = LineOutput(plan: session.plan, options: .init(color: LineOutput.shouldColor(), showOutput: !quiet))
+        let printer = LockedPrinter(output)
+        runner.observe { printer.print($0) }
+        let downtime = DowntimeLine()
+        if session.upgrade != nil { runner.observe(downtime.watch) }
+        let stop = SignalStop { runner.stop() }
+        let summary = await runner.run()
+        await runner.close()
+        await pool.closeAll()
+        print("State, journal and logs: \(session.stateDir.path)")
+        if let upgrade = session.upgrade {
+            if summary.succeeded {
+                print("Joget \(upgrade.toVersion) runs on \(session.answers.appServers.nodes.map(\.name).joined(separator: ", "))."
+                      + (downtime.text.map { " Downtime" + $0.dropFirst("downtime".count) } ?? ""))
+            } else {
+                print("The \(upgrade.title) stopped: `joget-cluster resume` continues it"
+                      + (upgrade.isRollback ? "." : "; `joget-cluster upgrade --rollback` returns to \(upgrade.fromVersion)."))
+            }
+        }
+        if stop.fired { return 130 }
+        return summary.succeeded ? 0 : 1
     }
 }
 

@@ -26,23 +26,7 @@ struct BackupCommand: AsyncParsableCommand {
             let answers = try options.loadAnswers()
             let session: InstallSession
             do { session = try options.session(answers) } catch let e as StateDirError { throw UsageError("\(e)") }
-            let hosts = BackupSupport.hosts([answers.database.host, answers.appServers.nodes[0].host])
-            let scripts = [BackupScripts.dumpDatabase(answers), BackupScripts.archiveFiles(answers)]
-            let secrets = try SecretsInput.gather(BackupSupport.secrets(session, hosts: hosts, scripts: scripts.map(\.script)),
-                                                  file: options.secrets, interactive: SessionOptions.interactive)
-            let pool = session.pool(secrets: secrets)
-            defer { Task { await pool.closeAll() } }
-            for host in hosts { try await options.connect(host, session, pool: pool) }
-            let backup = Backup(answers: answers, secrets: secrets, transports: { pool.transport(for: $0) }, say: BackupSupport.say)
-            do {
-                _ = try await backup.take(into: to ?? session.stateDir.path + "/backups")
-            } catch let e as BackupError {
-                BackupSupport.error("\(e)"); await pool.closeAll(); return 1
-            } catch let e as TransportError {
-                BackupSupport.error("\(e)"); await pool.closeAll(); return 1
-            }
-            await pool.closeAll()
-            return 0
+            return try await BackupSupport.take(options, session, into: to) == nil ? 1 : 0
         }
         if code != 0 { throw ExitCode(code) }
     }
@@ -68,58 +52,85 @@ struct RestoreCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Do not ask before restoring.") var yes = false
 
     func run() async throws {
-        let code: Int32 = try await exitOnError {
-            let answers = try options.loadAnswers()
-            let session: InstallSession
-            do { session = try options.session(answers) } catch let e as StateDirError { throw UsageError("\(e)") }
-            let folder = backup.hasSuffix("/") ? String(backup.dropLast()) : backup
-            let manifest: BackupManifest
-            do { manifest = try await BackupManifest.check(folder: folder) } catch let e as BackupError {
-                BackupSupport.error("\(e); nothing was changed"); return 1
-            } catch let e as TransportError {
-                BackupSupport.error("\(e); nothing was changed"); return 1
-            }
-            print("Backup \(folder): cluster \(manifest.cluster), taken \(manifest.createdAt), Joget \(manifest.jogetVersion), every part intact.")
-            if manifest.cluster != answers.cluster {
-                print("Note: it was taken of the cluster \(manifest.cluster); it is restored into \(answers.cluster).")
-            }
-            print("This stops every node (\(answers.appServers.nodes.map(\.name).joined(separator: ", "))), REPLACES the database "
-                  + "\(answers.database.name) on \(answers.database.host) and the content of \(answers.sharedFiles.mountPoint), then starts the nodes.")
-            if !yes {
-                guard SessionOptions.interactive else { throw UsageError("restore replaces the data listed above: run it again with --yes to go ahead") }
-                print("Restore? [y/N] ", terminator: "")
-                guard readLine()?.lowercased().hasPrefix("y") == true else { throw UsageError("not restored") }
-            }
-            let lock = try StateDirLock(session.stateDir)
-            defer { _ = lock }
-            let scripts = [BackupScripts.loadDatabase(answers, remote: "x"), BackupScripts.replaceFiles(answers, remote: "x")]
-            var needed = BackupSupport.secrets(session, hosts: session.plan.hosts, scripts: scripts.map(\.script))
-            needed.formUnion(session.plan.steps.filter { $0.id.hasPrefix("app.start@") || answers.appServers.nodes.map(BackupScripts.startStepID).contains($0.id) }.flatMap(\.secrets))
-            needed.formUnion(VerifyReport.neededSecrets(answers))
-            let secrets = try SecretsInput.gather(needed, file: options.secrets, interactive: SessionOptions.interactive)
-            let pool = session.pool(secrets: secrets)
-            try await options.connectAll(session, pool: pool)
-            let restore = Backup(answers: answers, secrets: secrets, transports: { pool.transport(for: $0) }, say: BackupSupport.say)
-            do {
-                try await restore.stopNodes()
-                try await restore.loadDatabase(from: folder)
-                try await restore.replaceFiles(from: folder)
-                try await restore.startNodes(plan: session.plan)
-            } catch let e as BackupError {
-                BackupSupport.error("\(e)"); await pool.closeAll(); return 1
-            } catch let e as TransportError {
-                BackupSupport.error("\(e)"); await pool.closeAll(); return 1
-            }
-            print("Restored. Checking the cluster as verify does:")
-            let code = await VerifyReport.runHeadless(answers, verifier: session.verifier(secrets: secrets, pool: pool))
-            await pool.closeAll()
-            return code
-        }
+        let code: Int32 = try await exitOnError { try await RestoreCommand.restore(options, backup: backup, yes: yes) }
         if code != 0 { throw ExitCode(code) }
+    }
+
+    /// Checks the backup, asks (unless `yes`), restores it and runs verify's checks; the exit code.
+    static func restore(_ options: SessionOptions, backup: String, yes: Bool) async throws -> Int32 {
+        let answers = try options.loadAnswers()
+        let session: InstallSession
+        do { session = try options.session(answers) } catch let e as StateDirError { throw UsageError("\(e)") }
+        let folder = backup.hasSuffix("/") ? String(backup.dropLast()) : backup
+        let manifest: BackupManifest
+        do { manifest = try await BackupManifest.check(folder: folder) } catch let e as BackupError {
+            BackupSupport.error("\(e); nothing was changed"); return 1
+        } catch let e as TransportError {
+            BackupSupport.error("\(e); nothing was changed"); return 1
+        }
+        print("Backup \(folder): cluster \(manifest.cluster), taken \(manifest.createdAt), Joget \(manifest.jogetVersion), every part intact.")
+        if manifest.cluster != answers.cluster {
+            print("Note: it was taken of the cluster \(manifest.cluster); it is restored into \(answers.cluster).")
+        }
+        print("This stops every node (\(answers.appServers.nodes.map(\.name).joined(separator: ", "))), REPLACES the database "
+              + "\(answers.database.name) on \(answers.database.host) and the content of \(answers.sharedFiles.mountPoint), then starts the nodes.")
+        if !yes {
+            guard SessionOptions.interactive else { throw UsageError("restore replaces the data listed above: run it again with --yes to go ahead") }
+            print("Restore? [y/N] ", terminator: "")
+            guard readLine()?.lowercased().hasPrefix("y") == true else { throw UsageError("not restored") }
+        }
+        let lock = try StateDirLock(session.stateDir)
+        defer { _ = lock }
+        let scripts = [BackupScripts.loadDatabase(answers, remote: "x"), BackupScripts.replaceFiles(answers, remote: "x")]
+        var needed = BackupSupport.secrets(session, hosts: session.plan.hosts, scripts: scripts.map(\.script))
+        needed.formUnion(session.plan.steps.filter { $0.id.hasPrefix("app.start@") || answers.appServers.nodes.map(BackupScripts.startStepID).contains($0.id) }.flatMap(\.secrets))
+        needed.formUnion(VerifyReport.neededSecrets(answers))
+        let secrets = try SecretsInput.gather(needed, file: options.secrets, interactive: SessionOptions.interactive)
+        let pool = session.pool(secrets: secrets)
+        try await options.connectAll(session, pool: pool)
+        let restore = Backup(answers: answers, secrets: secrets, transports: { pool.transport(for: $0) }, say: BackupSupport.say)
+        do {
+            try await restore.stopNodes()
+            try await restore.loadDatabase(from: folder)
+            try await restore.replaceFiles(from: folder)
+            try await restore.startNodes(plan: session.plan)
+        } catch let e as BackupError {
+            BackupSupport.error("\(e)"); await pool.closeAll(); return 1
+        } catch let e as TransportError {
+            BackupSupport.error("\(e)"); await pool.closeAll(); return 1
+        }
+        print("Restored. Checking the cluster as verify does:")
+        let code = await VerifyReport.runHeadless(answers, verifier: session.verifier(secrets: secrets, pool: pool))
+        await pool.closeAll()
+        return code
     }
 }
 
 enum BackupSupport {
+    /// Takes a backup of the session's cluster into `directory` (default: backups/ in the state
+    /// folder); the backup's folder, or nil after saying why it failed.
+    static func take(_ options: SessionOptions, _ session: InstallSession, into directory: String?) async throws -> String? {
+        let answers = session.answers
+        let hosts = hosts([answers.database.host, answers.appServers.nodes[0].host])
+        let scripts = [BackupScripts.dumpDatabase(answers), BackupScripts.archiveFiles(answers)]
+        let secrets = try SecretsInput.gather(secrets(session, hosts: hosts, scripts: scripts.map(\.script)),
+                                              file: options.secrets, interactive: SessionOptions.interactive)
+        let pool = session.pool(secrets: secrets)
+        for host in hosts { try await options.connect(host, session, pool: pool) }
+        let backup = Backup(answers: answers, secrets: secrets, transports: { pool.transport(for: $0) }, say: say)
+        do {
+            let folder = try await backup.take(into: directory ?? session.stateDir.path + "/backups")
+            await pool.closeAll()
+            return folder
+        } catch let e as BackupError {
+            error("\(e)")
+        } catch let e as TransportError {
+            error("\(e)")
+        }
+        await pool.closeAll()
+        return nil
+    }
+
     static func hosts(_ names: [String]) -> [String] {
         var seen = Set<String>()
         return names.filter { seen.insert($0).inserted }

@@ -30,7 +30,7 @@ struct SessionOptions: ParsableArguments {
         return try AnswersFile.load(path: "\(root)/\(clusters[0])/answers.yaml")
     }
 
-    func session(_ answers: Answers, purge: Bool = false) throws -> InstallSession {
+    func session(_ answers: Answers, purge: Bool = false, upgrade: Upgrade? = nil) throws -> InstallSession {
         var accepted: [String: String] = [:]
         for text in acceptHostKey {
             guard let (host, fp) = HostKeys.parseAcceptOption(text) else {
@@ -39,7 +39,7 @@ struct SessionOptions: ParsableArguments {
             accepted[host] = fp
         }
         return try InstallSession(answers: answers, stateDirectory: stateDir, acceptedHostKeys: accepted, knownHostsFile: knownHosts,
-                                  purge: purge)
+                                  purge: purge, upgrade: upgrade)
     }
 
     static var interactive: Bool { isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1 }

@@ -25,7 +25,7 @@ import Testing
         let plan = Fixtures.plan(Fixtures.all.first { $0.0 == name }!.1)
         let layers = plan.steps.map(\.layer)
         #expect(layers == layers.sorted(), "steps are not grouped in layer order")
-        #expect(Set(layers) == Set(Layer.allCases).subtracting([.retire]), "a fresh install has every layer and retires nothing")
+        #expect(Set(layers) == Set(Layer.allCases).subtracting([.retire, .upgrade]), "a fresh install has every layer, and retires and upgrades nothing")
     }
 
     /// Everything a step needs, through its dependencies.

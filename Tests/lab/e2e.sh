@@ -2,7 +2,8 @@
 # End to end in the rehearsal lab: `joget-cluster apply` turns bare hosts that boot systemd
 # into a working cluster over SSH, and checks made from OUTSIDE the wizard judge the result. Then:
 # a second apply changes nothing; the cluster survives reboots and power cuts (a client polling
-# through the balancer sees no error); kill -9 at random points and resume; a stop while MariaDB
+# through the balancer sees no error); nodes added and retired; backup and restore; Joget upgraded
+# (rolling, rolled back, safe and killed half way); kill -9 at random points and resume; a stop while MariaDB
 # restarts; a host's link cut mid-step, then a retry.
 #
 #   e2e.sh [--keep]       --keep leaves the lab up at the end
@@ -435,6 +436,11 @@ n=$("$LAB" exec db mysql -N -B jwedb -e 'SELECT COUNT(*) FROM bk_marker' 2>&1)
 if [ $rc = 1 ] && grep -q 'database.sql.gz' "$WORK/restore-bad.log" && [ "$n" = 2 ]; then
     pass "a backup with one byte changed is refused, naming the part, and nothing changed: $(grep -m1 'database.sql.gz' "$WORK/restore-bad.log" | cut -c1-120)"
 else fail "damaged backup: exit $rc, rows $n: $(head -3 "$WORK/restore-bad.log")"; fi
+
+# ---- 1d. Upgrading Joget: rolling, rollback, safe killed and resumed -----------------------------
+# shellcheck source=lib/e2e-upgrade.sh
+. "$HERE/lib/e2e-upgrade.sh"
+upgrade_section "$WORK/retire.yaml" "$STATE" app1:node01 app3:node03
 
 # ---- 2. Resume under fire ----------------------------------------------------------------------
 info "kill -9 at 5 random points of the install, resume each time (seed $SEED)"

@@ -7,12 +7,16 @@ Opens a session whose route is ROUTE (asking again until the balancer gives one)
 URL with that cookie every 100 ms for SECONDS (or until STOPFILE exists), and writes to OUTFILE a
 JSON summary: requests, failures (anything but a 200 with a JSON body, each with its time and
 reason), session resets (a new session id or a counter that did not go up by one), the nodes that
-answered, the slowest request and the longest gap between two answers.
+answered and the versions they said, the slowest request and the longest gap between two answers.
+
+With POLL_MAINTENANCE_OK=1 (a safe upgrade), a 503 carrying Retry-After is counted as "maintenance",
+not as a failure; a 503 without it, or no answer at all, is still a failure.
 """
-import http.cookiejar, json, os, sys, time, urllib.request
+import http.cookiejar, json, os, sys, time, urllib.error, urllib.request
 
 url, route, seconds, out = sys.argv[1], sys.argv[2], float(sys.argv[3]), sys.argv[4]
 stop = sys.argv[5] if len(sys.argv) > 5 else None
+maintenance_ok = os.environ.get("POLL_MAINTENANCE_OK") == "1"
 
 def opener():
     jar = http.cookiejar.CookieJar()
@@ -41,7 +45,7 @@ else:
 sid = info["sessionId"].split(".")[0]
 counter = info.get("counter")
 start = time.time()
-requests, failures, resets, nodes = 1, [], [], {}
+requests, failures, resets, nodes, versions, maintenance = 1, [], [], {}, {}, 0
 slowest, longest_gap, last_ok = 0.0, 0.0, start
 while time.time() - start < seconds and not (stop and os.path.exists(stop)):
     time.sleep(0.1)
@@ -50,17 +54,26 @@ while time.time() - start < seconds and not (stop and os.path.exists(stop)):
     sent = time.time()
     try:
         status, info = get(op)
-    except Exception as e:  # refused, reset, timeout, HTTP error, a body that is not JSON
+    except urllib.error.HTTPError as e:
+        if maintenance_ok and e.code == 503 and e.headers.get("Retry-After"):
+            maintenance += 1
+        else:
+            failures.append({"t": t, "error": f"HTTP {e.code} (Retry-After: {e.headers.get('Retry-After')})"})
+        continue
+    except Exception as e:  # refused, reset, timeout, a body that is not JSON
         failures.append({"t": t, "error": str(e)[:200]})
         continue
     now = time.time()
     slowest, longest_gap, last_ok = max(slowest, now - sent), max(longest_gap, now - last_ok), now
     node = info.get("node", "?")
     nodes[node] = nodes.get(node, 0) + 1
+    version = info.get("version", "?")
+    versions[version] = versions.get(version, 0) + 1
     if info.get("sessionId", "").split(".")[0] != sid or info.get("counter") != counter + 1:
         resets.append({"t": t, "sessionId": info.get("sessionId"), "counter": info.get("counter"), "expected": counter + 1})
         sid = info.get("sessionId", "").split(".")[0]
     counter = info.get("counter")
 json.dump({"requests": requests, "failures": failures, "resets": resets, "nodes": nodes,
+           "versions": versions, "maintenance": maintenance,
            "slowest": round(slowest, 2), "longestGap": round(longest_gap, 2),
            "seconds": round(time.time() - start, 1)}, open(out, "w"))
