@@ -19,15 +19,17 @@ extension Planner {
         func needs(_ stepID: String, _ more: [String]) {
             if let i = steps.firstIndex(where: { $0.id == stepID }) { steps[i].dependsOn += more }
         }
+        let firstStart = id(.appServers, "start", c.firstAppHost, c.firstNode.name)
         switch u.mode {
         case .safe:
             let on = maintenanceStep(c, u, on: true, after: staged + [site])
             let swaps = c.app.nodes.map { swapStep(c, u, $0, after: [on.id]) }
+            let agent = sharedAgentStep(c, u, after: swaps.map(\.id))
             let off = maintenanceStep(c, u, on: false, after: appStarts(c))
-            added = [on] + swaps + [off]
+            added = [on] + swaps + [agent, off]
             for (node, swap) in zip(c.app.nodes, swaps) { needs(id(.appServers, "install", node.host, node.name), [swap.id]) }
             // Every node is stopped before the first starts on the new version.
-            needs(id(.appServers, "start", c.firstAppHost, c.firstNode.name), swaps.map(\.id))
+            needs(firstStart, swaps.map(\.id) + [agent.id])
             needs(apache, [off.id])
         case .rolling:
             var previous = staged + [site]
@@ -38,6 +40,11 @@ extension Planner {
                 let undrain = balancerStep(c, u, taking: node, out: false, after: [rejoin.id])
                 added += [drain, swap, rejoin, undrain]
                 needs(id(.appServers, "install", node.host, node.name), [swap.id])
+                if node == c.firstNode {
+                    let agent = sharedAgentStep(c, u, after: [swap.id])
+                    added.append(agent)
+                    needs(firstStart, [agent.id])
+                }
                 previous = [undrain.id]
             }
             needs(apache, previous)
@@ -168,6 +175,25 @@ extension Planner {
                 """,
             dependsOn: after, timeoutSeconds: 300,
             notes: ["\(aside) keeps \(node.name)'s \(u.fromVersion) folder (its logs too) for `joget-cluster upgrade --rollback`; remove it once \(u.toVersion) serves well."])
+    }
+
+    /// The clustering agent in the shared folder comes with each release: the new bundle's replaces
+    /// it (before the first node starts on the new version), the one replaced kept next to it. The
+    /// rest of the shared folder (apps' files, glowroot's data and settings) is kept.
+    private static func sharedAgentStep(_ c: Cluster, _ u: Upgrade, after: [String]) -> Step {
+        let jar = c.mount + "/wflow-cluster.jar", staged = c.stagedWflow + "/wflow-cluster.jar"
+        return Step(
+            id: id(.upgrade, "shared-agent", c.firstAppHost), layer: .upgrade, host: c.firstAppHost,
+            title: "Put \(u.toVersion)'s wflow-cluster.jar in the shared folder (the one replaced is kept as wflow-cluster.jar.\(u.fromVersion))",
+            check: Sh.require("runuser -u \(c.user) -- cmp -s \(staged) \(jar)", because: "\(jar) is not the one of \(u.toVersion)'s bundle") + "\n",
+            apply: Sh.strict + """
+                if [ ! -f \(staged) ]; then echo \("the \(u.toVersion) bundle has no wflow/wflow-cluster.jar: the shared folder's is kept") >&2; exit 1; fi
+                runuser -u \(c.user) -- sh -c 'cp -p "$1" "$1.$3" && cp "$2" "$1.new" && mv -f "$1.new" "$1"' joget-agent \(jar) \(staged) \(u.fromVersion)
+                echo \("\(jar) is \(u.toVersion)'s; the previous one is \(jar).\(u.fromVersion)")
+
+                """,
+            dependsOn: after + [id(.hosts, "bundle", c.firstAppHost)], timeoutSeconds: 120,
+            notes: ["Nodes still running keep the agent they started with (a replaced file stays open for them)."])
     }
 
     /// Rolling mode: the node sees every other node again before the next one is taken out.

@@ -48,6 +48,19 @@ public struct Upgrade: Codable, Sendable, Equatable {
                 startedAt: startedAt)
     }
 
+    /// What a run of `answers` does to the installed Joget, in one sentence, or nil when the bundle
+    /// is the same. Versions as the bundles' names say them (the wizard's Review).
+    public static func sentence(installed: Answers, answers: Answers) -> String? {
+        guard !installed.appServers.nodes.isEmpty, installed.bundleOnHosts != answers.bundleOnHosts else { return nil }
+        let from = version(inName: installed.appServers.bundle) ?? "the installed bundle"
+        let to = version(inName: answers.appServers.bundle) ?? "the new bundle"
+        let mode = defaultMode(from: from, to: to, nodes: answers.appServers.nodes.count)
+        return "This run upgrades Joget from \(from) to \(to), " + (mode == .rolling
+            ? "node by node (rolling): the other nodes serve meanwhile."
+            : "behind a maintenance page (safe): every node stops, the first starts alone.")
+            + " No backup is taken here: take one first (joget-cluster backup), or use joget-cluster upgrade."
+    }
+
     /// Rolling for a patch of the same minor version (8.1.6 → 8.1.7) with two nodes or more, safe
     /// otherwise: a new minor or major version may change the schema, which nodes of two versions
     /// must not share, and a single node has no other to serve meanwhile.

@@ -298,6 +298,10 @@ public struct JournalState: Sendable {
             switch r.kind {
             case .run:
                 closeOpen()
+                // A step done for other answers says nothing of these: a run under new answers
+                // starts the trust over (an upgrade, its rollback, the upgrade again). What was
+                // cut off or failed is kept: it is checked again anyway, and worth saying.
+                if runs > 0, r.answersHash != answersHash { steps = steps.filter { !$0.value.status.satisfiesDependents } }
                 runs += 1
                 answersHash = r.answersHash
                 lastRunStarted = r.date

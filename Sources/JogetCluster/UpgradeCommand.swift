@@ -159,7 +159,7 @@ enum Upgrading {
         if !answersFileUpdated, let file = options.answers { try AnswersFileEdit.setBundle(answers.appServers.bundle, in: file) }
         let session = try options.session(answers, upgrade: upgrade)
         let code = try await Install.execute(session, options, resume: false, quiet: quiet)
-        if code == 0, let backup = upgrade.backup { print("The backup taken before: \(backup)") }
+        if code == 0, !upgrade.isRollback, let backup = upgrade.backup { print("The backup taken before: \(backup)") }
         return code
     }
 }

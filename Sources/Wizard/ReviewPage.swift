@@ -95,8 +95,10 @@ public struct ReviewPage: Screen {
         }
         let retirement = Installed.retirement(installed: installed, answers: answers, purge: false)
         out += retirement.map { (.warning, $0) }
+        let upgrade = Upgrade.sentence(installed: installed, answers: answers)
+        if let upgrade { out.append((.warning, upgrade)) }
         if retirement.isEmpty {
-            if added.isEmpty { out.append((.muted, "No node added or retired.")) }
+            if added.isEmpty && upgrade == nil { out.append((.muted, "No node added or retired.")) }
             out += Installed.hostsWithoutRole(installed: installed, answers: answers).map { (.warning, Installed.noRoleLeft($0)) }
         }
         return out

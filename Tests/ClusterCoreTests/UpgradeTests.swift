@@ -71,6 +71,7 @@ import Testing
             #expect(off.dependsOn.contains("app.start@\(node.host)#\(node.name)"))
         }
         #expect(plan.step("lb.apache@\(lb)")?.dependsOn.contains(off.id) == true)
+        #expect(firstStart.contains("upgrade.shared-agent@\(first.host)"), "the shared agent is the new one before the first start")
         let page = on.apply.display
         #expect(page.contains("RedirectMatch 503 ^/jw(/.*)?$") && page.contains("Retry-After"))
         #expect(!page.contains("ProxyPass /jw balancer"), "the maintenance site sends nothing to the nodes")
@@ -98,6 +99,10 @@ import Testing
             previousUndrain = undrain.id
         }
         #expect(plan.step("lb.apache@\(lb)")?.dependsOn.contains(previousUndrain!) == true)
+        let first = a.appServers.nodes[0]
+        let agent = try #require(plan.step("upgrade.shared-agent@\(first.host)"))
+        #expect(agent.dependsOn.contains("upgrade.swap@\(first.host)#\(first.name)"))
+        #expect(PlanOrderTests.closure(plan, "app.start@\(first.host)#\(first.name)").contains(agent.id))
         #expect(!plan.steps.contains { $0.id.hasPrefix("upgrade.maintenance") })
     }
 
@@ -108,6 +113,15 @@ import Testing
         #expect(swap.contains("aside=/opt/joget/\(node.name).8.1.6"))
         #expect(swap.contains("kept=/opt/joget/\(node.name).8.1.7"))
         #expect(swap.contains("want=/opt/joget/.bundle/joget-enterprise-linux-8.1.7.tar.gz"))
+    }
+
+    @Test func reviewSaysWhatTheRunDoesToJoget() {
+        let a = Fixtures.twoNode
+        #expect(Upgrade.sentence(installed: a, answers: a) == nil)
+        let (patch, _) = Self.upgraded(a, to: "8.1.7", mode: .rolling)
+        #expect(Upgrade.sentence(installed: a, answers: patch)?.hasPrefix("This run upgrades Joget from 8.1.6 to 8.1.7, node by node") == true)
+        let (minor, _) = Self.upgraded(a, to: "8.2.0", mode: .safe)
+        #expect(Upgrade.sentence(installed: a, answers: minor)?.contains("maintenance page") == true)
     }
 
     @Test func aRollbackGoesBackTheSameWay() {

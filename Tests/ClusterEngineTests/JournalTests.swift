@@ -50,6 +50,27 @@ import Testing
 }
 
 @Suite struct JournalTests {
+    /// Found by the lab: upgrade (answers A), rollback (B), upgrade again (A) killed half way; the
+    /// resume must not trust steps the rollback finished, though the answers are A again.
+    @Test func stepsDoneUnderOtherAnswersAreNotTrusted() throws {
+        let dir = TempDir(); defer { dir.cleanup() }
+        let j = try Journal(path: dir.path + "/journal.jsonl")
+        let plan = Plan(steps: [fakeStep("s1", host: "a"), fakeStep("s2", host: "a")])
+        func done(_ id: String) throws {
+            try j.append(.stepStart(id, host: "a", phase: .check, attempt: 1))
+            try j.append(.stepEnd(StepOutcome(stepID: id, host: "a", status: .done, exitCode: 0), phase: .apply))
+        }
+        try j.append(.runHeader(answersHash: "A", plan: plan)); try done("s1"); try done("s2")
+        try j.append(.runHeader(answersHash: "B", plan: plan)); try done("s1"); try done("s2")
+        try j.append(.runHeader(answersHash: "A", plan: plan)); try done("s1")
+        let state = try Journal.load(path: dir.path + "/journal.jsonl")
+        #expect(state.status(of: "s1") == .done)
+        #expect(state.status(of: "s2") == nil, "s2 was done for answers B, not for this run's A")
+        // The same answers run after run keep what earlier runs finished.
+        try j.append(.runHeader(answersHash: "A", plan: plan))
+        #expect(try Journal.load(path: dir.path + "/journal.jsonl").status(of: "s1") == .done)
+    }
+
     func sample(_ path: String) throws {
         let j = try Journal(path: path)
         try j.append(.runHeader(answersHash: "h1", plan: Plan(steps: [fakeStep("a1", host: "a")])))

@@ -9,23 +9,21 @@
 # client that must see only 200s and 503s with Retry-After. ANSWERS is changed in place (its
 # bundle), as `upgrade --bundle` does to an operator's file.
 
-# versions_seen: "node=version" of 12 requests through the balancer, each with a fresh session.
-versions_seen() {
-    for _ in $(seq 1 12); do
-        LB "http://$LAB_ADDR_LB/jw/web/json/cluster/info" |
-            python3 -c 'import json,sys; d=json.load(sys.stdin); print(d.get("node"), d.get("version"), sep="=")' 2>/dev/null
-    done | sort -u | tr '\n' ' '
+# all_on VERSION HOST:NODE...: each node, asked directly on its host, says VERSION; prints what they said.
+all_on() {
+    local want=$1 p host var said out='' ok=0; shift
+    for p in "$@"; do
+        host=${p%%:*}; var=LAB_ADDR_${host^^}
+        said=$(curl -s -m 10 "http://${!var}:8080/jw/web/json/cluster/info" | field version)
+        out="$out${p#*:}=${said:-nothing} "
+        [ "$said" = "$want" ] || ok=1
+    done
+    echo "$out"
+    return $ok
 }
 
-# all_on VERSION NODE...: every node answered, each with VERSION.
-all_on() {
-    local want=$1 seen n; shift
-    seen=$(versions_seen)
-    for n in "$@"; do [[ " $seen" == *" $n=$want "* ]] || { echo "$seen"; return 1; }; done
-    [[ $seen != *=* ]] && return 1
-    for n in $seen; do [ "${n#*=}" = "$want" ] || { echo "$seen"; return 1; }; done
-    echo "$seen"
-}
+# balancer_log: the end of the balancer site's error log, for a failure's evidence.
+balancer_log() { "$LAB" exec lb tail -n 4 /var/log/apache2/jwsite-error.log 2>&1 | cut -c1-200 | sed 's/^/     lb: /'; }
 
 # note TEXT: a row written through the balancer; prints the version of the node that wrote it.
 note() { LB -G "http://$LAB_ADDR_LB/jw/web/json/cluster/note" --data-urlencode "text=$1" | field version; }
@@ -45,10 +43,10 @@ upgrade_section() {
     poll_start "${nodes[0]}" rolling
     jcf "$answers" "$state" upgrade --bundle "$b817" --yes --quiet >"$WORK/upgrade-rolling.log" 2>&1; rc=$?
     if [ $rc = 0 ] && grep -q 'rolling' "$WORK/upgrade-rolling.log"; then
-        pass "upgrade --bundle 8.1.7: $(grep -E '^Joget 8.1.7 runs' "$WORK/upgrade-rolling.log"); $(grep -m1 -E 'backup of' "$WORK/upgrade-rolling.log" | cut -c1-100)"
+        pass "upgrade --bundle 8.1.7: $(grep -E '^Joget 8.1.7 runs' "$WORK/upgrade-rolling.log"); backup first: $(grep -E '(database.sql.gz|wflow.tar.gz): .* copied at' "$WORK/upgrade-rolling.log" | tr '\n' ' ' | cut -c1-160)"
     else fail "upgrade --bundle exited $rc"; tail -20 "$WORK/upgrade-rolling.log"; failed_logs "$state" "$WORK/upgrade-rolling.log"; fi
     poll_end rolling "rolling upgrade 8.1.6 → 8.1.7"
-    seen=$(all_on 8.1.7 "${nodes[@]}") && pass "every node answers as 8.1.7: $seen" || fail "after the rolling upgrade: $seen"
+    seen=$(all_on 8.1.7 "${pairs[@]}") && pass "every node answers as 8.1.7: $seen" || { fail "after the rolling upgrade: $seen"; balancer_log; }
     grep -q "bundle: \"$b817\"" "$answers" && pass "the answers file names the 8.1.7 bundle now" || fail "the answers file still says: $(grep bundle: "$answers")"
     v=$(note after-upgrade)
     seen=$(notes)
@@ -64,21 +62,23 @@ upgrade_section() {
     [ $rc = 0 ] && pass "rollback: $(grep -E '^Joget 8.1.6 runs' "$WORK/rollback.log")" ||
         { fail "upgrade --rollback exited $rc"; tail -20 "$WORK/rollback.log"; failed_logs "$state" "$WORK/rollback.log"; }
     poll_end rollback "rollback 8.1.7 → 8.1.6"
-    seen=$(all_on 8.1.6 "${nodes[@]}") && pass "every node answers as 8.1.6 again: $seen" || fail "after the rollback: $seen"
+    seen=$(all_on 8.1.6 "${pairs[@]}") && pass "every node answers as 8.1.6 again: $seen" || { fail "after the rollback: $seen"; balancer_log; }
     seen=$(notes)
     [[ $seen == *after-upgrade@8.1.7* ]] && pass "the data written on 8.1.7 is kept (no --restore-backup): $seen" || fail "rows after the rollback: $seen"
     grep -q "bundle: \"$b816\"" "$answers" && pass "the answers file names the 8.1.6 bundle again" || fail "the answers file says: $(grep bundle: "$answers")"
 
     info "safe upgrade (--mode safe --no-backup), killed with -9 half way, then resume; the client sees only 200s and 503s with Retry-After"
     export POLL_MAINTENANCE_OK=1
-    poll_start "${nodes[0]}" safe
+    poll_start - safe
     unset POLL_MAINTENANCE_OK
-    local swap2="upgrade.swap@${pairs[-1]%%:*}#${nodes[-1]}" pid
+    local swap2="upgrade.swap@${pairs[-1]%%:*}#${nodes[-1]}" pid seen_lines
+    # The journal keeps earlier runs: only what this run adds counts.
+    seen_lines=$(wc -l <"$state/journal.jsonl")
     (exec "$BIN" upgrade --bundle "$b817" --mode safe --no-backup --yes --quiet --answers "$answers" --secrets "$LAB_SECRETS" \
         --state-dir "$state" --known-hosts "$LAB_KNOWN_HOSTS" >"$WORK/upgrade-safe.log" 2>&1) &
     pid=$!
     for _ in $(seq 1 1200); do
-        grep -qF "\"step\":\"app.install@" "$state/journal.jsonl" 2>/dev/null && grep -qF "\"step\":\"$swap2\"" "$state/journal.jsonl" && break
+        tail -n +$((seen_lines + 1)) "$state/journal.jsonl" | grep -qF "\"step\":\"$swap2\"" && break
         sleep 0.05
     done
     kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
@@ -93,13 +93,13 @@ upgrade_section() {
     else fail "resume of the safe upgrade exited $rc"; tail -20 "$WORK/upgrade-safe-resume.log"; failed_logs "$state" "$WORK/upgrade-safe-resume.log"; fi
     sleep 2; touch "$WORK/poll.stop"; wait "$poller"
     local judged
-    judged=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["requests"], d["maintenance"], len(d["failures"]), json.dumps(d.get("versions")), json.dumps(d["failures"][:3])) if "error" not in d else print("? ? ?", d["error"])' "$WORK/poll-safe.json" 2>&1)
+    judged=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["requests"], d["maintenance"], len(d["failures"]), json.dumps(d.get("versions"), separators=(",", ":")), json.dumps(d["failures"][:3])) if "error" not in d else print("? ? ?", d["error"])' "$WORK/poll-safe.json" 2>&1)
     local preq pmaint pfail pvers pdetail
     read -r preq pmaint pfail pvers pdetail <<<"$judged"
     if [ "$pfail" = 0 ] && [ "${pmaint:-0}" -gt 0 ] 2>/dev/null; then
         pass "safe upgrade: the polling client sent $preq requests: $pmaint answered 503 with Retry-After, none failed; versions seen $pvers"
     else fail "safe upgrade: the polling client: $judged"; fi
-    seen=$(all_on 8.1.7 "${nodes[@]}") && pass "every node answers as 8.1.7 after the safe upgrade: $seen" || fail "after the safe upgrade: $seen"
+    seen=$(all_on 8.1.7 "${pairs[@]}") && pass "every node answers as 8.1.7 after the safe upgrade: $seen" || { fail "after the safe upgrade: $seen"; balancer_log; }
     jcf "$answers" "$state" verify >"$WORK/verify-upgrade.log" 2>&1; rc=$?
     [ $rc = 0 ] && pass "verify after the upgrades: $(tail -1 "$WORK/verify-upgrade.log")" ||
         fail "verify after the upgrades exited $rc: $(grep -v '^PASS' "$WORK/verify-upgrade.log" | head -3)"

@@ -3,7 +3,8 @@
 
     poller.py URL ROUTE SECONDS OUTFILE [STOPFILE]
 
-Opens a session whose route is ROUTE (asking again until the balancer gives one), then requests
+Opens a session whose route is ROUTE (asking again until the balancer gives one; "-" takes any
+route), then requests
 URL with that cookie every 100 ms for SECONDS (or until STOPFILE exists), and writes to OUTFILE a
 JSON summary: requests, failures (anything but a 200 with a JSON body, each with its time and
 reason), session resets (a new session id or a counter that did not go up by one), the nodes that
@@ -36,8 +37,9 @@ for _ in range(20):
         info = {"error": str(e)[:200]}
         time.sleep(0.5)
         continue
-    if info.get("sessionId", "").endswith("." + route):
+    if route == "-" or info.get("sessionId", "").endswith("." + route):
         break
+    time.sleep(0.3)  # right after a reload Apache may send quick requests to one node only
 else:
     json.dump({"error": f"no session with route {route} in 20 tries (last: {info})"}, open(out, "w"))
     sys.exit(1)
