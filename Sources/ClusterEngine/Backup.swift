@@ -122,6 +122,19 @@ public struct Backup: Sendable {
     // MARK: - Backup
 
     /// Takes a backup into a new folder in `directory` (made 0700); returns its path.
+    /// The hosts a backup logs in to: the database's, and the first app host (the shared folder).
+    public static func hosts(_ a: Answers) -> [String] {
+        let db = a.database.host, app = a.appServers.nodes[0].host
+        return db == app ? [db] : [db, app]
+    }
+
+    /// What a backup needs to be told: the logins of its hosts, and the database's admin password.
+    public static func neededSecrets(_ a: Answers) -> Set<SecretName> {
+        var names = BackupScripts.dumpDatabase(a).script.secrets.union(BackupScripts.archiveFiles(a).script.secrets)
+        for host in hosts(a).compactMap(a.host(named:)) { names.formUnion(host.loginSecrets) }
+        return names
+    }
+
     public func take(into directory: String, now: Date = Date()) async throws -> String {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let folder = directory + "/" + Backup.folderName(cluster: answers.cluster, at: now)

@@ -111,12 +111,9 @@ enum BackupSupport {
     /// folder); the backup's folder, or nil after saying why it failed.
     static func take(_ options: SessionOptions, _ session: InstallSession, into directory: String?) async throws -> String? {
         let answers = session.answers
-        let hosts = hosts([answers.database.host, answers.appServers.nodes[0].host])
-        let scripts = [BackupScripts.dumpDatabase(answers), BackupScripts.archiveFiles(answers)]
-        let secrets = try SecretsInput.gather(secrets(session, hosts: hosts, scripts: scripts.map(\.script)),
-                                              file: options.secrets, interactive: SessionOptions.interactive)
+        let secrets = try SecretsInput.gather(Backup.neededSecrets(answers), file: options.secrets, interactive: SessionOptions.interactive)
         let pool = session.pool(secrets: secrets)
-        for host in hosts { try await options.connect(host, session, pool: pool) }
+        for host in Backup.hosts(answers) { try await options.connect(host, session, pool: pool) }
         let backup = Backup(answers: answers, secrets: secrets, transports: { pool.transport(for: $0) }, say: say)
         do {
             let folder = try await backup.take(into: directory ?? session.stateDir.path + "/backups")
@@ -129,11 +126,6 @@ enum BackupSupport {
         }
         await pool.closeAll()
         return nil
-    }
-
-    static func hosts(_ names: [String]) -> [String] {
-        var seen = Set<String>()
-        return names.filter { seen.insert($0).inserted }
     }
 
     /// The secrets the scripts need, and the logins of the hosts.

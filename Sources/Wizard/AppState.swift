@@ -17,6 +17,8 @@ public enum HostedPage: String, Sendable, CaseIterable {
     case run, verify, licenses, summary
     /// "Check for changes" from the Welcome page: the dry run. Esc returns to the Welcome page.
     case changes
+    /// "Back up this cluster" from the Welcome page. Esc returns to the Welcome page.
+    case backup
 
     public var title: String {
         switch self {
@@ -25,6 +27,7 @@ public enum HostedPage: String, Sendable, CaseIterable {
         case .licenses: return "Licenses"
         case .summary: return "Summary"
         case .changes: return "Check for changes"
+        case .backup: return "Backup"
         }
     }
 
@@ -34,7 +37,7 @@ public enum HostedPage: String, Sendable, CaseIterable {
         case .run: return .verify
         case .verify: return .licenses
         case .licenses: return .summary
-        case .summary, .changes: return nil
+        case .summary, .changes, .backup: return nil
         }
     }
 }

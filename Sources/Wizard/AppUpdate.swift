@@ -277,7 +277,7 @@ public enum App {
         case .review: return enter(&s, .setup(s.setup.count - 1))
         case .hosted(let h):
             s.hosted = nil
-            if h == .changes { return enter(&s, .welcome) }
+            if h == .changes || h == .backup { return enter(&s, .welcome) }
             return enter(&s, .review)
         }
     }
@@ -335,6 +335,8 @@ public enum App {
             return enter(&s, firstIncompletePage(s) ?? .setup(0))
         case .checkChanges?:
             return openHosted(&s, .changes)
+        case .backup?:
+            return openHosted(&s, .backup)
         case .continueAnswers?, .goThroughAnswers?:
             // The first page with something missing, else the review.
             return enter(&s, firstIncompletePage(s) ?? .review)
@@ -384,6 +386,7 @@ public enum App {
             }
             return names
         case .verify: return answers.secretNames
+        case .backup: return Backup.neededSecrets(answers)
         case .licenses, .summary: return []
         }
     }

@@ -107,6 +107,7 @@ public enum OperatorPages {
             .licenses: { LicensePage.hosted($0) },
             .summary: { SummaryScreen(context: $0) },
             .changes: { LiveDriftPage(context: $0) },
+            .backup: { LiveBackupPage(context: $0) },
         ]
     }
 }

@@ -73,7 +73,7 @@ public struct SecretPrompt: Sendable {
         let name = current?.rawValue ?? ""
         let what = current.flatMap { descriptions[$0] } ?? name
         let more = pending.count > 1 ? " (\(pending.count - 1) more after this one)" : ""
-        var message = (then == .run ? "The install needs " : "The checks need ") + "\(name): \(what)\(more).\n"
+        var message = (then == .run ? "The install needs " : then == .backup ? "The backup needs " : "The checks need ") + "\(name): \(what)\(more).\n"
             + "It is kept in memory for this session only, never written to disk.\n\n"
         if let error { message += error + "\n" }
         // The last line is where the field is drawn.

@@ -14,6 +14,7 @@ public struct WelcomePage: Screen {
         case licenses = "licenses"
         case changeCluster = "change"
         case checkChanges = "check"
+        case backup = "backup"
 
         public var label: String {
             switch self {
@@ -26,6 +27,7 @@ public struct WelcomePage: Screen {
             case .licenses: return "License checklist"
             case .changeCluster: return "Change this cluster (add or retire nodes)"
             case .checkChanges: return "Check for changes (nothing is changed)"
+            case .backup: return "Back up this cluster (database and shared folder)"
             }
         }
     }
@@ -45,7 +47,7 @@ public struct WelcomePage: Screen {
         if unfinishedInstall {
             options = [.resume, .reviewAnswers, .startOver, .licenses]
         } else if installed {
-            options = [givenAnswers ? .goThroughAnswers : .changeCluster, .checkChanges, .startOver, .licenses]
+            options = [givenAnswers ? .goThroughAnswers : .changeCluster, .checkChanges, .backup, .startOver, .licenses]
         } else if givenAnswers {
             options = [.goThroughAnswers, .startOver, .licenses]
         } else if savedAnswers {
@@ -65,7 +67,7 @@ public struct WelcomePage: Screen {
     }
 
     public var help: String? {
-        "Up and Down choose, Enter starts.\n\nNew install asks every question from the start. Continue opens the answers saved last time. Resume goes on with an install that stopped: what finished is not run again. License checklist shows each node's license status.\n\nOnce the cluster is installed: Change this cluster opens the pages with its answers, to add a host and a node or take a node out; the Review then lists what changes, and asks before it retires a node. Check for changes runs every step's read-only check on the hosts and lists what an install would change, and why (as joget-cluster apply --dry-run)."
+        "Up and Down choose, Enter starts.\n\nNew install asks every question from the start. Continue opens the answers saved last time. Resume goes on with an install that stopped: what finished is not run again. License checklist shows each node's license status.\n\nOnce the cluster is installed: Change this cluster opens the pages with its answers, to add a host and a node or take a node out; the Review then lists what changes, and asks before it retires a node. Check for changes runs every step's read-only check on the hosts and lists what an install would change, and why (as joget-cluster apply --dry-run). Back up takes a backup of the database and the shared folder while the cluster serves (as joget-cluster backup)."
     }
 
     public var selectedOption: Option { options[min(max(0, selected), options.count - 1)] }

@@ -44,8 +44,8 @@ struct DayTwoTests {
     // MARK: Welcome
 
     @Test func welcomeOffersChangeAndCheckOnlyForAFinishedInstall() {
-        #expect(state().welcome.options == [.changeCluster, .checkChanges, .startOver, .licenses])
-        #expect(state(given: true).welcome.options == [.goThroughAnswers, .checkChanges, .startOver, .licenses])
+        #expect(state().welcome.options == [.changeCluster, .checkChanges, .backup, .startOver, .licenses])
+        #expect(state(given: true).welcome.options == [.goThroughAnswers, .checkChanges, .backup, .startOver, .licenses])
         // An unfinished run comes first: resume it.
         #expect(state(unfinished: true).welcome.options == [.resume, .reviewAnswers, .startOver, .licenses])
         // Nothing installed yet: as before.
@@ -89,6 +89,30 @@ struct DayTwoTests {
         _ = App.update(&s, .key(.escape))
         #expect(s.page == .welcome)
         #expect(s.hosted == nil)
+    }
+
+    @Test func backUpAsksWhatTheBackupNeedsThenOpensAndEscGoesBackToWelcome() {
+        var s = state()
+        _ = App.update(&s, .key(.down))
+        _ = App.update(&s, .key(.down))
+        #expect(s.welcome.selectedOption == .backup)
+        _ = App.update(&s, .key(.enter))
+        let needed = Backup.neededSecrets(Self.withoutNode02).sorted()
+        if !needed.isEmpty {
+            guard case .secret(let prompt)? = s.dialog else { Issue.record("no password prompt: \(String(describing: s.dialog))"); return }
+            #expect(prompt.then == .backup)
+            #expect(prompt.pending == needed)
+            #expect(prompt.dialog.message.hasPrefix("The backup needs"))
+            for _ in needed {
+                for c in "pw" { _ = App.update(&s, .key(.char(c))) }
+                _ = App.update(&s, .key(.enter))
+            }
+        }
+        #expect(s.dialog == nil)
+        #expect(s.page == .hosted(.backup))
+        #expect(s.stepText == "Backup")
+        _ = App.update(&s, .key(.escape))
+        #expect(s.page == .welcome)
     }
 
     @Test func checkForChangesWithIncompleteAnswersSaysWhy() {

@@ -147,3 +147,18 @@ tui_keys End
 expect "Summary gives the commands to come back, whole" "joget-cluster licenses --state-dir $STATE" 5
 tui_keys Enter
 expect "Enter finishes and the wizard exits" "\[exit 0\]" 15
+
+info "the installed cluster's Welcome: Back up this cluster, at 80x24"
+tui_start 80 24 "$BIN" --state-dir "$STATE" --known-hosts "$LAB_KNOWN_HOSTS"
+expect "Welcome of the installed cluster offers a backup" "Back up this cluster" 15
+tui_keys Down Down Enter
+sleep 1
+if screen_has "Password needed"; then tui_type "$PASSWORD"; tui_keys Enter; fi
+expect "the backup runs on screen and says where it is" "Done: .*/backups/lab-[0-9]{8}-[0-9]{6}" 60
+folder=$(ls -d "$STATE"/backups/lab-* 2>/dev/null | tail -1)
+if [ -f "$folder/manifest.json" ] && screen_has "wflow.tar.gz: .* copied at" && tui_screen | awk 'length > 80 { bad = 1 } END { exit bad }'; then
+    pass "the backup from the wizard is complete ($(ls "$folder" | tr '\n' ' ')) and its progress reads at 80x24"
+else fail "the wizard's backup: folder '$folder'"; tui_screen; fi
+tui_keys Escape
+expect "Esc returns to the Welcome page" "Back up this cluster" 10
+tui_stop

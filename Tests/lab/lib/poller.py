@@ -29,7 +29,7 @@ def get(op):
 
 # A session on ROUTE: byrequests alternates, so a few fresh sessions find it.
 info = None
-for _ in range(20):
+for attempt in range(60):
     jar, op = opener()
     try:
         status, info = get(op)
@@ -39,9 +39,11 @@ for _ in range(20):
         continue
     if route == "-" or info.get("sessionId", "").endswith("." + route):
         break
-    time.sleep(0.3)  # right after a reload Apache may send quick requests to one node only
+    # Which node a new session gets depends on which of Apache's processes takes the request,
+    # and a steady rhythm can keep meeting the same one: vary the pause.
+    time.sleep((attempt % 4) * 0.1)
 else:
-    json.dump({"error": f"no session with route {route} in 20 tries (last: {info})"}, open(out, "w"))
+    json.dump({"error": f"no session with route {route} in 60 tries (last: {info})"}, open(out, "w"))
     sys.exit(1)
 
 sid = info["sessionId"].split(".")[0]
