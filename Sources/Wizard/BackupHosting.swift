@@ -8,19 +8,15 @@ import TermUI
 /// tick. Esc while it runs stops it (a cut-off backup has no manifest, so it is never taken for a
 /// finished one) and returns to the Welcome page.
 public final class LiveBackupPage: Screen {
-    enum State: Equatable { case running, done(String), failed(String) }
-
     private let inbox = Locked<[String]>([])
-    private let outcome = Locked<State>(.running)
+    private let outcome = Locked<BackupView.State>(.running)
     private var task: Task<Void, Never>?
-    private(set) var lines: [String] = []
-    private(set) var state: State = .running
-    private let folder: String
+    private(set) var view: BackupView
 
     public init(context: HostedContext) {
-        folder = context.stateDirectory + "/backups"
+        view = BackupView(folder: context.stateDirectory + "/backups")
         let answers = context.answers, secrets = context.secrets, wake = context.wake
-        let inbox = self.inbox, outcome = self.outcome, folder = self.folder
+        let inbox = self.inbox, outcome = self.outcome, folder = view.folder
         do {
             let session = try InstallSession(answers: answers, stateDirectory: context.stateDirectory,
                                              knownHostsFile: context.knownHostsFile)
@@ -30,7 +26,7 @@ public final class LiveBackupPage: Screen {
                 wake()
             }
             task = Task {
-                let result: State
+                let result: BackupView.State
                 do { result = .done(try await backup.take(into: folder)) } catch { result = .failed("\(error)") }
                 await pool.closeAll()
                 outcome.withLock { $0 = Task.isCancelled ? .failed("stopped: the folder left has no manifest.json, so it is not a backup") : result }
@@ -44,7 +40,7 @@ public final class LiveBackupPage: Screen {
     deinit { task?.cancel() }
 
     public var title: String { "Backup" }
-    public var legend: [KeyLegend.Item] { [.init("Esc", state == .running ? "Stop and go back" : "Back")] }
+    public var legend: [KeyLegend.Item] { [.init("Esc", view.state == .running ? "Stop and go back" : "Back")] }
     public var help: String? {
         "The database is dumped on its host (--single-transaction, the cluster keeps serving) and the shared folder archived on the first app host; both come here compressed, with their sha256 in manifest.json, written last. Headless: joget-cluster backup [--to DIR]; restore with joget-cluster restore FOLDER."
     }
@@ -56,9 +52,23 @@ public final class LiveBackupPage: Screen {
     }
 
     public func tick() -> ScreenRequest {
-        lines += inbox.withLock { l in defer { l = [] }; return l }
-        state = outcome.withLock { $0 }
+        view.lines += inbox.withLock { l in defer { l = [] }; return l }
+        view.state = outcome.withLock { $0 }
         return .none
+    }
+
+    public func render(_ area: Rect, into buffer: inout Buffer, theme: Theme) { view.render(area, into: &buffer, theme: theme) }
+}
+
+/// What the backup page shows: what it is doing or how it ended, then the backup's own lines.
+public struct BackupView: Sendable, Equatable {
+    public enum State: Sendable, Equatable { case running, done(String), failed(String) }
+    public var folder: String
+    public var lines: [String] = []
+    public var state: State = .running
+
+    public init(folder: String, lines: [String] = [], state: State = .running) {
+        self.folder = folder; self.lines = lines; self.state = state
     }
 
     public func render(_ area: Rect, into buffer: inout Buffer, theme: Theme) {
@@ -71,8 +81,10 @@ public final class LiveBackupPage: Screen {
         case .done(let f): head = ("Done: \(f)\nRestore it with: joget-cluster restore \(f)", .ok)
         case .failed(let why): head = ("The backup failed: \(why)", .error)
         }
-        let headHeight = state == .running ? 1 : 2
-        Paragraph(head.0, role: head.1).render(Rect(x: inner.x, y: inner.y, width: inner.width, height: headHeight), into: &buffer, theme: theme)
+        // The folder's path is long: the head wraps, and the progress lines go below it.
+        let paragraph = Paragraph(head.0, role: head.1)
+        let headHeight = min(inner.height - 1, paragraph.lines(width: inner.width).count)
+        paragraph.render(Rect(x: inner.x, y: inner.y, width: inner.width, height: headHeight), into: &buffer, theme: theme)
         let room = inner.height - headHeight - 1
         for (i, line) in lines.suffix(max(0, room)).enumerated() {
             Paragraph(line, role: .muted, wrap: false).render(Rect(x: inner.x, y: inner.y + headHeight + 1 + i, width: inner.width, height: 1),

@@ -268,3 +268,24 @@ struct DayTwoTests {
         #expect(page.status.1 == .error)
     }
 }
+
+/// The backup page's view, at 80x24: the folder and the restore command whole, then the progress.
+@Suite struct BackupViewTests {
+    @Test func doneShowsTheWholeFolderAndRestoreCommandAboveTheProgress() {
+        let folder = "/home/operator/.local/state/joget-cluster/production-eu/backups/production-eu-20261204-211145"
+        let view = BackupView(folder: "/home/operator/.local/state/joget-cluster/production-eu/backups",
+                              lines: ["database.sql.gz: 1.4 KiB in 0.8 s, copied at 6.1 KiB/s", "wflow.tar.gz: 3.0 KiB in 0.8 s, copied at 15.4 KiB/s"],
+                              state: .done(folder))
+        var buffer = Buffer(size: Size(width: 80, height: 24))
+        view.render(Rect(x: 0, y: 0, width: 80, height: 24), into: &buffer, theme: Theme.monochrome())
+        // A path longer than the screen is broken across lines: compared without the breaks.
+        let text = buffer.lines().map { $0.trimmingCharacters(in: .whitespaces) }.joined().replacingOccurrences(of: " ", with: "")
+        #expect(text.contains("Done:" + folder))
+        #expect(text.contains("Restoreitwith:joget-clusterrestore" + folder))
+        #expect(text.contains("wflow.tar.gz:3.0KiBin0.8s,copiedat15.4KiB/s"))
+        let lines = buffer.lines()
+        let restore = lines.lastIndex { $0.contains("joget-cluster restore") } ?? 99
+        let progress = lines.firstIndex { $0.contains("database.sql.gz") } ?? -1
+        #expect(progress > restore, "the progress comes below the head, not over it")
+    }
+}

@@ -149,7 +149,7 @@ tui_keys Enter
 expect "Enter finishes and the wizard exits" "\[exit 0\]" 15
 
 info "the installed cluster's Welcome: Back up this cluster, at 80x24"
-tui_start 80 24 "$BIN" --state-dir "$STATE" --known-hosts "$LAB_KNOWN_HOSTS"
+tui_start 80 24 "$BIN" --state-dir "$STATE"
 expect "Welcome of the installed cluster offers a backup" "Back up this cluster" 15
 tui_keys Down Down Enter
 sleep 1
