@@ -178,7 +178,7 @@ extension Planner {
                 + " && " + Sh.require("{ [ ! -f \(expanded) ] || grep -q '<distributable' \(expanded); }",
                                       because: "the unpacked \(dir)/webapps/jw is not marked distributable") + "\n",
             apply: Sh.strict + """
-                war=\(war); u=\(c.user)
+                war=\(war)
                 if [ ! -f "$war" ]; then
                     # Copied under another name first: a stop mid-copy must not leave a truncated jw.war.
                     cp \(c.stagedWar) "$war.new" && mv -f "$war.new" "$war"
@@ -323,6 +323,7 @@ extension Planner {
                     runuser -u \(c.user) -- \(dir + "/bin/catalina.sh") stop 60 -force >/dev/null 2>&1 || true
                 fi
                 left=$(pgrep -f \("[c]atalina.base=" + dir + " ") || true)
+                \(raw: Sh.splitOnPurpose)
                 if [ -n "$left" ]; then kill $left 2>/dev/null || true; sleep 5; kill -9 $left 2>/dev/null || true; fi
             fi
 
@@ -381,7 +382,8 @@ extension Planner {
                     left=$(pgrep -f \("[c]atalina.base=" + dir + " ") || true)
                     if [ -n "$left" ]; then
                         echo "stopping a Tomcat of \(raw: node.name) left by an interrupted start: $left"
-                        kill $left 2>/dev/null || true; sleep 5; kill -9 $left 2>/dev/null || true
+                        \(raw: Sh.splitOnPurpose)
+                        { kill $left 2>/dev/null || true; sleep 5; kill -9 $left 2>/dev/null || true; }
                     fi
                     rm -f \(pidFile)
                     # The locale the unit gives the node (LANG=C.UTF-8), not the one this session brought.

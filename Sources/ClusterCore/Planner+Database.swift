@@ -47,7 +47,8 @@ extension Planner {
             apply: Sh.strict + admin(c) + """
                 n=$(printf '%s\\n' \(sqlCountTables(c)) | sql)
                 if [ "$n" != 0 ]; then echo \(d.name) "already has $n tables: the schema is not loaded again"; exit 0; fi
-                if ! sql \(d.name) < \(schemaRemote); then
+                if [ ! -f \(schemaRemote) ]; then echo \("the schema \(schemaRemote) is not on this host") >&2; exit 1; fi
+                if ! { printf '%s\\n' \("USE `\(d.name)`;"); cat \(schemaRemote); } | sql; then
                     echo 'loading the schema failed; the database is emptied again so that a re-run starts clean' >&2
                     printf '%s\\n' \("DROP DATABASE `\(d.name)`; CREATE DATABASE `\(d.name)` CHARACTER SET utf8mb4;") | sql
                     exit 1
@@ -74,13 +75,13 @@ extension Planner {
     static func admin(_ c: Cluster) -> Script {
         switch c.db.admin {
         case .socket:
-            return "sql() { mysql --protocol=socket --connect-timeout=10 -N -B \"$@\"; }\n"
+            return "sql() { mysql --protocol=socket --connect-timeout=10 -N -B; }\n"
         case .password:
             let option = FileContent([.text("[client]\nuser=\(c.db.adminUser)\npassword="),
                                       .secret(c.db.adminPasswordSecret, .optionFile), .text("\n")])
             return Sh.secretFolder + """
                 printf '%s' \(content: option) > "$dbd/admin.cnf"
-                sql() { mysql --defaults-extra-file="$dbd/admin.cnf" --connect-timeout=10 -N -B "$@"; }
+                sql() { mysql --defaults-extra-file="$dbd/admin.cnf" --connect-timeout=10 -N -B; }
 
                 """
         }

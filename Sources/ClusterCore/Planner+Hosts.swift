@@ -85,10 +85,12 @@ extension Planner {
         return Step(
             id: id(.hosts, "packages", host), layer: .hosts, host: host,
             title: "Install the packages of the \(roleNames)",
-            check: ". /etc/os-release\n" + select
+            check: "# shellcheck source=/dev/null # the host's own release file\n. /etc/os-release\n" + select
+                + "\(raw: Sh.splitOnPurpose)\n"
                 + Sh.require("\(raw: c.family.installedCheck)", say: "printf 'not every package is installed: %s\\n' \"$pkgs\"") + "\n",
             apply: Sh.strict + Distro.detect + select + """
                 echo "installing: $pkgs"
+                \(raw: Sh.splitOnPurpose)
                 \(raw: c.family.install)
 
                 """,
@@ -209,7 +211,7 @@ extension Planner {
                 + Sh.require("[ -n \"$addr\" ]", because: "this host has no IPv4 address besides loopback") + " && "
                 + Sh.require("{ got=$(getent ahostsv4 \"$(hostname)\" 2>/dev/null | awk 'NR==1 {print $1}'); [ \"$got\" = \"$addr\" ]; }",
                              say: "printf '%s resolves to %s, not %s\\n' \"$(hostname)\" \"${got:-nothing}\" \"$addr\"") + "\n",
-            apply: Sh.strict + Sh.clusterAddress(wanted) + """
+            apply: Sh.strict + Sh.clusterAddress(wanted, sayingIfOwn: true) + """
                 if [ -z "$addr" ]; then echo "this host has no IPv4 address besides loopback" >&2; exit 1; fi
                 if [ $addr_is_wanted = no ]; then
                     \(notOwn)
@@ -241,12 +243,12 @@ extension Planner {
         return Step(
             id: id(.hosts, "multicast", host), layer: .hosts, host: host,
             title: "Check that multicast works on the cluster interface",
-            check: find + Sh.require("[ -n \"$dev\" ]", say: "printf 'cannot find the interface holding %s\\n' \"${addr:-this host's address}\"")
+            check: find + Sh.require("[ -n \"$dev\" ]", say: "printf 'cannot find the interface holding %s\\n' \"${addr:-an IPv4 address}\"")
                 + " && " + Sh.require("ip link show dev \"$dev\" | grep -q MULTICAST", say: "printf 'interface %s has no MULTICAST flag\\n' \"$dev\"")
                 + " && " + Sh.require("[ \"$route\" = \"$dev\" ]",
                                       say: "printf 'multicast to %s leaves by %s, not %s\\n' \(group) \"${route:-no interface}\" \"$dev\"") + "\n",
             apply: Sh.strict + find + """
-                if [ -z "$dev" ]; then echo "cannot find the interface holding ${addr:-this host's address}" >&2; exit 1; fi
+                if [ -z "$dev" ]; then echo "cannot find the interface holding ${addr:-an IPv4 address}" >&2; exit 1; fi
                 if ! ip link show dev "$dev" | grep -q MULTICAST; then
                     echo "interface $dev has no MULTICAST flag, so Tomcat's multicast membership cannot work. Enable it in the network configuration (now: ip link set dev $dev multicast on), or choose appServers.membership: static" >&2
                     exit 1

@@ -138,6 +138,10 @@ struct Cluster {
 enum Sh {
     static let strict: Script = "set -eu\n"
 
+    /// A shellcheck directive for the next command: `$pkgs` or `$left` hold lists (package names,
+    /// process ids) that are split into words on purpose.
+    static let splitOnPurpose = "# shellcheck disable=SC2086 # a list of words, split on purpose"
+
     static func octal(_ mode: Int) -> String { String(mode, radix: 8) }
 
     /// Shell that prints a new `/tmp/joget-cluster-KIND.XXXXXX` (a folder with `directory`), after
@@ -185,7 +189,9 @@ enum Sh {
     /// (the dry run shows a failed check's last line as its reason); the status is COND's, 0 or 1.
     /// For checks only: an apply that loops on a condition would print the reason each time.
     static func require(_ condition: Script, say: Script) -> Script {
-        "{ " + condition + " || { " + say + " >&2; false; }; }"
+        // A compound condition is grouped: `A && B || C` would run C after B alone failed.
+        let compound = condition.parts.contains { if case .code(let c) = $0 { c.contains("&&") || c.contains("||") } else { false } }
+        return "{ " + (compound ? "{ " + condition + "; }" : condition) + " || { " + say + " >&2; false; }; }"
     }
 
     /// `require` with a fixed reason, printed as one word (quoted like any value).
@@ -240,8 +246,9 @@ enum Sh {
     static func service(_ s: Distro.Service) -> Script { "\(s.unit) \(s.initScript)" }
 
     /// Sets `$addr` to the IPv4 address this host is reached at by the others: the address the
-    /// wizard connects to when it is one of this host's own, else the host's first IPv4 address.
-    static func clusterAddress(_ wanted: String) -> Script {
+    /// wizard connects to when it is one of this host's own, else the host's first IPv4 address;
+    /// with `sayingIfOwn`, `$addr_is_wanted` to yes or no (which of the two it was).
+    static func clusterAddress(_ wanted: String, sayingIfOwn: Bool = false) -> Script {
         """
         want=\(wanted)
         case "$want" in
@@ -254,7 +261,7 @@ enum Sh {
             [ -n "$first" ] || first=$a
             [ "$a" = "$ip" ] && addr=$a
         done
-        if [ -z "$addr" ]; then addr=$first; addr_is_wanted=no; else addr_is_wanted=yes; fi
+        \(raw: sayingIfOwn ? "if [ -z \"$addr\" ]; then addr=$first; addr_is_wanted=no; else addr_is_wanted=yes; fi" : "[ -n \"$addr\" ] || addr=$first")
 
         """
     }

@@ -33,19 +33,24 @@ public struct Script: Sendable, Hashable, Codable {
     public func executable(with secrets: SecretValues) throws -> String {
         try render { name, encoding in
             guard let value = secrets[name] else { throw SecretError.missing(name) }
-            return Shell.quote(encoding.encode(value))
+            return encoding.encode(value)
         }
     }
 
+    /// Values and secrets next to each other are one shell word, quoted once (`'a''b'` is `'ab'`):
+    /// a file's text with a password in it reads as one string, not as pieces glued by `''`.
     private func render(_ secret: (SecretName, SecretEncoding) throws -> String) rethrows -> String {
-        var out = ""
+        var out = "", word: String? = nil
         for part in parts {
             switch part {
-            case .code(let text): out += text
-            case .value(let text): out += Shell.quote(text)
-            case .secret(let name, let encoding): out += try secret(name, encoding)
+            case .code(let text):
+                if let w = word { out += Shell.quote(w); word = nil }
+                out += text
+            case .value(let text): word = (word ?? "") + text
+            case .secret(let name, let encoding): word = (word ?? "") + (try secret(name, encoding))
             }
         }
+        if let w = word { out += Shell.quote(w) }
         return out
     }
 

@@ -433,6 +433,8 @@ public actor Runner {
                 let encoded = encoding.encode(value)
                 needles.insert(encoded)
                 needles.insert(Shell.quote(encoded))
+                // Inside a longer quoted word (a file's text), as a script holds it.
+                needles.insert(encoded.replacingOccurrences(of: "'", with: #"'\''"#))
                 if encoding == .optionFile { needles.insert(String(encoded.dropFirst().dropLast())) }
             }
         }

@@ -35,7 +35,7 @@ import Testing
         }
         let db = try checks()["db.reach@app1"]!
         #expect(db.probes[0].script.secrets == [SecretName("db-password")])
-        #expect(db.probes[0].script.display.contains("password='****"))
+        #expect(db.probes[0].script.display.contains("password=****"))
     }
 
     @Test func judgesReadTheEvidence() throws {

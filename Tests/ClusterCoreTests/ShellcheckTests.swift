@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+@testable import ClusterCore
+
+/// shellcheck over every script the plans hold (install, retire, upgrade in both modes), as POSIX
+/// sh: Debian's /bin/sh is dash. Zero findings; a finding that must stay needs a `# shellcheck
+/// disable=` with its reason in the script. The secrets are plain here: hostile ones are data in
+/// quoted strings (PlanScriptTests runs them), where shellcheck's quoting heuristics would guess.
+@Suite struct ShellcheckTests {
+    static let shellcheck = ["/usr/bin/shellcheck", "/usr/local/bin/shellcheck"].first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    static var plans: [(String, Plan)] {
+        var out = Fixtures.all.map { ($0.0, Fixtures.plan($0.1)) }
+        for (name, mode) in UpgradeTests.cases {
+            if let (_, plan) = try? UpgradeTests.plan(name, mode) { out.append(("\(name)-upgrade-\(mode.rawValue)", plan)) }
+        }
+        let a = Fixtures.twoNode
+        if let plan = try? Planner.plan(RetireTests.withoutNode02(a), installed: a, purge: true) { out.append(("two-node-retire", plan)) }
+        return out
+    }
+
+    @Test func everyRenderedScriptPassesShellcheck() throws {
+        let shellcheck = try #require(Self.shellcheck, "shellcheck is not installed: scripts/install-deps.sh test installs it (Debian package shellcheck)")
+        let dir = try Run.tempDir("shellcheck")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var files: [String] = []
+        for (name, plan) in Self.plans {
+            let secrets = Fixtures.secrets(plan, value: "Secret-1")
+            for step in plan.steps {
+                for (role, script) in Fixtures.scripts(step) {
+                    let path = "\(dir)/\(name)--\(step.id.replacingOccurrences(of: "/", with: "_"))--\(role).sh"
+                    try Data(("#!/bin/sh\n" + (try script.executable(with: secrets))).utf8).write(to: URL(fileURLWithPath: path))
+                    files.append(path)
+                }
+            }
+        }
+        #expect(files.count > 300)
+        // SC2016 (a $ in single quotes) is what the plan means everywhere: a value is single-quoted
+        // so that it stays data, and inner `sh -c '...'` scripts read their values as "$1".
+        let r = try Run.program(shellcheck, ["-s", "sh", "-f", "gcc", "--exclude=SC2016"] + files)
+        let findings = r.output.split(separator: "\n").map { $0.replacingOccurrences(of: dir + "/", with: "") }
+        #expect(findings.count == 0, "the first findings:\n\(findings.prefix(15).joined(separator: "\n"))")
+    }
+}
