@@ -11,6 +11,9 @@ phase() { echo "test.sh [$(( $(date +%s) - start ))s] $*"; }
 
 phase "installing what is missing"
 ./scripts/install-deps.sh test
+phase "shellcheck: the repository's own shell"
+# The plans' scripts are read by shellcheck in the Swift suite (ShellcheckTests).
+shellcheck -x -P SCRIPTDIR scripts/*.sh Tests/lab/*.sh Tests/lab/lib/*.sh bench/*/*.sh || { echo "shellcheck found the above"; exit 1; }
 phase "building"
 swift build --build-tests 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Emitting|Wrapping|Write|Linking|Merging|Generating)' || { echo "build failed"; exit 1; }
 

@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC2015 # pass and fail only count and print: `A && pass || fail` is if-then-else here
 # End to end in the rehearsal lab: `joget-cluster apply` turns bare hosts that boot systemd
 # into a working cluster over SSH, and checks made from OUTSIDE the wizard judge the result. Then:
 # a second apply changes nothing; the cluster survives reboots and power cuts (a client polling
@@ -22,8 +23,8 @@ RANDOM=$SEED
 finish() {
     # Control masters of a killed run outlive it, as they would on an operator's machine: end them.
     pkill -f "ssh .*joget-lab/keys" 2>/dev/null
-    [ $KEEP = 1 ] || "$LAB" down >/dev/null 2>&1
-    [ $KEEP = 1 ] && echo "e2e: work files kept in $WORK" || rm -rf "$WORK"
+    [ "$KEEP" = 1 ] || "$LAB" down >/dev/null 2>&1
+    [ "$KEEP" = 1 ] && echo "e2e: work files kept in $WORK" || rm -rf "$WORK"
     tally "e2e: seed $SEED"
 }
 trap 'finish; exit $?' EXIT
@@ -90,8 +91,8 @@ PY
 
 # The checks an operator would make by hand, none of them through the wizard.
 outside_checks() { # outside_checks LABEL
-    local label=$1 lb="http://$LAB_ADDR_LB" nodes="" i node cookie id c1 c2 owner other ownerhost
-    for i in 1 2 3 4 5 6; do
+    local label=$1 lb="http://$LAB_ADDR_LB" nodes="" node id c1 c2 owner other ownerhost
+    for _ in 1 2 3 4 5 6; do
         node=$(LB "$lb/jw/web/json/cluster/info" | field node)
         nodes="$nodes $node"
     done
@@ -122,6 +123,7 @@ outside_checks() { # outside_checks LABEL
     local pw n h
     pw=$(sed -n 's/^db-password: //p' "$LAB_SECRETS")
     for h in app1 app2; do
+        # shellcheck disable=SC2016 # the script runs on the host: $(mktemp) and "$f" expand there
         n=$(printf '[client]\nuser=joget\npassword="%s"\n' "$pw" | "$LAB" exec "$h" sh -c 'f=$(mktemp); cat > "$f"; mysql --defaults-extra-file="$f" -h '"$LAB_ADDR_DB"' -N -B -e "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema=\"jwedb\""; rm -f "$f"' 2>&1)
         if [[ $n =~ ^[0-9]+$ ]] && [ "$n" -gt 0 ]; then pass "$label: $h logs in to jwedb as joget, $n tables"
         else fail "$label: $h cannot use jwedb as joget: $n"; fi
@@ -383,6 +385,7 @@ for _ in $(seq 1 60); do
 done
 [[ $nodes == *node03* ]] && pass "the balancer sends requests to node03" || fail "the balancer never reached node03:$nodes"
 pw=$(sed -n 's/^db-password: //p' "$LAB_SECRETS")
+# shellcheck disable=SC2016 # the script runs on the host: $(mktemp) and "$f" expand there
 n=$(printf '[client]\nuser=joget\npassword="%s"\n' "$pw" | "$LAB" exec app3 sh -c 'f=$(mktemp); cat > "$f"; mysql --defaults-extra-file="$f" -h '"$LAB_ADDR_DB"' -N -B -e "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema=\"jwedb\""; rm -f "$f"' 2>&1)
 [[ $n =~ ^[0-9]+$ ]] && [ "$n" -gt 0 ] && pass "app3 logs in to jwedb as joget ($n tables)" || fail "app3 cannot log in to jwedb: $n"
 row=$(jcf "$WORK/add.yaml" "$STATE" licenses --table 2>&1 | grep -m1 node03)
@@ -415,7 +418,7 @@ M=$LAB_SHARED_MOUNT
 "$LAB" exec app1 runuser -u joget -- sh -c "echo marker > $M/bk-marker"
 "$LAB" exec db mysql jwedb -e "CREATE TABLE bk_marker (id INT); INSERT INTO bk_marker VALUES (42)"
 jcf "$WORK/retire.yaml" "$STATE" backup --to "$WORK/bk" >"$WORK/backup.log" 2>&1; rc=$?
-B=$(ls -d "$WORK"/bk/*-* 2>/dev/null | tail -1)
+B=; for d in "$WORK"/bk/*-*; do [ -d "$d" ] && B=$d; done
 if [ $rc = 0 ] && [ -f "$B/manifest.json" ]; then
     pass "backup in $(basename "$B"): $(du -sh "$B" | cut -f1); $(grep -E 'database.sql.gz|wflow.tar.gz' "$WORK/backup.log" | tail -2 | tr '\n' ' ' | cut -c1-160)"
 else fail "backup exited $rc: $(tail -3 "$WORK/backup.log")"; fi

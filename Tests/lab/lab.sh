@@ -141,9 +141,9 @@ cmd_down() {
     fi
     # Mounts of the lab on the machine (normally none: the hosts' mounts live in their own
     # mount namespaces and vanish with their last process).
-    for m in $(awk -v s="$STATE/" 'index($5, s) == 1 {print $5}' /proc/self/mountinfo | sort -r); do
+    while read -r m; do
         umount -l "$m" 2>/dev/null && removed+=("mount $m")
-    done
+    done < <(awk -v s="$STATE/" 'index($5, s) == 1 {print $5}' /proc/self/mountinfo | sort -r)
     for l in $(ip -o link show 2>/dev/null | awk -F': ' '{print $2}' | cut -d@ -f1 | grep "^$VETH_PREFIX" || true); do
         ip link del "$l" 2>/dev/null && removed+=("veth $l")
     done
@@ -496,7 +496,7 @@ cmd_exec() {
 
 cmd_link() {
     need_root
-    [ $# = 2 ] && { [ "$2" = up ] || [ "$2" = down ]; } || die "usage: lab.sh link HOST down|up"
+    if [ $# != 2 ] || { [ "$2" != up ] && [ "$2" != down ]; }; then die "usage: lab.sh link HOST down|up"; fi
     host_index "$1" >/dev/null
     ip link set "$(host_veth "$1")" "$2"
     say "$1: link $2"

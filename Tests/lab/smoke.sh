@@ -50,6 +50,7 @@ cleanup() {
     if [ $KEEP = 0 ]; then
         info "stopping services and taking the lab down"
         for h in app1 app2; do
+            # shellcheck disable=SC2016 # $PWD expands on the host
             S "$h" 'cd /opt/joget/apache-tomcat-9.0.90 2>/dev/null && CATALINA_HOME=$PWD bin/shutdown.sh >/dev/null 2>&1' || true
         done
         S db 'service mariadb stop >/dev/null 2>&1' || true
@@ -205,7 +206,7 @@ check "session continued on app2" "sent JSESSIONID=$sid to app2: node=$(jget nod
 rm -f "$JAR"
 
 # Shared wflow dir through the web app.
-out1=$(HTTP "http://$LAB_ADDR_APP1:8080/jw/web/json/cluster/file?write=smoke.txt")
+HTTP "http://$LAB_ADDR_APP1:8080/jw/web/json/cluster/file?write=smoke.txt" >/dev/null
 out2=$(HTTP "http://$LAB_ADDR_APP2:8080/jw/web/json/cluster/file?read=smoke.txt")
 check "file via wflow.home" "app2 reads: $(jget content <<<"$out2")" bash -c "[[ '$(jget content <<<"$out2")' == 'written by node01 '* ]]"
 

@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC2015 # pass and fail only count and print: `A && pass || fail` is if-then-else here
 # The whole install through the wizard's screens, in a 120x40 tmux, by keystrokes, on the rehearsal
 # lab: Welcome, Review, the password prompt, Run with a step that fails (Skip refused, the cause
 # fixed from outside, Retry), the log pane (follow, scroll, search), quit mid-run, restart and
@@ -13,13 +14,14 @@ set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # shellcheck source=lib/e2e.sh
 . "$HERE/lib/e2e.sh" "$@"
+# shellcheck disable=SC2034 # read by lib/tui.sh
 TUI_PREFIX=joget-tui-$$
 # shellcheck source=lib/tui.sh
 . "$HERE/lib/tui.sh"
 
 finish() {
-    [ $KEEP = 1 ] || { tui_stop; "$LAB" down >/dev/null 2>&1; rm -rf "$WORK"; }
-    [ $KEEP = 1 ] && echo "tui-e2e: tmux session $TUI_SESSION and $WORK kept"
+    [ "$KEEP" = 1 ] || { tui_stop; "$LAB" down >/dev/null 2>&1; rm -rf "$WORK"; }
+    [ "$KEEP" = 1 ] && echo "tui-e2e: tmux session $TUI_SESSION and $WORK kept"
     tally "tui-e2e"
 }
 trap 'finish; exit $?' EXIT
@@ -155,9 +157,9 @@ tui_keys Down Down Enter
 sleep 1
 if screen_has "Password needed"; then tui_type "$PASSWORD"; tui_keys Enter; fi
 expect "the backup runs on screen and says where it is" "Done: .*/backups/lab-[0-9]{8}-[0-9]{6}" 60
-folder=$(ls -d "$STATE"/backups/lab-* 2>/dev/null | tail -1)
+folder=; for d in "$STATE"/backups/lab-*; do [ -d "$d" ] && folder=$d; done
 if [ -f "$folder/manifest.json" ] && screen_has "wflow.tar.gz: .* copied at" && tui_screen | awk 'length > 80 { bad = 1 } END { exit bad }'; then
-    pass "the backup from the wizard is complete ($(ls "$folder" | tr '\n' ' ')) and its progress reads at 80x24"
+    pass "the backup from the wizard is complete ($(cd "$folder" && echo *)) and its progress reads at 80x24"
 else fail "the wizard's backup: folder '$folder'"; tui_screen; fi
 tui_keys Escape
 expect "Esc returns to the Welcome page" "Back up this cluster" 10

@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2015 # pass and fail only count and print: `A && pass || fail` is if-then-else here
 # Rehearsal lab, end to end: upgrading Joget (the stand-in bundle 8.1.6 → 8.1.7) on an installed
 # cluster. Sourced by e2e.sh, which defines jcf, poll_start/poll_end, LB, field, pass/fail/info.
 #
@@ -91,11 +92,13 @@ upgrade_section() {
     if [ $rc = 0 ] && grep -qE '^Joget 8.1.7 runs.*Downtime: [0-9]+ s' "$WORK/upgrade-safe-resume.log"; then
         pass "resume finished the safe upgrade: $(grep -E '^Joget 8.1.7 runs' "$WORK/upgrade-safe-resume.log")"
     else fail "resume of the safe upgrade exited $rc"; tail -20 "$WORK/upgrade-safe-resume.log"; failed_logs "$state" "$WORK/upgrade-safe-resume.log"; fi
-    sleep 2; touch "$WORK/poll.stop"; wait "$poller"
+    sleep 2; touch "$WORK/poll.stop"
+    # shellcheck disable=SC2154 # poll_start (e2e.sh) sets $poller
+    wait "$poller"
     local judged
     judged=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["requests"], d["maintenance"], len(d["failures"]), json.dumps(d.get("versions"), separators=(",", ":")), json.dumps(d["failures"][:3])) if "error" not in d else print("? ? ?", d["error"])' "$WORK/poll-safe.json" 2>&1)
-    local preq pmaint pfail pvers pdetail
-    read -r preq pmaint pfail pvers pdetail <<<"$judged"
+    local preq pmaint pfail pvers
+    read -r preq pmaint pfail pvers _ <<<"$judged"
     if [ "$pfail" = 0 ] && [ "${pmaint:-0}" -gt 0 ] 2>/dev/null; then
         pass "safe upgrade: the polling client sent $preq requests: $pmaint answered 503 with Retry-After, none failed; versions seen $pvers"
     else fail "safe upgrade: the polling client: $judged"; fi

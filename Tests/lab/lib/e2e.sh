@@ -1,3 +1,5 @@
+# shellcheck shell=bash
+# shellcheck disable=SC2034 # KEEP, WORK and the rest are read by the scripts that source this
 # Shared by the lab's end-to-end scripts (source it with the script's arguments, HERE set to
 # Tests/lab): paths, --keep, a work folder, PASS/FAIL counting, and the closing tally.
 ROOT=$(cd "$HERE/../.." && pwd)

@@ -69,6 +69,7 @@ say "overlay ready at $m; starting sshd"
 cd "$m"
 # From here on: chrooted. PID 1 is a small Perl reaper (orphans such as a Tomcat started
 # with startup.sh or a mariadbd started with "service" are re-parented to it).
+# shellcheck disable=SC2016 # a perl script: its $ are perl's
 exec chroot "$m" /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     LANG=C.UTF-8 HOME=/root /usr/bin/perl -e '
         $0 = "lab-init";

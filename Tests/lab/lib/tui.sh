@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # The wizard in a detached tmux session, driven by keys and read from its screen, for the lab's
 # end-to-end scripts. Source it; set TUI_PREFIX first (default: joget-tui).
 TUI_PREFIX=${TUI_PREFIX:-joget-tui}
