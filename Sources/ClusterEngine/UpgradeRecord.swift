@@ -17,60 +17,55 @@ public enum UpgradeRecord {
 
     /// The upgrade a run of `answers` carries out: the one recorded as under way when it goes to
     /// the answers' bundle; else, when the answers name another bundle than the installed one, a
-    /// new one (default mode, no backup; not recorded until a run starts).
+    /// new one (default mode, no backup, versions from the bundles' names; not recorded until a
+    /// run starts). `upgrade` and `apply` read the versions from the bundles instead (`detect`).
     static func pending(_ stateDir: StateDir, answers: Answers, installed: Answers?) throws -> Upgrade? {
         if let under = try load(stateDir), !under.isFinished, under.toBundle == answers.appServers.bundle {
             return under
         }
         guard let installed, !installed.appServers.nodes.isEmpty,
               installed.bundleOnHosts != answers.bundleOnHosts else { return nil }
-        return detect(from: installed, to: answers, mode: nil, backup: nil)
+        return make(from: installed, to: answers, fromVersion: nameLabel(installed), toVersion: nameLabel(answers), mode: nil)
     }
 
-    /// A new upgrade from `installed`'s bundle to `answers`'; `mode` nil takes the versions' default.
-    public static func detect(from installed: Answers, to answers: Answers, mode: Upgrade.Mode?, backup: String?) -> Upgrade {
-        let from = label(installed), to = label(answers)
-        return Upgrade(fromBundle: installed.appServers.bundle, toBundle: answers.appServers.bundle,
-                       fromSource: installed.bundleOnHosts, toSource: answers.bundleOnHosts,
-                       fromVersion: from, toVersion: to,
-                       mode: mode ?? Upgrade.defaultMode(from: from, to: to, nodes: answers.appServers.nodes.count),
-                       backup: backup, startedAt: Backup.iso(Date()))
+    /// A new upgrade from `installed`'s bundle to `answers'`, the versions read from the bundles
+    /// when they are files here; `mode` nil takes the versions' default.
+    public static func detect(from installed: Answers, to answers: Answers, mode: Upgrade.Mode?) async -> Upgrade {
+        make(from: installed, to: answers, fromVersion: await label(installed), toVersion: await label(answers), mode: mode)
+    }
+
+    static func make(from installed: Answers, to answers: Answers, fromVersion: String, toVersion: String, mode: Upgrade.Mode?) -> Upgrade {
+        Upgrade(fromBundle: installed.appServers.bundle, toBundle: answers.appServers.bundle,
+                fromSource: installed.bundleOnHosts, toSource: answers.bundleOnHosts,
+                fromVersion: fromVersion, toVersion: toVersion,
+                mode: mode ?? Upgrade.defaultMode(from: fromVersion, to: toVersion, nodes: answers.appServers.nodes.count),
+                startedAt: Backup.iso(Date()))
     }
 
     /// The bundle's Joget version: from its top folder when it is a file here (a bundle's name may
     /// have been changed, its content not), else from its name; else its name without extension.
-    public static func label(_ answers: Answers) -> String {
+    static func label(_ answers: Answers) async -> String {
         let bundle = answers.appServers.bundle
-        if answers.appServers.bundleOn == .local, let top = topFolder(of: bundle), let v = Upgrade.version(inName: top) { return v }
+        if answers.appServers.bundleOn == .local, let top = await topFolder(of: bundle), let v = Upgrade.version(inName: top) { return v }
+        return nameLabel(answers)
+    }
+
+    static func nameLabel(_ answers: Answers) -> String {
+        let bundle = answers.appServers.bundle
         if let v = Upgrade.version(inName: bundle) { return v }
         var base = String(bundle.split(separator: "/").last ?? "bundle")
         for ext in [".tar.gz", ".tgz", ".zip", ".tar"] where base.hasSuffix(ext) { base = String(base.dropLast(ext.count)) }
         return base
     }
 
-    /// The first path component of the archive's first entry (`tar -t` / `unzip -Z1`), or nil.
-    static func topFolder(of path: String) -> String? {
+    /// The first path component of the archive's first entry, or nil. Only the first entry is
+    /// read: `head` ends the listing of a large bundle there.
+    static func topFolder(of path: String) async -> String? {
         guard FileManager.default.isReadableFile(atPath: path) else { return nil }
-        let lister = path.hasSuffix(".zip") ? ["unzip", "-Z1", path] : ["tar", "-tf", path]
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = lister
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        do { try p.run() } catch { return nil }
-        // The first line is enough: the rest of a large bundle is not read (the lister gets SIGPIPE).
-        var data = Data()
-        while !data.contains(UInt8(ascii: "\n")) {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { break }
-            data += chunk
-        }
-        try? out.fileHandleForReading.close()
-        p.terminate()
-        p.waitUntilExit()
-        guard let line = String(data: data, encoding: .utf8)?.split(separator: "\n").first else { return nil }
-        let top = line.split(separator: "/").first.map(String.init)
-        return top == "." ? line.split(separator: "/").dropFirst().first.map(String.init) : top
+        let list = path.hasSuffix(".zip") ? "unzip -Z1 \"$1\"" : "tar -tf \"$1\""
+        guard let r = try? await ProcessSupport.collect("/bin/sh", ["-c", list + " 2>/dev/null | head -n 1", "sh", path], limit: 4096),
+              let line = r.out.split(separator: "\n").first else { return nil }
+        let parts = line.split(separator: "/").map(String.init)
+        return parts.first == "." ? parts.dropFirst().first : parts.first
     }
 }

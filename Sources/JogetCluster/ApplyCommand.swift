@@ -98,10 +98,11 @@ enum Install {
                 print("Install \(session.plan.steps.count) steps on \(session.plan.hosts.filter { $0 != Step.localHost }.joined(separator: ", "))? [y/N] ", terminator: "")
                 guard readLine()?.lowercased().hasPrefix("y") == true else { throw UsageError("not started") }
             }
-            if !resume, let upgrade = session.upgrade, (try? UpgradeRecord.load(session.stateDir)) != upgrade {
+            if !resume, let upgrade = session.upgrade, let installed = session.installed,
+               (try? UpgradeRecord.load(session.stateDir)) != upgrade {
                 // The answers name another bundle: upgraded as `upgrade --bundle` does, backup first.
-                return try await Upgrading.start(options, answers: answers, upgrade: upgrade, yes: !confirm, noBackup: false,
-                                                 backupTo: nil, quiet: quiet, answersFileUpdated: true)
+                return try await Upgrading.start(options, answers: answers, upgrade: await UpgradeRecord.detect(from: installed, to: answers, mode: nil),
+                                                 yes: !confirm, noBackup: false, backupTo: nil, quiet: quiet, answersFileUpdated: true)
             }
             return try await execute(session, options, resume: resume, quiet: quiet)
         }

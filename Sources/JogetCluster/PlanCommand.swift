@@ -4,11 +4,14 @@ import Foundation
 
 struct PlanCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "plan", abstract: "Print the install plan and write every rendered file.",
+        commandName: "plan", abstract: "Print the install plan (each step, what it waits for, its scripts) and write every rendered file.",
         discussion: "Nothing is run and no host is contacted. Secrets are shown as ****.")
 
     @Option(name: .long, help: "The answers file.") var answers: String
     @Option(name: .long, help: "Write every rendered file under this folder, as DIR/<host>/<path>.") var out: String?
+    @Flag(name: .long, help: "Print each step's check, apply and verify scripts (by default only apply).") var scripts = false
+    @Flag(name: .long, help: "Print only the steps and their dependencies, as a Graphviz digraph (plan --graph | dot -Tsvg > plan.svg).")
+    var graph = false
 
     func run() throws {
         let plan: Plan
@@ -20,7 +23,11 @@ struct PlanCommand: ParsableCommand {
             }
             throw ExitCode(2)
         }
-        print(Planner.describe(plan), terminator: "")
+        if graph {
+            print(Planner.graph(plan), terminator: "")
+            return
+        }
+        print(Planner.describe(plan, scripts: scripts), terminator: "")
         if let out {
             let fm = FileManager.default
             let files = Planner.renderedFiles(plan)

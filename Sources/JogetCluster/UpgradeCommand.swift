@@ -77,7 +77,7 @@ struct UpgradeCommand: AsyncParsableCommand {
                 print("\(target.appServers.bundle) is the bundle installed: nothing to upgrade.")
                 return 0
             }
-            let upgrade = UpgradeRecord.detect(from: installed, to: target, mode: mode, backup: nil)
+            let upgrade = await UpgradeRecord.detect(from: installed, to: target, mode: mode)
             if let why = Upgrade.refusal(upgrade.mode, from: upgrade.fromVersion, to: upgrade.toVersion, nodes: target.appServers.nodes.count) {
                 throw UsageError("--mode rolling: \(why)")
             }

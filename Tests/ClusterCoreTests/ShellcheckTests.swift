@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import ClusterCore
 
 /// shellcheck over every script the plans hold (install, retire, upgrade in both modes), as POSIX
