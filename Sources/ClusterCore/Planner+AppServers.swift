@@ -12,23 +12,23 @@ extension Planner {
         let datasource = datasourceStep(c, after: wflow.id)
         steps += [wflow, datasource]
 
-        let firstStart = id(.appServers, "start", first, c.firstNode.name)
+        let firstStart = id(.start, first, c.firstNode.name)
         var starts: [String] = []
         for node in c.app.nodes {
             let host = node.host
             let install = installStep(c, node)
             let webapp = webappStep(c, node, after: install.id)
-            let setenv = fileStep(c, node, action: "setenv", title: "Write bin/setenv.sh (heap, wflow.home, the three Java agents)",
+            let setenv = fileStep(c, node, .setenv, title: "Write bin/setenv.sh (heap, wflow.home, the three Java agents)",
                                   file: setenvFile(c, node), after: install.id)
-            let serverXML = fileStep(c, node, action: "server-xml",
+            let serverXML = fileStep(c, node, .serverXML,
                                      title: "Write conf/server.xml (jvmRoute \(node.name), ports, \(c.app.membership == .multicast ? "multicast" : "static") session replication)",
                                      file: serverXMLFile(c, node), after: install.id)
             let service = serviceStep(c, node, after: install.id)
             var needs = [webapp.id, setenv.id, serverXML.id, service.id, datasource.id,
-                         id(.database, "load-schema", c.db.host), id(.database, "login", host),
-                         id(.hosts, "resolve-name", host)]
+                         id(.loadSchema, c.db.host), id(.login, host),
+                         id(.resolveName, host)]
             needs += sharedFolderReady(c, host)
-            if c.app.membership == .multicast { needs.append(id(.hosts, "multicast", host)) }
+            if c.app.membership == .multicast { needs.append(id(.multicast, host)) }
             // The first node starts alone: on its first start Joget updates the schema and fills the
             // shared folder, which nodes starting at the same moment would race on.
             if node != c.firstNode { needs.append(firstStart) }
@@ -43,7 +43,7 @@ extension Planner {
 
     /// The ids of every node's start step: the load balancer waits for them.
     static func appStarts(_ c: Cluster) -> [String] {
-        c.app.nodes.map { id(.appServers, "start", $0.host, $0.name) }
+        c.app.nodes.map { id(.start, $0.host, $0.name) }
     }
 
     // MARK: shared folder
@@ -52,7 +52,7 @@ extension Planner {
         let host = c.firstAppHost, u = c.user, m = c.mount
         let mark = c.shareMarks + "/wflow-copied", copying = c.shareMarks + "/wflow-copying"
         return Step(
-            id: id(.appServers, "shared-wflow", host), layer: .appServers, host: host,
+            id: id(.sharedWflow, host), layer: .appServers, host: host,
             title: "Copy the bundle's wflow folder into the shared folder (once, for all nodes)",
             check: Sh.require("runuser -u \(u) -- test -f \(mark)",
                               because: "the bundle's wflow folder was not copied into the shared folder (\(mark) is missing)") + "\n",
@@ -72,7 +72,7 @@ extension Planner {
                 runuser -u "$u" -- sh -c 'printf "%s\\n" "$2" > "$1" && rm -f "$3"' joget-mark \(mark) \(c.bundleName) \(copying)
 
                 """,
-            dependsOn: sharedFolderReady(c, host) + [id(.hosts, "bundle", host)],
+            dependsOn: sharedFolderReady(c, host) + [id(.bundle, host)],
             timeoutSeconds: 900,
             notes: ["Done once, on \(host): a shared folder that already holds Joget files is kept as it is."])
     }
@@ -108,7 +108,7 @@ extension Planner {
             apply += Sh.write(f, as: c.user)
         }
         return Step(
-            id: id(.appServers, "datasource", host), layer: .appServers, host: host,
+            id: id(.datasource, host), layer: .appServers, host: host,
             title: "Point Joget at the shared database (app_datasource*.properties, mode 0640)",
             check: check + "\n", apply: apply, files: files,
             dependsOn: [wflow], timeoutSeconds: 60,
@@ -120,7 +120,7 @@ extension Planner {
     private static func installStep(_ c: Cluster, _ node: Node) -> Step {
         let dir = c.nodeDir(node), src = c.remoteBundle
         return Step(
-            id: id(.appServers, "install", node.host, node.name), layer: .appServers, host: node.host,
+            id: id(.install, node.host, node.name), layer: .appServers, host: node.host,
             title: "Install Tomcat for \(node.name) in \(dir)",
             check: Sh.require("[ \"$(cat \(dir + "/.joget-cluster-bundle") 2>/dev/null)\" = \(src) ]", because: "\(dir) does not hold Tomcat from \(src)")
                 + " && " + Sh.require("[ -f \(dir + "/bin/catalina.sh") ]", because: "\(dir)/bin/catalina.sh is missing")
@@ -160,7 +160,7 @@ extension Planner {
                 chown -R \(c.owner) "$dir"
 
                 """,
-            dependsOn: [id(.hosts, "bundle", node.host), id(.hosts, "service-user", node.host)],
+            dependsOn: [id(.bundle, node.host), id(.serviceUser, node.host)],
             timeoutSeconds: 600,
             notes: ["setenv.sh names \(dir)/aspectjweaver.jar, a link to the aspectjweaver-*.jar found in the bundle when installing."])
     }
@@ -169,7 +169,7 @@ extension Planner {
         let dir = c.nodeDir(node)
         let war = dir + "/webapps/jw.war", expanded = dir + "/webapps/jw/WEB-INF/web.xml"
         return Step(
-            id: id(.appServers, "webapp", node.host, node.name), layer: .appServers, host: node.host,
+            id: id(.webapp, node.host, node.name), layer: .appServers, host: node.host,
             title: "Deploy jw.war, marked <distributable/> so that sessions replicate",
             check: Sh.require("[ -f \(war) ]", because: "\(war) is missing")
                 + " && " + Sh.require("[ \"$(stat -c %U:%G \(war))\" = \(c.owner) ]", because: "\(war) is not owned by \(c.owner)")
@@ -284,8 +284,8 @@ extension Planner {
                            mode: 0o644, owner: "root:root")
     }
 
-    private static func fileStep(_ c: Cluster, _ node: Node, action: String, title: String, file: PlannedFile, after install: String) -> Step {
-        Step(id: id(.appServers, action, node.host, node.name), layer: .appServers, host: node.host,
+    private static func fileStep(_ c: Cluster, _ node: Node, _ kind: StepKind, title: String, file: PlannedFile, after install: String) -> Step {
+        Step(id: id(kind, node.host, node.name), layer: .appServers, host: node.host,
              title: title, check: Sh.matches(file) + "\n", apply: Sh.strict + Sh.write(file), files: [file],
              dependsOn: [install], timeoutSeconds: 60)
     }
@@ -293,7 +293,7 @@ extension Planner {
     private static func serviceStep(_ c: Cluster, _ node: Node, after install: String) -> Step {
         let file = unitFile(c, node), unit = c.unit(node)
         return Step(
-            id: id(.appServers, "service", node.host, node.name), layer: .appServers, host: node.host,
+            id: id(.service, node.host, node.name), layer: .appServers, host: node.host,
             title: "Install the systemd service \(unit) (Tomcat comes back after a reboot)",
             check: Sh.matches(file) + " && " + Sh.require("{ [ ! -d /run/systemd/system ] || systemctl is-enabled --quiet \(unit); }",
                                                         because: "\(unit) is not enabled at boot") + "\n",
@@ -362,7 +362,7 @@ extension Planner {
 
             """
         return Step(
-            id: id(.appServers, "start", node.host, node.name), layer: .appServers, host: node.host,
+            id: id(.start, node.host, node.name), layer: .appServers, host: node.host,
             title: "Start \(node.name) (restarted only when its configuration changed) and wait until it answers on port \(port)",
             check: helpers + Sh.require("running", because: "\(unit) is not running")
                 + " && " + Sh.require("answers", because: "\(node.name) does not answer on http://127.0.0.1:\(port)/")
@@ -414,7 +414,7 @@ extension Planner {
 
     private static func clusterCheckStep(_ c: Cluster, _ node: Node, after starts: [String]) -> Step {
         Step(
-            id: id(.appServers, "cluster-check", node.host, node.name), layer: .appServers, host: node.host,
+            id: id(.clusterCheck, node.host, node.name), layer: .appServers, host: node.host,
             title: "Check in the log that \(node.name) replicates sessions",
             check: nil, apply: clusterCheckScript(c, node), dependsOn: starts, optional: true, timeoutSeconds: 180,
             notes: ["Optional: reads Tomcat's log; the cluster works without this check passing, but sessions may not move between nodes."], readOnly: true)

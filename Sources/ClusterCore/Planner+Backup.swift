@@ -132,5 +132,5 @@ public enum BackupScripts {
     }
 
     /// The plan's step that starts a node and waits until it answers (restore starts nodes with it).
-    public static func startStepID(_ node: Node) -> String { Planner.id(.appServers, "start", node.host, node.name) }
+    public static func startStepID(_ node: Node) -> String { Planner.id(.start, node.host, node.name) }
 }

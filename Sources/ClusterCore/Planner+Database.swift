@@ -8,14 +8,14 @@ extension Planner {
         let d = c.db, host = d.host
         let network = networkStep(c)
         let database = Step(
-            id: id(.database, "create-database", host), layer: .database, host: host,
+            id: id(.createDatabase, host), layer: .database, host: host,
             title: "Create the database \(d.name) (utf8mb4)",
             check: admin(c) + "n=$(printf '%s\\n' \(sqlCountDatabase(c)) | sql) && "
                 + Sh.require("[ \"$n\" = 1 ]", because: "the database \(d.name) does not exist") + "\n",
             apply: Sh.strict + admin(c) + "printf '%s\\n' \("CREATE DATABASE IF NOT EXISTS `\(d.name)` CHARACTER SET utf8mb4;") | sql\n",
             dependsOn: [network.id], timeoutSeconds: 120)
         let users = Step(
-            id: id(.database, "create-user", host), layer: .database, host: host,
+            id: id(.createUser, host), layer: .database, host: host,
             title: "Create the Joget database user \(d.user) for each app host, with its current password",
             check: nil,
             apply: Sh.strict + admin(c) + "printf '%s' \(content: userSQL(c)) | sql\n",
@@ -24,7 +24,7 @@ extension Planner {
 
         let schemaRemote = c.workDir + "/jwdb-mysql.sql"
         let extract = Step(
-            id: id(.database, "extract-schema", c.firstAppHost), layer: .database, host: c.firstAppHost,
+            id: id(.extractSchema, c.firstAppHost), layer: .database, host: c.firstAppHost,
             title: "Take the schema jwdb-mysql.sql out of jw.war",
             check: nil,
             apply: Sh.strict + """
@@ -39,9 +39,9 @@ extension Planner {
 
                 """,
             transfer: .download(remote: schemaRemote, local: localSchema),
-            dependsOn: [id(.hosts, "bundle", c.firstAppHost)], timeoutSeconds: 120)
+            dependsOn: [id(.bundle, c.firstAppHost)], timeoutSeconds: 120)
         let load = Step(
-            id: id(.database, "load-schema", host), layer: .database, host: host,
+            id: id(.loadSchema, host), layer: .database, host: host,
             title: "Load the Joget schema into \(d.name) (once)",
             check: admin(c) + tablesAtLeastOne(c),
             apply: Sh.strict + admin(c) + """
@@ -130,7 +130,7 @@ extension Planner {
         // needs no login (it succeeds on "access denied" too) and fails on a server that hangs.
         let answering: Script = "mysqladmin --protocol=tcp -h 127.0.0.1 -P \(String(d.port)) --connect-timeout=5 ping >/dev/null 2>&1"
         return Step(
-            id: id(.database, "network", host), layer: .database, host: host,
+            id: id(.network, host), layer: .database, host: host,
             title: "Let \(d.engine == .mariadb ? "MariaDB" : "MySQL") accept connections from the network (bind-address 0.0.0.0, port \(d.port))",
             check: Sh.serviceQueries + Sh.matches(file) + " && need_enabled \(Sh.service(service)) && "
                 + Sh.require(listening, because: "the database server does not listen on 0.0.0.0:\(d.port) or [::]:\(d.port)")
@@ -155,7 +155,7 @@ extension Planner {
 
                 """,
             files: [file],
-            dependsOn: [id(.hosts, "packages", host)], timeoutSeconds: 300,
+            dependsOn: [id(.packages, host)], timeoutSeconds: 300,
             notes: ["A drop-in file (\(file.path)) sets bind-address; my.cnf is left alone.",
                     "A firewall on the database host must let the app servers reach port \(d.port)."])
     }
@@ -164,7 +164,7 @@ extension Planner {
         let d = c.db
         let option = FileContent([.text("[client]\nuser=\(d.user)\npassword="), .secret(d.passwordSecret, .optionFile), .text("\n")])
         return Step(
-            id: id(.database, "login", app), layer: .database, host: app,
+            id: id(.login, app), layer: .database, host: app,
             title: "Test that \(app) can log in to the database as \(d.user)",
             check: nil,
             apply: Sh.strict + Sh.secretFolder + """
@@ -176,7 +176,7 @@ extension Planner {
                 echo \("\(app) logs in to \(d.name) at \(c.address(d.host)):\(d.port) as \(d.user)")
 
                 """,
-            dependsOn: [users, id(.hosts, "packages", app)], timeoutSeconds: 60, readOnly: true)
+            dependsOn: [users, id(.packages, app)], timeoutSeconds: 60, readOnly: true)
     }
 
     /// Renders a template that is known to be complete; a missing value is a bug in the planner.

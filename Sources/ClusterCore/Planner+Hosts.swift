@@ -5,7 +5,7 @@ extension Planner {
         var steps: [Step] = []
         for host in c.hosts {
             let roles = c.roles(host)
-            let os = id(.hosts, "os", host)
+            let os = id(.os, host)
             steps.append(Step(
                 id: os, layer: .hosts, host: host,
                 title: "Check the operating system (\(Distro.testedTitles))",
@@ -83,7 +83,7 @@ extension Planner {
             }
         }.joined(separator: ", ")
         return Step(
-            id: id(.hosts, "packages", host), layer: .hosts, host: host,
+            id: id(.packages, host), layer: .hosts, host: host,
             title: "Install the packages of the \(roleNames)",
             check: "# shellcheck source=/dev/null # the host's own release file\n. /etc/os-release\n" + select
                 + "\(raw: Sh.splitOnPurpose)\n"
@@ -100,7 +100,7 @@ extension Planner {
     private static func serviceUserStep(_ c: Cluster, _ host: String, after os: String) -> Step {
         let u = c.user, uid = c.app.uid, gid = c.app.gid
         return Step(
-            id: id(.hosts, "service-user", host), layer: .hosts, host: host,
+            id: id(.serviceUser, host), layer: .hosts, host: host,
             title: "Create the service user \(u) (uid \(uid), gid \(gid)), the same on every host",
             check: Sh.require("[ \"$(id -u \(u) 2>/dev/null)\" = \(uid) ]", because: "the user \(u) does not exist with uid \(uid)")
                 + " && " + Sh.require("[ \"$(id -g \(u) 2>/dev/null)\" = \(gid) ]", because: "the user \(u)'s primary group is not gid \(gid)")
@@ -205,7 +205,7 @@ extension Planner {
             ? "echo \("\(wanted) is not an address of this host (NAT, or a name that resolves elsewhere): static membership needs each app host's own address, so give hosts[].address as the address the other hosts reach this one at") >&2; exit 1"
             : "echo \("warning: \(wanted) is not an address of this host (NAT?); using the host's first address instead") >&2"
         return Step(
-            id: id(.hosts, "resolve-name", host), layer: .hosts, host: host,
+            id: id(.resolveName, host), layer: .hosts, host: host,
             title: "Make the host name resolve to the host's address, not 127.0.1.1",
             check: Sh.clusterAddress(wanted)
                 + Sh.require("[ -n \"$addr\" ]", because: "this host has no IPv4 address besides loopback") + " && "
@@ -241,7 +241,7 @@ extension Planner {
 
             """
         return Step(
-            id: id(.hosts, "multicast", host), layer: .hosts, host: host,
+            id: id(.multicast, host), layer: .hosts, host: host,
             title: "Check that multicast works on the cluster interface",
             check: find + Sh.require("[ -n \"$dev\" ]", say: "printf 'cannot find the interface holding %s\\n' \"${addr:-an IPv4 address}\"")
                 + " && " + Sh.require("ip link show dev \"$dev\" | grep -q MULTICAST", say: "printf 'interface %s has no MULTICAST flag\\n' \"$dev\"")
@@ -260,7 +260,7 @@ extension Planner {
                 echo "$dev: multicast on"
 
                 """,
-            dependsOn: [id(.hosts, "resolve-name", host), id(.hosts, "packages", host)], timeoutSeconds: 60,
+            dependsOn: [id(.resolveName, host), id(.packages, host)], timeoutSeconds: 60,
             notes: ["Public cloud networks usually drop multicast even when the flag is on: use static membership there."])
     }
 
@@ -268,7 +268,7 @@ extension Planner {
         let dir = c.bundleDir, src = c.remoteBundle
         let transfer: Transfer? = c.app.bundleOn == .local ? .upload(local: c.app.bundle, remote: src) : nil
         return Step(
-            id: id(.hosts, "bundle", host), layer: .hosts, host: host,
+            id: id(.bundle, host), layer: .hosts, host: host,
             title: c.app.bundleOn == .local ? "Upload and unpack the Joget bundle \(c.bundleName)" : "Unpack the Joget bundle \(c.app.bundle)",
             check: Sh.require("[ \"$(cat \(dir + "/source") 2>/dev/null)\" = \(src) ]", because: "the bundle \(src) is not unpacked in \(dir)")
                 + " && " + Sh.require("[ -f \(c.stagedTomcat + "/bin/catalina.sh") ] && [ -d \(c.stagedWflow + "/") ] && [ -f \(c.stagedWar) ]",
@@ -313,7 +313,7 @@ extension Planner {
 
                 """,
             transfer: transfer,
-            dependsOn: [id(.hosts, "packages", host)], timeoutSeconds: 1800,
+            dependsOn: [id(.packages, host)], timeoutSeconds: 1800,
             notes: c.app.bundleOn == .local
                 ? ["The bundle is uploaded to \(src) on every app host and kept there, so a re-run does not upload it again."]
                 : [])

@@ -66,21 +66,21 @@ extension Planner {
         let f = c.family, lb = c.answers.loadBalancer, host = lb.host
         let mods = apacheModules(c)
         let modules = Step(
-            id: id(.loadBalancer, "modules", host), layer: .loadBalancer, host: host,
+            id: id(.modules, host), layer: .loadBalancer, host: host,
             title: "Enable Apache's proxy and balancer modules (\(mods.joined(separator: " ")))",
             check: mods.enumerated().reduce(Script()) { s, m in
                 s + (m.offset == 0 ? "" : " && ")
                     + Sh.require("[ -e \(f.apacheModsEnabled + "/" + m.element + ".load") ]", because: "Apache's module \(m.element) is not enabled")
             } + "\n",
             apply: Sh.strict + "a2enmod -q \(raw: mods.joined(separator: " "))\n",
-            dependsOn: [id(.hosts, "packages", host)], timeoutSeconds: 60)
+            dependsOn: [id(.packages, host)], timeoutSeconds: 60)
 
         let file = siteFile(c)
         let enabled = f.apacheSitesEnabled + "/jwsite.conf", defaultSite = f.apacheSitesEnabled + "/\(f.apacheDefaultSite).conf"
         var notes = ["Debian's default site (\(f.apacheDefaultSite)) is disabled: it would answer *:\(lb.httpPort) before jwsite."]
         if let tls = lb.tls { notes.append("HTTP on port \(lb.httpPort) redirects to HTTPS on port \(tls.httpsPort); the certificate and key must already be on \(host).") }
         let site = Step(
-            id: id(.loadBalancer, "site", host), layer: .loadBalancer, host: host,
+            id: id(.site, host), layer: .loadBalancer, host: host,
             title: "Write and enable the balancer site jwsite (and disable the default site)",
             check: Sh.matches(file) + " && " + Sh.require("[ -e \(enabled) ]", because: "the site jwsite is not enabled")
                 + " && " + Sh.require("[ ! -e \(defaultSite) ]", because: "the default site \(f.apacheDefaultSite) is enabled") + "\n",
@@ -123,7 +123,7 @@ extension Planner {
         let helpers = Sh.services + fingerprint
         let stamp = c.stamp("apache2")
         let apache = Step(
-            id: id(.loadBalancer, "apache", host), layer: .loadBalancer, host: host,
+            id: id(.apache, host), layer: .loadBalancer, host: host,
             title: "Start Apache, or reload it when its configuration changed",
             check: queries + "need_running \(Sh.service(service)) && need_enabled \(Sh.service(service)) && "
                 + Sh.require("[ \"$(cat \(stamp) 2>/dev/null)\" = \"$(fingerprint)\" ]",
@@ -153,7 +153,7 @@ extension Planner {
 
         let (url, resolve) = balancerURL(c)
         let check = Step(
-            id: id(.loadBalancer, "check", host), layer: .loadBalancer, host: host,
+            id: id(.balancerCheck, host), layer: .loadBalancer, host: host,
             title: "Check that the balancer answers \(url)",
             check: nil,
             apply: Sh.strict + """

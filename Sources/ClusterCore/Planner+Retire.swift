@@ -14,7 +14,7 @@ extension Planner {
         let retired = Installed.retiredNodes(installed: installed, answers: now.answers)
         guard !retired.isEmpty else { return [] }
         let was = Cluster(installed)
-        let reload = id(.loadBalancer, "apache", now.answers.loadBalancer.host)
+        let reload = id(.apache, now.answers.loadBalancer.host)
         var steps: [Step] = []
         var retiresOn: [String: [String]] = [:]
         for node in retired {
@@ -75,7 +75,7 @@ extension Planner {
             apply += "echo \("its folder \(dir) is kept (--purge removes it)")\n"
         }
         return Step(
-            id: id(.retire, "node", node.host, node.name), layer: .retire, host: node.host,
+            id: id(.retireNode, node.host, node.name), layer: .retire, host: node.host,
             title: "Retire \(node.name): wait until it serves no request, stop it, disable it at boot" + (purge ? ", remove its folder" : ""),
             check: check + "\n", apply: apply, dependsOn: [reload], timeoutSeconds: 180,
             notes: ["Runs after the balancer was reloaded without \(node.name), so no new request reaches it."])
@@ -85,7 +85,7 @@ extension Planner {
         let d = now.db
         let count = "SELECT COUNT(*) FROM mysql.user WHERE User = '\(d.user)' AND Host = '\(address)';"
         return Step(
-            id: id(.retire, "db-account", d.host, host), layer: .retire, host: d.host,
+            id: id(.dbAccount, d.host, host), layer: .retire, host: d.host,
             title: "Drop the database account \(d.user)@\(address) of \(host), which has no node left",
             check: admin(now) + "n=$(printf '%s\\n' \(count) | sql) && "
                 + Sh.require("[ \"$n\" = 0 ]", because: "the account \(d.user)@\(address) still exists") + "\n",
@@ -96,7 +96,7 @@ extension Planner {
     private static func unmountStep(_ was: Cluster, _ host: String, after: [String]) -> Step {
         let m = was.mount
         return Step(
-            id: id(.retire, "unmount", host), layer: .retire, host: host,
+            id: id(.unmount, host), layer: .retire, host: host,
             title: "Unmount the shared folder from \(host) and take it out of /etc/fstab",
             check: Sh.require("! mountpoint -q \(m)", because: "\(m) is still mounted") + " && "
                 + Sh.require("[ -z \"$(awk -v m=\(m) '$1 !~ /^#/ && $2 == m' /etc/fstab 2>/dev/null)\" ]",

@@ -37,8 +37,8 @@ extension Planner {
 
     /// The step after which the shared folder is usable on `host` (tested, and shared between hosts).
     static func sharedFolderReady(_ c: Cluster, _ host: String) -> [String] {
-        var ids = [id(.sharedFiles, "write-test", host)]
-        if c.appHosts.count > 1 { ids.append(id(.sharedFiles, "share-test", c.firstAppHost)) }
+        var ids = [id(.writeTest, host)]
+        if c.appHosts.count > 1 { ids.append(id(.shareTest, c.firstAppHost)) }
         return ids
     }
 
@@ -61,7 +61,7 @@ extension Planner {
         let line = exportsLine(c)
         let clients = c.appHosts.map { c.address($0) }.sorted().joined(separator: " ")
         let dir = Step(
-            id: id(.sharedFiles, "export-dir", server), layer: .sharedFiles, host: server,
+            id: id(.exportDir, server), layer: .sharedFiles, host: server,
             title: "Create the shared folder \(path), owned by uid \(c.app.uid) / gid \(c.app.gid)",
             check: "s=$(stat -c '%u:%g %a' \(path) 2>/dev/null) || s=\n"
                 + Sh.require("[ \"$s\" = \("\(c.app.uid):\(c.app.gid) 750") ]",
@@ -72,10 +72,10 @@ extension Planner {
                 chmod 0750 \(path)
 
                 """,
-            dependsOn: [id(.hosts, "service-user", server), id(.hosts, "packages", server)], timeoutSeconds: 60,
+            dependsOn: [id(.serviceUser, server), id(.packages, server)], timeoutSeconds: 60,
             notes: ["The folder belongs to the service user's uid and gid (the same on every host), not to nobody and not mode 777."])
         let exports = Step(
-            id: id(.sharedFiles, "exports", server), layer: .sharedFiles, host: server,
+            id: id(.exports, server), layer: .sharedFiles, host: server,
             title: "Export \(path) to the application servers only (rw, sync)",
             check: Sh.require("[ \"$(awk -v p=\(path) '$1 == p' /etc/exports 2>/dev/null)\" = \(line) ]",
                               because: "/etc/exports has no line \(line)")
@@ -96,7 +96,7 @@ extension Planner {
             notes: ["The line for \(path) in /etc/exports is replaced, never appended twice; the old file is kept as /etc/exports.joget-cluster.orig."])
         let service = c.family.nfsServerService
         let start = Step(
-            id: id(.sharedFiles, "nfs-server", server), layer: .sharedFiles, host: server,
+            id: id(.nfsServer, server), layer: .sharedFiles, host: server,
             title: "Start the NFS server and start it at boot",
             check: Sh.serviceQueries + "need_running \(Sh.service(service)) && need_enabled \(Sh.service(service))\n",
             apply: Sh.strict + Sh.services + """
@@ -112,7 +112,7 @@ extension Planner {
     private static func nfsClientSteps(_ c: Cluster, _ host: String, server: String) -> (Step, Step) {
         let m = c.mount, line = fstabLine(c), source = nfsSource(c)
         let fstab = Step(
-            id: id(.sharedFiles, "fstab", host), layer: .sharedFiles, host: host,
+            id: id(.fstab, host), layer: .sharedFiles, host: host,
             title: "Add the shared folder to /etc/fstab (mounted again after a reboot)",
             check: Sh.require("[ \"$(awk -v m=\(m) '$1 !~ /^#/ && $2 == m' /etc/fstab 2>/dev/null)\" = \(line) ]",
                               because: "/etc/fstab has no line \(line)")
@@ -129,10 +129,10 @@ extension Planner {
                 if [ -d /run/systemd/system ]; then systemctl daemon-reload; fi
 
                 """,
-            dependsOn: [id(.hosts, "packages", host)], timeoutSeconds: 60,
+            dependsOn: [id(.packages, host)], timeoutSeconds: 60,
             notes: ["The mount point stays owned by root while nothing is mounted, so Joget cannot write into an unmounted folder by mistake."])
         let mount = Step(
-            id: id(.sharedFiles, "mount", host), layer: .sharedFiles, host: host,
+            id: id(.mount, host), layer: .sharedFiles, host: host,
             title: "Mount the shared folder \(source) at \(m)",
             check: "cur=$(findmnt -rn -M \(m) -o SOURCE 2>/dev/null | tail -n 1)\n"
                 + Sh.require("[ \"$cur\" = \(source) ]",
@@ -147,7 +147,7 @@ extension Planner {
                 findmnt -M \(m)
 
                 """,
-            dependsOn: [fstab.id, id(.sharedFiles, "nfs-server", server), id(.hosts, "service-user", host)],
+            dependsOn: [fstab.id, id(.nfsServer, server), id(.serviceUser, host)],
             timeoutSeconds: 120)
         return (fstab, mount)
     }
@@ -159,7 +159,7 @@ extension Planner {
             ? "echo \("note: \(m) is a folder on this host's root file system; that is fine while every node runs on this host")\n"
             : "echo \("\(m) is on this host's root file system, not a shared mount: each app host would see its own folder. Mount the shared storage at \(m) (or at a folder above it) on every app host, or choose sharedFiles.provider: nfs") >&2\nexit 1\n"
         return Step(
-            id: id(.sharedFiles, "check-mount", host), layer: .sharedFiles, host: host,
+            id: id(.checkMount, host), layer: .sharedFiles, host: host,
             title: "Check that the shared folder \(m) is mounted",
             check: nil,
             apply: Sh.strict + """
@@ -176,7 +176,7 @@ extension Planner {
                 fi
 
                 """,
-            dependsOn: [id(.hosts, "packages", host)], timeoutSeconds: 60,
+            dependsOn: [id(.packages, host)], timeoutSeconds: 60,
             notes: ["Any mount counts (NFS, CIFS, a cluster file system, a bind mount); whether it is really shared is proven by the share test."], readOnly: true)
     }
 
@@ -184,7 +184,7 @@ extension Planner {
         // Each host writes the time into its own file; the share test reads the others' files.
         let script = "umask 022; mkdir -p \"$1/hosts\" && date +%s > \"$1/hosts/$2.new\" && mv -f \"$1/hosts/$2.new\" \"$1/hosts/$2\" && cat \"$1/hosts/$2\" >/dev/null"
         return Step(
-            id: id(.sharedFiles, "write-test", host), layer: .sharedFiles, host: host,
+            id: id(.writeTest, host), layer: .sharedFiles, host: host,
             title: "Test that \(c.user) can write to the shared folder",
             check: nil,
             apply: Sh.strict + """
@@ -195,7 +195,7 @@ extension Planner {
                 echo \("\(c.user) can write to \(c.mount)")
 
                 """,
-            dependsOn: [mounted, id(.hosts, "service-user", host)], timeoutSeconds: 60, readOnly: true)
+            dependsOn: [mounted, id(.serviceUser, host)], timeoutSeconds: 60, readOnly: true)
     }
 
     private static func shareTestStep(_ c: Cluster, after writeTests: [String]) -> Step {
@@ -219,7 +219,7 @@ extension Planner {
                 """
         }
         return Step(
-            id: id(.sharedFiles, "share-test", me), layer: .sharedFiles, host: me,
+            id: id(.shareTest, me), layer: .sharedFiles, host: me,
             title: "Test that a file written on each app host is read on \(me)",
             check: nil, apply: body, dependsOn: writeTests, timeoutSeconds: 60, readOnly: true)
     }

@@ -13,13 +13,17 @@
 extension Planner {
     static func upgradeSteps(_ c: Cluster, _ u: Upgrade, into steps: inout [Step]) {
         let lb = c.answers.loadBalancer.host
-        let staged = c.appHosts.map { id(.hosts, "bundle", $0) }
-        let site = id(.loadBalancer, "site", lb), apache = id(.loadBalancer, "apache", lb)
+        let staged = c.appHosts.map { id(.bundle, $0) }
+        let site = id(.site, lb), apache = id(.apache, lb)
         var added: [Step] = []
         func needs(_ stepID: String, _ more: [String]) {
-            if let i = steps.firstIndex(where: { $0.id == stepID }) { steps[i].dependsOn += more }
+            guard let i = steps.firstIndex(where: { $0.id == stepID }) else {
+                assertionFailure("the upgrade waits on \(stepID), which the plan does not have")
+                return
+            }
+            steps[i].dependsOn += more
         }
-        let firstStart = id(.appServers, "start", c.firstAppHost, c.firstNode.name)
+        let firstStart = id(.start, c.firstAppHost, c.firstNode.name)
         switch u.mode {
         case .safe:
             let on = maintenanceStep(c, u, on: true, after: staged + [site])
@@ -27,7 +31,7 @@ extension Planner {
             let agent = sharedAgentStep(c, u, after: swaps.map(\.id))
             let off = maintenanceStep(c, u, on: false, after: appStarts(c))
             added = [on] + swaps + [agent, off]
-            for (node, swap) in zip(c.app.nodes, swaps) { needs(id(.appServers, "install", node.host, node.name), [swap.id]) }
+            for (node, swap) in zip(c.app.nodes, swaps) { needs(id(.install, node.host, node.name), [swap.id]) }
             // Every node is stopped before the first starts on the new version.
             needs(firstStart, swaps.map(\.id) + [agent.id])
             needs(apache, [off.id])
@@ -39,7 +43,7 @@ extension Planner {
                 let rejoin = rejoinStep(c, node)
                 let undrain = balancerStep(c, u, taking: node, out: false, after: [rejoin.id])
                 added += [drain, swap, rejoin, undrain]
-                needs(id(.appServers, "install", node.host, node.name), [swap.id])
+                needs(id(.install, node.host, node.name), [swap.id])
                 if node == c.firstNode {
                     let agent = sharedAgentStep(c, u, after: [swap.id])
                     added.append(agent)
@@ -84,7 +88,7 @@ extension Planner {
         let answer: Script = "code() { curl -sk -o /dev/null -w '%{http_code}' --max-time 5 --resolve \(resolve) \(url) || true; }\n"
         if on {
             return Step(
-                id: id(.upgrade, "maintenance-on", lb), layer: .upgrade, host: lb,
+                id: id(.maintenanceOn, lb), layer: .upgrade, host: lb,
                 title: "Serve the maintenance page for /jw (503 with Retry-After) while Joget is \(u.isRollback ? "rolled back" : "upgraded")",
                 check: nil,
                 apply: Sh.strict + Sh.write(siteFile(c, .maintenance)) + reloadApache(c) + answer + """
@@ -103,7 +107,7 @@ extension Planner {
                 notes: ["Clients get 503 with Retry-After: 60 until every node runs \(u.toVersion); the nodes do not serve meanwhile."])
         }
         return Step(
-            id: id(.upgrade, "maintenance-off", lb), layer: .upgrade, host: lb,
+            id: id(.maintenanceOff, lb), layer: .upgrade, host: lb,
             title: "Take the maintenance page away: the balancer sends /jw to the nodes again",
             check: nil,
             apply: Sh.strict + Sh.write(siteFile(c)) + reloadApache(c) + answer + """
@@ -127,7 +131,7 @@ extension Planner {
     private static func balancerStep(_ c: Cluster, _ u: Upgrade, taking node: Node, out: Bool, after: [String]) -> Step {
         let lb = c.answers.loadBalancer.host
         return Step(
-            id: id(.upgrade, out ? "drain" : "undrain", lb, node.name), layer: .upgrade, host: lb,
+            id: id(out ? .drain : .undrain, lb, node.name), layer: .upgrade, host: lb,
             title: out ? "Take \(node.name) out of the balancer (the other nodes serve its sessions)"
                        : "Put \(node.name), now on \(u.toVersion), back in the balancer",
             check: nil,
@@ -143,7 +147,7 @@ extension Planner {
         let marker = dir + "/.joget-cluster-bundle"
         let aside = dir + "." + u.fromVersion, kept = dir + "." + u.toVersion
         return Step(
-            id: id(.upgrade, "swap", node.host, node.name), layer: .upgrade, host: node.host,
+            id: id(.swap, node.host, node.name), layer: .upgrade, host: node.host,
             title: "Stop \(node.name) and set \(dir) (\(u.fromVersion)) aside as \(aside)",
             check: Sh.require("[ \"$(cat \(marker) 2>/dev/null)\" = \(u.toSource) ]", because: "\(dir) does not hold \(u.toVersion) yet") + "\n",
             apply: Sh.strict + """
@@ -183,7 +187,7 @@ extension Planner {
     private static func sharedAgentStep(_ c: Cluster, _ u: Upgrade, after: [String]) -> Step {
         let jar = c.mount + "/wflow-cluster.jar", staged = c.stagedWflow + "/wflow-cluster.jar"
         return Step(
-            id: id(.upgrade, "shared-agent", c.firstAppHost), layer: .upgrade, host: c.firstAppHost,
+            id: id(.sharedAgent, c.firstAppHost), layer: .upgrade, host: c.firstAppHost,
             title: "Put \(u.toVersion)'s wflow-cluster.jar in the shared folder (the one replaced is kept as wflow-cluster.jar.\(u.fromVersion))",
             check: Sh.require("runuser -u \(c.user) -- cmp -s \(staged) \(jar)", because: "\(jar) is not the one of \(u.toVersion)'s bundle") + "\n",
             apply: Sh.strict + """
@@ -192,16 +196,16 @@ extension Planner {
                 echo \("\(jar) is \(u.toVersion)'s; the previous one is \(jar).\(u.fromVersion)")
 
                 """,
-            dependsOn: after + [id(.hosts, "bundle", c.firstAppHost)], timeoutSeconds: 120,
+            dependsOn: after + [id(.bundle, c.firstAppHost)], timeoutSeconds: 120,
             notes: ["Nodes still running keep the agent they started with (a replaced file stays open for them)."])
     }
 
     /// Rolling mode: the node sees every other node again before the next one is taken out.
     private static func rejoinStep(_ c: Cluster, _ node: Node) -> Step {
         Step(
-            id: id(.upgrade, "rejoin", node.host, node.name), layer: .upgrade, host: node.host,
+            id: id(.rejoin, node.host, node.name), layer: .upgrade, host: node.host,
             title: "Wait until \(node.name) is back in the cluster (it sees every other node)",
             check: nil, apply: clusterCheckScript(c, node),
-            dependsOn: [id(.appServers, "start", node.host, node.name)], timeoutSeconds: 180, readOnly: true)
+            dependsOn: [id(.start, node.host, node.name)], timeoutSeconds: 180, readOnly: true)
     }
 }

@@ -58,10 +58,80 @@ public enum Planner {
         return problems
     }
 
-    static func id(_ layer: Layer, _ action: String, _ host: String, _ node: String? = nil) -> String {
-        "\(layer.tag).\(action)@\(host)" + (node.map { "#\($0)" } ?? "")
+    static func id(_ kind: StepKind, _ host: String, _ node: String? = nil) -> String {
+        let (layer, action) = kind.layerAndAction
+        return "\(layer.tag).\(action)@\(host)" + (node.map { "#\($0)" } ?? "")
     }
 }
+
+/// Every kind of step, named once: a step's id and every dependency on it are made from these
+/// (`Planner.id(.start, host, node)`), so a dependency on a kind of step that does not exist does
+/// not compile. The id's layer tag and action follow from the kind.
+enum StepKind: CaseIterable {
+    case os, packages, serviceUser, resolveName, multicast, bundle
+    case nfsServer, exportDir, exports, mount, fstab, checkMount, writeTest, shareTest
+    case network, createDatabase, createUser, extractSchema, loadSchema, login
+    case sharedWflow, datasource, install, webapp, setenv, serverXML, service, start, clusterCheck
+    case modules, site, apache, balancerCheck
+    case retireNode, dbAccount, unmount
+    case maintenanceOn, maintenanceOff, drain, undrain, swap, rejoin, sharedAgent
+
+    var layerAndAction: (Layer, String) {
+        switch self {
+        // Prepare hosts
+        case .os: (.hosts, "os")
+        case .packages: (.hosts, "packages")
+        case .serviceUser: (.hosts, "service-user")
+        case .resolveName: (.hosts, "resolve-name")
+        case .multicast: (.hosts, "multicast")
+        case .bundle: (.hosts, "bundle")
+        // 1 Shared file directory
+        case .nfsServer: (.sharedFiles, "nfs-server")
+        case .exportDir: (.sharedFiles, "export-dir")
+        case .exports: (.sharedFiles, "exports")
+        case .mount: (.sharedFiles, "mount")
+        case .fstab: (.sharedFiles, "fstab")
+        case .checkMount: (.sharedFiles, "check-mount")
+        case .writeTest: (.sharedFiles, "write-test")
+        case .shareTest: (.sharedFiles, "share-test")
+        // 2 Shared database
+        case .network: (.database, "network")
+        case .createDatabase: (.database, "create-database")
+        case .createUser: (.database, "create-user")
+        case .extractSchema: (.database, "extract-schema")
+        case .loadSchema: (.database, "load-schema")
+        case .login: (.database, "login")
+        // 3 Application servers
+        case .sharedWflow: (.appServers, "shared-wflow")
+        case .datasource: (.appServers, "datasource")
+        case .install: (.appServers, "install")
+        case .webapp: (.appServers, "webapp")
+        case .setenv: (.appServers, "setenv")
+        case .serverXML: (.appServers, "server-xml")
+        case .service: (.appServers, "service")
+        case .start: (.appServers, "start")
+        case .clusterCheck: (.appServers, "cluster-check")
+        // 4 Load balancer
+        case .modules: (.loadBalancer, "modules")
+        case .site: (.loadBalancer, "site")
+        case .apache: (.loadBalancer, "apache")
+        case .balancerCheck: (.loadBalancer, "check")
+        // Retire nodes
+        case .retireNode: (.retire, "node")
+        case .dbAccount: (.retire, "db-account")
+        case .unmount: (.retire, "unmount")
+        // Upgrade Joget
+        case .maintenanceOn: (.upgrade, "maintenance-on")
+        case .maintenanceOff: (.upgrade, "maintenance-off")
+        case .drain: (.upgrade, "drain")
+        case .undrain: (.upgrade, "undrain")
+        case .swap: (.upgrade, "swap")
+        case .rejoin: (.upgrade, "rejoin")
+        case .sharedAgent: (.upgrade, "shared-agent")
+        }
+    }
+}
+
 
 /// What the layers ask of the answers, worked out once.
 struct Cluster {

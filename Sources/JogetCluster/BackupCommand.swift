@@ -83,7 +83,7 @@ struct RestoreCommand: AsyncParsableCommand {
         defer { _ = lock }
         let scripts = [BackupScripts.loadDatabase(answers, remote: "x"), BackupScripts.replaceFiles(answers, remote: "x")]
         var needed = BackupSupport.secrets(session, hosts: session.plan.hosts, scripts: scripts.map(\.script))
-        needed.formUnion(session.plan.steps.filter { $0.id.hasPrefix("app.start@") || answers.appServers.nodes.map(BackupScripts.startStepID).contains($0.id) }.flatMap(\.secrets))
+        needed.formUnion(session.plan.steps.filter { answers.appServers.nodes.map(BackupScripts.startStepID).contains($0.id) }.flatMap(\.secrets))
         needed.formUnion(VerifyReport.neededSecrets(answers))
         let secrets = try SecretsInput.gather(needed, file: options.secrets, interactive: SessionOptions.interactive)
         let pool = session.pool(secrets: secrets)
