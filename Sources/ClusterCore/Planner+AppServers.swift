@@ -311,23 +311,10 @@ extension Planner {
             notes: ["Without systemd as PID 1 (some containers), Tomcat is started with its own startup.sh as \(c.user), and nothing restarts it after a reboot of that host."])
     }
 
-    /// Stops a node: its unit where systemd runs (it stays enabled), else Tomcat's own stop, then
-    /// any Tomcat of its folder still running.
-    static func stopNode(_ c: Cluster, _ node: Node) -> Script {
-        let dir = c.nodeDir(node)
-        return """
-            if [ -d /run/systemd/system ]; then
-                systemctl stop \(c.unit(node))
-            else
-                if [ -f \(Layout.pidFile(of: node, in: c.answers)) ]; then
-                    runuser -u \(c.user) -- \(dir + "/bin/catalina.sh") stop 60 -force >/dev/null 2>&1 || true
-                fi
-                left=$(pgrep -f \("[c]atalina.base=" + dir + " ") || true)
-                \(raw: Sh.splitOnPurpose)
-                if [ -n "$left" ]; then kill $left 2>/dev/null || true; sleep 5; kill -9 $left 2>/dev/null || true; fi
-            fi
-
-            """
+    /// Shell defining `stop_node` for `node` (assets/scripts/app/stop-node.sh).
+    static func stopNodeFunction(_ c: Cluster, _ node: Node) -> Script {
+        ScriptFile.load("app/stop-node.sh", ["node_unit": .value(c.unit(node)), "node_dir": .value(c.nodeDir(node)),
+                                             "node_user": .value(c.user), "node_pid_file": .value(Layout.pidFile(of: node, in: c.answers))])
     }
 
     /// Shell defining `fingerprint`: what the node was (or would be) started with. Small files by

@@ -72,12 +72,7 @@ extension Planner {
     }
 
     private static func reloadApache(_ c: Cluster) -> Script {
-        let f = c.family
-        return """
-            if ! out=$(\(raw: f.apacheCtl) configtest 2>&1); then echo "$out" >&2; exit 1; fi
-            if [ -d /run/systemd/system ]; then systemctl reload \(f.apacheService.unit); else \(raw: f.apacheCtl) graceful; fi
-
-            """
+        ScriptFile.load("lb/reload.sh", ["apachectl": .value(c.family.apacheCtl), "unit": .value(c.family.apacheService.unit)])
     }
 
     /// Safe mode: the maintenance page on (before any node stops) or off (after every node started).
@@ -85,24 +80,14 @@ extension Planner {
         let lb = c.answers.loadBalancer.host
         let since = c.stateDir + "/maintenance.since"
         let (url, resolve) = balancerURL(c)
-        let answer: Script = "code() { curl -sk -o /dev/null -w '%{http_code}' --max-time 5 --resolve \(resolve) \(url) || true; }\n"
         if on {
             return Step(
                 id: id(.maintenanceOn, lb), layer: .upgrade, host: lb,
                 title: "Serve the maintenance page for /jw (503 with Retry-After) while Joget is \(u.isRollback ? "rolled back" : "upgraded")",
                 check: nil,
-                apply: Sh.strict + Sh.write(siteFile(c, .maintenance)) + reloadApache(c) + answer + """
-                    mkdir -p \(c.stateDir)
-                    [ -s \(since) ] || date +%s > \(since)
-                    i=0
-                    until [ "$(code)" = 503 ]; do
-                        i=$((i + 1))
-                        if [ $i -ge 20 ]; then echo \(url) "still answers $(code), not 503, after Apache's reload" >&2; exit 1; fi
-                        sleep 0.5
-                    done
-                    echo \(url) "answers 503 (maintenance) since $(date -d "@$(cat \(since))" '+%H:%M:%S')"
-
-                    """,
+                apply: Sh.strict + Sh.write(siteFile(c, .maintenance)) + reloadApache(c)
+                    + ScriptFile.load("upgrade/maintenance-on.sh", ["url": .value(url), "resolve": .value(resolve), "since": .value(since),
+                                                                    "state_dir": .value(c.stateDir)]),
                 dependsOn: after, timeoutSeconds: 120,
                 notes: ["Clients get 503 with Retry-After: 60 until every node runs \(u.toVersion); the nodes do not serve meanwhile."])
         }
@@ -110,20 +95,8 @@ extension Planner {
             id: id(.maintenanceOff, lb), layer: .upgrade, host: lb,
             title: "Take the maintenance page away: the balancer sends /jw to the nodes again",
             check: nil,
-            apply: Sh.strict + Sh.write(siteFile(c)) + reloadApache(c) + answer + """
-                i=0
-                while [ "$(code)" = 503 ]; do
-                    i=$((i + 1))
-                    if [ $i -ge 20 ]; then echo \(url) "still answers 503 after Apache's reload" >&2; exit 1; fi
-                    sleep 0.5
-                done
-                if [ -s \(since) ]; then
-                    echo "downtime: $(( $(date +%s) - $(cat \(since)) )) s (the maintenance page was served from $(date -d "@$(cat \(since))" '+%H:%M:%S') to $(date '+%H:%M:%S'))"
-                    rm -f \(since)
-                fi
-                echo \(url) "answers $(code)"
-
-                """,
+            apply: Sh.strict + Sh.write(siteFile(c)) + reloadApache(c)
+                + ScriptFile.load("upgrade/maintenance-off.sh", ["url": .value(url), "resolve": .value(resolve), "since": .value(since)]),
             dependsOn: after, timeoutSeconds: 120)
     }
 
@@ -150,33 +123,9 @@ extension Planner {
             id: id(.swap, node.host, node.name), layer: .upgrade, host: node.host,
             title: "Stop \(node.name) and set \(dir) (\(u.fromVersion)) aside as \(aside)",
             check: Sh.require("[ \"$(cat \(marker) 2>/dev/null)\" = \(u.toSource) ]", because: "\(dir) does not hold \(u.toVersion) yet") + "\n",
-            apply: Sh.strict + """
-                dir=\(dir); aside=\(aside); kept=\(kept); want=\(u.toSource); was=\(u.fromSource)
-                have=$(cat "$dir/.joget-cluster-bundle" 2>/dev/null || true)
-                if [ -e "$dir" ] && [ "$have" != "$was" ]; then
-                    echo "$dir holds ${have:-a Tomcat not installed by joget-cluster}, neither $was nor $want: move it away" >&2
-                    exit 1
-                fi
-                # Requests already sent to the node finish first (up to 30 s without a new one).
-                quiet=0; i=0
-                while [ $quiet -lt 2 ] && [ $i -lt 30 ]; do
-                    n=$(ss -Htn state established \("( sport = :\(port) )") 2>/dev/null | wc -l)
-                    if [ "$n" = 0 ]; then quiet=$((quiet + 1)); else quiet=0; fi
-                    i=$((i + 1)); sleep 1
-                done
-
-                """ + stopNode(c, node) + """
-                if [ -e "$dir" ]; then
-                    if [ -e "$aside" ]; then rm -rf "$aside"; echo "removed an older $aside"; fi
-                    mv "$dir" "$aside"
-                    echo "\(raw: node.name) is stopped; $dir is kept as $aside"
-                fi
-                if [ "$(cat "$kept/.joget-cluster-bundle" 2>/dev/null)" = "$want" ]; then
-                    mv "$kept" "$dir"
-                    echo "$kept, kept by an earlier upgrade, is $dir again"
-                fi
-
-                """,
+            apply: stopNodeFunction(c, node)
+                + ScriptFile.load("upgrade/swap.sh", ["dir": .value(dir), "aside": .value(aside), "kept": .value(kept),
+                                                       "want": .value(u.toSource), "was": .value(u.fromSource), "port": .number(port)]),
             dependsOn: after, timeoutSeconds: 300,
             notes: ["\(aside) keeps \(node.name)'s \(u.fromVersion) folder (its logs too) for `joget-cluster upgrade --rollback`; remove it once \(u.toVersion) serves well."])
     }
@@ -190,12 +139,8 @@ extension Planner {
             id: id(.sharedAgent, c.firstAppHost), layer: .upgrade, host: c.firstAppHost,
             title: "Put \(u.toVersion)'s wflow-cluster.jar in the shared folder (the one replaced is kept as wflow-cluster.jar.\(u.fromVersion))",
             check: Sh.require("runuser -u \(c.user) -- cmp -s \(staged) \(jar)", because: "\(jar) is not the one of \(u.toVersion)'s bundle") + "\n",
-            apply: Sh.strict + """
-                if [ ! -f \(staged) ]; then echo \("the \(u.toVersion) bundle has no wflow/wflow-cluster.jar: the shared folder's is kept") >&2; exit 1; fi
-                runuser -u \(c.user) -- sh -c 'cp -p "$1" "$1.$3" && cp "$2" "$1.new" && mv -f "$1.new" "$1"' joget-agent \(jar) \(staged) \(u.fromVersion)
-                echo \("\(jar) is \(u.toVersion)'s; the previous one is \(jar).\(u.fromVersion)")
-
-                """,
+            apply: ScriptFile.load("upgrade/shared-agent.sh", ["jar": .value(jar), "staged": .value(staged), "user": .value(c.user),
+                                                               "was_version": .value(u.fromVersion)]),
             dependsOn: after + [id(.bundle, c.firstAppHost)], timeoutSeconds: 120,
             notes: ["Nodes still running keep the agent they started with (a replaced file stays open for them)."])
     }

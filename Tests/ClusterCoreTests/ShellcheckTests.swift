@@ -43,3 +43,37 @@ import TestSupport
         #expect(findings.count == 0, "the first findings:\n\(findings.prefix(15).joined(separator: "\n"))")
     }
 }
+
+/// The script files under assets/scripts/, each on its own: shellcheck, dash -n and bash -n pass,
+/// and each names the values it takes.
+@Suite struct ScriptFileTests {
+    @Test func everyScriptFileLintsAndNamesWhatItTakes() throws {
+        let shellcheck = try #require(ShellcheckTests.shellcheck, "shellcheck is not installed: scripts/install-deps.sh test installs it")
+        let paths = Assets.paths(under: "assets/scripts")
+        #expect(paths.count >= 6)
+        let dir = try Run.tempDir("script-files")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var files: [String] = []
+        for path in paths {
+            let text = try #require(Assets.text(path))
+            #expect(!ScriptFile.takes(text).isEmpty || !text.contains("$"), "\(path) has no '# takes:' line")
+            let file = dir + "/" + path.replacingOccurrences(of: "/", with: "_")
+            try Data(text.utf8).write(to: URL(fileURLWithPath: file))
+            files.append(file)
+            for shell in ["/bin/dash", "/bin/bash"] {
+                let r = try Run.program(shell, ["-n", file])
+                #expect(r.status == 0, "\(shell) -n rejects \(path): \(r.output)")
+            }
+        }
+        let r = try Run.program(shellcheck, ["-s", "sh", "-f", "gcc"] + files)
+        #expect(r.status == 0, "shellcheck: \(r.output.replacingOccurrences(of: dir + "/", with: ""))")
+    }
+
+    @Test func aFileGetsItsValuesAsQuotedVariablesBeforeItsBody() throws {
+        let script = ScriptFile.load("lb/reload.sh", ["apachectl": .value("apache2ctl"), "unit": .value("it's")])
+        let text = try script.executable(with: SecretValues())
+        #expect(text.hasPrefix("apachectl=apache2ctl\nunit='it'\\''s'\n"))
+        #expect(!text.contains("# takes:"), "the header stays in the file")
+        #expect(text.contains("systemctl reload \"$unit\""))
+    }
+}

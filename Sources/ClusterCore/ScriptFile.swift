@@ -1,0 +1,51 @@
+/// A step's shell kept as a file under `assets/scripts/`, read as the hosts will run it and linted
+/// as it is. Its header names the values it takes:
+///
+///     # takes: dir src owner
+///
+/// `ScriptFile.load("app/install.sh", ["dir": .value(d), ...])` puts one `dir='...'` line per value
+/// before the body, quoted by `Script` as every value is (a secret stays a name until the step
+/// runs), so a value reaches the script as a variable, never by substitution into its text. A value
+/// the file does not take, or one it takes and is not given, stops the program: the tests render
+/// every kind of plan, so such a slip cannot ship.
+public enum ScriptFile {
+    public enum Value {
+        case value(String)
+        case number(Int)
+        case secret(SecretName, SecretEncoding)
+        /// A file's text (with its secrets) as one word.
+        case content(FileContent)
+    }
+
+    static func load(_ path: String, _ values: KeyValuePairs<String, Value> = [:]) -> Script {
+        guard let text = Assets.text("assets/scripts/" + path) else { preconditionFailure("there is no assets/scripts/\(path)") }
+        let takes = Set(takes(text))
+        let given = Set(values.map(\.key))
+        precondition(takes == given, "assets/scripts/\(path) takes \(takes.sorted()), was given \(given.sorted())")
+        var prelude: Script = ""
+        for (name, value) in values {
+            switch value {
+            case .value(let v): prelude += "\(raw: name)=\(v)\n"
+            case .number(let n): prelude += "\(raw: name)=\(n)\n"
+            case .secret(let s, let encoding): prelude += "\(raw: name)=\(secret: s, as: encoding)\n"
+            case .content(let c): prelude += "\(raw: name)=\(content: c)\n"
+            }
+        }
+        return prelude + Script(stringLiteral: body(text))
+    }
+
+    /// The names on the file's `# takes:` line.
+    static func takes(_ text: String) -> [String] {
+        for line in text.split(separator: "\n") where line.hasPrefix("# takes:") {
+            return line.dropFirst("# takes:".count).split(separator: " ").map(String.init)
+        }
+        return []
+    }
+
+    /// The file without its shebang and header comments (the lines before the first command).
+    static func body(_ text: String) -> String {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        while let first = lines.first, first.hasPrefix("#") { lines.removeFirst() }
+        return lines.joined(separator: "\n")
+    }
+}

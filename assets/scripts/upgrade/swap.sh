@@ -1,0 +1,29 @@
+#!/bin/sh
+# Stops the node and sets its folder aside as <node>.<old version>; puts back a folder of the
+# target version that an earlier upgrade set aside (a rollback returns to it this way). Needs
+# stop_node (app/stop-node.sh).
+# takes: dir aside kept want was port
+# shellcheck disable=SC2154 # the values on the takes: line are set before this body
+set -eu
+have=$(cat "$dir/.joget-cluster-bundle" 2>/dev/null || true)
+if [ -e "$dir" ] && [ "$have" != "$was" ]; then
+    echo "$dir holds ${have:-a Tomcat not installed by joget-cluster}, neither $was nor $want: move it away" >&2
+    exit 1
+fi
+# Requests already sent to the node finish first (up to 30 s without a new one).
+quiet=0; i=0
+while [ $quiet -lt 2 ] && [ $i -lt 30 ]; do
+    n=$(ss -Htn state established "( sport = :$port )" 2>/dev/null | wc -l)
+    if [ "$n" = 0 ]; then quiet=$((quiet + 1)); else quiet=0; fi
+    i=$((i + 1)); sleep 1
+done
+stop_node
+if [ -e "$dir" ]; then
+    if [ -e "$aside" ]; then rm -rf "$aside"; echo "removed an older $aside"; fi
+    mv "$dir" "$aside"
+    echo "$(basename "$dir") is stopped; $dir is kept as $aside"
+fi
+if [ "$(cat "$kept/.joget-cluster-bundle" 2>/dev/null)" = "$want" ]; then
+    mv "$kept" "$dir"
+    echo "$kept, kept by an earlier upgrade, is $dir again"
+fi
