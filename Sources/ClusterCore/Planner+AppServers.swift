@@ -56,22 +56,8 @@ extension Planner {
             title: "Copy the bundle's wflow folder into the shared folder (once, for all nodes)",
             check: Sh.require("runuser -u \(u) -- test -f \(mark)",
                               because: "the bundle's wflow folder was not copied into the shared folder (\(mark) is missing)") + "\n",
-            apply: Sh.strict + """
-                src=\(c.stagedWflow); dst=\(m); u=\(u)
-                # A copy of ours that was stopped half way is marked "copying": it is copied again.
-                if ! runuser -u "$u" -- test -e \(copying) && { runuser -u "$u" -- test -e "$dst/app_datasource.properties" || runuser -u "$u" -- test -e "$dst/wflow-cluster.jar"; }; then
-                    echo "the shared folder already holds a Joget wflow folder: it is kept as it is"
-                else
-                    runuser -u "$u" -- sh -c 'mkdir -p "$(dirname "$1")" && : > "$1"' joget-mark \(copying)
-                    runuser -u "$u" -- sh -c 'umask 027 && cp -R "$1/." "$2/"' joget-copy "$src" "$dst"
-                    echo "copied $(find -L "$src" | wc -l) files and folders from the bundle's wflow"
-                fi
-                for f in wflow-cluster.jar glowroot/glowroot.jar; do
-                    if ! runuser -u "$u" -- test -f "$dst/$f"; then echo "the shared folder has no $f: the Java agents in setenv.sh need it" >&2; exit 1; fi
-                done
-                runuser -u "$u" -- sh -c 'printf "%s\\n" "$2" > "$1" && rm -f "$3"' joget-mark \(mark) \(c.bundleName) \(copying)
-
-                """,
+            apply: ScriptFile.load("app/shared-wflow.sh", ["src": .value(c.stagedWflow), "dst": .value(m), "u": .value(u),
+                                                           "copying": .value(copying), "mark": .value(mark), "bundle_name": .value(c.bundleName)]),
             dependsOn: sharedFolderReady(c, host) + [id(.bundle, host)],
             timeoutSeconds: 900,
             notes: ["Done once, on \(host): a shared folder that already holds Joget files is kept as it is."])
@@ -126,40 +112,9 @@ extension Planner {
                 + " && " + Sh.require("[ -f \(dir + "/bin/catalina.sh") ]", because: "\(dir)/bin/catalina.sh is missing")
                 + " && " + Sh.require("[ -f \(dir + "/aspectjweaver.jar") ]", because: "\(dir)/aspectjweaver.jar is missing")
                 + " && " + Sh.require("[ \"$(stat -c %U \(dir))\" = \(c.user) ]", because: "\(dir) is not owned by \(c.user)") + "\n",
-            apply: Sh.strict + """
-                dir=\(dir); src=\(src)
-                if [ -e "$dir" ] && [ "$(cat "$dir/.joget-cluster-bundle" 2>/dev/null)" != "$src" ]; then
-                    if [ -f "$dir/.joget-cluster-bundle" ]; then
-                        echo "$dir holds Tomcat from another bundle ($(cat "$dir/.joget-cluster-bundle")): move it away to install this one (its logs and your changes are in it)" >&2
-                    else
-                        echo "$dir exists but was not installed by joget-cluster: move it away, or choose another appServers.installDir" >&2
-                    fi
-                    exit 1
-                fi
-                if [ ! -e "$dir" ]; then
-                    rm -rf "$dir.new"
-                    cp -R \(c.stagedTomcat + "/.") "$dir.new"
-                    chmod 755 "$dir.new"/bin/*.sh
-                    # The plan replaces these two: keep the bundle's own for comparison.
-                    for f in conf/server.xml bin/setenv.sh; do [ ! -f "$dir.new/$f" ] || cp -p "$dir.new/$f" "$dir.new/$f.bundle"; done
-                    # Marked before it takes its name: a stop after the rename leaves a folder a re-run recognises.
-                    printf '%s\\n' "$src" > "$dir.new/.joget-cluster-bundle"
-                    mv "$dir.new" "$dir"
-                fi
-                # The aspectjweaver version changes between releases: take the newest the bundle has.
-                newest() { awk -F/ '{print $NF "\\t" $0}' | sort -V | tail -n 1 | cut -f 2; }
-                jar=$(find "$dir/lib" -maxdepth 1 -name 'aspectjweaver-*.jar' | newest)
-                if [ -n "$jar" ]; then
-                    ln -sfn "lib/$(basename "$jar")" "$dir/aspectjweaver.jar"
-                else
-                    jar=$(find -L \(c.stagedWflow + "/") \(c.bundleDir + "/unpacked/") -maxdepth 4 -name 'aspectjweaver-*.jar' | newest)
-                    if [ -z "$jar" ]; then echo "the bundle has no aspectjweaver-*.jar (looked in Tomcat's lib and the wflow folder)" >&2; exit 1; fi
-                    cp "$jar" "$dir/aspectjweaver.jar"
-                fi
-                echo "aspectjweaver: $(basename "$jar")"
-                chown -R \(c.owner) "$dir"
-
-                """,
+            apply: ScriptFile.load("app/install.sh", ["dir": .value(dir), "src": .value(src), "staged_tomcat": .value(c.stagedTomcat),
+                                                      "staged_wflow": .value(c.stagedWflow), "unpacked": .value(c.bundleDir + "/unpacked"),
+                                                      "owner": .value(c.owner)]),
             dependsOn: [id(.bundle, node.host), id(.serviceUser, node.host)],
             timeoutSeconds: 600,
             notes: ["setenv.sh names \(dir)/aspectjweaver.jar, a link to the aspectjweaver-*.jar found in the bundle when installing."])
@@ -177,47 +132,7 @@ extension Planner {
                                       because: "\(war) is not marked distributable (WEB-INF/web.xml): sessions would not replicate")
                 + " && " + Sh.require("{ [ ! -f \(expanded) ] || grep -q '<distributable' \(expanded); }",
                                       because: "the unpacked \(dir)/webapps/jw is not marked distributable") + "\n",
-            apply: Sh.strict + """
-                war=\(war)
-                if [ ! -f "$war" ]; then
-                    # Copied under another name first: a stop mid-copy must not leave a truncated jw.war.
-                    cp \(c.stagedWar) "$war.new" && mv -f "$war.new" "$war"
-                    echo "jw.war copied from the bundle"
-                fi
-                if unzip -p "$war" WEB-INF/web.xml | grep -q '<distributable'; then
-                    echo "jw.war is already distributable"
-                else
-                    t=$(mktemp -d)
-                    mkdir -p "$t/WEB-INF"
-                    unzip -p "$war" WEB-INF/web.xml > "$t/WEB-INF/web.xml"
-                    if ! grep -q '</web-app>' "$t/WEB-INF/web.xml"; then echo "jw.war's WEB-INF/web.xml has no </web-app>" >&2; exit 1; fi
-                    sed -i 's#</web-app>#    <distributable/>\\n</web-app>#' "$t/WEB-INF/web.xml"
-                    [ -e \(dir + "/jw.war.orig") ] || { cp -p "$war" \(dir + "/jw.war.orig.new") && mv \(dir + "/jw.war.orig.new") \(dir + "/jw.war.orig"); }
-                    (cd "$t" && zip -q "$war" WEB-INF/web.xml)
-                    rm -rf "$t"
-                    echo "added <distributable/> to jw.war's WEB-INF/web.xml (the original is kept as jw.war.orig)"
-                fi
-                # A folder Tomcat unpacked from the unchanged war would still be used: drop it.
-                if [ -f \(expanded) ] && ! grep -q '<distributable' \(expanded); then rm -rf \(dir + "/webapps/jw"); fi
-                chown \(c.owner) "$war"
-                # A <Manager> in conf/context.xml (the bundle's, outside comments) would replace the cluster's DeltaManager.
-                if [ -f \(dir + "/conf/context.xml") ] && perl -0777 -pe 's/<!--.*?-->//gs' \(dir + "/conf/context.xml") | grep -q '<Manager'; then
-                    echo "warning: conf/context.xml declares a <Manager>: it replaces the cluster's session manager, so sessions are not replicated; remove it" >&2
-                fi
-                # A web-fragment.xml without <distributable/> in any jar makes the whole app not distributable.
-                if ! unzip -p "$war" WEB-INF/web.xml | grep -q 'metadata-complete="true"'; then
-                    t=$(mktemp -d)
-                    unzip -q "$war" 'WEB-INF/lib/*.jar' -d "$t" 2>/dev/null || true
-                    for jar in "$t"/WEB-INF/lib/*.jar; do
-                        [ -f "$jar" ] || continue
-                        if unzip -p "$jar" META-INF/web-fragment.xml 2>/dev/null | grep -q '<web-fragment' && ! unzip -p "$jar" META-INF/web-fragment.xml | grep -q '<distributable'; then
-                            echo "warning: $(basename "$jar") has a web-fragment.xml without <distributable/>: Tomcat will not replicate sessions" >&2
-                        fi
-                    done
-                    rm -rf "$t"
-                fi
-
-                """,
+            apply: ScriptFile.load("app/webapp.sh", ["war": .value(war), "dir": .value(dir), "staged_war": .value(c.stagedWar), "owner": .value(c.owner)]),
             dependsOn: [install], timeoutSeconds: 600,
             notes: ["Tomcat replicates sessions only for a distributable web app (DeltaManager is used only then), and the community jw.war ships without <distributable/>: it is added to WEB-INF/web.xml inside the war. Replacing jw.war later undoes this; run the wizard again after an upgrade."])
     }
@@ -297,16 +212,7 @@ extension Planner {
             title: "Install the systemd service \(unit) (Tomcat comes back after a reboot)",
             check: Sh.matches(file) + " && " + Sh.require("{ [ ! -d /run/systemd/system ] || systemctl is-enabled --quiet \(unit); }",
                                                         because: "\(unit) is not enabled at boot") + "\n",
-            apply: Sh.strict + Sh.write(file) + """
-                if [ -d /run/systemd/system ]; then
-                    systemctl daemon-reload
-                    systemctl enable --quiet \(unit)
-                    echo \("\(unit) is enabled at boot")
-                else
-                    echo \("warning: this host does not run systemd, so \(unit) is not used: Tomcat is started directly and NOTHING restarts it after a reboot") >&2
-                fi
-
-                """,
+            apply: Sh.strict + Sh.write(file) + ScriptFile.load("app/enable-service.sh", ["unit": .value(unit)]),
             files: [file], dependsOn: [install], timeoutSeconds: 60,
             notes: ["Without systemd as PID 1 (some containers), Tomcat is started with its own startup.sh as \(c.user), and nothing restarts it after a reboot of that host."])
     }
@@ -317,37 +223,21 @@ extension Planner {
                                              "node_user": .value(c.user), "node_pid_file": .value(Layout.pidFile(of: node, in: c.answers))])
     }
 
-    /// Shell defining `fingerprint`: what the node was (or would be) started with. Small files by
-    /// content, jw.war by size and time; the datasource files are read as the service user.
-    static func fingerprint(_ c: Cluster, _ node: Node) -> Script {
-        let dir = c.nodeDir(node)
-        let unitPath = unitFile(c, node).path
-        let ds = datasourceFiles(c).map(\.path)
-        return """
-            fingerprint() {
-                {
-                    sha256sum \(dir + "/bin/setenv.sh") \(dir + "/conf/server.xml") 2>&1
-                    stat -c '%s %Y' \(dir + "/webapps/jw.war") 2>&1
-                    runuser -u \(c.user) -- sha256sum \(ds[0]) \(ds[1]) 2>&1
-                    if [ -d /run/systemd/system ]; then sha256sum \(unitPath) 2>&1; fi
-                } | sha256sum | cut -d ' ' -f 1
-            }
-
-            """
+    /// Shell defining `running`, `answers` and `fingerprint` for `node` (assets/scripts/app/node-state.sh).
+    static func nodeState(_ c: Cluster, _ node: Node) -> Script {
+        let dir = c.nodeDir(node), ds = datasourceFiles(c).map(\.path)
+        return ScriptFile.load("app/node-state.sh", [
+            "unit": .value(c.unit(node)), "pid_file": .value(Layout.pidFile(of: node, in: c.answers)),
+            "port": .number(c.answers.httpPort(of: node)), "setenv": .value(dir + "/bin/setenv.sh"),
+            "server_xml": .value(dir + "/conf/server.xml"), "war": .value(dir + "/webapps/jw.war"), "user": .value(c.user),
+            "ds_profile": .value(ds[0]), "ds_settings": .value(ds[1]), "unit_path": .value(unitFile(c, node).path),
+        ])
     }
 
     private static func startStep(_ c: Cluster, _ node: Node, after needs: [String]) -> Step {
         let dir = c.nodeDir(node), unit = c.unit(node), port = c.answers.httpPort(of: node)
         let stamp = c.stamp(unit)
-        let pidFile = Layout.pidFile(of: node, in: c.answers)
-        let helpers: Script = fingerprint(c, node) + """
-            running() {
-                if [ -d /run/systemd/system ]; then systemctl is-active --quiet \(unit)
-                else [ -f \(pidFile) ] && kill -0 "$(cat \(pidFile))" 2>/dev/null; fi
-            }
-            answers() { curl -s -o /dev/null --max-time 5 \("http://127.0.0.1:\(port)/"); }
-
-            """
+        let helpers = nodeState(c, node)
         return Step(
             id: id(.start, node.host, node.name), layer: .appServers, host: node.host,
             title: "Start \(node.name) (restarted only when its configuration changed) and wait until it answers on port \(port)",
@@ -355,45 +245,8 @@ extension Planner {
                 + " && " + Sh.require("answers", because: "\(node.name) does not answer on http://127.0.0.1:\(port)/")
                 + " && " + Sh.require("[ \"$(cat \(stamp) 2>/dev/null)\" = \"$(fingerprint)\" ]",
                                       because: "\(node.name) was started before its configuration last changed (setenv.sh, server.xml, jw.war, datasource or unit): it would be restarted") + "\n",
-            apply: Sh.strict + helpers + """
-                fp=$(fingerprint)
-                if [ -d /run/systemd/system ]; then
-                    if running; then systemctl restart \(unit); else systemctl start \(unit); fi
-                else
-                    echo \("warning: no systemd on this host: Tomcat for \(node.name) is started directly, and NOTHING restarts it after a reboot") >&2
-                    if running; then
-                        runuser -u \(c.user) -- \(dir + "/bin/catalina.sh") stop 60 -force >/dev/null 2>&1 || true
-                    fi
-                    # A Tomcat of this node left by an interrupted start (a killed run) may hold its ports
-                    # without a usable pid file: end it, or startup.sh refuses or the new one cannot bind.
-                    left=$(pgrep -f \("[c]atalina.base=" + dir + " ") || true)
-                    if [ -n "$left" ]; then
-                        echo "stopping a Tomcat of \(raw: node.name) left by an interrupted start: $left"
-                        \(raw: Sh.splitOnPurpose)
-                        { kill $left 2>/dev/null || true; sleep 5; kill -9 $left 2>/dev/null || true; }
-                    fi
-                    rm -f \(pidFile)
-                    # The locale the unit gives the node (LANG=C.UTF-8), not the one this session brought.
-                    runuser -u \(c.user) -- env -u LC_ALL -u LC_CTYPE LANG=C.UTF-8 setsid \(dir + "/bin/startup.sh") </dev/null
-                fi
-                i=0
-                until answers; do
-                    if ! running; then
-                        echo \("Tomcat for \(node.name) stopped while starting: see \(dir)/logs/ (and journalctl -u \(unit))") >&2
-                        exit 1
-                    fi
-                    i=$((i + 5))
-                    if [ $i -ge 840 ]; then
-                        echo \("Tomcat for \(node.name) does not answer on port \(port) after 14 minutes: see \(dir)/logs/") >&2
-                        exit 1
-                    fi
-                    sleep 5
-                done
-                mkdir -p \(c.stateDir)
-                printf '%s\\n' "$fp" > \(stamp)
-                echo \("\(node.name) answers on port \(port)")
-
-                """,
+            apply: helpers + ScriptFile.load("app/start.sh", ["node": .value(node.name), "dir": .value(dir), "stamp": .value(stamp),
+                                                              "state_dir": .value(c.stateDir)]),
             dependsOn: needs, timeoutSeconds: 900,
             notes: ["Joget's first start can take several minutes (it unpacks jw.war and prepares the database).",
                     "Nodes that start at the same moment (after a power cut) each wait up to 60 s for the others' sessions before they answer."])
