@@ -33,47 +33,14 @@ extension Planner {
     private static func retireNodeStep(_ c: Cluster, _ node: Node, after reload: String, purge: Bool) -> Step {
         let dir = c.nodeDir(node), unit = c.unit(node), port = c.answers.httpPort(of: node)
         let unitPath = "/etc/systemd/system/\(unit).service"
-        let running: Script = """
-            running() {
-                if [ -d /run/systemd/system ]; then systemctl is-active --quiet \(unit)
-                else pgrep -f \("[c]atalina.base=" + dir + " ") >/dev/null; fi
-            }
-
-            """
+        let running = ScriptFile.load("retire/node-running.sh", ["unit": .value(unit), "dir": .value(dir)])
         var check: Script = running
             + Sh.require("! running", because: "\(node.name) is still running") + " && "
             + Sh.require("! { [ -d /run/systemd/system ] && systemctl is-enabled --quiet \(unit) 2>/dev/null; }",
                          because: "\(unit) is still enabled at boot")
         if purge { check += " && " + Sh.require("[ ! -e \(dir) ]", because: "the folder \(dir) is still there (--purge)") }
-        var apply: Script = Sh.strict + running + """
-            # The balancer no longer sends it new requests: wait until it serves none (up to 60 s).
-            quiet=0; i=0
-            while [ $quiet -lt 3 ] && [ $i -lt 60 ]; do
-                n=$(ss -Htn state established \("( sport = :\(port) )") 2>/dev/null | wc -l)
-                if [ "$n" = 0 ]; then quiet=$((quiet + 1)); else quiet=0; fi
-                i=$((i + 1)); sleep 1
-            done
-            echo "\(raw: node.name) has served no request for $quiet s"
-            if [ -d /run/systemd/system ]; then
-                systemctl disable --quiet --now \(unit) 2>/dev/null || systemctl stop \(unit) 2>/dev/null || true
-            elif running; then
-                runuser -u \(c.user) -- \(dir + "/bin/catalina.sh") stop 60 -force >/dev/null 2>&1 || true
-            fi
-            if running; then echo \("\(node.name) did not stop") >&2; exit 1; fi
-            echo \("\(node.name) is stopped and will not start at boot")
-
-            """
-        if purge {
-            apply += """
-                rm -rf \(dir)
-                rm -f \(unitPath)
-                if [ -d /run/systemd/system ]; then systemctl daemon-reload; fi
-                echo \("removed \(dir) and \(unitPath)")
-
-                """
-        } else {
-            apply += "echo \("its folder \(dir) is kept (--purge removes it)")\n"
-        }
+        let apply = running + ScriptFile.load("retire/node.sh", ["node": .value(node.name), "port": .number(port), "user": .value(c.user),
+                                                                 "unit_path": .value(unitPath), "purge": .value(purge ? "yes" : "no")])
         return Step(
             id: id(.retireNode, node.host, node.name), layer: .retire, host: node.host,
             title: "Retire \(node.name): wait until it serves no request, stop it, disable it at boot" + (purge ? ", remove its folder" : ""),
@@ -101,15 +68,7 @@ extension Planner {
             check: Sh.require("! mountpoint -q \(m)", because: "\(m) is still mounted") + " && "
                 + Sh.require("[ -z \"$(awk -v m=\(m) '$1 !~ /^#/ && $2 == m' /etc/fstab 2>/dev/null)\" ]",
                              because: "/etc/fstab still mounts \(m)") + "\n",
-            apply: Sh.strict + """
-                if mountpoint -q \(m); then umount \(m) || umount -l \(m); fi
-                t=$(mktemp)
-                awk -v m=\(m) '!($1 !~ /^#/ && $2 == m)' /etc/fstab > "$t"
-                cat "$t" > /etc/fstab
-                rm -f "$t"
-                if [ -d /run/systemd/system ]; then systemctl daemon-reload; fi
-
-                """,
+            apply: ScriptFile.load("retire/unmount.sh", ["m": .value(m)]),
             dependsOn: after, timeoutSeconds: 120)
     }
 }

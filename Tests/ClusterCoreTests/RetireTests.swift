@@ -54,8 +54,8 @@ import Testing
         let now = Self.withoutNode02(installed)
         let kept = try #require(try Planner.plan(now, installed: installed).step("retire.node@app2#node02"))
         let purged = try #require(try Planner.plan(now, installed: installed, purge: true).step("retire.node@app2#node02"))
-        #expect(!kept.apply.display.contains("rm -rf"))
-        #expect(purged.apply.display.contains("rm -rf /opt/joget/node02"))
+        #expect(kept.apply.display.contains("purge=no\n") && kept.apply.display.contains("dir=/opt/joget/node02\n"))
+        #expect(purged.apply.display.contains("purge=yes\n") && purged.apply.display.contains("rm -rf \"$dir\""))
         #expect(purged.check!.display.contains("[ ! -e /opt/joget/node02 ]"))
     }
 
