@@ -105,41 +105,7 @@ extension Planner {
             check: Sh.require("[ \"$(id -u \(u) 2>/dev/null)\" = \(uid) ]", because: "the user \(u) does not exist with uid \(uid)")
                 + " && " + Sh.require("[ \"$(id -g \(u) 2>/dev/null)\" = \(gid) ]", because: "the user \(u)'s primary group is not gid \(gid)")
                 + " && " + Sh.require("[ \"$(getent group \(u) | cut -d: -f3)\" = \(gid) ]", because: "the group \(u) does not exist with gid \(gid)") + "\n",
-            apply: Sh.strict + """
-                u=\(u); uid=\(uid); gid=\(gid)
-                if g=$(getent group "$u"); then
-                    have=$(echo "$g" | cut -d: -f3)
-                    if [ "$have" != "$gid" ]; then
-                        echo "group $u exists with gid $have, not $gid: files on the shared folder would not match. Set appServers.gid to $have on every host, or renumber the group" >&2
-                        exit 1
-                    fi
-                else
-                    if o=$(getent group "$gid"); then
-                        echo "gid $gid is already used by group ${o%%:*}: choose another appServers.gid" >&2
-                        exit 1
-                    fi
-                    groupadd -g "$gid" "$u"
-                fi
-                if getent passwd "$u" >/dev/null; then
-                    have=$(id -u "$u")
-                    if [ "$have" != "$uid" ]; then
-                        echo "user $u exists with uid $have, not $uid: files on the shared folder would not match. Set appServers.uid to $have on every host, or renumber the user" >&2
-                        exit 1
-                    fi
-                    if [ "$(id -g "$u")" != "$gid" ]; then
-                        echo "user $u's primary group is $(id -gn "$u"), not $u ($gid): change it with usermod -g $gid $u" >&2
-                        exit 1
-                    fi
-                else
-                    if o=$(getent passwd "$uid"); then
-                        echo "uid $uid is already used by user ${o%%:*}: choose another appServers.uid" >&2
-                        exit 1
-                    fi
-                    useradd -u "$uid" -g "$gid" -d \(c.installDir) -M -s /usr/sbin/nologin -c 'Joget cluster service' "$u"
-                fi
-                echo "$u: uid $(id -u "$u"), gid $(id -g "$u")"
-
-                """,
+            apply: ScriptFile.load("hosts/service-user.sh", ["u": .value(u), "uid": .number(uid), "gid": .number(gid), "home": .value(c.installDir)]),
             dependsOn: [os], timeoutSeconds: 60)
     }
 
@@ -247,19 +213,7 @@ extension Planner {
                 + " && " + Sh.require("ip link show dev \"$dev\" | grep -q MULTICAST", say: "printf 'interface %s has no MULTICAST flag\\n' \"$dev\"")
                 + " && " + Sh.require("[ \"$route\" = \"$dev\" ]",
                                       say: "printf 'multicast to %s leaves by %s, not %s\\n' \(group) \"${route:-no interface}\" \"$dev\"") + "\n",
-            apply: Sh.strict + find + """
-                if [ -z "$dev" ]; then echo "cannot find the interface holding ${addr:-an IPv4 address}" >&2; exit 1; fi
-                if ! ip link show dev "$dev" | grep -q MULTICAST; then
-                    echo "interface $dev has no MULTICAST flag, so Tomcat's multicast membership cannot work. Enable it in the network configuration (now: ip link set dev $dev multicast on), or choose appServers.membership: static" >&2
-                    exit 1
-                fi
-                if [ "$route" != "$dev" ]; then
-                    echo "multicast to \(raw: group) leaves by ${route:-no interface}, not $dev: add a route (ip route add 224.0.0.0/4 dev $dev) in the network configuration, or choose appServers.membership: static" >&2
-                    exit 1
-                fi
-                echo "$dev: multicast on"
-
-                """,
+            apply: Sh.strict + find + ScriptFile.load("hosts/multicast.sh", ["group": .value(group)]),
             dependsOn: [id(.resolveName, host), id(.packages, host)], timeoutSeconds: 60,
             notes: ["Public cloud networks usually drop multicast even when the flag is on: use static membership there."])
     }
@@ -273,45 +227,9 @@ extension Planner {
             check: Sh.require("[ \"$(cat \(dir + "/source") 2>/dev/null)\" = \(src) ]", because: "the bundle \(src) is not unpacked in \(dir)")
                 + " && " + Sh.require("[ -f \(c.stagedTomcat + "/bin/catalina.sh") ] && [ -d \(c.stagedWflow + "/") ] && [ -f \(c.stagedWar) ]",
                                       because: "the unpacked bundle in \(dir) lacks Tomcat, wflow or jw.war") + "\n",
-            apply: Sh.strict + """
-                src=\(src); dir=\(dir)
-                mkdir -p "$dir"; chmod 755 \(c.installDir) "$dir"
-                if [ ! -e "$src" ]; then echo "the bundle $src is not on this host" >&2; exit 1; fi
-                rm -rf "$dir/unpacked.new"
-                if [ -d "$src" ]; then
-                    ln -s "$src" "$dir/unpacked.new"
-                else
-                    mkdir "$dir/unpacked.new"
-                    case "$src" in
-                        *.zip) unzip -q "$src" -d "$dir/unpacked.new" ;;
-                        *) tar -xf "$src" --no-same-owner -C "$dir/unpacked.new" ;;
-                    esac
-                    chmod -R go+rX,go-w "$dir/unpacked.new"
-                fi
-                rm -rf "$dir/unpacked"
-                mv "$dir/unpacked.new" "$dir/unpacked"
-                tomcats=$(find -L "$dir/unpacked/" -mindepth 1 -maxdepth 3 -type d -name 'apache-tomcat-*' | sort)
-                count=$(printf '%s' "$tomcats" | grep -c . || true)
-                if [ "$count" != 1 ]; then echo "expected one apache-tomcat-* folder in the bundle, found $count${tomcats:+: $tomcats}" >&2; exit 1; fi
-                tomcat=$tomcats; top=$(dirname "$tomcat")
-                if [ ! -f "$tomcat/bin/catalina.sh" ]; then echo "$tomcat has no bin/catalina.sh" >&2; exit 1; fi
-                if [ ! -d "$top/wflow" ]; then echo "the bundle has no wflow folder next to $(basename "$tomcat")" >&2; exit 1; fi
-                if [ ! -f "$top/wflow/wflow-cluster.jar" ]; then
-                    echo "the bundle's wflow folder has no wflow-cluster.jar: $(basename "$top") cannot be clustered (a Joget DX 8 Enterprise or Large Enterprise bundle can)" >&2
-                    exit 1
-                fi
-                war=$tomcat/webapps/jw.war
-                [ -f "$war" ] || war=$(find -L "$dir/unpacked/" -maxdepth 4 -type f -name jw.war | sort | head -n 1)
-                if [ -z "$war" ]; then echo "the bundle holds no jw.war" >&2; exit 1; fi
-                ln -sfn "$tomcat" \(c.stagedTomcat)
-                ln -sfn "$top/wflow" \(c.stagedWflow)
-                ln -sfn "$war" \(c.stagedWar)
-                printf '%s\\n' "$src" > "$dir/source"
-                edition=$(basename "$top" | sed -n 's/^joget-\\([a-z]*\\)-.*/\\1/p')
-                version=$(basename "$top" | sed -n 's/.*-\\([0-9][0-9.]*[0-9]\\)$/\\1/p')
-                echo "bundle: $(basename "$top") (edition: ${edition:-unknown}, version: ${version:-unknown}), Tomcat ${tomcat##*apache-tomcat-}"
-
-                """,
+            apply: ScriptFile.load("hosts/bundle.sh", ["src": .value(src), "dir": .value(dir), "install_dir": .value(c.installDir),
+                                                       "staged_tomcat": .value(c.stagedTomcat), "staged_wflow": .value(c.stagedWflow),
+                                                       "staged_war": .value(c.stagedWar)]),
             transfer: transfer,
             dependsOn: [id(.packages, host)], timeoutSeconds: 1800,
             notes: c.app.bundleOn == .local
