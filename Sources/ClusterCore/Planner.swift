@@ -286,32 +286,12 @@ enum Sh {
             + "{ printf '%s is mode %s owner %s, the plan says %s\\n' \(f.path) \"${jc_m%% *}\" \"${jc_m#* }\" \(want) >&2; false; }; fi; }"
     }
 
-    /// svc_running/svc_enabled UNIT INITSCRIPT: systemd when it is PID 1, else `service`. Read-only, for checks;
-    /// need_running/need_enabled are the same conditions, saying why they fail ("apache2 is not running").
-    static let serviceQueries: Script = """
-        svc_running() { if [ -d /run/systemd/system ]; then systemctl is-active --quiet "$1"; else service "$2" status >/dev/null 2>&1; fi; }
-        svc_enabled() { if [ -d /run/systemd/system ]; then systemctl is-enabled --quiet "$1"; else return 0; fi; }
-        need_running() { svc_running "$1" "$2" || { printf '%s is not running\\n' "$1" >&2; return 1; }; }
-        need_enabled() { svc_enabled "$1" "$2" || { printf '%s is not enabled at boot\\n' "$1" >&2; return 1; }; }
+    /// svc_running/svc_enabled and need_running/need_enabled UNIT INITSCRIPT, for checks
+    /// (assets/scripts/lib/service-queries.sh).
+    static let serviceQueries = ScriptFile.load("lib/service-queries.sh")
 
-        """
-
-    /// The queries, and svc_start/svc_restart UNIT INITSCRIPT (which also enable the service at boot).
-    /// Without systemd the init script runs in a session of its own (setsid -w waits for it), which
-    /// the step killer leaves alone: a stopped or timed-out step must not signal a daemon on its way
-    /// up (a MariaDB signalled half way through its restart was seen to hang). Its output is kept in
-    /// a file until it ends, so a connection closed meanwhile cannot end it with SIGPIPE either.
-    static let services: Script = serviceQueries + """
-        svc_detached() {
-            command -v setsid >/dev/null 2>&1 || { "$@"; return; }
-            o=\(raw: freshTemp("svc")); r=0
-            setsid -w "$@" >"$o" 2>&1 </dev/null || r=$?
-            cat "$o"; rm -f "$o"; return $r
-        }
-        svc_start() { if [ -d /run/systemd/system ]; then systemctl enable --quiet "$1" && systemctl start "$1"; else svc_detached service "$2" start; fi; }
-        svc_restart() { if [ -d /run/systemd/system ]; then systemctl enable --quiet "$1" && systemctl restart "$1"; else svc_detached service "$2" restart; fi; }
-
-        """
+    /// The queries, and svc_start/svc_restart UNIT INITSCRIPT (assets/scripts/lib/service-control.sh).
+    static let services = serviceQueries + ScriptFile.load("lib/service-control.sh")
 
     static func service(_ s: Distro.Service) -> Script { "\(s.unit) \(s.initScript)" }
 
