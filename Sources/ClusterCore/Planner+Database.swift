@@ -27,36 +27,14 @@ extension Planner {
             id: id(.extractSchema, c.firstAppHost), layer: .database, host: c.firstAppHost,
             title: "Take the schema jwdb-mysql.sql out of jw.war",
             check: nil,
-            apply: Sh.strict + """
-                mkdir -p \(c.workDir)
-                unzip -p \(c.stagedWar) WEB-INF/classes/setup/sql/jwdb-mysql.sql > \(schemaRemote + ".new")
-                if [ ! -s \(schemaRemote + ".new") ]; then
-                    echo 'jw.war holds no WEB-INF/classes/setup/sql/jwdb-mysql.sql' >&2
-                    exit 1
-                fi
-                mv -f \(schemaRemote + ".new") \(schemaRemote)
-                wc -c \(schemaRemote)
-
-                """,
+            apply: ScriptFile.load("db/extract-schema.sh", ["work_dir": .value(c.workDir), "war": .value(c.stagedWar), "schema": .value(schemaRemote)]),
             transfer: .download(remote: schemaRemote, local: localSchema),
             dependsOn: [id(.bundle, c.firstAppHost)], timeoutSeconds: 120)
         let load = Step(
             id: id(.loadSchema, host), layer: .database, host: host,
             title: "Load the Joget schema into \(d.name) (once)",
             check: admin(c) + tablesAtLeastOne(c),
-            apply: Sh.strict + admin(c) + """
-                n=$(printf '%s\\n' \(sqlCountTables(c)) | sql)
-                if [ "$n" != 0 ]; then echo \(d.name) "already has $n tables: the schema is not loaded again"; exit 0; fi
-                if [ ! -f \(schemaRemote) ]; then echo \("the schema \(schemaRemote) is not on this host") >&2; exit 1; fi
-                if ! { printf '%s\\n' \("USE `\(d.name)`;"); cat \(schemaRemote); } | sql; then
-                    echo 'loading the schema failed; the database is emptied again so that a re-run starts clean' >&2
-                    printf '%s\\n' \("DROP DATABASE `\(d.name)`; CREATE DATABASE `\(d.name)` CHARACTER SET utf8mb4;") | sql
-                    exit 1
-                fi
-                rm -f \(schemaRemote)
-                echo "tables in" \(d.name)": $(printf '%s\\n' \(sqlCountTables(c)) | sql)"
-
-                """,
+            apply: admin(c) + ScriptFile.load("db/load-schema.sh", ["name": .value(d.name), "schema": .value(schemaRemote)]),
             verify: admin(c) + tablesAtLeastOne(c),
             transfer: .upload(local: localSchema, remote: schemaRemote),
             dependsOn: [extract.id, database.id], timeoutSeconds: 600,
@@ -79,11 +57,7 @@ extension Planner {
         case .password:
             let option = FileContent([.text("[client]\nuser=\(c.db.adminUser)\npassword="),
                                       .secret(c.db.adminPasswordSecret, .optionFile), .text("\n")])
-            return Sh.secretFolder + """
-                printf '%s' \(content: option) > "$dbd/admin.cnf"
-                sql() { mysql --defaults-extra-file="$dbd/admin.cnf" --connect-timeout=10 -N -B; }
-
-                """
+            return Sh.secretFolder + ScriptFile.load("db/admin-password.sh", ["option": .content(option)])
         }
     }
 
@@ -135,25 +109,8 @@ extension Planner {
             check: Sh.serviceQueries + Sh.matches(file) + " && need_enabled \(Sh.service(service)) && "
                 + Sh.require(listening, because: "the database server does not listen on 0.0.0.0:\(d.port) or [::]:\(d.port)")
                 + " && " + Sh.require(answering, because: "the database server does not answer on 127.0.0.1:\(d.port)") + "\n",
-            apply: Sh.strict + Sh.services + "mkdir -p \(c.family.databaseConfDir[d.engine]!)\n" + Sh.write(file) + """
-                # A server that runs but does not answer cannot be stopped politely (its init script
-                # waits for an answer forever): end it, so the restart starts a fresh one.
-                if pgrep -x 'mariadbd|mysqld' >/dev/null && ! \(answering); then
-                    echo 'the database server runs but does not answer: ending it before the restart' >&2
-                    pkill -9 -x mysqld_safe || true
-                    pkill -9 -x 'mariadbd|mysqld' || true
-                    sleep 1
-                fi
-                svc_restart \(Sh.service(service))
-                i=0
-                until \(listening); do
-                    i=$((i + 1))
-                    if [ $i -ge 60 ]; then echo \("the database server does not listen on 0.0.0.0:\(d.port) after a restart") >&2; exit 1; fi
-                    sleep 1
-                done
-                echo \("listening on 0.0.0.0:\(d.port)")
-
-                """,
+            apply: Sh.strict + Sh.services + "mkdir -p \(c.family.databaseConfDir[d.engine]!)\n" + Sh.write(file)
+                + ScriptFile.load("db/network.sh", ["port": .number(d.port), "unit": .value(service.unit), "init_script": .value(service.initScript)]),
             files: [file],
             dependsOn: [id(.packages, host)], timeoutSeconds: 300,
             notes: ["A drop-in file (\(file.path)) sets bind-address; my.cnf is left alone.",
@@ -167,15 +124,8 @@ extension Planner {
             id: id(.login, app), layer: .database, host: app,
             title: "Test that \(app) can log in to the database as \(d.user)",
             check: nil,
-            apply: Sh.strict + Sh.secretFolder + """
-                printf '%s' \(content: option) > "$dbd/joget.cnf"
-                if ! out=$(mysql --defaults-extra-file="$dbd/joget.cnf" --connect-timeout=10 -h \(c.address(d.host)) -P \(d.port) -N -B -e 'SELECT 1' \(d.name) 2>&1); then
-                    echo \("\(app) cannot log in to \(d.name) at \(c.address(d.host)):\(d.port) as \(d.user):") "$out" >&2
-                    exit 1
-                fi
-                echo \("\(app) logs in to \(d.name) at \(c.address(d.host)):\(d.port) as \(d.user)")
-
-                """,
+            apply: Sh.secretFolder + ScriptFile.load("db/login.sh", ["option": .content(option), "app": .value(app), "host": .value(c.address(d.host)),
+                                                                     "port": .number(d.port), "user": .value(d.user), "name": .value(d.name)]),
             dependsOn: [users, id(.packages, app)], timeoutSeconds: 60, readOnly: true)
     }
 

@@ -222,14 +222,8 @@ enum Sh {
     }
 
     /// Makes `$dbd`, a private folder for files holding a secret (mysql option files), removed when
-    /// the script ends, also when it is stopped (TERM, INT, HUP).
-    static let secretFolder: Script = """
-        umask 077
-        dbd=\(raw: freshTemp("secret", directory: true))
-        trap 'rm -rf "$dbd"' EXIT
-        trap 'exit 143' TERM; trap 'exit 130' INT; trap 'exit 129' HUP
-
-        """
+    /// the script ends, also when it is stopped (assets/scripts/lib/secret-folder.sh).
+    static let secretFolder = ScriptFile.load("lib/secret-folder.sh")
 
     /// mktemp's template for a file being written next to its final path, and the glob that finds one.
     static let tempSuffix = ".joget-cluster.XXXXXX", tempGlob = ".joget-cluster.??????"

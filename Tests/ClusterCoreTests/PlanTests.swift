@@ -272,7 +272,8 @@ import Testing
     @Test func schemaTravelsFromTheFirstAppHostToTheDatabase() throws {
         let plan = Fixtures.plan(Fixtures.twoNode)
         let extract = try #require(plan.step("db.extract-schema@app1"))
-        #expect(extract.apply.display.contains("unzip -p /opt/joget/.bundle/jw.war WEB-INF/classes/setup/sql/jwdb-mysql.sql"))
+        #expect(extract.apply.display.contains("war=/opt/joget/.bundle/jw.war\n"))
+        #expect(extract.apply.display.contains("unzip -p \"$war\" WEB-INF/classes/setup/sql/jwdb-mysql.sql"))
         #expect(extract.transfer == .download(remote: "/var/tmp/joget-cluster/jwdb-mysql.sql", local: "work/jwdb-mysql.sql"))
         let load = try #require(plan.step("db.load-schema@db"))
         #expect(load.transfer == .upload(local: "work/jwdb-mysql.sql", remote: "/var/tmp/joget-cluster/jwdb-mysql.sql"))
