@@ -84,41 +84,16 @@ extension Planner {
             title: "Write and enable the balancer site jwsite (and disable the default site)",
             check: Sh.matches(file) + " && " + Sh.require("[ -e \(enabled) ]", because: "the site jwsite is not enabled")
                 + " && " + Sh.require("[ ! -e \(defaultSite) ]", because: "the default site \(f.apacheDefaultSite) is enabled") + "\n",
-            apply: Sh.strict + """
-                prev=
-                if [ -f \(file.path) ]; then prev=$(mktemp); cp -p \(file.path) "$prev"; fi
-
-                """ + Sh.write(file) + """
-                was_enabled=no; [ -e \(enabled) ] && was_enabled=yes
-                a2ensite -q jwsite
-                default_was=no
-                if [ -e \(defaultSite) ]; then a2dissite -q \(f.apacheDefaultSite); default_was=yes; fi
-                if ! out=$(\(raw: f.apacheCtl) configtest 2>&1); then
-                    echo "$out" >&2
-                    if [ -n "$prev" ]; then cat "$prev" > \(file.path); rm -f "$prev"; fi
-                    if [ $was_enabled = no ]; then a2dissite -q jwsite; fi
-                    if [ $default_was = yes ]; then a2ensite -q \(f.apacheDefaultSite); fi
-                    echo 'Apache rejects the new site: the previous configuration is put back, and the running Apache keeps it' >&2
-                    exit 1
-                fi
-                [ -z "$prev" ] || rm -f "$prev"
-                echo "$out"
-
-                """,
+            apply: Sh.strict + ScriptFile.load("lb/site-keep.sh", ["site": .value(file.path)]) + Sh.write(file)
+                + ScriptFile.load("lb/site-enable.sh", ["site": .value(file.path), "enabled": .value(enabled), "default_site": .value(defaultSite),
+                                                        "default_name": .value(f.apacheDefaultSite), "apachectl": .value(f.apacheCtl)]),
             files: [file], dependsOn: [modules.id], timeoutSeconds: 60, notes: notes)
 
         var fingerprinted = [file.path]
         if let tls = lb.tls { fingerprinted += [tls.certificate, tls.key] }
         let service = f.apacheService
-        let fingerprint: Script = """
-            fingerprint() {
-                {
-                    sha256sum \(raw: fingerprinted.map(Shell.quote).joined(separator: " ")) 2>&1
-                    ls \(f.apacheModsEnabled) \(f.apacheSitesEnabled) 2>&1
-                } | sha256sum | cut -d ' ' -f 1
-            }
-
-            """
+        let fingerprint = ScriptFile.load("lb/apache-state.sh", ["files": .value(fingerprinted.joined(separator: "\n")),
+                                                                 "mods_dir": .value(f.apacheModsEnabled), "sites_dir": .value(f.apacheSitesEnabled)])
         let queries = Sh.serviceQueries + fingerprint
         let helpers = Sh.services + fingerprint
         let stamp = c.stamp("apache2")
@@ -128,26 +103,8 @@ extension Planner {
             check: queries + "need_running \(Sh.service(service)) && need_enabled \(Sh.service(service)) && "
                 + Sh.require("[ \"$(cat \(stamp) 2>/dev/null)\" = \"$(fingerprint)\" ]",
                              because: "Apache was (re)loaded before its configuration last changed: it would be reloaded") + "\n",
-            apply: Sh.strict + helpers + """
-                fp=$(fingerprint)
-                \(raw: f.apacheCtl) configtest
-                if svc_running \(Sh.service(service)); then
-                    if [ -d /run/systemd/system ]; then systemctl enable --quiet \(service.unit); systemctl reload \(service.unit); else \(raw: f.apacheCtl) graceful; fi
-                    echo 'Apache reloaded'
-                else
-                    svc_start \(Sh.service(service))
-                    echo 'Apache started'
-                fi
-                i=0
-                until svc_running \(Sh.service(service)); do
-                    i=$((i + 1))
-                    if [ $i -ge 30 ]; then echo 'Apache is not running: see /var/log/apache2/error.log' >&2; exit 1; fi
-                    sleep 1
-                done
-                mkdir -p \(c.stateDir)
-                printf '%s\\n' "$fp" > \(stamp)
-
-                """,
+            apply: helpers + ScriptFile.load("lb/apache.sh", ["unit": .value(service.unit), "init_script": .value(service.initScript),
+                                                              "apachectl": .value(f.apacheCtl), "stamp": .value(stamp), "state_dir": .value(c.stateDir)]),
             dependsOn: [site.id] + appStarts(c), timeoutSeconds: 120,
             notes: ["A firewall on \(host) must let clients reach port \(lb.httpPort)\(lb.tls.map { " and \($0.httpsPort)" } ?? "")."])
 
@@ -156,14 +113,7 @@ extension Planner {
             id: id(.balancerCheck, host), layer: .loadBalancer, host: host,
             title: "Check that the balancer answers \(url)",
             check: nil,
-            apply: Sh.strict + """
-                code=$(curl -sk -o /dev/null -w '%{http_code}' --max-time 60 --resolve \(resolve) \(url) || true)
-                case "$code" in
-                    2??|3??|401|403) echo \(url) "answers $code" ;;
-                    *) echo \(url) "answers ${code:-nothing}: the balancer cannot reach the nodes (502/503), or Apache is not serving the site" >&2; exit 1 ;;
-                esac
-
-                """,
+            apply: ScriptFile.load("lb/check.sh", ["url": .value(url), "resolve": .value(resolve)]),
             dependsOn: [apache.id], optional: true, timeoutSeconds: 120, readOnly: true)
         return [modules, site, apache, check]
     }

@@ -144,8 +144,8 @@ import Testing
         #expect(site.range(of: "ProxyPass /jw/web/applog")!.lowerBound < site.range(of: "ProxyPass /jw ")!.lowerBound,
                 "the WebSocket path must come before /jw")
         let siteStep = plan.steps.first { $0.id.hasPrefix("lb.site@") }!.apply.display
-        #expect(siteStep.contains("a2dissite -q 000-default"))
-        #expect(siteStep.contains("apache2ctl configtest"))
+        #expect(siteStep.contains("default_name=000-default\n") && siteStep.contains("a2dissite -q \"$default_name\""))
+        #expect(siteStep.contains("apachectl=apache2ctl\n") && siteStep.contains("\"$apachectl\" configtest"))
     }
 
     @Test func datasourceUsesTheCurrentDriverAndAnEscapedURL() {
