@@ -112,53 +112,9 @@ extension Planner {
     /// The awk program that moves the host's own names off loopback lines in /etc/hosts.
     /// In: -v real=ADDRESS -v name=HOSTNAME -v short=SHORTNAME. The 127.0.1.1 line naming the host
     /// is replaced by the real address with the same names; other loopback lines lose the host's names.
-    static let hostsAwk = #"""
-        function mine(w) { return w == name || w == short }
-        function parse(l,    c, body, parts, n, j) {
-            c = index(l, "#"); body = c ? substr(l, 1, c - 1) : l; note = c ? " " substr(l, c) : ""
-            n = split(body, parts, /[ \t]+/); ip = ""; m = 0
-            for (j = 1; j <= n; j++) {
-                if (parts[j] == "") continue
-                if (ip == "") ip = parts[j]; else words[++m] = parts[j]
-            }
-        }
-        { lines[NR] = $0 }
-        END {
-            moved = ""; at = 0; realAt = 0
-            for (i = 1; i <= NR; i++) {
-                out[i] = lines[i]; parse(lines[i])
-                if (ip == "") continue
-                if (ip == real) { realAt = i; continue }
-                if (ip !~ /^127\./ && ip != "::1") continue
-                hit = 0
-                for (j = 1; j <= m; j++) if (mine(words[j])) hit = 1
-                if (!hit) continue
-                if (ip == "127.0.1.1") {
-                    for (j = 1; j <= m; j++) moved = moved " " words[j]
-                    out[i] = ""; drop[i] = 1; if (!at) at = i
-                    continue
-                }
-                rest = ""
-                for (j = 1; j <= m; j++) if (!mine(words[j])) rest = rest " " words[j]
-                out[i] = rest == "" ? "#" lines[i] : ip rest note
-            }
-            want = moved
-            if (index(" " want " ", " " name " ") == 0) want = want " " name
-            if (short != name && index(" " want " ", " " short " ") == 0) want = want " " short
-            if (realAt) {
-                parse(lines[realAt]); have = ""
-                for (j = 1; j <= m; j++) have = have " " words[j]
-                k = split(want, add, " ")
-                for (j = 1; j <= k; j++) if (add[j] != "" && index(have " ", " " add[j] " ") == 0) have = have " " add[j]
-                out[realAt] = ip have note
-            }
-            for (i = 1; i <= NR; i++) {
-                if (drop[i]) { if (i == at && !realAt) print real want; continue }
-                print out[i]
-            }
-            if (!realAt && !at) print real want
-        }
-        """#
+    /// The awk program that puts the host's name on its real address in /etc/hosts
+    /// (assets/scripts/hosts/fix-hosts.awk).
+    static var hostsAwk: String { Assets.text("assets/scripts/hosts/fix-hosts.awk") ?? "" }
 
     private static func resolveNameStep(_ c: Cluster, _ host: String, after os: String) -> Step {
         let wanted = c.address(host)
@@ -167,9 +123,6 @@ extension Planner {
                      + "Debian and Ubuntu map it to 127.0.1.1, so the 127.0.1.1 line for this host is replaced by its real address. "
                      + "A copy of the old file is kept as /etc/hosts.joget-cluster.orig."]
         notes.append("On cloud images, cloud-init may rewrite /etc/hosts at boot (manage_etc_hosts): set it to false there.")
-        let notOwn: Script = isStatic
-            ? "echo \("\(wanted) is not an address of this host (NAT, or a name that resolves elsewhere): static membership needs each app host's own address, so give hosts[].address as the address the other hosts reach this one at") >&2; exit 1"
-            : "echo \("warning: \(wanted) is not an address of this host (NAT?); using the host's first address instead") >&2"
         return Step(
             id: id(.resolveName, host), layer: .hosts, host: host,
             title: "Make the host name resolve to the host's address, not 127.0.1.1",
@@ -177,25 +130,8 @@ extension Planner {
                 + Sh.require("[ -n \"$addr\" ]", because: "this host has no IPv4 address besides loopback") + " && "
                 + Sh.require("{ got=$(getent ahostsv4 \"$(hostname)\" 2>/dev/null | awk 'NR==1 {print $1}'); [ \"$got\" = \"$addr\" ]; }",
                              say: "printf '%s resolves to %s, not %s\\n' \"$(hostname)\" \"${got:-nothing}\" \"$addr\"") + "\n",
-            apply: Sh.strict + Sh.clusterAddress(wanted, sayingIfOwn: true) + """
-                if [ -z "$addr" ]; then echo "this host has no IPv4 address besides loopback" >&2; exit 1; fi
-                if [ $addr_is_wanted = no ]; then
-                    \(notOwn)
-                fi
-                name=$(hostname); short=${name%%.*}
-                [ -e /etc/hosts.joget-cluster.orig ] || cp -p /etc/hosts /etc/hosts.joget-cluster.orig
-                t=$(mktemp)
-                awk -v real="$addr" -v name="$name" -v short="$short" \(Planner.hostsAwk) /etc/hosts > "$t"
-                cat "$t" > /etc/hosts
-                rm -f "$t"
-                got=$(getent ahostsv4 "$name" 2>/dev/null | awk 'NR==1 {print $1}')
-                if [ "$got" != "$addr" ]; then
-                    echo "after fixing /etc/hosts, $name still resolves to ${got:-nothing}, not $addr: check the hosts line of /etc/nsswitch.conf" >&2
-                    exit 1
-                fi
-                echo "$name resolves to $addr"
-
-                """,
+            apply: Sh.clusterAddress(wanted) + ScriptFile.load("hosts/resolve-name.sh", ["static_membership": .value(isStatic ? "yes" : "no"),
+                                                                                      "fix_hosts": .value(hostsAwk)]),
             dependsOn: [os], timeoutSeconds: 60, notes: notes)
     }
 

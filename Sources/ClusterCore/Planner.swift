@@ -290,23 +290,9 @@ enum Sh {
     static func service(_ s: Distro.Service) -> Script { "\(s.unit) \(s.initScript)" }
 
     /// Sets `$addr` to the IPv4 address this host is reached at by the others: the address the
-    /// wizard connects to when it is one of this host's own, else the host's first IPv4 address;
-    /// with `sayingIfOwn`, `$addr_is_wanted` to yes or no (which of the two it was).
-    static func clusterAddress(_ wanted: String, sayingIfOwn: Bool = false) -> Script {
-        """
-        want=\(wanted)
-        case "$want" in
-            *[!0-9.]*) ip=$(getent ahostsv4 "$want" 2>/dev/null | awk 'NR==1 {print $1}') ;;
-            *) ip=$want ;;
-        esac
-        addr=; first=
-        for a in $(hostname -I 2>/dev/null); do
-            case "$a" in *:*) continue ;; esac
-            [ -n "$first" ] || first=$a
-            [ "$a" = "$ip" ] && addr=$a
-        done
-        \(raw: sayingIfOwn ? "if [ -z \"$addr\" ]; then addr=$first; addr_is_wanted=no; else addr_is_wanted=yes; fi" : "[ -n \"$addr\" ] || addr=$first")
-
-        """
+    /// wizard connects to when it is one of this host's own (then `$addr` = `$ip`), else the host's
+    /// first IPv4 address (assets/scripts/hosts/cluster-address.sh).
+    static func clusterAddress(_ wanted: String) -> Script {
+        ScriptFile.load("hosts/cluster-address.sh", ["want": .value(wanted)])
     }
 }
