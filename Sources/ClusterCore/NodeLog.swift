@@ -28,48 +28,12 @@ public enum NodeLog {
     /// clustering manager at", 9 and 10 "Register manager [...] to cluster element"), and one `member=` line per
     /// member that came or went in this run, in order.
     public static func functions(unit: String, catalinaOut: String, pidFile: String) -> Script {
-        """
-        node_scan() {
-            awk '
-                /Server version name:|Starting service \\[/ { started = 1; n = 0; m = 0; manager = 0 }
-                !started { next }
-                { n++ }
-                /\(raw: addedText)|\(raw: goneText)/ { member[++m] = substr($0, 1, 400) }
-                /Starting clustering manager at|Register manager \\[[^]]*\\] to cluster element/ { manager = 1 }
-                END {
-                    print "JC started=" (started ? "yes" : "no"); print "JC loglines=" n
-                    if (manager) print "JC manager=yes"
-                    for (i = 1; i <= m; i++) print "JC member=" member[i]
-                }'
-        }
-        node_log() {
-            if [ -d /run/systemd/system ]; then
-                echo "JC active=$(systemctl is-active \(unit) 2>/dev/null)"
-                echo \("JC log=the journal of \(unit)'s current run")
-                id=$(systemctl show -p InvocationID --value \(unit) 2>/dev/null || true)
-                if [ -z "$id" ]; then echo \("JC logerror=\(unit) has not run since the host started (no InvocationID)"); return 0; fi
-                if ! command -v journalctl >/dev/null 2>&1; then echo 'JC logerror=journalctl is not installed'; return 0; fi
-                journalctl -q --no-pager -o cat _SYSTEMD_INVOCATION_ID="$id" 2>/dev/null | node_scan
-            else
-                if [ -f \(pidFile) ] && kill -0 "$(cat \(pidFile))" 2>/dev/null; then echo 'JC active=active'; else echo 'JC active=inactive'; fi
-                echo \("JC log=\(catalinaOut) since Tomcat's last start")
-                if [ ! -r \(catalinaOut) ]; then echo \("JC logerror=\(catalinaOut) does not exist"); return 0; fi
-                node_scan < \(catalinaOut)
-            fi
-        }
-
-        """
+        ScriptFile.load("app/node-log.sh", ["log_unit": .value(unit), "catalina_out": .value(catalinaOut), "log_pid_file": .value(pidFile)])
     }
 
     /// awk reading `node_log`'s lines and printing how many members are present: added, less those
-    /// that disappeared since (the same member can come, go and come back).
-    public static let presentAwk = #"""
-        /^JC member=/ && match($0, /tcp:\/\/([{][^}]*[}]|[^,]*):[0-9]+/) {
-            k = substr($0, RSTART + 6, RLENGTH - 6)
-            if (index($0, "Replication member added:")) c[k]++; else if (c[k] > 0) c[k]--
-        }
-        END { p = 0; for (k in c) if (c[k] > 0) p++; print p }
-        """#
+    /// that disappeared since (assets/scripts/app/members-present.awk).
+    public static var presentAwk: String { Assets.text("assets/scripts/app/members-present.awk") ?? "" }
 
     /// The event of one `JC member=` value, nil when it names no `tcp://HOST:PORT`.
     public static func event(_ line: String) -> Event? {

@@ -263,42 +263,9 @@ extension Planner {
     /// Waits until the node's log of its current run shows a clustering session manager and
     /// every other node present (up to 2 minutes); fails saying which is missing.
     static func clusterCheckScript(_ c: Cluster, _ node: Node) -> Script {
-        let peers = c.app.nodes.count - 1
-        // Only the log of the node's current run counts: earlier runs' lines say nothing of now.
-        var apply: Script = Sh.strict + NodeLog.functions(unit: c.unit(node), catalinaOut: Layout.catalinaOut(of: node, in: c.answers),
-                                                          pidFile: Layout.pidFile(of: node, in: c.answers)) + """
-            log=$(node_log)
-            where=$(printf '%s\\n' "$log" | sed -n 's/^JC log=//p')
-            why=$(printf '%s\\n' "$log" | sed -n 's/^JC logerror=//p')
-            if [ -n "$why" ]; then echo "cannot read $where: $why" >&2; exit 1; fi
-            if ! printf '%s\\n' "$log" | grep -q '^JC started=yes'; then
-                echo "$where has no line of Tomcat's start: this run's lines cannot be told from earlier runs'" >&2
-                exit 1
-            fi
-            if ! printf '%s\\n' "$log" | grep -q '^JC manager=yes'; then
-                echo \("Tomcat for \(node.name) did not start a clustering session manager: sessions are not replicated. Look for <distributable/> in jw.war's WEB-INF/web.xml and for warnings of the webapp step") >&2
-                exit 1
-            fi
-            echo 'clustering session manager started'
-
-            """
-        if peers > 0 {
-            // Every other node present now: added, less those that disappeared since.
-            apply += """
-                present() { node_log | awk \(NodeLog.presentAwk); }
-                i=0
-                until [ "$(present)" -ge \(peers) ]; do
-                    i=$((i + 5))
-                    if [ $i -ge 120 ]; then
-                        echo \("Tomcat for \(node.name) sees") "$(present)" \("of the \(peers) other node\(peers == 1 ? "" : "s") after 2 minutes: check the \(c.app.membership == .multicast ? "multicast" : "replication") network between the app servers") >&2
-                        exit 1
-                    fi
-                    sleep 5
-                done
-                echo \("the \(peers) other node\(peers == 1 ? "" : "s") joined the cluster")
-
-                """
-        }
-        return apply
+        NodeLog.functions(unit: c.unit(node), catalinaOut: Layout.catalinaOut(of: node, in: c.answers), pidFile: Layout.pidFile(of: node, in: c.answers))
+            + ScriptFile.load("app/cluster-check.sh", ["node": .value(node.name), "peers": .number(c.app.nodes.count - 1),
+                                                       "network": .value(c.app.membership == .multicast ? "multicast" : "replication"),
+                                                       "present_awk": .value(NodeLog.presentAwk)])
     }
 }

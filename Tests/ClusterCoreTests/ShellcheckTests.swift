@@ -50,7 +50,7 @@ import TestSupport
     @Test func everyScriptFileLintsAndNamesWhatItTakes() throws {
         let shellcheck = try #require(ShellcheckTests.shellcheck, "shellcheck is not installed: scripts/install-deps.sh test installs it")
         let paths = Assets.paths(under: "assets/scripts").filter { $0.hasSuffix(".sh") }
-        #expect(paths.count >= 48)
+        #expect(paths.count >= 50)
         let dir = try Run.tempDir("script-files")
         defer { try? FileManager.default.removeItem(atPath: dir) }
         var files: [String] = []
@@ -68,6 +68,14 @@ import TestSupport
         }
         let r = try Run.program(shellcheck, ["-s", "sh", "-f", "gcc"] + files)
         #expect(r.status == 0, "shellcheck: \(r.output.replacingOccurrences(of: dir + "/", with: ""))")
+    }
+
+    /// The log scanner on the hosts and the Swift one read the same Tomcat messages.
+    @Test func theNodeLogScriptsMatchTheMessagesNodeLogParses() throws {
+        let scan = try #require(Assets.text("assets/scripts/app/node-log.sh"))
+        let present = try #require(Assets.text("assets/scripts/app/members-present.awk"))
+        for text in [NodeLog.addedText, NodeLog.goneText] { #expect(scan.contains(text)) }
+        #expect(present.contains(NodeLog.addedText))
     }
 
     @Test func aFileGetsItsValuesAsQuotedVariablesBeforeItsBody() throws {
