@@ -139,17 +139,9 @@ public enum Distro {
         return s
     }
 
-    /// Shell that reads /etc/os-release and refuses what is not apt-based, with words an operator understands.
-    public static let detect: Script = """
-        if [ ! -r /etc/os-release ]; then echo 'cannot read /etc/os-release: this host is not a supported Linux (Debian 12, Ubuntu 22.04 or 24.04)' >&2; exit 1; fi
-        # shellcheck source=/dev/null # the host's own release file
-        . /etc/os-release
-        if ! command -v apt-get >/dev/null 2>&1 || ! command -v dpkg-query >/dev/null 2>&1; then
-            echo "this host runs ${PRETTY_NAME:-an unknown system}, which does not use apt; the wizard installs on Debian 12, Ubuntu 22.04 and Ubuntu 24.04 only" >&2
-            exit 1
-        fi
-
-        """
+    /// Shell that reads /etc/os-release and refuses what is not apt-based, with words an operator
+    /// understands (assets/scripts/lib/os-release.sh).
+    public static let detect = ScriptFile.load("lib/os-release.sh")
 
     /// A human list of the tested releases: "Debian 12, Ubuntu 22.04, Ubuntu 24.04".
     public static var testedTitles: String { releases.map(\.title).joined(separator: ", ") }

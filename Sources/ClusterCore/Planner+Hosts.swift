@@ -10,19 +10,8 @@ extension Planner {
                 id: os, layer: .hosts, host: host,
                 title: "Check the operating system (\(Distro.testedTitles))",
                 check: nil,
-                apply: Distro.detect + """
-                    tested=no
-                    case "$ID:$VERSION_ID" in
-                        \(raw: Distro.releases.map { "\($0.id):\($0.versionID)" }.joined(separator: "|"))) tested=yes ;;
-                    esac
-                    if [ $tested = yes ]; then
-                        echo "found ${PRETTY_NAME:-$ID $VERSION_ID}"
-                    else
-                        echo "warning: ${PRETTY_NAME:-$ID $VERSION_ID} is apt-based but not one the wizard was tested on (\(raw: Distro.testedTitles)); Debian's default package names are used" >&2
-                    fi
-                    if [ -d /run/systemd/system ]; then echo 'services: systemd'; else echo 'services: no systemd as PID 1 (services are started with "service"; Tomcat is started directly)'; fi
-
-                    """,
+                apply: Distro.detect + ScriptFile.load("hosts/os.sh", ["tested": .value(Distro.releases.map { "\($0.id):\($0.versionID)" }.joined(separator: " ")),
+                                                                       "titles": .value(Distro.testedTitles)]),
                 timeoutSeconds: 60, readOnly: true))
 
             steps.append(packagesStep(c, host, roles, after: os))
