@@ -2,7 +2,7 @@
 # Installs what joget-cluster needs on Debian 12 / Ubuntu 22.04+ and skips what is there.
 #   install-deps.sh run   what the wizard needs (ncurses headers, OpenSSH client)
 #   install-deps.sh test  plus the real programs the tests start: sshd, MariaDB, Apache, Tomcat, Java, tmux,
-#                         shellcheck (it reads every script the plans hold), graphviz (plan --graph)
+#                         and the linters: shellcheck (for every script the plans hold), graphviz (plan --graph)
 set -euo pipefail
 profile=${1:-run}
 packages=(libncurses-dev openssh-client)

@@ -39,7 +39,7 @@ extension Planner {
             + Sh.require("! { [ -d /run/systemd/system ] && systemctl is-enabled --quiet \(unit) 2>/dev/null; }",
                          because: "\(unit) is still enabled at boot")
         if purge { check += " && " + Sh.require("[ ! -e \(dir) ]", because: "the folder \(dir) is still there (--purge)") }
-        let apply = running + ScriptFile.load("retire/node.sh", ["node": .value(node.name), "port": .number(port), "user": .value(c.user),
+        let apply = running + ScriptFile.load("lib/wait-quiet.sh") + ScriptFile.load("retire/node.sh", ["node": .value(node.name), "port": .number(port), "user": .value(c.user),
                                                                  "unit_path": .value(unitPath), "purge": .value(purge ? "yes" : "no")])
         return Step(
             id: id(.retireNode, node.host, node.name), layer: .retire, host: node.host,

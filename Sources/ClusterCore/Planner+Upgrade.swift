@@ -123,7 +123,7 @@ extension Planner {
             id: id(.swap, node.host, node.name), layer: .upgrade, host: node.host,
             title: "Stop \(node.name) and set \(dir) (\(u.fromVersion)) aside as \(aside)",
             check: Sh.require("[ \"$(cat \(marker) 2>/dev/null)\" = \(u.toSource) ]", because: "\(dir) does not hold \(u.toVersion) yet") + "\n",
-            apply: stopNodeFunction(c, node)
+            apply: stopNodeFunction(c, node) + ScriptFile.load("lib/wait-quiet.sh")
                 + ScriptFile.load("upgrade/swap.sh", ["dir": .value(dir), "aside": .value(aside), "kept": .value(kept),
                                                        "want": .value(u.toSource), "was": .value(u.fromSource), "port": .number(port)]),
             dependsOn: after, timeoutSeconds: 300,

@@ -7,13 +7,8 @@ import Testing
     func idsAreUniqueAndDependenciesComeEarlier(_ name: String) {
         let plan = Fixtures.plan(Fixtures.all.first { $0.0 == name }!.1)
         #expect(plan.steps.count > 20)
-        var seen = Set<String>()
+        Self.expectUniqueIDsAndDependenciesEarlier(plan)
         for step in plan.steps {
-            #expect(!seen.contains(step.id), "duplicate step id \(step.id)")
-            for dep in step.dependsOn {
-                #expect(seen.contains(dep), "\(step.id) depends on \(dep), which is not an earlier step")
-            }
-            seen.insert(step.id)
             #expect(step.id.hasPrefix(step.layer.tag + "."), "\(step.id) is not named after its layer")
             #expect(step.id.contains("@\(step.host)"), "\(step.id) does not name its host \(step.host)")
             #expect(!step.title.isEmpty)
@@ -26,6 +21,18 @@ import Testing
         let layers = plan.steps.map(\.layer)
         #expect(layers == layers.sorted(), "steps are not grouped in layer order")
         #expect(Set(layers) == Set(Layer.allCases).subtracting([.retire, .upgrade]), "a fresh install has every layer, and retires and upgrades nothing")
+    }
+
+    /// No id twice, and each step after every step it waits for.
+    static func expectUniqueIDsAndDependenciesEarlier(_ plan: Plan) {
+        var seen = Set<String>()
+        for step in plan.steps {
+            #expect(!seen.contains(step.id), "duplicate step id \(step.id)")
+            for dep in step.dependsOn {
+                #expect(seen.contains(dep), "\(step.id) depends on \(dep), which is not an earlier step")
+            }
+            seen.insert(step.id)
+        }
     }
 
     /// Everything a step needs, through its dependencies.

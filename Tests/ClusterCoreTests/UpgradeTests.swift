@@ -42,14 +42,7 @@ import Testing
     @Test(arguments: cases)
     func stepsComeAfterWhatTheyNeed(_ name: String, _ mode: Upgrade.Mode) throws {
         let (_, plan) = try Self.plan(name, mode)
-        var seen = Set<String>()
-        for step in plan.steps {
-            #expect(!seen.contains(step.id), "duplicate step id \(step.id)")
-            for dep in step.dependsOn {
-                #expect(seen.contains(dep), "\(step.id) depends on \(dep), which is not an earlier step")
-            }
-            seen.insert(step.id)
-        }
+        PlanOrderTests.expectUniqueIDsAndDependenciesEarlier(plan)
         #expect(plan.steps.contains { $0.layer == .upgrade })
     }
 

@@ -1,16 +1,11 @@
 #!/bin/sh
 # Retires a node the balancer no longer sends requests to: waits until it serves none (up to
 # 60 s), stops it and disables it at boot; with purge=yes removes its folder and unit. Follows
-# retire/node-running.sh (running, and its values unit and dir).
+# retire/node-running.sh (running, and its values unit and dir) and lib/wait-quiet.sh.
 # takes: node port user unit_path purge
 # shellcheck disable=SC2154 # the values on the takes: line are set before this body
 set -eu
-quiet=0; i=0
-while [ $quiet -lt 3 ] && [ $i -lt 60 ]; do
-    n=$(ss -Htn state established "( sport = :$port )" 2>/dev/null | wc -l)
-    if [ "$n" = 0 ]; then quiet=$((quiet + 1)); else quiet=0; fi
-    i=$((i + 1)); sleep 1
-done
+wait_quiet "$port" 3 60
 echo "$node has served no request for $quiet s"
 if [ -d /run/systemd/system ]; then
     systemctl disable --quiet --now "$unit" 2>/dev/null || systemctl stop "$unit" 2>/dev/null || true

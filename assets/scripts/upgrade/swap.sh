@@ -1,7 +1,7 @@
 #!/bin/sh
 # Stops the node and sets its folder aside as <node>.<old version>; puts back a folder of the
-# target version that an earlier upgrade set aside (a rollback returns to it this way). Needs
-# stop_node (app/stop-node.sh).
+# target version that an earlier upgrade set aside (a rollback returns to it this way). Follows
+# app/stop-node.sh (stop_node) and lib/wait-quiet.sh.
 # takes: dir aside kept want was port
 # shellcheck disable=SC2154 # the values on the takes: line are set before this body
 set -eu
@@ -11,12 +11,7 @@ if [ -e "$dir" ] && [ "$have" != "$was" ]; then
     exit 1
 fi
 # Requests already sent to the node finish first (up to 30 s without a new one).
-quiet=0; i=0
-while [ $quiet -lt 2 ] && [ $i -lt 30 ]; do
-    n=$(ss -Htn state established "( sport = :$port )" 2>/dev/null | wc -l)
-    if [ "$n" = 0 ]; then quiet=$((quiet + 1)); else quiet=0; fi
-    i=$((i + 1)); sleep 1
-done
+wait_quiet "$port" 2 30
 stop_node
 if [ -e "$dir" ]; then
     if [ -e "$aside" ]; then rm -rf "$aside"; echo "removed an older $aside"; fi
