@@ -95,7 +95,11 @@ public struct WelcomePage: Screen {
         buffer.writeLine("Welcome", in: area.row(0), style: theme[.title], ellipsis: s.ellipsis)
         let menuHeight = options.count + (found == nil ? 0 : 2)
         let textArea = Rect(x: area.x, y: area.y + 1, width: area.width, height: max(0, area.height - 2 - menuHeight))
-        let lines = PageText.wrap(intro, width: max(1, textArea.width))
+        var lines = PageText.wrap(intro, width: max(1, textArea.width))
+        // What does not fit goes a paragraph at a time: a sentence is never cut half way.
+        if lines.count > textArea.height, let blank = lines.prefix(textArea.height + 1).lastIndex(where: { $0.isEmpty }) {
+            lines = Array(lines[..<blank])
+        }
         for (i, line) in lines.prefix(textArea.height).enumerated() {
             let role: Role = line.hasPrefix("Have at hand") ? .label : .normal
             buffer.writeLine(line, in: textArea.row(i), style: theme[role], ellipsis: s.ellipsis)
