@@ -94,11 +94,8 @@ public enum ClusterChecks {
         for host in a.appHosts {
             let file = "\(mount)/.joget-cluster-verify-\(host)"
             checks.append(ClusterCheck(id: "files.mounted@\(host)", layer: .sharedFiles, title: "\(host): shared directory mounted and writable",
-                probes: [Probe(host: host, script: """
-                    if mountpoint -q \(mount); then echo "JC mounted=yes"; else echo "JC mounted=no"; fi
-                    echo "JC source=$(findmnt -n -o SOURCE --target \(mount) 2>/dev/null)"
-                    if runuser -u \(user) -- sh -c 'printf %s "$1" > "$2"' sh \(token) \(file) 2>&1; then echo "JC writable=yes"; else echo "JC writable=no"; fi
-                    """)],
+                probes: [Probe(host: host, script: ScriptFile.load("verify/files-mounted.sh", ["mount": .value(mount), "user": .value(user),
+                                                                                             "token": .value(token), "file": .value(file)]))],
                 judge: { r in
                     let v = r[0].values
                     guard let mounted = v["mounted"], let writable = v["writable"] else { return .noAnswer(r[0], on: host) }
@@ -124,15 +121,11 @@ public enum ClusterChecks {
         // 2 Database: every app server logs in with the app credentials and sees the schema.
         let d = a.database
         let option = FileContent([.text("[client]\nuser=\(d.user)\npassword="), .secret(d.passwordSecret, .optionFile), .text("\n")])
-        let sql = "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema='\(d.name)'"
         for host in a.appHosts {
             let dbAddress = a.host(named: d.host)?.address ?? d.host
             checks.append(ClusterCheck(id: "db.reach@\(host)", layer: .database, title: "\(host): database reachable with the app user, schema loaded",
-                probes: [Probe(host: host, script: Sh.secretFolder + """
-                    printf '%s' \(content: option) > "$dbd/joget.cnf"
-                    n=$(mysql --defaults-extra-file="$dbd/joget.cnf" --connect-timeout=10 -h \(dbAddress) -P \(d.port) -N -B -e \(sql) 2>&1); rc=$?
-                    echo "JC rc=$rc"; echo "JC tables=$n"
-                    """)],
+                probes: [Probe(host: host, script: Sh.secretFolder + ScriptFile.load("verify/db-reach.sh", [
+                    "option": .content(option), "host": .value(dbAddress), "port": .number(d.port), "name": .value(d.name)]))],
                 judge: { r in
                     let v = r[0].values
                     guard v["rc"] != nil, v["tables"] != nil else { return .noAnswer(r[0], on: host) }
@@ -181,10 +174,7 @@ public enum ClusterChecks {
                 }))
             if a.appServers.membership == .multicast {
                 checks.append(ClusterCheck(id: "app.multicast@\(host)", layer: .appServers, title: "\(host): multicast enabled on the cluster interface",
-                    probes: [Probe(host: host, script: """
-                        dev=$(ip -o route get \(a.appServers.multicastAddress) 2>/dev/null | sed -n 's/.* dev \\([^ ]*\\).*/\\1/p')
-                        echo "JC dev=$dev"; ip -o link show "$dev" 2>/dev/null | grep -q MULTICAST && echo "JC multicast=yes"
-                        """)],
+                    probes: [Probe(host: host, script: ScriptFile.load("verify/multicast.sh", ["group": .value(a.appServers.multicastAddress)]))],
                     judge: { r in
                         let v = r[0].values
                         guard let dev = v["dev"] else { return .noAnswer(r[0], on: host) }
@@ -202,18 +192,10 @@ public enum ClusterChecks {
         // passed: keep asking, for up to `patience` requests half a second apart, until every node answered.
         let patience = rounds + 40
         let url = "http://127.0.0.1:\(lb.httpPort)/jw/web/login"
-        let cookieRoute = #"sed -n 's/^[Ss]et-[Cc]ookie: *JSESSIONID=[^;.]*\.\([^;]*\).*/\1/p' | tr -d '\r' | head -n 1"#
         checks.append(ClusterCheck(id: "lb.reach", layer: .loadBalancer, title: "Through the balancer, requests reach every node",
-            probes: [Probe(host: lb.host, script: """
-                seen=' '; i=0
-                while [ $i -lt \(patience) ]; do i=$((i+1))
-                  r=$(curl -s -m 10 -D - -o /dev/null -H \("Host: " + lb.serverName) \(url) | \(raw: cookieRoute))
-                  echo "JC route$i=$r"
-                  case "$seen" in *" $r "*) ;; *) [ -n "$r" ] && seen="$seen$r " ;; esac
-                  all=yes; for w in \(raw: routes.map(Shell.quote).joined(separator: " ")); do case "$seen" in *" $w "*) ;; *) all=no ;; esac; done
-                  if [ $i -ge \(rounds) ]; then [ $all = yes ] && break; sleep 0.5; fi
-                done
-                """)],
+            probes: [Probe(host: lb.host, script: ScriptFile.load("verify/lb-reach.sh", [
+                "url": .value(url), "host_header": .value(lb.serverName), "routes": .value(routes.joined(separator: " ")),
+                "rounds": .number(rounds), "patience": .number(patience)]))],
             judge: { r in
                 let answers = r[0].values.filter { $0.key.hasPrefix("route") }
                 if answers.isEmpty { return .noAnswer(r[0], on: lb.host) }
@@ -225,11 +207,8 @@ public enum ClusterChecks {
             }))
         if let last = routes.last {
             checks.append(ClusterCheck(id: "lb.sticky", layer: .loadBalancer, title: "A session cookie keeps its node (\(last))",
-                probes: [Probe(host: lb.host, script: """
-                    i=0; while [ $i -lt 6 ]; do i=$((i+1))
-                      echo "JC route$i=$(curl -s -m 10 -D - -o /dev/null -H \("Host: " + lb.serverName) -H \("Cookie: JSESSIONID=0000000000000000.\(last)") \(url) | \(raw: cookieRoute))"
-                    done
-                    """)],
+                probes: [Probe(host: lb.host, script: ScriptFile.load("verify/lb-sticky.sh", [
+                    "url": .value(url), "host_header": .value(lb.serverName), "route": .value(last)]))],
                 judge: { r in
                     let got = r[0].values.filter { $0.key.hasPrefix("route") }.map(\.value)
                     if got.isEmpty { return .noAnswer(r[0], on: lb.host) }
@@ -272,33 +251,10 @@ public enum ClusterChecks {
             guard !units.isEmpty else { continue }
             let share: ShareAtBoot? = a.appHosts.contains(host)
                 ? (f.provider == .nfs ? .fstab(f.mountPoint) : .existing(f.mountPoint, single: a.appHosts.count == 1)) : nil
-            var script: Script = """
-                if [ ! -d /run/systemd/system ]; then echo 'JC systemd=no'; exit 0; fi
-                echo 'JC systemd=yes'
-                for u in \(raw: units.map(Shell.quote).joined(separator: " ")); do echo "JC unit=$u $(systemctl is-enabled "$u" 2>&1 | head -n 1)"; done
-
-                """
+            var script = ScriptFile.load("verify/boot-units.sh", ["units": .value(units.joined(separator: " "))])
             switch share {
-            case .fstab(let m)?:
-                script += """
-                    echo "JC fstab=$(awk -v m=\(m) '$1 !~ /^#/ && $2 == m { print $1, $3, $4; exit }' /etc/fstab 2>/dev/null)"
-
-                    """
-            case .existing(let m, _)?:
-                script += """
-                    target=$(findmnt -n -o TARGET -T \(m) 2>/dev/null | tail -n 1)
-                    echo "JC target=$target"
-                    if [ -n "$target" ] && [ "$target" != / ]; then
-                        echo "JC fstab=$(findmnt -s -rn -o SOURCE,FSTYPE,OPTIONS -M "$target" 2>/dev/null | head -n 1)"
-                        mu=$(systemd-escape -p --suffix=mount "$target" 2>/dev/null)
-                        echo "JC mountunit=$mu $(systemctl show -p FragmentPath --value "$mu" 2>/dev/null)"
-                        echo "JC automount=${mu%.mount}.automount $(systemctl show -p FragmentPath --value "${mu%.mount}.automount" 2>/dev/null)"
-                        echo "JC autofs=$(findmnt -rn -t autofs -o TARGET 2>/dev/null | awk -v m=\(m) 'index(m "/", $1 "/") == 1 { print; exit }') $(systemctl is-enabled autofs 2>/dev/null)"
-                        echo "JC container=$(systemd-detect-virt -c 2>/dev/null)"
-                        echo "JC since=$(systemctl show -p ActiveEnterTimestampMonotonic --value "$mu" 2>/dev/null) $(systemctl show -p ActiveEnterTimestampMonotonic --value sysinit.target 2>/dev/null)"
-                    fi
-
-                    """
+            case .fstab(let m)?: script += ScriptFile.load("verify/boot-fstab.sh", ["m": .value(m)])
+            case .existing(let m, _)?: script += ScriptFile.load("verify/boot-existing.sh", ["m": .value(m)])
             case nil: break
             }
             let enabled = units

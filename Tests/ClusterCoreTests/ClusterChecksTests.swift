@@ -105,7 +105,7 @@ import Testing
         mysql.database.engine = .mysql
         let my = ClusterChecks.all(for: mysql, token: "t") { Layout.catalinaOut(of: $0, in: mysql) }.first { $0.id == "hosts.boot@db" }!
         #expect(my.judge([result("JC systemd=yes", "JC unit=mysql enabled")]).passed)
-        #expect(try my.probes[0].script.executable(with: SecretValues()).contains("for u in mysql;"))
+        #expect(try my.probes[0].script.executable(with: SecretValues()).hasPrefix("units=mysql\n"))
     }
 
     /// A directory mounted by other means than the plan's NFS: whatever brings it back at boot counts
