@@ -18,29 +18,7 @@ public enum LicenseProbes {
     public static func capture(_ node: Node, answers: Answers) -> Probe {
         let props = answers.sharedFiles.mountPoint + "/app_datasource.properties"
         let install = answers.appServers.installDir
-        let script: Script = """
-            sysfs=${JC_SYSFS_ROOT:-/sys}; proute=${JC_PROC_ROUTE:-/proc/net/route}; ipcmd=${JC_IP:-ip}
-            props=${JC_DATASOURCE_FILE:-}; [ -n "$props" ] || props=\(props)
-            install=${JC_INSTALL_DIR:-}; [ -n "$install" ] || install=\(install)
-            dev=$("$ipcmd" route show default 2>/dev/null | sed -n 's/.* dev \\([^ ]*\\).*/\\1/p' | head -n 1)
-            [ -n "$dev" ] || dev=$(awk '$2 == "00000000" { print $1; exit }' "$proute" 2>/dev/null)
-            echo "JC dev=$dev"
-            if [ -n "$dev" ] && [ -r "$sysfs/class/net/$dev/address" ]; then
-              echo "JC mac=$(head -n 1 "$sysfs/class/net/$dev/address")"
-            fi
-            if [ -r "$props" ]; then
-              echo "JC props=read"
-              sed -n 's/^[[:space:]]*currentProfile[[:space:]]*[:=[:space:]][[:space:]]*//p' "$props" | tr -d '\\r' | sed 's/^/JC profile=/'
-            else
-              echo "JC props=unreadable $props"
-            fi
-            # The bundle the node runs from, as the install lays it out: <installDir>/.bundle/tomcat links
-            # into unpacked/joget-<edition>-linux-<version>/; then the unpacked folders, the bundle file.
-            t=$(readlink -f "$install/.bundle/tomcat" 2>/dev/null) && [ -n "$t" ] && t=${t%/*} && echo "JC bundle=${t##*/}"
-            for d in "$install"/.bundle/unpacked/joget-*-linux-* "$install"/joget-*-linux-*; do [ -e "$d" ] && echo "JC bundle=${d##*/}"; done
-            s=$(head -n 1 "$install/.bundle/source" 2>/dev/null) && [ -n "$s" ] && echo "JC bundle=${s##*/}"
-
-            """
+        let script = ScriptFile.load("licenses/facts.sh", ["default_props": .value(props), "default_install": .value(install)])
         return Probe(host: node.host, script: script + pagesScript(node, answers: answers))
     }
 
@@ -56,25 +34,8 @@ public enum LicenseProbes {
         let port = answers.httpPort(of: node)
         let address = answers.host(named: node.host)?.address ?? node.host
         let direct = "http://" + (address.contains(":") ? "[\(address)]" : address) + ":\(port)"
-        return """
-            command -v curl >/dev/null 2>&1 || echo "JC curl=missing"
-            jc_tmp=$(mktemp 2>/dev/null || echo /tmp/jc-license-$$)
-            jc_fetch() {
-              for jc_base in http://127.0.0.1:\(port) \(direct); do
-                : > "$jc_tmp"
-                jc_code=$(curl -s -m 10 -o "$jc_tmp" -w '%{http_code}' "$jc_base$2" 2>/dev/null)
-                [ "${jc_code:-000}" != 000 ] && break
-              done
-              echo "JC page=$1 $jc_base$2 ${jc_code:-000}"
-              head -c \(raw: String(pageLimit)) "$jc_tmp" | tr -d '\\r' | sed "s/^/P$1| /"; echo
-              echo "JC end=$1"
-            }
-            jc_fetch console \(consolePath)
-            jc_fetch footer \(footerPath)
-            rm -f "$jc_tmp"
-            exit 0
-
-            """
+        return ScriptFile.load("licenses/pages.sh", ["port": .number(port), "direct": .value(direct), "limit": .number(pageLimit),
+                                                     "console_path": .value(consolePath), "footer_path": .value(footerPath)])
     }
 
     // MARK: Reading what the probes printed

@@ -134,12 +134,12 @@ import Testing
         let capture = LicenseProbes.capture(node, answers: a)
         #expect(capture.host == "app2")
         let text = capture.script.display
-        #expect(text.contains("props='/opt/joget/shared dir/wflow/app_datasource.properties'"))
-        #expect(text.contains("install=/opt/joget\n"))
-        #expect(text.contains("for jc_base in http://127.0.0.1:8080 http://192.168.1.11:8080; do"))
-        #expect(text.contains("jc_fetch footer '/jw/web/json/plugin/org.joget.apps.ext.ConsoleWebPlugin/service?spot=footer'"))
+        #expect(text.contains("default_props='/opt/joget/shared dir/wflow/app_datasource.properties'\n"))
+        #expect(text.contains("default_install=/opt/joget\n"))
+        #expect(text.contains("port=8080\ndirect=http://192.168.1.11:8080\n"))
+        #expect(text.contains("footer_path='/jw/web/json/plugin/org.joget.apps.ext.ConsoleWebPlugin/service?spot=footer'\n"))
         #expect(capture.script.secrets.isEmpty)
         let pages = LicenseProbes.pages(node, answers: a).script.display
-        #expect(!pages.contains("app_datasource") && pages.contains("jc_fetch console /jw/web/console/home"))
+        #expect(!pages.contains("app_datasource") && pages.contains("console_path=/jw/web/console/home\n"))
     }
 }
