@@ -103,10 +103,7 @@ public struct JogetBuild: Equatable, Sendable {
 
     /// Reads `joget-<edition>-linux-<version>` from a path, a file name or a folder name; nil parts are unknown.
     public init(bundleName: String) {
-        var name = String(bundleName.split(separator: "/").last ?? "")
-        for ext in [".tar.gz", ".tgz", ".tar.xz", ".tar", ".zip"] where name.lowercased().hasSuffix(ext) {
-            name = String(name.dropLast(ext.count)); break
-        }
+        let name = JogetBuild.stem(bundleName)
         edition = nil; version = nil
         let lower = name.lowercased()
         guard lower.hasPrefix("joget-") else { return }
@@ -125,6 +122,15 @@ public struct JogetBuild: Equatable, Sendable {
         let digits = rest.prefix { $0.isNumber || $0 == "." }
         let trimmed = digits.hasSuffix(".") ? String(digits.dropLast()) : String(digits)
         if let first = trimmed.first, first.isNumber { version = trimmed }
+    }
+
+    /// A bundle's file name without its folder and archive extension: `joget-enterprise-linux-8.1.6`.
+    public static func stem(_ path: String) -> String {
+        var name = String(path.split(separator: "/").last ?? "")
+        for ext in [".tar.gz", ".tgz", ".tar.xz", ".tar", ".zip"] where name.lowercased().hasSuffix(ext) {
+            name = String(name.dropLast(ext.count)); break
+        }
+        return name
     }
 
     /// `8` for `8.1.6`.

@@ -33,7 +33,7 @@ public enum NodeLog {
 
     /// awk reading `node_log`'s lines and printing how many members are present: added, less those
     /// that disappeared since (assets/scripts/app/members-present.awk).
-    public static var presentAwk: String { Assets.text("assets/scripts/app/members-present.awk") ?? "" }
+    public static var presentAwk: String { ScriptFile.text("app/members-present.awk") }
 
     /// The event of one `JC member=` value, nil when it names no `tcp://HOST:PORT`.
     public static func event(_ line: String) -> Event? {

@@ -103,7 +103,7 @@ extension Planner {
     /// is replaced by the real address with the same names; other loopback lines lose the host's names.
     /// The awk program that puts the host's name on its real address in /etc/hosts
     /// (assets/scripts/hosts/fix-hosts.awk).
-    static var hostsAwk: String { Assets.text("assets/scripts/hosts/fix-hosts.awk") ?? "" }
+    static var hostsAwk: String { ScriptFile.text("hosts/fix-hosts.awk") }
 
     private static func resolveNameStep(_ c: Cluster, _ host: String, after os: String) -> Step {
         let wanted = c.address(host)

@@ -194,10 +194,7 @@ struct Cluster {
     func unit(_ node: Node) -> String { Layout.unit(of: node) }
     func stamp(_ name: String) -> String { stateDir + "/" + name + ".started" }
 
-    var bundleName: String {
-        let b = app.bundle
-        return String(b.split(separator: "/").last ?? Substring(b))
-    }
+    var bundleName: String { answers.bundleFileName }
     /// The bundle file as the app hosts see it.
     var remoteBundle: String { answers.bundleOnHosts }
 
@@ -213,13 +210,6 @@ enum Sh {
     static let splitOnPurpose = "# shellcheck disable=SC2086 # a list of words, split on purpose"
 
     static func octal(_ mode: Int) -> String { String(mode, radix: 8) }
-
-    /// Shell that prints a new `/tmp/joget-cluster-KIND.XXXXXX` (a folder with `directory`), after
-    /// removing those of that kind an hour old: left by a step killed with -9 (no step lasts that long).
-    static func freshTemp(_ kind: String, directory: Bool = false) -> String {
-        "$(find /tmp -maxdepth 1 -name 'joget-cluster-\(kind).*' -mmin +60 -exec rm -rf {} + 2>/dev/null; "
-            + "mktemp \(directory ? "-d " : "")/tmp/joget-cluster-\(kind).XXXXXX)"
-    }
 
     /// Makes `$dbd`, a private folder for files holding a secret (mysql option files), removed when
     /// the script ends, also when it is stopped (assets/scripts/lib/secret-folder.sh).

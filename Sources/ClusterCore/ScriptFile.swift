@@ -18,7 +18,7 @@ public enum ScriptFile {
     }
 
     static func load(_ path: String, _ values: KeyValuePairs<String, Value> = [:]) -> Script {
-        guard let text = Assets.text("assets/scripts/" + path) else { preconditionFailure("there is no assets/scripts/\(path)") }
+        let text = text(path)
         let takes = Set(takes(text))
         let given = Set(values.map(\.key))
         precondition(takes == given, "assets/scripts/\(path) takes \(takes.sorted()), was given \(given.sorted())")
@@ -32,6 +32,12 @@ public enum ScriptFile {
             }
         }
         return prelude + Script(stringLiteral: body(text))
+    }
+
+    /// A file of assets/scripts/ as it is (an awk program handed to a script as a value).
+    static func text(_ path: String) -> String {
+        guard let text = Assets.text("assets/scripts/" + path) else { preconditionFailure("there is no assets/scripts/\(path)") }
+        return text
     }
 
     /// The names on the file's `# takes:` line.

@@ -80,17 +80,8 @@ public struct Upgrade: Codable, Sendable, Equatable {
     }
 
     /// `8.1.6` from a bundle's name or its top folder: `joget-enterprise-linux-8.1.6.tar.gz`,
-    /// `joget-enterprise-linux-8.1.6/`. Nil when the name carries no version.
-    public static func version(inName name: String) -> String? {
-        var base = String(name.split(separator: "/").last ?? "")
-        for ext in [".tar.gz", ".tgz", ".zip", ".tar"] where base.hasSuffix(ext) {
-            base = String(base.dropLast(ext.count))
-            break
-        }
-        guard let dash = base.lastIndex(of: "-") else { return Version(base) == nil ? nil : base }
-        let tail = String(base[base.index(after: dash)...])
-        return Version(tail) == nil ? nil : tail
-    }
+    /// `joget-enterprise-linux-8.1.6/` (as `JogetBuild` reads them). Nil when it carries no version.
+    public static func version(inName name: String) -> String? { JogetBuild(bundleName: name).version }
 
     /// A dotted version, compared number by number.
     public struct Version: Comparable, Sendable {
@@ -118,8 +109,11 @@ public struct Upgrade: Codable, Sendable, Equatable {
 extension Answers {
     /// The bundle as the app hosts see it: the uploaded copy's path for a local bundle.
     public var bundleOnHosts: String {
-        let a = appServers
-        guard a.bundleOn == .local else { return a.bundle }
-        return a.installDir + "/.bundle/" + String(a.bundle.split(separator: "/").last ?? Substring(a.bundle))
+        appServers.bundleOn == .local ? appServers.installDir + "/.bundle/" + bundleFileName : appServers.bundle
+    }
+
+    /// The bundle's file name, without its folder.
+    public var bundleFileName: String {
+        String(appServers.bundle.split(separator: "/").last ?? Substring(appServers.bundle))
     }
 }

@@ -51,11 +51,7 @@ public enum UpgradeRecord {
     }
 
     static func nameLabel(_ answers: Answers) -> String {
-        let bundle = answers.appServers.bundle
-        if let v = Upgrade.version(inName: bundle) { return v }
-        var base = String(bundle.split(separator: "/").last ?? "bundle")
-        for ext in [".tar.gz", ".tgz", ".zip", ".tar"] where base.hasSuffix(ext) { base = String(base.dropLast(ext.count)) }
-        return base
+        Upgrade.version(inName: answers.appServers.bundle) ?? JogetBuild.stem(answers.appServers.bundle)
     }
 
     /// The first path component of the archive's first entry, or nil. Only the first entry is

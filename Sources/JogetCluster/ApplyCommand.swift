@@ -101,7 +101,8 @@ enum Install {
             if !resume, let upgrade = session.upgrade, let installed = session.installed,
                (try? UpgradeRecord.load(session.stateDir)) != upgrade {
                 // The answers name another bundle: upgraded as `upgrade --bundle` does, backup first.
-                return try await Upgrading.start(options, answers: answers, upgrade: await UpgradeRecord.detect(from: installed, to: answers, mode: nil),
+                return try await Upgrading.start(options, answers: answers, installed: installed,
+                                                 upgrade: await UpgradeRecord.detect(from: installed, to: answers, mode: nil),
                                                  yes: !confirm, noBackup: false, backupTo: nil, quiet: quiet, answersFileUpdated: true)
             }
             return try await execute(session, options, resume: resume, quiet: quiet)
@@ -175,4 +176,16 @@ final class SignalStop: @unchecked Sendable {
     }
 
     deinit { sources.forEach { $0.cancel() } }
+}
+
+/// The safe upgrade's downtime line, as the maintenance-off step printed it.
+final class DowntimeLine: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: String?
+    var text: String? { lock.withLock { value } }
+
+    func watch(_ event: RunEvent) {
+        guard case .output(let batch) = event, batch.stepID.hasPrefix("upgrade.maintenance-off@") else { return }
+        for line in batch.lines where line.text.hasPrefix("downtime: ") { lock.withLock { value = line.text } }
+    }
 }

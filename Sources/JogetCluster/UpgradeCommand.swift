@@ -60,7 +60,7 @@ struct UpgradeCommand: AsyncParsableCommand {
                 throw UsageError("nothing is installed in \(session.stateDir.path) yet: install with `joget-cluster apply` first")
             }
             let record = try UpgradeRecord.load(session.stateDir)
-            if rollback { return try await rollBack(answers, record: record, session: session) }
+            if rollback { return try await rollBack(answers, installed: installed, record: record, session: session) }
 
             if let record, !record.isFinished {
                 throw UsageError("the \(record.title) is not finished: `joget-cluster resume` finishes it, `joget-cluster upgrade --rollback` returns to \(record.fromVersion)")
@@ -81,13 +81,13 @@ struct UpgradeCommand: AsyncParsableCommand {
             if let why = Upgrade.refusal(upgrade.mode, from: upgrade.fromVersion, to: upgrade.toVersion, nodes: target.appServers.nodes.count) {
                 throw UsageError("--mode rolling: \(why)")
             }
-            return try await Upgrading.start(options, answers: target, upgrade: upgrade, yes: yes, noBackup: noBackup,
+            return try await Upgrading.start(options, answers: target, installed: installed, upgrade: upgrade, yes: yes, noBackup: noBackup,
                                              backupTo: to, quiet: quiet, answersFileUpdated: false)
         }
         if code != 0 { throw ExitCode(code) }
     }
 
-    private func rollBack(_ answers: Answers, record: Upgrade?, session: InstallSession) async throws -> Int32 {
+    private func rollBack(_ answers: Answers, installed: Answers, record: Upgrade?, session: InstallSession) async throws -> Int32 {
         guard let record else { throw UsageError("no upgrade is recorded in \(session.stateDir.path): nothing to roll back") }
         if record.isRollback {
             throw UsageError("the last change was already a \(record.title)\(record.isFinished ? "" : ", not finished: `joget-cluster resume` finishes it")")
@@ -105,7 +105,7 @@ struct UpgradeCommand: AsyncParsableCommand {
             restore = readLine()?.lowercased().hasPrefix("y") == true
         }
         if restore, record.backup == nil { throw UsageError("--restore-backup: the upgrade was made without a backup (--no-backup)") }
-        var code = try await Upgrading.start(options, answers: target, upgrade: back, yes: yes, noBackup: true,
+        var code = try await Upgrading.start(options, answers: target, installed: installed, upgrade: back, yes: yes, noBackup: true,
                                              backupTo: nil, quiet: quiet, answersFileUpdated: false)
         if code == 0, restore, let backup = record.backup {
             print("Restoring \(backup):")
@@ -125,7 +125,8 @@ extension Upgrade.Mode: ExpressibleByArgument {}
 /// What `upgrade`, `upgrade --rollback` and `apply` with a new bundle share: say what will happen,
 /// ask, back up, record the answers, run.
 enum Upgrading {
-    static func start(_ options: SessionOptions, answers: Answers, upgrade: Upgrade, yes: Bool, noBackup: Bool,
+    /// - Parameter installed: the cluster as it is; the backup records it.
+    static func start(_ options: SessionOptions, answers: Answers, installed: Answers, upgrade: Upgrade, yes: Bool, noBackup: Bool,
                       backupTo: String?, quiet: Bool, answersFileUpdated: Bool) async throws -> Int32 {
         var upgrade = upgrade
         let nodes = answers.appServers.nodes.map(\.name).joined(separator: ", ")
@@ -147,10 +148,7 @@ enum Upgrading {
             guard readLine()?.lowercased().hasPrefix("y") == true else { throw UsageError("not started") }
         }
         if !noBackup, !upgrade.isRollback {
-            // The backup's answers are the cluster's as it is: before the upgrade.
-            let before = try options.session(answers)
-            let current = try options.session(before.installed ?? answers)
-            guard let folder = try await BackupSupport.take(options, current, into: backupTo) else {
+            guard let folder = try await BackupSupport.take(options, try options.session(installed), into: backupTo) else {
                 BackupSupport.error("the backup failed, so the upgrade did not start (--no-backup goes without one)")
                 return 1
             }
@@ -161,17 +159,5 @@ enum Upgrading {
         let code = try await Install.execute(session, options, resume: false, quiet: quiet)
         if code == 0, !upgrade.isRollback, let backup = upgrade.backup { print("The backup taken before: \(backup)") }
         return code
-    }
-}
-
-/// The safe upgrade's downtime line, as the maintenance-off step printed it.
-final class DowntimeLine: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: String?
-    var text: String? { lock.withLock { value } }
-
-    func watch(_ event: RunEvent) {
-        guard case .output(let batch) = event, batch.stepID.hasPrefix("upgrade.maintenance-off@") else { return }
-        for line in batch.lines where line.text.hasPrefix("downtime: ") { lock.withLock { value = line.text } }
     }
 }

@@ -24,7 +24,7 @@ import Testing
     @Test func versionsAreReadFromNamesAndModesChosenByThem() {
         #expect(Upgrade.version(inName: "/srv/joget-enterprise-linux-8.1.6.tar.gz") == "8.1.6")
         #expect(Upgrade.version(inName: "joget-enterprise-linux-8.1.7") == "8.1.7")
-        #expect(Upgrade.version(inName: "jw-community-8.0.10.zip") == "8.0.10")
+        #expect(Upgrade.version(inName: "joget-dx8-large-enterprise-linux-8.0.10.zip") == "8.0.10")
         #expect(Upgrade.version(inName: "joget-custom.tar.gz") == nil)
         #expect(Upgrade.version(inName: "joget-8.1-beta.tar.gz") == nil)
         #expect(Upgrade.defaultMode(from: "8.1.6", to: "8.1.7", nodes: 2) == .rolling)
