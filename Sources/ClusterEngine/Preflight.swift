@@ -38,9 +38,12 @@ public struct Preflight: Sendable {
     public var failSkewSeconds = 60.0
     public var timeout: Duration = .seconds(30)
     private let makeTransport: @Sendable (ClusterCore.Host) -> any Transport
+    /// False when the transports are shared (a pool's): the caller closes them.
+    private let closesTransport: Bool
 
-    public init(makeTransport: @escaping @Sendable (ClusterCore.Host) -> any Transport) {
+    public init(closesTransport: Bool = true, makeTransport: @escaping @Sendable (ClusterCore.Host) -> any Transport) {
         self.makeTransport = makeTransport
+        self.closesTransport = closesTransport
     }
 
     /// With the transports the answers ask for.
@@ -55,7 +58,7 @@ public struct Preflight: Sendable {
     public func preflight(host: ClusterCore.Host, answers: Answers) async -> PreflightReport {
         var report = PreflightReport(host: host.name)
         let transport = makeTransport(host)
-        defer { Task { await transport.close() } }
+        defer { if closesTransport { Task { await transport.close() } } }
         let how = Preflight.login(of: host)
         do {
             try await transport.connect()

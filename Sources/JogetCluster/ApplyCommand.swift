@@ -8,7 +8,11 @@ struct ApplyCommand: AsyncParsableCommand {
         commandName: "apply",
         abstract: "Install the whole cluster from an answers file, with plain line output.",
         discussion: """
-            Exit codes: 0 done, 1 a step failed, 2 invalid input, 130 interrupted.
+            Exit codes: 0 done, 1 a step failed, 2 invalid input, 5 a check failed (nothing was changed), 130 interrupted.
+
+            First it runs `joget-cluster check` (each host, and the network between them); a failed check stops it \
+            before any step runs (--skip-check to go on anyway). Hosts not known yet are asked about on a terminal; \
+            without one it stops, listing each with the --accept-host-key to pass.
 
             A node that earlier runs installed and the answers no longer have is retired: the balancer             is reloaded without it, it is stopped once it serves no request and disabled at boot; a host             left without nodes loses its database account and (NFS) its mount. Its folder is kept unless             --purge. Apply lists what it would retire and asks first; without a terminal it refuses unless             --yes.
 
@@ -34,12 +38,14 @@ struct ApplyCommand: AsyncParsableCommand {
     var dryRun = false
     @Flag(name: .long, help: "A retired node's folder is removed too (it is kept by default).")
     var purge = false
+    @Flag(name: .long, help: "Do not run `check` first (a failed check stops apply before it changes anything).")
+    var skipCheck = false
 
     func run() async throws {
         if dryRun {
             try await DryRun.run(options, quiet: quiet)
         } else {
-            try await Install.run(options, resume: false, confirm: !yes, quiet: quiet, purge: purge)
+            try await Install.run(options, resume: false, confirm: !yes, quiet: quiet, purge: purge, check: !skipCheck)
         }
     }
 }
@@ -81,7 +87,10 @@ enum Install {
         return lines.isEmpty ? nil : lines.joined(separator: "\n")
     }
 
-    static func run(_ options: SessionOptions, resume: Bool, confirm: Bool, quiet: Bool, purge: Bool = false) async throws {
+    /// `apply`'s exit status when its checkup failed and nothing ran.
+    static let checkFailedExitCode: Int32 = 5
+
+    static func run(_ options: SessionOptions, resume: Bool, confirm: Bool, quiet: Bool, purge: Bool = false, check: Bool = false) async throws {
         let code: Int32 = try await exitOnError {
             let answers = try options.loadAnswers()
             let session = try options.session(answers, purge: purge)
@@ -105,17 +114,29 @@ enum Install {
                                                  upgrade: await UpgradeRecord.detect(from: installed, to: answers, mode: nil),
                                                  yes: !confirm, noBackup: false, backupTo: nil, quiet: quiet, answersFileUpdated: true)
             }
-            return try await execute(session, options, resume: resume, quiet: quiet)
+            let secrets = try options.secretValues(for: session)
+            let pool = session.pool(secrets: secrets)
+            if check {
+                try await options.connectAll(session, pool: pool, hosts: answers.hosts.map(\.name), failOnOtherErrors: false)
+                print("Checking the hosts and the network between them (joget-cluster check):")
+                if await Checking.run(answers, secrets: secrets, pool: pool, showPassed: false) == 1 {
+                    await pool.closeAll()
+                    print("apply: a check failed, so nothing was changed. Fix what the FAIL lines say, or pass --skip-check.")
+                    return checkFailedExitCode
+                }
+            }
+            return try await execute(session, options, secrets: secrets, pool: pool, resume: resume, quiet: quiet)
         }
         if code != 0 { throw ExitCode(code) }
     }
 
     /// Runs the session's plan with line output: 0 done, 1 a step failed, 130 stopped. An upgrade
     /// ends with what it did (and a safe one's downtime), or how to go on.
-    static func execute(_ session: InstallSession, _ options: SessionOptions, resume: Bool, quiet: Bool) async throws -> Int32 {
-        let secrets = try options.secretValues(for: session)
+    static func execute(_ session: InstallSession, _ options: SessionOptions, secrets: SecretValues? = nil,
+                        pool: TransportPool? = nil, resume: Bool, quiet: Bool) async throws -> Int32 {
+        let secrets = try secrets ?? options.secretValues(for: session)
         try session.saveAnswers()
-        let pool = session.pool(secrets: secrets)
+        let pool = pool ?? session.pool(secrets: secrets)
         try await options.connectAll(session, pool: pool)
         let runner = try session.runner(secrets: secrets, pool: pool, resume: resume)
         let output = LineOutput(plan: session.plan, options: .init(color: LineOutput.shouldColor(), showOutput: !quiet))
