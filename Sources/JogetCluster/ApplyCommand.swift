@@ -87,6 +87,19 @@ enum Install {
         return lines.isEmpty ? nil : lines.joined(separator: "\n")
     }
 
+    /// Whether this run may upload the local bundle: a first install, another bundle than the
+    /// installed one, or a host whose upload the journal does not record as finished (a node added).
+    static func bundleNeeded(_ session: InstallSession) -> Bool {
+        let bundle = session.answers.appServers.bundle
+        let uploads = session.plan.steps.filter { step in
+            if case .upload(let local, _)? = step.transfer { local == bundle } else { false }
+        }
+        guard !uploads.isEmpty else { return false }
+        guard let installed = session.installed, installed.appServers.bundle == bundle else { return true }
+        let journal = (try? Journal.load(stateDir: session.stateDir)) ?? .empty
+        return uploads.contains { journal.status(of: $0.id)?.satisfiesDependents != true }
+    }
+
     /// `apply`'s exit status when its checkup failed and nothing ran.
     static let checkFailedExitCode: Int32 = 5
 
@@ -106,6 +119,10 @@ enum Install {
             } else if confirm, SessionOptions.interactive {
                 print("Install \(session.plan.steps.count) steps on \(session.plan.hosts.filter { $0 != Step.localHost }.joined(separator: ", "))? [y/N] ", terminator: "")
                 guard readLine()?.lowercased().hasPrefix("y") == true else { throw UsageError("not started") }
+            }
+            if answers.appServers.bundleOn == .local, bundleNeeded(session),
+               let problem = await LocalBundle.problem(at: answers.appServers.bundle) {
+                throw UsageError("appServers.bundle: \(problem). Nothing was run.")
             }
             if !resume, let upgrade = session.upgrade, let installed = session.installed,
                (try? UpgradeRecord.load(session.stateDir)) != upgrade {
