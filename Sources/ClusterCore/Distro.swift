@@ -7,7 +7,7 @@
 public enum Distro {
     /// A package the plan needs, by role rather than by name.
     public enum Package: String, CaseIterable, Sendable {
-        case java, unzip, zip, curl, iproute
+        case java, unzip, zip, curl, iproute, openssl
         case nfsServer, nfsClient
         case apache
         case mariadbServer, mariadbClient, mysqlServer, mysqlClient
@@ -69,6 +69,7 @@ public enum Distro {
             .zip: "zip",
             .curl: "curl",
             .iproute: "iproute2",
+            .openssl: "openssl",
             .nfsServer: "nfs-kernel-server",
             .nfsClient: "nfs-common",
             .apache: "apache2",

@@ -46,6 +46,7 @@ extension Planner {
                 if c.answers.sharedFiles.provider == .nfs { add(.nfsClient) }
             case .balancer:
                 [.apache, .curl].forEach(add)
+                if c.answers.loadBalancer.tls != nil { add(.openssl) }  // checks the certificate and key
             }
         }
         return list

@@ -72,7 +72,7 @@ enum StepKind: CaseIterable {
     case nfsServer, exportDir, exports, mount, fstab, checkMount, writeTest, shareTest
     case network, createDatabase, createUser, extractSchema, loadSchema, login
     case sharedWflow, datasource, install, webapp, setenv, serverXML, service, start, clusterCheck
-    case modules, site, apache, balancerCheck
+    case modules, tlsCertificate, tlsKey, tlsCheck, site, apache, balancerCheck
     case retireNode, dbAccount, unmount
     case maintenanceOn, maintenanceOff, drain, undrain, swap, rejoin, sharedAgent
 
@@ -113,6 +113,9 @@ enum StepKind: CaseIterable {
         case .clusterCheck: (.appServers, "cluster-check")
         // 4 Load balancer
         case .modules: (.loadBalancer, "modules")
+        case .tlsCertificate: (.loadBalancer, "tls-certificate")
+        case .tlsKey: (.loadBalancer, "tls-key")
+        case .tlsCheck: (.loadBalancer, "tls-check")
         case .site: (.loadBalancer, "site")
         case .apache: (.loadBalancer, "apache")
         case .balancerCheck: (.loadBalancer, "check")
@@ -162,6 +165,14 @@ struct Cluster {
     let appHosts: [String]
     let firstNode: Node
     var firstAppHost: String { firstNode.host }
+
+    /// Where the balancer reads its certificate and key: the answers' paths, or where the plan
+    /// uploads files given on this machine.
+    var tlsPaths: (certificate: String, key: String)? {
+        guard let tls = answers.loadBalancer.tls else { return nil }
+        if tls.filesOn == .server { return (tls.certificate, tls.key) }
+        return ("/etc/joget-cluster/tls/jwsite.crt", "/etc/joget-cluster/tls/jwsite.key")
+    }
     let nfsServer: String?
     /// Hosts with at least one role, in the order the answers list them.
     let hosts: [String]

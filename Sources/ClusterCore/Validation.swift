@@ -207,8 +207,9 @@ public enum Validator {
         rule(.dnsName, lb.serverName, "loadBalancer.serverName")
         number(.port, lb.httpPort, "loadBalancer.httpPort")
         if let tls = lb.tls {
-            rule(.absolutePath, tls.certificate, "loadBalancer.tls.certificate")
-            rule(.absolutePath, tls.key, "loadBalancer.tls.key")
+            let pathRule: FieldRule = tls.filesOn == .local ? .localPath : .absolutePath
+            rule(pathRule, tls.certificate, "loadBalancer.tls.certificate")
+            rule(pathRule, tls.key, "loadBalancer.tls.key")
             number(.port, tls.httpsPort, "loadBalancer.tls.httpsPort")
             if tls.httpsPort == lb.httpPort { out.append(Problem("loadBalancer.tls.httpsPort", "\(tls.httpsPort) is the same as httpPort")) }
         }

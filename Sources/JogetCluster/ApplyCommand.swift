@@ -124,6 +124,13 @@ enum Install {
                let problem = await LocalBundle.problem(at: answers.appServers.bundle) {
                 throw UsageError("appServers.bundle: \(problem). Nothing was run.")
             }
+            if let tls = answers.loadBalancer.tls, tls.filesOn == .local {
+                switch await LocalTLS.check(tls, serverName: answers.loadBalancer.serverName) {
+                case .fine(let what): print("TLS: \(what)")
+                case .problem(let what): throw UsageError("loadBalancer.tls: \(what). Nothing was run.")
+                case .notRun(let why): print("TLS files not checked on this machine (\(why)); the balancer checks them before its site names them.")
+                }
+            }
             if !resume, let upgrade = session.upgrade, let installed = session.installed,
                (try? UpgradeRecord.load(session.stateDir)) != upgrade {
                 // The answers name another bundle: upgraded as `upgrade --bundle` does, backup first.

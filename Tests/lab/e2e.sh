@@ -4,7 +4,7 @@
 # into a working cluster over SSH, and checks made from OUTSIDE the wizard judge the result. Then:
 # a second apply changes nothing; the cluster survives reboots and power cuts (a client polling
 # through the balancer sees no error); nodes added and retired; backup and restore; Joget upgraded
-# (rolling, rolled back, safe and killed half way); kill -9 at random points and resume; a stop while MariaDB
+# (rolling, rolled back, safe and killed half way); TLS at the balancer; kill -9 at random points and resume; a stop while MariaDB
 # restarts; a host's link cut mid-step, then a retry.
 #
 #   e2e.sh [--keep]       --keep leaves the lab up at the end
@@ -191,7 +191,12 @@ if [ $rc = 0 ] && grep -q '^PASS  app1, app2 reach db:3306' "$WORK/check.log" &&
 else fail "check on bare hosts exited $rc: $(grep -E '^(FAIL|NOT RUN)' "$WORK/check.log" | head -3)"; fi
 # A firewall on db drops what app2 sends to 3306, as a forgotten rule would.
 "$LAB" exec db nft -f - <<'NFT'
-table inet jc_lab_block { chain input { type filter hook input priority 0; ip saddr 10.213.7.14 tcp dport 3306 drop; } }
+table inet jc_lab_block {
+    chain input {
+        type filter hook input priority 0;
+        ip saddr 10.213.7.14 tcp dport 3306 drop
+    }
+}
 NFT
 jc "$STATE" check >"$WORK/check-blocked.log" 2>&1; rc=$?
 line=$(grep -m1 '^FAIL.*app2 cannot reach db:3306' "$WORK/check-blocked.log")
@@ -472,6 +477,11 @@ else fail "damaged backup: exit $rc, rows $n: $(head -3 "$WORK/restore-bad.log")
 # shellcheck source=lib/e2e-upgrade.sh
 . "$HERE/lib/e2e-upgrade.sh"
 upgrade_section "$WORK/retire.yaml" "$STATE" app1:node01 app3:node03
+
+# ---- 1e. TLS at the balancer ---------------------------------------------------------------------
+# shellcheck source=lib/e2e-tls.sh
+. "$HERE/lib/e2e-tls.sh"
+tls_section "$WORK/retire.yaml" "$STATE" node01 node03
 
 # ---- 2. Resume under fire ----------------------------------------------------------------------
 info "kill -9 at 5 random points of the install, resume each time (seed $SEED)"
