@@ -170,6 +170,10 @@ public enum Validator {
         let p = a.appServers
         if p.bundleOn == .local { rule(.localPath, p.bundle, "appServers.bundle") }
         else { rule(.absolutePath, p.bundle, "appServers.bundle") }
+        if JogetBuild(bundleName: p.bundle).edition == "community" {
+            out.append(Problem("appServers.bundle", "\(show(JogetBuild.stem(p.bundle))) is a Community Edition bundle, which does not cluster: "
+                               + "Joget DX 8 clusters with the Enterprise or Large Enterprise Edition"))
+        }
         rule(.absolutePath, p.installDir, "appServers.installDir")
         rule(.userName, p.serviceUser, "appServers.serviceUser")
         number(.id, p.uid, "appServers.uid")

@@ -124,6 +124,15 @@ import Testing
         #expect(!Validator.isLoopback("128.0.0.1") && !Validator.isLoopback("127.0.0") && !Validator.isLoopback("my-localhost-box"))
     }
 
+    /// The Community Edition does not cluster: said before anything is installed.
+    @Test func aCommunityBundleIsRefusedNamingTheEdition() throws {
+        let problems = try problems { $0.appServers.bundle = "/home/admin/joget-community-linux-8.1.6.tar.gz" }
+        #expect(problems.map(\.field) == ["appServers.bundle"])
+        #expect(problems.first?.message.contains("Community Edition bundle, which does not cluster") == true)
+        #expect(try fields { $0.appServers.bundle = "/home/admin/joget-enterprise-linux-8.1.6.tar.gz" } == [])
+        #expect(try fields { $0.appServers.bundle = "/home/admin/joget-large-enterprise-linux-8.1.6.tar.gz" } == [])
+    }
+
     @Test func existingProviderNeedsNoServer() throws {
         #expect(try fields { $0.sharedFiles.provider = .existing; $0.sharedFiles.server = nil } == [])
     }
