@@ -122,7 +122,7 @@ public final class AppRuntime {
                     try await HostKeys.accept(host: host.address, port: host.port, fingerprint: fingerprint,
                                               knownHostsFile: knownHosts)
                 } catch {
-                    inbox.post(.hostTest(host: host.name, HostTest(checks: [.init("Host key", .fail, "\(error)")])))
+                    inbox.post(.hostTest(host: host.name, HostTest(checks: [.init("Host key", .fail, "\(error)")], tested: TestedHost(host))))
                     return
                 }
                 await ConnectionTest.run(host: host, index: index, answers: answers, secrets: secrets,

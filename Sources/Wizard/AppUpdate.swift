@@ -59,7 +59,8 @@ public enum App {
                 return handleRequest(&s, r, key: nil)
             }
             return []
-        case .hostTest(let host, let test):
+        case .hostTest(let host, var test):
+            if test.tested == nil, let h = s.model.answers.host(named: host) { test.tested = TestedHost(h) }
             s.model.tests[host] = test
             return []
         case .hostKeyUnknown(let index, let host, let fp, let type):
@@ -165,7 +166,23 @@ public enum App {
             return []
         case .back: return goBack(&s)
         case .next: return goNext(&s)
-        case .custom(let c): return custom(&s, c)
+        case .welcome(let option): return welcomeChoice(&s, option)
+        case .edit(let id):
+            guard let i = s.setup.firstIndex(where: { $0.spec.id == id }) else { return [] }
+            let effects = enter(&s, .setup(i))
+            s.returnToReview = true
+            return effects
+        case .install: return openHosted(&s, .run)
+        // The page already asked (the Run page's "Stop and quit"): no second question.
+        case .exit:
+            s.done = true
+            return [.quit]
+        case .openLog(let path): return [.openPager(path)]
+        case .testConnection(.all): return testConnection(&s, s.model.answers.hosts)
+        case .testConnection(.host(let i)):
+            return s.model.answers.hosts.indices.contains(i) ? testConnection(&s, [s.model.answers.hosts[i]]) : []
+        // The hosted page carries these out itself; one reaching the app has nothing to act on.
+        case .run, .checkAgain: return []
         }
     }
 
@@ -224,11 +241,13 @@ public enum App {
             guard s.model.answers.hosts.indices.contains(hostIndex) else { return [] }
             let host = s.model.answers.hosts[hostIndex]
             if index == 0 {
-                s.model.tests[host.name] = HostTest(checks: [.init("Host key", .running, "recording \(fp)")], isRunning: true)
+                s.model.tests[host.name] = HostTest(checks: [.init("Host key", .running, "recording \(fp)")], isRunning: true,
+                                                   tested: TestedHost(host))
                 return [.acceptHostKey(host: host, fingerprint: fp, answers: s.model.answers, secrets: s.model.secrets,
                                        knownHostsFile: s.config.knownHostsPath(cluster: s.model.answers.cluster))]
             }
-            s.model.tests[host.name] = HostTest(checks: [.init("Host key", .fail, "\(fp) refused: no login was tried")])
+            s.model.tests[host.name] = HostTest(checks: [.init("Host key", .fail, "\(fp) refused: no login was tried")],
+                                               tested: TestedHost(host))
             return []
         }
     }
@@ -282,30 +301,6 @@ public enum App {
         }
     }
 
-    static func custom(_ s: inout AppState, _ c: String) -> [AppEffect] {
-        if c.hasPrefix("welcome:") { return welcomeChoice(&s, String(c.dropFirst(8))) }
-        if c.hasPrefix("goto:") {
-            let id = String(c.dropFirst(5))
-            guard let i = s.setup.firstIndex(where: { $0.spec.id == id }) else { return [] }
-            let effects = enter(&s, .setup(i))
-            s.returnToReview = true
-            return effects
-        }
-        if c == "install" { return openHosted(&s, .run) }
-        // The page already asked (the Run page's "Stop and quit"): no second question.
-        if c == "exit" { s.done = true; return [.quit] }
-        if c.hasPrefix("open-log:") { return [.openPager(String(c.dropFirst(9)))] }
-        if c.hasPrefix("test-connection:") {
-            let which = String(c.dropFirst(16))
-            let hosts: [Host]
-            if which == "all" { hosts = s.model.answers.hosts }
-            else if let i = Int(which), s.model.answers.hosts.indices.contains(i) { hosts = [s.model.answers.hosts[i]] }
-            else { hosts = [] }
-            return testConnection(&s, hosts)
-        }
-        return []
-    }
-
     static func testConnection(_ s: inout AppState, _ hosts: [Host]) -> [AppEffect] {
         var ready: [Host] = []
         for h in hosts {
@@ -315,10 +310,13 @@ public enum App {
             if h.auth != .local, let e = FieldRule.userName.check(h.user) { problems.append("SSH user: \(e)") }
             if h.auth == .key, h.keyFile == nil { problems.append("Key file: is required when auth is key") }
             if problems.isEmpty {
-                s.model.tests[h.name] = .started
+                var started = HostTest.started
+                started.tested = TestedHost(h)
+                s.model.tests[h.name] = started
                 ready.append(h)
             } else {
-                s.model.tests[h.name] = HostTest(checks: [.init("Answers", .fail, problems.joined(separator: "; "))])
+                s.model.tests[h.name] = HostTest(checks: [.init("Answers", .fail, problems.joined(separator: "; "))],
+                                                 tested: TestedHost(h))
             }
         }
         guard !ready.isEmpty else { return [] }
@@ -326,26 +324,26 @@ public enum App {
                                 knownHostsFile: s.config.knownHostsPath(cluster: s.model.answers.cluster))]
     }
 
-    static func welcomeChoice(_ s: inout AppState, _ choice: String) -> [AppEffect] {
-        switch WelcomePage.Option(rawValue: choice) {
-        case .newInstall?:
+    static func welcomeChoice(_ s: inout AppState, _ choice: WelcomePage.Option) -> [AppEffect] {
+        switch choice {
+        case .newInstall:
             return enter(&s, .setup(0))
-        case .changeCluster?:
+        case .changeCluster:
             // The pages from the start (add a host, then its node), or the first with something missing.
             return enter(&s, firstIncompletePage(s) ?? .setup(0))
-        case .checkChanges?:
+        case .checkChanges:
             return openHosted(&s, .changes)
-        case .backup?:
+        case .backup:
             return openHosted(&s, .backup)
-        case .continueAnswers?, .goThroughAnswers?:
+        case .continueAnswers, .goThroughAnswers:
             // The first page with something missing, else the review.
             return enter(&s, firstIncompletePage(s) ?? .review)
-        case .reviewAnswers?:
+        case .reviewAnswers:
             return enter(&s, .review)
-        case .resume?:
+        case .resume:
             s.resumeInstall = true
             return openHosted(&s, .run)
-        case .startOver?:
+        case .startOver:
             s.model = SetupModel()
             s.resumeInstall = false
             for i in s.setup.indices {
@@ -355,10 +353,8 @@ public enum App {
             var effects = enter(&s, .setup(0))
             effects.append(.saveAnswers(s.model.answers))
             return effects
-        case .licenses?:
+        case .licenses:
             return openHosted(&s, .licenses)
-        case nil:
-            return []
         }
     }
 

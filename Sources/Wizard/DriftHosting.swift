@@ -86,7 +86,7 @@ public final class DriftController: Sendable {
 }
 
 /// The "Check for changes" page with its dry run, as the app hosts it: `tick()` takes in the
-/// verdicts, `check-again` runs the checks anew here; the app sees `.back` (to the Welcome page).
+/// verdicts, `.checkAgain` runs the checks anew here; the app sees `.back` (to the Welcome page).
 public final class LiveDriftPage: Screen {
     public private(set) var screen: DriftScreen
     public let controller: DriftController?
@@ -127,7 +127,7 @@ public final class LiveDriftPage: Screen {
     public func handle(_ key: Key) -> ScreenRequest {
         guard let controller, problem == nil else { return key == .escape ? .back : .ignored }
         let request = screen.handle(key)
-        if request == .custom("check-again") {
+        if request == .checkAgain {
             controller.start()
             return .none
         }

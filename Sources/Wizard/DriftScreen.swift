@@ -8,7 +8,7 @@ import TermUI
 /// check's reason, and once per host and reason the steps that could not be checked. A summary
 /// line ends it. ``DriftController`` feeds it.
 ///
-/// Requests: `.custom("check-again")`, `.back` (Esc: the Welcome page); q goes to the app (quit).
+/// Requests: `.checkAgain`, `.back` (Esc: the Welcome page); q goes to the app (quit).
 public struct DriftScreen: Screen, Sendable {
     public enum Phase: Sendable {
         case checking
@@ -143,7 +143,7 @@ public struct DriftScreen: Screen, Sendable {
     public mutating func handle(_ key: Key) -> ScreenRequest {
         let page = max(1, listHeight - 1)
         switch key {
-        case .char("r"): return .custom("check-again")
+        case .char("r"): return .checkAgain
         case .escape: return .back
         case .up, .char("k"): top -= 1
         case .down, .char("j"): top += 1

@@ -96,7 +96,7 @@ extension RunScreen {
             failure = nil
             failureQueue.removeAll { $0 == id }
             showNextFailure()
-            return .custom("retry:\(id)")
+            return .run(.retry(step: id))
         case .skip:
             guard let s = step(id), s.optional else {
                 dialog.buttons.focused = FailureDialog.Choice.retry.rawValue
@@ -108,18 +108,18 @@ extension RunScreen {
             failure = nil
             failureQueue.removeAll { $0 == id }
             showNextFailure()
-            return .custom("skip:\(id)")
+            return .run(.skip(step: id))
         case .viewLog:
             failure = dialog
             guard let path = logPath(of: id) else {
                 message = "No log folder is known to this page."
                 return .none
             }
-            return .custom("open-log:\(path)")
+            return .openLog(path: path)
         case .abort:
             failure = nil
             aborted = true
-            return .custom("abort")
+            return .run(.abort)
         }
     }
 
@@ -141,7 +141,7 @@ extension RunScreen {
         switch result {
         case .action(0):
             quitConfirm = nil
-            return .custom("stop-and-quit")
+            return .run(.stopAndQuit)
         case .action:
             quitConfirm = nil
             return .none

@@ -10,7 +10,7 @@ public enum ConnectionTest {
     public static func run(host: ClusterCore.Host, index: Int, answers: Answers, secrets: SecretValues, knownHostsFile: String,
                            post: @escaping @Sendable (AppMessage) -> Void) async {
         var checks: [HostTest.Check] = []
-        func send(_ running: Bool) { post(.hostTest(host: host.name, HostTest(checks: checks, isRunning: running))) }
+        func send(_ running: Bool) { post(.hostTest(host: host.name, HostTest(checks: checks, isRunning: running, tested: TestedHost(host)))) }
         func fail(_ name: String, _ detail: String) {
             checks.append(.init(name, .fail, detail))
             send(false)

@@ -133,7 +133,7 @@ public struct ReviewPage: Screen {
                 dialog = nil
                 if confirmsRetirement {
                     confirmsRetirement = false
-                    if index == 0 { return .custom("install") }
+                    if index == 0 { return .install }
                 }
             }
             return .none
@@ -158,7 +158,7 @@ public struct ReviewPage: Screen {
         case .enter, .space:
             guard rows.indices.contains(selected) else { return .none }
             switch rows[selected] {
-            case .layer(let id, _): return .custom("goto:\(id)")
+            case .layer(let id, _): return .edit(setupPage: id)
             case .host(let name): openSteps(name); return .none
             case .file(let i): openFile(i); return .none
             case .install: return install()
@@ -196,7 +196,7 @@ public struct ReviewPage: Screen {
             confirmsRetirement = true
             return .none
         }
-        return .custom("install")
+        return .install
     }
 
     mutating func openSteps(_ host: String) {

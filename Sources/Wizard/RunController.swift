@@ -110,13 +110,12 @@ public final class RunController: Sendable {
     /// Carries out a Run page request.
     @discardableResult
     public func perform(_ request: ScreenRequest) -> Outcome {
-        guard case .custom(let text) = request else { return .notMine }
-        if let id = text.dropPrefix("retry:") { retry(id); return .handled }
-        if let id = text.dropPrefix("skip:") { skip(id); return .handled }
-        if let path = text.dropPrefix("open-log:") { return .openLog(path) }
-        switch text {
-        case "abort": stop(); return .handled
-        case "stop-and-quit": stop(); return .quitWhenStopped
+        switch request {
+        case .run(.retry(let id)): retry(id); return .handled
+        case .run(.skip(let id)): skip(id); return .handled
+        case .run(.abort): stop(); return .handled
+        case .run(.stopAndQuit): stop(); return .quitWhenStopped
+        case .openLog(let path): return .openLog(path)
         default: return .notMine
         }
     }
@@ -245,11 +244,5 @@ final class Locked<Value: Sendable>: Sendable {
     init(_ value: Value) { mutex = Mutex(value) }
     func withLock<R: Sendable>(_ body: (inout sending Value) throws -> sending R) rethrows -> R {
         try mutex.withLock(body)
-    }
-}
-
-extension String {
-    func dropPrefix(_ prefix: String) -> String? {
-        hasPrefix(prefix) ? String(dropFirst(prefix.count)) : nil
     }
 }

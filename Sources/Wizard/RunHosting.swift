@@ -6,15 +6,15 @@ import TermUI
 /// The Run page with its runner, as the app hosts it (`HostedPages`): a reference, so the app's
 /// `any Screen` can tick it without copying the log panes, and self-driving: `tick()` takes in
 /// the runner's events, requests (retry, skip, abort, stop) go to the runner here, full logs open
-/// inside the page. The app sees `.next` (installed: go to Verify), `.custom("exit")` (after "Stop
-/// and quit" stopped the runner: nothing runs any more), `.quit` (F10 when nothing runs), and
-/// `.custom("open-log:<path>")` only with ``opensLogsWithPager``.
+/// inside the page. The app sees `.next` (installed: go to Verify), `.exit` (after "Stop and quit"
+/// stopped the runner: nothing runs any more), `.quit` (F10 when nothing runs), and `.openLog`
+/// only with ``opensLogsWithPager``.
 public final class LiveRunPage: Screen {
     public private(set) var screen: RunScreen
     public let controller: RunController?
     /// Why the run could not be set up (invalid answers, state folder), shown instead of the page.
     public let problem: String?
-    /// Hand `open-log` to the app (which suspends the terminal for `$PAGER` or `less`) instead of
+    /// Hand `.openLog` to the app (which suspends the terminal for `$PAGER` or `less`) instead of
     /// showing the log here; by default when such a pager is installed.
     public var opensLogsWithPager = LiveRunPage.pagerAvailable()
     private var quitting = false
@@ -67,7 +67,7 @@ public final class LiveRunPage: Screen {
         case .notMine: return request
         case .handled: return .none
         case .openLog(let path):
-            if opensLogsWithPager { return .custom("open-log:\(path)") }
+            if opensLogsWithPager { return .openLog(path: path) }
             screen.showLog(path: path)
             return .none
         case .quitWhenStopped:
@@ -81,7 +81,7 @@ public final class LiveRunPage: Screen {
         controller.drain(into: &screen)
         if quitting && !controller.isBusy {
             quitting = false
-            return .custom("exit")
+            return .exit
         }
         return .none
     }

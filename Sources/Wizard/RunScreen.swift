@@ -11,11 +11,11 @@ import TermUI
 ///
 /// | request | what the app does |
 /// |---|---|
-/// | `.custom("retry:<step>")` | `runner.retry(step)` (``RunController/perform(_:)`` does it) |
-/// | `.custom("skip:<step>")` | `runner.skip(step)`: the page only asks it for optional steps |
-/// | `.custom("abort")` | `runner.stop()`: running steps end as interrupted, the page stays |
-/// | `.custom("stop-and-quit")` | `runner.stop()`, wait for the run to end, then quit (no second question) |
-/// | `.custom("open-log:<path>")` | suspend the terminal and run `less <path>`; or, without a pager, ``showLog(path:)`` |
+/// | `.run(.retry(step:))` | `runner.retry(step)` (``RunController/perform(_:)`` does it) |
+/// | `.run(.skip(step:))` | `runner.skip(step)`: the page only asks it for optional steps |
+/// | `.run(.abort)` | `runner.stop()`: running steps end as interrupted, the page stays |
+/// | `.run(.stopAndQuit)` | `runner.stop()`, wait for the run to end, then quit (no second question) |
+/// | `.openLog(path:)` | suspend the terminal and run `less <path>`; or, without a pager, ``showLog(path:)`` |
 /// | `.next` | the install succeeded and Enter was pressed: go on to Verify |
 /// | `.quit` | nothing is running: the app's usual "Quit?" |
 ///
@@ -160,7 +160,7 @@ public struct RunScreen: Screen, Sendable {
     /// Abort was chosen: no more failure dialogs pop up.
     public internal(set) var aborted = false
     var quitConfirm: Dialog?
-    /// The full log shown in the page (the fallback of `open-log`).
+    /// The full log shown in the page (the fallback of `.openLog`).
     public internal(set) var viewer: RunLogViewer?
 
     // MARK: Making
@@ -277,7 +277,7 @@ public struct RunScreen: Screen, Sendable {
         }
     }
 
-    /// Shows a log file inside the page (the fallback when the app has no pager for `open-log`).
+    /// Shows a log file inside the page (the fallback when the app has no pager for `.openLog`).
     public mutating func showLog(path: String, maxLines: Int = 20_000) {
         viewer = RunLogViewer(path: path, maxLines: maxLines)
     }

@@ -154,7 +154,7 @@ extension RunScreen {
             message = "No log folder is known to this page."
             return .none
         }
-        return .custom("open-log:\(path)")
+        return .openLog(path: path)
     }
 
     mutating func handleViewer(_ key: Key) -> ScreenRequest {

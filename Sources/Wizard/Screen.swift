@@ -29,5 +29,35 @@ public enum ScreenRequest: Equatable, Sendable {
     case back                 // Esc: previous page, nothing lost
     case next                 // go on in the flow
     case quit                 // asks "Quit? Your answers are kept" first
-    case custom(String)       // page-specific, e.g. "retry", "skip", "open-log", "export-md"
+    /// The Welcome page's choice.
+    case welcome(WelcomePage.Option)
+    /// The review's Enter on a layer: open that setup page (by spec id); Next comes back to the review.
+    case edit(setupPage: String)
+    /// The review's Install: open the Run page.
+    case install
+    /// Leave the wizard now, without asking: the page asked already (the Run page's "Stop and quit").
+    case exit
+    /// Give the terminal to a pager on this log file, then take it back.
+    case openLog(path: String)
+    /// "Test connection" on the hosts page.
+    case testConnection(ConnectionTarget)
+    /// The Run page's requests to its runner.
+    case run(RunRequest)
+    /// Run the page's checks again (Verify, Check for changes).
+    case checkAgain
+}
+
+/// Which hosts "Test connection" tests.
+public enum ConnectionTarget: Equatable, Sendable {
+    case all
+    case host(index: Int)
+}
+
+/// What the Run page asks of its runner.
+public enum RunRequest: Equatable, Sendable {
+    case retry(step: String)
+    case skip(step: String)
+    case abort
+    /// Stop the runner, then leave the wizard once nothing runs.
+    case stopAndQuit
 }

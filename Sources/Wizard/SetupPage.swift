@@ -145,9 +145,9 @@ public struct SetupPage: Screen {
             case .escape: return .back
             case .char("t") where isHosts:
                 guard let sel = l.selection, model.answers.hosts.indices.contains(sel) else { return .none }
-                return .custom("test-connection:\(sel)")
+                return .testConnection(.host(index: sel))
             case .char("T") where isHosts:
-                return model.answers.hosts.isEmpty ? .none : .custom("test-connection:all")
+                return model.answers.hosts.isEmpty ? .none : .testConnection(.all)
             default: return .ignored
             }
         case .buttons:
@@ -261,7 +261,7 @@ public struct SetupPage: Screen {
                 let local = h.auth == .local
                 return [(h.name.isEmpty ? "(no name)" : h.name) + flagged(i), h.address,
                         local ? "-" : h.user, local ? "-" : String(h.port), h.auth.rawValue,
-                        HostRoles.text(of: h.name, in: model.answers), model.tests[h.name]?.summary ?? "-"]
+                        HostRoles.text(of: h.name, in: model.answers), model.tests[h.name]?.summary(for: h) ?? "-"]
             }
         }
         let a = model.answers
@@ -520,11 +520,16 @@ public struct SetupPage: Screen {
         let host = hosts[sel]
         let name = host.name.isEmpty ? "host \(sel + 1)" : host.name
         buffer.writeLine("Connection test: \(name)", in: area.row(0), style: theme[.title], ellipsis: theme.symbols.ellipsis)
-        let rest = area.inset(top: 1)
+        var rest = area.inset(top: 1)
         guard let test = model.tests[host.name] else {
             buffer.writeLine("Not tested yet. With the list focused: t tests this host, T tests every host.",
                              in: rest.row(0), style: theme[.muted], ellipsis: theme.symbols.ellipsis)
             return
+        }
+        if test.isStale(for: host), let tested = test.tested, rest.height > 0 {
+            buffer.writeLine("Stale: this tested \(tested.name.isEmpty ? "the host" : tested.name) at \(tested.text) before an edit. t tests again.",
+                             in: rest.row(0), style: theme[.warning], ellipsis: theme.symbols.ellipsis)
+            rest = rest.inset(top: 1)
         }
         let s = theme.symbols
         for (i, c) in test.checks.prefix(rest.height).enumerated() {

@@ -70,10 +70,10 @@ public final class VerifyController: Sendable {
         }
     }
 
-    /// Handles `verify-again`; false for requests that are the app's.
+    /// Handles `.checkAgain`; false for requests that are the app's.
     @discardableResult
     public func perform(_ request: ScreenRequest) -> Bool {
-        guard request == .custom("verify-again") else { return false }
+        guard request == .checkAgain else { return false }
         start()
         return true
     }

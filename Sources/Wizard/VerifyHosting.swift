@@ -4,7 +4,7 @@ import Foundation
 import TermUI
 
 /// The Verify page with its checks running, as the app hosts it: `tick()` takes in outcomes,
-/// `verify-again` runs them anew here; the app sees `.next`, `.back` and `.quit`.
+/// `.checkAgain` runs them anew here; the app sees `.next`, `.back` and `.quit`.
 public final class LiveVerifyPage: Screen {
     public private(set) var screen: VerifyScreen
     public let controller: VerifyController?

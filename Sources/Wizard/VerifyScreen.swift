@@ -6,7 +6,7 @@ import TermUI
 /// layer, each with pass or fail and its evidence, or not run (its probes could not run) and why.
 /// Rows fill in as outcomes arrive (``VerifyController`` feeds them); Enter shows a check's evidence whole.
 ///
-/// Requests: `.custom("verify-again")` (run the checks again: ``VerifyController/perform(_:)``),
+/// Requests: `.checkAgain` (run the checks again: ``VerifyController/perform(_:)``),
 /// `.next` (go on: licenses, summary), `.back` (Esc: back to the Run page), `.quit`.
 public struct VerifyScreen: Screen, Sendable {
     public struct Row: Equatable, Sendable {
@@ -127,7 +127,7 @@ public struct VerifyScreen: Screen, Sendable {
             focus = focus == .list ? .buttons : .list
             buttons.isFocused = focus == .buttons
             return .none
-        case .char("r"): return .custom("verify-again")
+        case .char("r"): return .checkAgain
         case .char("n"): return .next
         case .escape: return .back
         case .f(10), .char("q"): return .quit
@@ -135,7 +135,7 @@ public struct VerifyScreen: Screen, Sendable {
         }
         if focus == .buttons {
             switch buttons.handle(key) {
-            case .action(0): return .custom("verify-again")
+            case .action(0): return .checkAgain
             case .action: return .next
             case .handled: return .none
             case .ignored: return .ignored

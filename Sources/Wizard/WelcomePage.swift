@@ -83,7 +83,7 @@ public struct WelcomePage: Screen {
         case .home: selected = 0; return .none
         case .end: selected = options.count - 1; return .none
         case .enter, .space:
-            return .custom("welcome:" + selectedOption.rawValue)
+            return .welcome(selectedOption)
         default:
             return .ignored
         }

@@ -165,7 +165,7 @@ import Testing
             request = screen.tick()
             try await Task.sleep(for: .milliseconds(20))
         }
-        #expect(request == .custom("exit"), "the page asked already: the app exits without a second question")
+        #expect(request == .exit, "the page asked already: the app exits without a second question")
         #expect((screen as! LiveRunPage).screen.step("hosts.sleep@local")?.state == .interrupted)
     }
 }
