@@ -69,7 +69,8 @@ struct WizardCommand: AsyncParsableCommand {
                     continuation.resume(returning: .failed("\(error)"))
                     return
                 }
-                let runtime = AppRuntime(state: startup.makeState(hostedPages: hostedPages()), backend: backend)
+                let runtime = AppRuntime(state: startup.makeState(hostedPages: hostedPages()), backend: backend,
+                                         services: .live)
                 runtime.run()
                 backend.shutdown()
                 continuation.resume(returning: .finished(savedTo: runtime.state.savedTo ?? existing(runtime.state)))

@@ -30,3 +30,16 @@ public struct PlaceholderPage: Screen {
         Paragraph(text).render(area.inset(top: 2), into: &buffer, theme: theme)
     }
 }
+
+/// What a page run by a service shows before the service says it opened (one turn of the loop).
+public struct OpeningPage: Screen {
+    public var page: HostedPage
+    public var title: String { page.title }
+    public var legend: [KeyLegend.Item] { [.init("Esc", "Back")] }
+    public var help: String? { nil }
+    public mutating func handle(_ key: Key) -> ScreenRequest { key == .escape ? .back : .ignored }
+    public func render(_ area: Rect, into buffer: inout Buffer, theme: Theme) {
+        guard !area.isEmpty else { return }
+        buffer.writeLine(page.title + ": starting...", in: area.row(0), style: theme[.title], ellipsis: theme.symbols.ellipsis)
+    }
+}

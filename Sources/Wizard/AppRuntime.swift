@@ -4,30 +4,80 @@ import Foundation
 import Synchronization
 import TermUI
 
-/// Messages posted by background work, from any thread; the loop drains them every frame.
+/// The app's only message queue: services post into it from any thread, the runtime drains it
+/// every turn of the loop. A run's events are held apart, bounded per host (``RunEventBuffer``), and
+/// come out as one `.run(.events)` message per drain, so a flood of output is applied in batches.
 public final class AppInbox: Sendable {
-    private let queue = Mutex<[AppMessage]>([])
+    private struct Queue {
+        var messages: [AppMessage] = []
+        var run: RunEventBuffer
+        /// Where the run's batch goes among the messages: after those posted before its first event.
+        var runSlot: Int?
+    }
+    private let queue: Mutex<Queue>
 
-    public init() {}
+    /// - Parameter keepLinesPerHost: a run's pending output lines kept per host when the app falls behind.
+    public init(keepLinesPerHost: Int = 5_000) {
+        queue = Mutex(Queue(run: RunEventBuffer(keep: max(1, keepLinesPerHost))))
+    }
 
-    public func post(_ message: AppMessage) { queue.withLock { $0.append(message) } }
+    public func post(_ message: AppMessage) { queue.withLock { $0.messages.append(message) } }
 
-    public func drain() -> [AppMessage] { queue.withLock { q in defer { q = [] }; return q } }
+    /// A runner's event; returns whether it was the first one waiting (to wake the app once per drain).
+    @discardableResult
+    public func post(run event: RunEvent) -> Bool {
+        queue.withLock { q in
+            let wasEmpty = q.run.events.isEmpty
+            if q.runSlot == nil {
+                q.runSlot = q.messages.count
+                q.messages.append(.run(.events([], linesLeftOut: [:])))
+            }
+            q.run.push(event)
+            return wasEmpty
+        }
+    }
 
-    public var isEmpty: Bool { queue.withLock { $0.isEmpty } }
+    /// Every message waiting, oldest first; the run's events as one batch, where the first of them came.
+    public func drain() -> [AppMessage] {
+        queue.withLock { q in
+            var out = q.messages
+            q.messages = []
+            if let slot = q.runSlot {
+                let (events, leftOut) = q.run.take()
+                out[slot] = .run(.events(events, linesLeftOut: leftOut))
+                q.runSlot = nil
+            }
+            return out
+        }
+    }
+
+    public var isEmpty: Bool { queue.withLock { $0.messages.isEmpty && $0.run.events.isEmpty } }
 }
 
 /// Runs the wizard on a backend: draw a frame, wait for a key (100 ms tick), drain the inbox,
-/// `App.update`, carry out the effects. Background work (connection tests) posts into the inbox.
+/// `App.update`, carry out the effects. The runtime owns the one inbox and the services doing long
+/// work (the install, the checks, connection tests, the pager); they post their results into the
+/// inbox as messages.
 public final class AppRuntime {
     public private(set) var state: AppState
     public let terminal: Terminal
-    public let inbox = AppInbox()
+    public let inbox: AppInbox
+    public let services: AppServices
     private var tasks: [Task<Void, Never>] = []
+    private var runWork: (any RunWork)?
+    private var verifyWork: (any VerifyWork)?
+    private let clock = ContinuousClock()
+    private let startedAt: ContinuousClock.Instant
+    /// Send `.time` each turn (off in tests that drive the clock themselves).
+    public var sendsTime = true
 
-    public init(state: AppState, backend: any Backend, theme: Theme? = nil) {
+    public init(state: AppState, backend: any Backend, theme: Theme? = nil, services: AppServices = .none,
+                keepLinesPerHost: Int = 5_000) {
         self.state = state
+        self.services = services
+        inbox = AppInbox(keepLinesPerHost: keepLinesPerHost)
         terminal = Terminal(backend: backend, theme: theme)
+        startedAt = clock.now
         self.state.size = backend.size
         let inbox = self.inbox
         self.state.wake = { inbox.post(.tick) }
@@ -48,6 +98,7 @@ public final class AppRuntime {
 
     /// One turn of the loop without drawing: the inbox first, then the event.
     public func handle(_ event: Event) {
+        if sendsTime { apply(.time(clock.now - startedAt)) }
         drainInbox()
         let message: AppMessage
         switch event {
@@ -87,7 +138,18 @@ public final class AppRuntime {
         drainInbox()
     }
 
+    /// Closes the services (a run still going ends its steps as interrupted, recorded for Resume),
+    /// waiting a few seconds at most, then cancels what is left.
+    /// Awaits the background work started so far, then takes in what it posted (tests).
+    public func settle() async {
+        for t in tasks { await t.value }
+        drainInbox()
+    }
+
     func finish() {
+        perform(.run(.close))
+        perform(.verify(.close))
+        waitForBackground(timeout: .seconds(10))
         for t in tasks { t.cancel() }
     }
 
@@ -133,10 +195,56 @@ public final class AppRuntime {
             terminal.backend.suspend()
             Pager.show(path)
             terminal.backend.resume()
+        case .run(let r): performRun(r)
+        case .verify(let v): performVerify(v)
         case .quit:
             state.done = true
         }
         tasks.removeAll { $0.isCancelled }
+    }
+
+    func performRun(_ effect: RunEffect) {
+        switch effect {
+        case .start(let context):
+            performRun(.close)
+            do {
+                let (screen, work) = try services.run(context, inbox)
+                runWork = work
+                inbox.post(.run(.opened(screen, pagerAvailable: services.pagerAvailable())))
+                work.start()
+            } catch {
+                inbox.post(.run(.cannotStart("The install cannot start: \(error)", context.plan ?? Plan(steps: []))))
+            }
+        case .retry(let id): runWork?.retry(id)
+        case .skip(let id): runWork?.skip(id)
+        case .stop: runWork?.stop()
+        case .readLog(let path):
+            inbox.post(.run(.log(RunLogViewer(path: path, maxLines: 20_000))))
+        case .close:
+            guard let work = runWork else { return }
+            runWork = nil
+            tasks.append(Task.detached { await work.close() })
+        }
+    }
+
+    func performVerify(_ effect: VerifyEffect) {
+        switch effect {
+        case .start(let context):
+            performVerify(.close)
+            do {
+                let (checks, work) = try services.verify(context, inbox)
+                verifyWork = work
+                inbox.post(.verify(.opened(checks)))
+                work.start()
+            } catch {
+                inbox.post(.verify(.cannotStart("The checks cannot run: \(error)")))
+            }
+        case .again: verifyWork?.start()
+        case .close:
+            guard let work = verifyWork else { return }
+            verifyWork = nil
+            tasks.append(Task.detached { await work.close() })
+        }
     }
 
     /// What earlier runs of this cluster installed (its state folder's installed.yaml), nil before any.

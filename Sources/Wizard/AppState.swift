@@ -131,8 +131,14 @@ public struct AppState {
     /// The five pages of questions, in flow order.
     public var setup: [SetupPage]
     public var review: ReviewPage
-    /// The hosted page being shown (run, verify, ...).
+    /// The hosted page being shown, other than Run and Verify (licenses, summary, changes, backup).
     public var hosted: (any Screen)?
+    /// The Run page, while shown: its runner is the runtime's install service.
+    public var run: RunPage?
+    /// The Verify page, while shown: its checks are the runtime's verify service.
+    public var verify: VerifyPage?
+    /// The runtime's clock, from `.time` messages.
+    public var clock: Duration = .zero
     public var hostedPages: HostedPages
     public var dialog: AppDialog?
     /// Dialogs waiting for the one on screen to close (a host key asked while help is open).
@@ -186,7 +192,9 @@ public struct AppState {
             var r = review
             r.model = model
             return r
-        case .hosted: return hosted ?? PlaceholderPage(page: .run)
+        case .hosted(.run): return run ?? OpeningPage(page: .run)
+        case .hosted(.verify): return verify ?? OpeningPage(page: .verify)
+        case .hosted(let h): return hosted ?? PlaceholderPage(page: h)
         }
     }
 

@@ -14,6 +14,33 @@ public enum AppMessage: Sendable {
     /// The plan of the answers, with what earlier runs installed (read again for each plan: a run may have changed it).
     case planBuilt(Result<Plan, InvalidAnswers>, installed: Answers?)
     case saved(path: String?, error: String?)
+    /// The runtime's clock (time since it started), sent every turn: the pages' clocks follow it.
+    case time(Duration)
+    /// From the install service.
+    case run(RunMessage)
+    /// From the verify service.
+    case verify(VerifyMessage)
+}
+
+/// What the install service tells the Run page.
+public enum RunMessage: Sendable {
+    /// The run is set up and started: the page to show.
+    case opened(RunScreen, pagerAvailable: Bool)
+    /// The run could not be set up: why, and the plan to show behind it.
+    case cannotStart(String, Plan)
+    /// The runner's events since the last drain, with the output lines the inbox left out per host.
+    case events([RunEvent], linesLeftOut: [String: Int])
+    /// Nothing of the run is in progress any more (run, retry and skip all ended).
+    case idle
+    /// A full log read for the page's own viewer (no pager on this machine).
+    case log(RunLogViewer)
+}
+
+/// What the verify service tells the Verify page.
+public enum VerifyMessage: Sendable {
+    case opened([ClusterCheck])
+    case cannotStart(String)
+    case events([VerifyEvent])
 }
 
 /// Work `update` asks the runtime to do; results come back as messages.
@@ -28,6 +55,10 @@ public enum AppEffect: Sendable {
     case buildPlan(Answers)
     /// Give the terminal to a pager on this file (a hosted page's "open the full log"), then take it back.
     case openPager(String)
+    /// Work of the install service.
+    case run(RunEffect)
+    /// Work of the verify service.
+    case verify(VerifyEffect)
     case quit
 
     /// A short name, for tests and logs.
@@ -38,7 +69,48 @@ public enum AppEffect: Sendable {
         case .acceptHostKey(let host, let fp, _, _, _): return "accept:\(host.name)=\(fp)"
         case .buildPlan: return "plan"
         case .openPager(let path): return "pager:\(path)"
+        case .run(let r): return "run:" + r.name
+        case .verify(let v): return "verify:" + v.name
         case .quit: return "quit"
+        }
+    }
+}
+
+/// Work asked of the install service.
+public enum RunEffect: Sendable {
+    /// Set up the run of this context (saving the answers) and start or resume it.
+    case start(HostedContext)
+    case retry(step: String)
+    case skip(step: String)
+    case stop
+    /// Read a full log for the page's own viewer.
+    case readLog(String)
+    /// The page was left: stop, wait, close.
+    case close
+
+    public var name: String {
+        switch self {
+        case .start: return "start"
+        case .retry(let id): return "retry:\(id)"
+        case .skip(let id): return "skip:\(id)"
+        case .stop: return "stop"
+        case .readLog(let path): return "log:\(path)"
+        case .close: return "close"
+        }
+    }
+}
+
+/// Work asked of the verify service.
+public enum VerifyEffect: Sendable {
+    case start(HostedContext)
+    case again
+    case close
+
+    public var name: String {
+        switch self {
+        case .start: return "start"
+        case .again: return "again"
+        case .close: return "close"
         }
     }
 }
@@ -50,10 +122,20 @@ public enum App {
         case .key(let key): return handleKey(&s, key)
         case .resize(let size):
             s.size = size
+            let body = AppView.bodyArea(size)
+            s.run?.screen.area = body
+            s.verify?.screen.area = body
             return []
+        case .time(let now):
+            s.clock = now
+            if s.run != nil { s.run!.screen.tick(elapsed: now - s.run!.openedAt) }
+            if s.verify != nil { s.verify!.screen.tick(elapsed: now - s.verify!.openedAt) }
+            return []
+        case .run(let m): return runMessage(&s, m)
+        case .verify(let m): return verifyMessage(&s, m)
         case .tick:
             s.tickCount += 1
-            if case .hosted = s.page, var h = s.hosted {
+            if case .hosted(let page) = s.page, page != .run, page != .verify, var h = s.hosted {
                 let r = h.tick()
                 s.hosted = h
                 return handleRequest(&s, r, key: nil)
@@ -147,6 +229,12 @@ public enum App {
             s.review.bodyHeight = max(1, s.size.height - 3)
             s.review.bodyWidth = max(1, s.size.width - 2)
             return s.review.handle(key)
+        case .hosted(.run):
+            guard s.run != nil else { return key == .escape ? .back : .ignored }
+            return s.run!.handle(key)
+        case .hosted(.verify):
+            guard s.verify != nil else { return key == .escape ? .back : .ignored }
+            return s.verify!.handle(key)
         case .hosted:
             guard var h = s.hosted else { return .back }
             let r = h.handle(key)
@@ -174,15 +262,17 @@ public enum App {
             return effects
         case .install: return openHosted(&s, .run)
         // The page already asked (the Run page's "Stop and quit"): no second question.
-        case .exit:
-            s.done = true
-            return [.quit]
-        case .openLog(let path): return [.openPager(path)]
+        case .exit: return exit(&s)
+        case .openLog(let path):
+            if s.page == .hosted(.run), let run = s.run, !run.opensLogsWithPager { return [.run(.readLog(path))] }
+            return [.openPager(path)]
         case .testConnection(.all): return testConnection(&s, s.model.answers.hosts)
         case .testConnection(.host(let i)):
             return s.model.answers.hosts.indices.contains(i) ? testConnection(&s, [s.model.answers.hosts[i]]) : []
-        // The hosted page carries these out itself; one reaching the app has nothing to act on.
-        case .run, .checkAgain: return []
+        case .run(let r): return runRequest(&s, r)
+        case .checkAgain:
+            // The dry run's page runs its checks itself; Verify's run in the verify service.
+            return s.page == .hosted(.verify) && s.verify?.problem == nil ? [.verify(.again)] : []
         }
     }
 
@@ -281,9 +371,10 @@ public enum App {
             return enter(&s, .setup(i + 1))
         case .review: return openHosted(&s, .run)
         case .hosted(let h):
-            if let n = h.next { return openHosted(&s, n) }
+            let closing = leaveHosted(&s)
+            if let n = h.next { return closing + openHosted(&s, n) }
             s.done = true
-            return [.quit]
+            return closing + [.quit]
         }
     }
 
@@ -295,9 +386,9 @@ public enum App {
             return enter(&s, i == 0 ? .welcome : .setup(i - 1))
         case .review: return enter(&s, .setup(s.setup.count - 1))
         case .hosted(let h):
-            s.hosted = nil
-            if h == .changes || h == .backup { return enter(&s, .welcome) }
-            return enter(&s, .review)
+            let closing = leaveHosted(&s)
+            if h == .changes || h == .backup { return closing + enter(&s, .welcome) }
+            return closing + enter(&s, .review)
         }
     }
 
@@ -414,14 +505,99 @@ public enum App {
                                     stateDirectory: s.config.stateDirectoryPath(cluster: answers.cluster) ?? ".",
                                     knownHostsFile: s.config.knownHostsPath(cluster: answers.cluster),
                                     resume: s.resumeInstall, wake: s.wake)
-        if let factory = s.hostedPages.factories[page] {
-            s.hosted = factory(context)
-        } else {
-            s.hosted = PlaceholderPage(page: page, detail: page == .run
-                ? "The plan is ready (\(plan?.steps.count ?? 0) steps). Until the run page is wired, install from a shell with: joget-cluster apply --answers \(s.config.answersPath(cluster: answers.cluster) ?? "answers.yaml")"
-                : "")
-        }
         s.page = .hosted(page)
+        switch page {
+        case .run:
+            s.run = nil   // until the service says it opened
+            return [.run(.start(context))]
+        case .verify:
+            s.verify = nil
+            return [.verify(.start(context))]
+        default:
+            s.hosted = s.hostedPages.factories[page].map { $0(context) } ?? PlaceholderPage(page: page)
+            return []
+        }
+    }
+}
+
+// MARK: Run and Verify
+
+extension App {
+    static func runMessage(_ s: inout AppState, _ m: RunMessage) -> [AppEffect] {
+        switch m {
+        case .opened(var screen, let pager):
+            screen.area = AppView.bodyArea(s.size)
+            s.run = RunPage(screen: screen, opensLogsWithPager: pager, openedAt: s.clock)
+        case .cannotStart(let why, let plan):
+            s.run = RunPage(screen: RunScreen(plan: plan), problem: why, openedAt: s.clock)
+        case .events(let events, let leftOut):
+            // In place: the page's panes are not copied for a batch.
+            guard s.run != nil else { return [] }
+            s.run!.screen.apply(events, linesLeftOut: leftOut)
+        case .idle:
+            guard s.run != nil else { return [] }
+            s.run!.busy = false
+            if s.run!.quitting { return exit(&s) }
+        case .log(let viewer):
+            s.run?.screen.viewer = viewer
+        }
         return []
+    }
+
+    static func verifyMessage(_ s: inout AppState, _ m: VerifyMessage) -> [AppEffect] {
+        switch m {
+        case .opened(let checks):
+            var screen = VerifyScreen(checks: checks)
+            screen.area = AppView.bodyArea(s.size)
+            s.verify = VerifyPage(screen: screen, openedAt: s.clock)
+        case .cannotStart(let why):
+            s.verify = VerifyPage(screen: VerifyScreen(rows: []), problem: why, openedAt: s.clock)
+        case .events(let events):
+            guard s.verify != nil else { return [] }
+            s.verify!.screen.apply(contentsOf: events)
+        }
+        return []
+    }
+
+    /// The Run page's requests, as work for the install service.
+    static func runRequest(_ s: inout AppState, _ r: RunRequest) -> [AppEffect] {
+        guard s.run != nil, s.page == .hosted(.run) else { return [] }
+        switch r {
+        case .retry(let id):
+            s.run!.busy = true
+            return [.run(.retry(step: id))]
+        case .skip(let id):
+            s.run!.busy = true
+            return [.run(.skip(step: id))]
+        case .abort:
+            return [.run(.stop)]
+        case .stopAndQuit:
+            // The page asked already; the app leaves once running steps are recorded as interrupted.
+            guard s.run!.busy else { return exit(&s) }
+            s.run!.quitting = true
+            return [.run(.stop)]
+        }
+    }
+
+    /// Leaves without a second question, closing the services.
+    static func exit(_ s: inout AppState) -> [AppEffect] {
+        s.done = true
+        return [.quit]
+    }
+
+    /// Takes the hosted page off screen; its service is closed.
+    static func leaveHosted(_ s: inout AppState) -> [AppEffect] {
+        guard case .hosted(let h) = s.page else { return [] }
+        switch h {
+        case .run:
+            s.run = nil
+            return [.run(.close)]
+        case .verify:
+            s.verify = nil
+            return [.verify(.close)]
+        default:
+            s.hosted = nil
+            return []
+        }
     }
 }

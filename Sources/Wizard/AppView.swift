@@ -5,6 +5,11 @@ import TermUI
 public enum AppView {
     public static let minimum = Size(width: 80, height: 24)
 
+    /// Where a page is drawn on a screen of `size`: below the header and its rule, above the legend.
+    public static func bodyArea(_ size: Size) -> Rect {
+        Rect(x: 1, y: 2, width: max(0, size.width - 2), height: max(0, size.height - 3))
+    }
+
     public static func render(_ s: AppState, into buffer: inout Buffer, theme: Theme) {
         let area = buffer.area
         let notice = TooSmallNotice(current: area.size, minimum: minimum)

@@ -9,6 +9,13 @@ import Foundation
 /// posix_spawn + waitpid rather than Foundation's Process: with swift-subprocess in the same
 /// process, Process.waitUntilExit() was seen to miss a child's exit and wait forever.
 enum Pager {
+    /// `$PAGER` is set, or `less` is on the PATH.
+    static func isAvailable(environment: [String: String] = ProcessInfo.processInfo.environment) -> Bool {
+        if let pager = environment["PAGER"], !pager.isEmpty { return true }
+        let path = environment["PATH"] ?? "/usr/bin:/bin"
+        return path.split(separator: ":").contains { FileManager.default.isExecutableFile(atPath: "\($0)/less") }
+    }
+
     static func show(_ path: String) {
         let pager = ProcessInfo.processInfo.environment["PAGER"].flatMap { $0.isEmpty ? nil : $0 } ?? "less"
         let argv = ["/bin/sh", "-c", "exec \(pager) \"$0\"", path]

@@ -3,29 +3,19 @@ import ClusterEngine
 import Foundation
 import Synchronization
 
-/// Owns a ``Runner`` for the Run page: starts it, collects its events in a thread-safe inbox the
-/// app drains each frame, and carries out the page's requests (retry, skip, abort, stop).
+/// The install service: owns a ``Runner`` for the Run page, starts it, posts its events into the
+/// app's inbox (``AppInbox/post(run:)``, bounded per host) and carries out the page's requests
+/// (retry, skip, stop). When nothing of it runs any more it posts `.run(.idle)`.
 ///
 /// ```swift
-/// let controller = try RunController(session: session, secrets: secrets, resume: true)
-/// var page = RunScreen(session: session)
-/// controller.start()
-/// // each frame:
-/// controller.drain(into: &page)            // ticks the clock and applies every pending event
-/// // after a key:
-/// let request = page.handle(key)
-/// switch controller.perform(request) {
-/// case .openLog(let path): /* suspend the terminal and run less, or: */ page.showLog(path: path)
-/// case .quitWhenStopped: await controller.waitUntilIdle(); await controller.close(); /* quit */
-/// case .handled: break
-/// case .notMine: /* .next, .quit...: the app's own */ break
-/// }
+/// let controller = try RunController(session: session, secrets: secrets, resume: true, inbox: runtime.inbox)
+/// controller.start()                       // events arrive as .run(.events) messages
+/// controller.retry("files.mount@app1")     // the runtime does this for the effect .run(.retry)
 /// ```
 ///
-/// The inbox is bounded: when the app drains slower than a step prints, only the last
-/// `keepLinesPerHost` pending lines of each host are kept (the page would drop older ones anyway;
-/// the full text is on disk) and the page is told how many were left out.
-public final class RunController: Sendable {
+/// Alone (tests, the bench), it makes an inbox of its own: ``drain(into:)`` applies what waits
+/// there to a page and ``perform(_:)`` carries out a page request.
+public final class RunController: RunWork {
     /// What ``perform(_:)`` did with a page request.
     public enum Outcome: Equatable, Sendable {
         /// Not a run request: the app handles it (`.next`, `.quit`, `.back`...).
@@ -39,8 +29,8 @@ public final class RunController: Sendable {
     }
 
     public let runner: Runner
+    public let inbox: AppInbox
     private let pool: TransportPool?
-    private let inbox: Locked<Inbox>
     private let tasks = Locked<[Int: Task<Void, Never>]>([:])
     private let nextTask = Locked(0)
     private let clock = ContinuousClock()
@@ -48,32 +38,28 @@ public final class RunController: Sendable {
 
     /// - Parameters:
     ///   - pool: closed by ``close()`` along with the runner.
-    ///   - keepLinesPerHost: pending output lines kept per host when the app falls behind.
-    ///   - wake: called from the emitting thread when an event lands in an empty inbox (at most once
+    ///   - keepLinesPerHost: pending output lines kept per host when the app falls behind (with an inbox of its own).
+    ///   - inbox: where events go (the runtime's); a new one when nil.
+    ///   - wake: called from the emitting thread when an event lands in an empty buffer (at most once
     ///     per drain, however fast lines come), so the app can redraw without polling.
-    public init(runner: Runner, pool: TransportPool? = nil, keepLinesPerHost: Int = 5_000,
+    public init(runner: Runner, pool: TransportPool? = nil, keepLinesPerHost: Int = 5_000, inbox: AppInbox? = nil,
                 wake: (@Sendable () -> Void)? = nil) {
         self.runner = runner
         self.pool = pool
-        let box = Locked(Inbox(keep: max(1, keepLinesPerHost)))
-        inbox = box
+        let box = inbox ?? AppInbox(keepLinesPerHost: keepLinesPerHost)
+        self.inbox = box
         startedAt = clock.now
         runner.observe { event in
-            let first = box.withLock { inbox -> Bool in
-                let wasEmpty = inbox.events.isEmpty
-                inbox.push(event)
-                return wasEmpty
-            }
-            if first { wake?() }
+            if box.post(run: event) { wake?() }
         }
     }
 
     /// A runner for an install session (resuming from its journal when asked), with one transport per host.
     public convenience init(session: InstallSession, secrets: SecretValues, resume: Bool, keepLinesPerHost: Int = 5_000,
-                            wake: (@Sendable () -> Void)? = nil) throws {
+                            inbox: AppInbox? = nil, wake: (@Sendable () -> Void)? = nil) throws {
         let pool = session.pool(secrets: secrets)
         let runner = try session.runner(secrets: secrets, pool: pool, resume: resume)
-        self.init(runner: runner, pool: pool, keepLinesPerHost: keepLinesPerHost, wake: wake)
+        self.init(runner: runner, pool: pool, keepLinesPerHost: keepLinesPerHost, inbox: inbox, wake: wake)
     }
 
     // MARK: Driving
@@ -89,7 +75,7 @@ public final class RunController: Sendable {
         let runner = self.runner
         spawn { [inbox] in
             do { _ = try await runner.retry(stepID) } catch {
-                inbox.withLock { $0.push(.notice("Retry of \(stepID) refused: \(error)")) }
+                inbox.post(run: .notice("Retry of \(stepID) refused: \(error)"))
             }
         }
     }
@@ -99,7 +85,7 @@ public final class RunController: Sendable {
         let runner = self.runner
         spawn { [inbox] in
             do { _ = try await runner.skip(stepID) } catch {
-                inbox.withLock { $0.push(.notice("Skip of \(stepID) refused: \(error)")) }
+                inbox.post(run: .notice("Skip of \(stepID) refused: \(error)"))
             }
         }
     }
@@ -107,7 +93,7 @@ public final class RunController: Sendable {
     /// Stops the run: running steps end as interrupted (recorded, so the next start offers Resume).
     public func stop() { runner.stop() }
 
-    /// Carries out a Run page request.
+    /// Carries out a Run page request (alone: the app turns requests into effects instead).
     @discardableResult
     public func perform(_ request: ScreenRequest) -> Outcome {
         switch request {
@@ -140,38 +126,37 @@ public final class RunController: Sendable {
         await pool?.closeAll()
     }
 
-    // MARK: Draining
+    // MARK: Draining (alone)
 
     /// Time since this controller was made: what ``RunScreen/tick(elapsed:)`` takes.
     public var elapsed: Duration { clock.now - startedAt }
 
-    /// Takes every pending event, oldest first, and how many output lines of each host were left out.
-    public func drain() -> (events: [RunEvent], linesLeftOut: [String: Int]) {
-        inbox.withLock { $0.take() }
-    }
-
-    /// Ticks the page's clock and applies every pending event to it.
+    /// Ticks the page's clock and applies every run event waiting in the inbox to it.
     public func drain(into screen: inout RunScreen) {
         screen.tick(elapsed: elapsed)
-        let (events, leftOut) = drain()
-        for (host, n) in leftOut.sorted(by: { $0.key < $1.key }) { screen.noteLinesLeftOut(host: host, count: n) }
-        screen.apply(contentsOf: events)
+        for message in inbox.drain() {
+            if case .run(.events(let events, let leftOut)) = message { screen.apply(events, linesLeftOut: leftOut) }
+        }
     }
 
     private func spawn(_ body: @escaping @Sendable () async -> Void) {
         let id = nextTask.withLock { n -> Int in n += 1; return n }
         // The task removes itself when done; registering under the same lock first avoids a race.
         tasks.withLock { t in
-            t[id] = Task { [tasks] in
+            t[id] = Task { [tasks, inbox] in
                 await body()
-                _ = tasks.withLock { $0.removeValue(forKey: id) }
+                let idle = tasks.withLock { t -> Bool in
+                    t.removeValue(forKey: id)
+                    return t.isEmpty
+                }
+                if idle { inbox.post(.run(.idle)) }
             }
         }
     }
 }
 
-/// Events waiting for the app, with output lines bounded per host.
-struct Inbox {
+/// A run's events waiting in the app's inbox, with output lines bounded per host.
+struct RunEventBuffer {
     let keep: Int
     private(set) var events: [RunEvent] = []
     private var outputs = 0           // output lines pending
@@ -229,6 +214,12 @@ struct Inbox {
 }
 
 extension RunScreen {
+    /// Takes in a batch of the runner's events, noting first what the inbox left out of each host.
+    public mutating func apply(_ events: [RunEvent], linesLeftOut: [String: Int]) {
+        for (host, n) in linesLeftOut.sorted(by: { $0.key < $1.key }) { noteLinesLeftOut(host: host, count: n) }
+        apply(contentsOf: events)
+    }
+
     /// Notes in a host's pane that `count` lines were not shown (the app fell behind a flood).
     public mutating func noteLinesLeftOut(host: String, count: Int) {
         guard count > 0, let h = hostIndex[host] else { return }

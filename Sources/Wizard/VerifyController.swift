@@ -2,18 +2,12 @@ import ClusterCore
 import ClusterEngine
 import Foundation
 
-/// Runs the cluster checks for the Verify page in the background; the app drains outcomes each
-/// frame, as with ``RunController``:
+/// The verify service: runs the cluster checks for the Verify page in the background and posts
+/// what they find into the app's inbox as `.verify(.events)` messages. The runtime starts it
+/// again for the effect `.verify(.again)` and closes it when the page is left.
 ///
-/// ```swift
-/// let verify = VerifyController(session: session, secrets: secrets)
-/// var page = VerifyScreen(checks: verify.checks)
-/// verify.start()
-/// // each frame:           verify.drain(into: &page)
-/// // after a key:          if !verify.perform(page.handle(key)) { /* .next, .back, .quit: the app's */ }
-/// // leaving the page:     await verify.close()
-/// ```
-public final class VerifyController: Sendable {
+/// Alone (tests), it makes an inbox of its own, drained by ``drain(into:)``.
+public final class VerifyController: VerifyWork {
     /// The checks of the current (or next) run.
     public var checks: [ClusterCheck] { current.withLock { $0 } }
 
@@ -21,7 +15,7 @@ public final class VerifyController: Sendable {
     private let verifier: Verifier
     private let onClose: (@Sendable () async -> Void)?
     private let current: Locked<[ClusterCheck]>
-    private let inbox = Locked<[VerifyEvent]>([])
+    public let inbox: AppInbox
     private let task = Locked<Task<Void, Never>?>(nil)
     private let runs = Locked(0)   // runs started but not ended
     private let clock = ContinuousClock()
@@ -30,9 +24,10 @@ public final class VerifyController: Sendable {
     /// - Parameters:
     ///   - makeChecks: called for every run, so each run writes its own test token.
     ///   - onClose: closes the transports (``close()`` calls it).
-    public init(verifier: Verifier, onClose: (@Sendable () async -> Void)? = nil,
+    public init(verifier: Verifier, onClose: (@Sendable () async -> Void)? = nil, inbox: AppInbox? = nil,
                 makeChecks: @escaping @Sendable () -> [ClusterCheck]) {
         self.verifier = verifier
+        self.inbox = inbox ?? AppInbox()
         self.onClose = onClose
         self.makeChecks = makeChecks
         current = Locked(makeChecks())
@@ -40,12 +35,13 @@ public final class VerifyController: Sendable {
     }
 
     /// The checks for an install session's answers, over one transport per host.
-    public convenience init(session: InstallSession, secrets: SecretValues, timeout: Duration = .seconds(60)) {
+    public convenience init(session: InstallSession, secrets: SecretValues, timeout: Duration = .seconds(60),
+                            inbox: AppInbox? = nil) {
         let pool = session.pool(secrets: secrets)
         let answers = session.answers
         var verifier = session.verifier(secrets: secrets, pool: pool)
         verifier.timeout = timeout
-        self.init(verifier: verifier, onClose: { await pool.closeAll() }) { VerifyReport.checks(for: answers) }
+        self.init(verifier: verifier, onClose: { await pool.closeAll() }, inbox: inbox) { VerifyReport.checks(for: answers) }
     }
 
     /// Starts a run of the checks (cancelling one in progress); rows appear as outcomes arrive.
@@ -57,14 +53,14 @@ public final class VerifyController: Sendable {
         let runs = self.runs
         task.withLock { t in
             t?.cancel()
-            inbox.withLock { $0.append(.started(checks.map { VerifyScreen.Row(id: $0.id, layer: $0.layer, title: $0.title) })) }
+            inbox.post(.verify(.events([.started(checks.map { VerifyScreen.Row(id: $0.id, layer: $0.layer, title: $0.title) })])))
             runs.withLock { $0 += 1 }
             t = Task {
                 _ = await verifier.run(checks) { outcome in
                     guard !Task.isCancelled else { return }
-                    inbox.withLock { $0.append(.outcome(outcome)) }
+                    inbox.post(.verify(.events([.outcome(outcome)])))
                 }
-                if !Task.isCancelled { inbox.withLock { $0.append(.finished) } }
+                if !Task.isCancelled { inbox.post(.verify(.events([.finished]))) }
                 runs.withLock { $0 -= 1 }
             }
         }
@@ -78,11 +74,12 @@ public final class VerifyController: Sendable {
         return true
     }
 
-    public func drain() -> [VerifyEvent] { inbox.withLock { e in defer { e = [] }; return e } }
-
+    /// Alone: ticks the page's clock and applies every verify event waiting in the inbox.
     public func drain(into screen: inout VerifyScreen) {
         screen.tick(elapsed: clock.now - startedAt)
-        screen.apply(contentsOf: drain())
+        for message in inbox.drain() {
+            if case .verify(.events(let events)) = message { screen.apply(contentsOf: events) }
+        }
     }
 
     /// True while checks run.

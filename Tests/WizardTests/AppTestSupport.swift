@@ -76,3 +76,16 @@ enum Example {
         return a
     }
 }
+
+extension AppRuntime {
+    /// Shows a hosted page run by a service (Run, Verify) as `openHosted` would once the passwords are in.
+    func open(_ page: HostedPage, answers: Answers = Answers()) {
+        var s = state
+        s.page = .hosted(page)
+        replaceState(s)
+        let context = HostedContext(answers: answers, secrets: SecretValues(), plan: nil, stateDirectory: ".",
+                                    knownHostsFile: "known_hosts", resume: false, wake: {})
+        perform(page == .run ? [.run(.start(context))] : [.verify(.start(context))])
+        drainInbox()
+    }
+}
