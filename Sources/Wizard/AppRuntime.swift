@@ -65,7 +65,9 @@ public final class AppRuntime {
     public let services: AppServices
     private var tasks: [Task<Void, Never>] = []
     private var runWork: (any RunWork)?
-    private var verifyWork: (any VerifyWork)?
+    private var verifyWork: (any PageWork)?
+    private var changesWork: (any PageWork)?
+    private var backupWork: (any PageWork)?
     private let clock = ContinuousClock()
     private let startedAt: ContinuousClock.Instant
     /// Send `.time` each turn (off in tests that drive the clock themselves).
@@ -149,6 +151,8 @@ public final class AppRuntime {
     func finish() {
         perform(.run(.close))
         perform(.verify(.close))
+        perform(.changes(.close))
+        perform(.backup(.close))
         waitForBackground(timeout: .seconds(10))
         for t in tasks { t.cancel() }
     }
@@ -197,6 +201,8 @@ public final class AppRuntime {
             terminal.backend.resume()
         case .run(let r): performRun(r)
         case .verify(let v): performVerify(v)
+        case .changes(let v): performChanges(v)
+        case .backup(let v): performBackup(v)
         case .quit:
             state.done = true
         }
@@ -227,24 +233,55 @@ public final class AppRuntime {
         }
     }
 
-    func performVerify(_ effect: VerifyEffect) {
+    func performVerify(_ effect: PageEffect) {
+        perform(effect, on: &verifyWork, open: { context, inbox in
+            let (checks, work) = try self.services.verify(context, inbox)
+            return (work, .verify(.opened(checks)))
+        }, cannot: { .verify(.cannotStart("The checks cannot run: \($0)")) })
+    }
+
+    func performChanges(_ effect: PageEffect) {
+        perform(effect, on: &changesWork, open: { context, inbox in
+            let (plan, work) = try self.services.changes(context, inbox)
+            return (work, .changes(.opened(plan)))
+        }, cannot: { [state] error in
+            .changes(.cannotStart("The checks cannot run: \(error)", state.review.plan ?? Plan(steps: [])))
+        })
+    }
+
+    func performBackup(_ effect: PageEffect) {
+        perform(effect, on: &backupWork, open: { context, inbox in
+            let (folder, work) = try self.services.backup(context, inbox)
+            return (work, .backup(.opened(folder: folder)))
+        }, cannot: { error in
+            .backup(.ended(.failed("the backup cannot start: \(error)")))
+        })
+    }
+
+    /// Starts, starts again or closes a page's service; what it opened is posted before its work starts.
+    private func perform(_ effect: PageEffect, on slot: inout (any PageWork)?,
+                         open: (HostedContext, AppInbox) throws -> (any PageWork, AppMessage),
+                         cannot: (Error) -> AppMessage) {
         switch effect {
         case .start(let context):
-            performVerify(.close)
+            close(&slot)
             do {
-                let (checks, work) = try services.verify(context, inbox)
-                verifyWork = work
-                inbox.post(.verify(.opened(checks)))
+                let (work, opened) = try open(context, inbox)
+                slot = work
+                inbox.post(opened)
                 work.start()
             } catch {
-                inbox.post(.verify(.cannotStart("The checks cannot run: \(error)")))
+                inbox.post(cannot(error))
             }
-        case .again: verifyWork?.start()
-        case .close:
-            guard let work = verifyWork else { return }
-            verifyWork = nil
-            tasks.append(Task.detached { await work.close() })
+        case .again: slot?.start()
+        case .close: close(&slot)
         }
+    }
+
+    private func close(_ slot: inout (any PageWork)?) {
+        guard let work = slot else { return }
+        slot = nil
+        tasks.append(Task.detached { await work.close() })
     }
 
     /// What earlier runs of this cluster installed (its state folder's installed.yaml), nil before any.

@@ -14,9 +14,10 @@ public protocol RunWork: AnyObject, Sendable {
     func close() async
 }
 
-/// A run of the cluster checks (``VerifyController``, or a fake).
-public protocol VerifyWork: AnyObject, Sendable {
-    /// Starts a run of the checks (cancelling one in progress).
+/// Work of a page that is started, maybe started again, and closed when the page is left: the
+/// cluster checks (``VerifyController``), the dry run (``DriftController``), a backup (``BackupService``).
+public protocol PageWork: AnyObject, Sendable {
+    /// Starts (again: cancelling a run in progress).
     func start()
     func close() async
 }
@@ -25,15 +26,25 @@ public protocol VerifyWork: AnyObject, Sendable {
 /// to post into; a thrown error is shown on the page instead of it.
 public struct AppServices: Sendable {
     public var run: @Sendable (HostedContext, AppInbox) throws -> (RunScreen, any RunWork)
-    public var verify: @Sendable (HostedContext, AppInbox) throws -> ([ClusterCheck], any VerifyWork)
+    public var verify: @Sendable (HostedContext, AppInbox) throws -> ([ClusterCheck], any PageWork)
+    /// The dry run: the plan it checks.
+    public var changes: @Sendable (HostedContext, AppInbox) throws -> (Plan, any PageWork)
+    /// A backup: the folder it goes into.
+    public var backup: @Sendable (HostedContext, AppInbox) throws -> (String, any PageWork)
     /// Whether `$PAGER` or `less` can show a full log.
     public var pagerAvailable: @Sendable () -> Bool
 
     public init(run: @escaping @Sendable (HostedContext, AppInbox) throws -> (RunScreen, any RunWork),
-                verify: @escaping @Sendable (HostedContext, AppInbox) throws -> ([ClusterCheck], any VerifyWork),
+                verify: @escaping @Sendable (HostedContext, AppInbox) throws -> ([ClusterCheck], any PageWork),
+                changes: @escaping @Sendable (HostedContext, AppInbox) throws -> (Plan, any PageWork) = { _, _ in
+                    throw Unavailable(what: "dry run") },
+                backup: @escaping @Sendable (HostedContext, AppInbox) throws -> (String, any PageWork) = { _, _ in
+                    throw Unavailable(what: "backup") },
                 pagerAvailable: (@Sendable () -> Bool)? = nil) {
         self.run = run
         self.verify = verify
+        self.changes = changes
+        self.backup = backup
         self.pagerAvailable = pagerAvailable ?? { Pager.isAvailable() }
     }
 
@@ -43,9 +54,11 @@ public struct AppServices: Sendable {
         verify: { _, _ in throw Unavailable(what: "checks") },
         pagerAvailable: { false })
 
-    struct Unavailable: Error, CustomStringConvertible {
-        var what: String
-        var description: String { "no \(what) service in this program" }
+    /// A service this program was not given.
+    public struct Unavailable: Error, CustomStringConvertible {
+        public var what: String
+        public init(what: String) { self.what = what }
+        public var description: String { "no \(what) service in this program" }
     }
 
     /// The real ones: the install session's runner and checks over SSH.
@@ -55,7 +68,7 @@ public struct AppServices: Sendable {
                                              knownHostsFile: context.knownHostsFile)
             try session.saveAnswers()
             let controller = try RunController(session: session, secrets: context.secrets, resume: context.resume,
-                                               inbox: inbox, wake: context.wake)
+                                               inbox: inbox)
             return (RunScreen(session: session), controller)
         },
         verify: { context, inbox in
@@ -63,5 +76,14 @@ public struct AppServices: Sendable {
                                              knownHostsFile: context.knownHostsFile)
             let controller = VerifyController(session: session, secrets: context.secrets, inbox: inbox)
             return (controller.checks, controller)
+        },
+        changes: { context, inbox in
+            let session = try InstallSession(answers: context.answers, stateDirectory: context.stateDirectory,
+                                             knownHostsFile: context.knownHostsFile)
+            return (session.plan, DriftController(session: session, secrets: context.secrets, inbox: inbox))
+        },
+        backup: { context, inbox in
+            let folder = context.stateDirectory + "/backups"
+            return (folder, try BackupService(context: context, folder: folder, inbox: inbox))
         })
 }

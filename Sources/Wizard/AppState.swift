@@ -131,12 +131,16 @@ public struct AppState {
     /// The five pages of questions, in flow order.
     public var setup: [SetupPage]
     public var review: ReviewPage
-    /// The hosted page being shown, other than Run and Verify (licenses, summary, changes, backup).
+    /// The hosted page being shown when it has no service (licenses, summary).
     public var hosted: (any Screen)?
     /// The Run page, while shown: its runner is the runtime's install service.
     public var run: RunPage?
     /// The Verify page, while shown: its checks are the runtime's verify service.
     public var verify: VerifyPage?
+    /// "Check for changes", while shown: its dry run is the runtime's drift service.
+    public var changes: ChangesPage?
+    /// "Back up this cluster", while shown: the backup is the runtime's backup service.
+    public var backup: BackupPage?
     /// The runtime's clock, from `.time` messages.
     public var clock: Duration = .zero
     public var hostedPages: HostedPages
@@ -194,6 +198,8 @@ public struct AppState {
             return r
         case .hosted(.run): return run ?? OpeningPage(page: .run)
         case .hosted(.verify): return verify ?? OpeningPage(page: .verify)
+        case .hosted(.changes): return changes ?? OpeningPage(page: .changes)
+        case .hosted(.backup): return backup ?? OpeningPage(page: .backup)
         case .hosted(let h): return hosted ?? PlaceholderPage(page: h)
         }
     }

@@ -20,6 +20,24 @@ public enum AppMessage: Sendable {
     case run(RunMessage)
     /// From the verify service.
     case verify(VerifyMessage)
+    /// From the dry-run service of "Check for changes".
+    case changes(ChangesMessage)
+    /// From the backup service.
+    case backup(BackupMessage)
+}
+
+/// What the dry-run service tells the "Check for changes" page.
+public enum ChangesMessage: Sendable {
+    case opened(Plan)
+    case cannotStart(String, Plan)
+    case events([DriftEvent])
+}
+
+/// What the backup service tells the Backup page.
+public enum BackupMessage: Sendable {
+    case opened(folder: String)
+    case line(String)
+    case ended(BackupView.State)
 }
 
 /// What the install service tells the Run page.
@@ -58,7 +76,11 @@ public enum AppEffect: Sendable {
     /// Work of the install service.
     case run(RunEffect)
     /// Work of the verify service.
-    case verify(VerifyEffect)
+    case verify(PageEffect)
+    /// Work of the dry-run service.
+    case changes(PageEffect)
+    /// Work of the backup service.
+    case backup(PageEffect)
     case quit
 
     /// A short name, for tests and logs.
@@ -71,6 +93,8 @@ public enum AppEffect: Sendable {
         case .openPager(let path): return "pager:\(path)"
         case .run(let r): return "run:" + r.name
         case .verify(let v): return "verify:" + v.name
+        case .changes(let v): return "changes:" + v.name
+        case .backup(let v): return "backup:" + v.name
         case .quit: return "quit"
         }
     }
@@ -100,8 +124,8 @@ public enum RunEffect: Sendable {
     }
 }
 
-/// Work asked of the verify service.
-public enum VerifyEffect: Sendable {
+/// Work asked of a page's service (verify, the dry run, a backup).
+public enum PageEffect: Sendable {
     case start(HostedContext)
     case again
     case close
@@ -125,17 +149,21 @@ public enum App {
             let body = AppView.bodyArea(size)
             s.run?.screen.area = body
             s.verify?.screen.area = body
+            s.changes?.screen.area = body
             return []
         case .time(let now):
             s.clock = now
             if s.run != nil { s.run!.screen.tick(elapsed: now - s.run!.openedAt) }
             if s.verify != nil { s.verify!.screen.tick(elapsed: now - s.verify!.openedAt) }
+            if s.changes != nil { s.changes!.screen.tick(elapsed: now - s.changes!.startedAt) }
             return []
         case .run(let m): return runMessage(&s, m)
         case .verify(let m): return verifyMessage(&s, m)
+        case .changes(let m): return changesMessage(&s, m)
+        case .backup(let m): return backupMessage(&s, m)
         case .tick:
             s.tickCount += 1
-            if case .hosted(let page) = s.page, page != .run, page != .verify, var h = s.hosted {
+            if case .hosted = s.page, var h = s.hosted {
                 let r = h.tick()
                 s.hosted = h
                 return handleRequest(&s, r, key: nil)
@@ -235,6 +263,12 @@ public enum App {
         case .hosted(.verify):
             guard s.verify != nil else { return key == .escape ? .back : .ignored }
             return s.verify!.handle(key)
+        case .hosted(.changes):
+            guard s.changes != nil else { return key == .escape ? .back : .ignored }
+            return s.changes!.handle(key)
+        case .hosted(.backup):
+            guard s.backup != nil else { return key == .escape ? .back : .ignored }
+            return s.backup!.handle(key)
         case .hosted:
             guard var h = s.hosted else { return .back }
             let r = h.handle(key)
@@ -271,8 +305,9 @@ public enum App {
             return s.model.answers.hosts.indices.contains(i) ? testConnection(&s, [s.model.answers.hosts[i]]) : []
         case .run(let r): return runRequest(&s, r)
         case .checkAgain:
-            // The dry run's page runs its checks itself; Verify's run in the verify service.
-            return s.page == .hosted(.verify) && s.verify?.problem == nil ? [.verify(.again)] : []
+            if s.page == .hosted(.verify), s.verify?.problem == nil { return [.verify(.again)] }
+            if s.page == .hosted(.changes), s.changes?.problem == nil { return [.changes(.again)] }
+            return []
         }
     }
 
@@ -513,6 +548,12 @@ public enum App {
         case .verify:
             s.verify = nil
             return [.verify(.start(context))]
+        case .changes:
+            s.changes = nil
+            return [.changes(.start(context))]
+        case .backup:
+            s.backup = nil
+            return [.backup(.start(context))]
         default:
             s.hosted = s.hostedPages.factories[page].map { $0(context) } ?? PlaceholderPage(page: page)
             return []
@@ -559,6 +600,31 @@ extension App {
         return []
     }
 
+    static func changesMessage(_ s: inout AppState, _ m: ChangesMessage) -> [AppEffect] {
+        switch m {
+        case .opened(let plan):
+            var screen = DriftScreen(plan: plan)
+            screen.area = AppView.bodyArea(s.size)
+            s.changes = ChangesPage(screen: screen, startedAt: s.clock)
+        case .cannotStart(let why, let plan):
+            s.changes = ChangesPage(screen: DriftScreen(plan: plan), problem: why, startedAt: s.clock)
+        case .events(let events):
+            guard s.changes != nil else { return [] }
+            if events.contains(where: { if case .started = $0 { true } else { false } }) { s.changes!.startedAt = s.clock }
+            s.changes!.screen.apply(contentsOf: events)
+        }
+        return []
+    }
+
+    static func backupMessage(_ s: inout AppState, _ m: BackupMessage) -> [AppEffect] {
+        switch m {
+        case .opened(let folder): s.backup = BackupPage(view: BackupView(folder: folder))
+        case .line(let line): s.backup?.view.lines.append(line)
+        case .ended(let state): s.backup?.view.state = state
+        }
+        return []
+    }
+
     /// The Run page's requests, as work for the install service.
     static func runRequest(_ s: inout AppState, _ r: RunRequest) -> [AppEffect] {
         guard s.run != nil, s.page == .hosted(.run) else { return [] }
@@ -595,6 +661,12 @@ extension App {
         case .verify:
             s.verify = nil
             return [.verify(.close)]
+        case .changes:
+            s.changes = nil
+            return [.changes(.close)]
+        case .backup:
+            s.backup = nil
+            return [.backup(.close)]
         default:
             s.hosted = nil
             return []

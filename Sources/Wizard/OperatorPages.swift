@@ -3,16 +3,14 @@ import ClusterEngine
 import Foundation
 import TermUI
 
-/// The factories of the hosted pages not yet run by a service (the dry run, the backup, the
-/// licenses, the summary), for the app's `HostedPages`: `HostedPages(OperatorPages.factories())`.
-/// Run and Verify are values in the app's state, their work in ``AppServices``.
+/// The factories of the hosted pages with no service (the licenses, the summary), for the app's
+/// `HostedPages`: `HostedPages(OperatorPages.factories())`. Run, Verify, "Check for changes" and
+/// Backup are values in the app's state, their work in ``AppServices``.
 public enum OperatorPages {
     public static func factories() -> [HostedPage: @Sendable (HostedContext) -> any Screen] {
         [
             .licenses: { LicensePage.hosted($0) },
             .summary: { SummaryScreen(context: $0) },
-            .changes: { LiveDriftPage(context: $0) },
-            .backup: { LiveBackupPage(context: $0) },
         ]
     }
 }

@@ -76,3 +76,53 @@ public struct VerifyPage: Screen {
         screen.render(area, into: &buffer, theme: theme)
     }
 }
+
+/// "Check for changes" (the dry run) as the app holds it; its checks run in the runtime's drift service.
+public struct ChangesPage: Screen {
+    public var screen: DriftScreen
+    public var problem: String?
+    /// The app's clock when the current check began.
+    public var startedAt: Duration
+
+    public init(screen: DriftScreen, problem: String? = nil, startedAt: Duration = .zero) {
+        self.screen = screen
+        self.problem = problem
+        self.startedAt = startedAt
+    }
+
+    public var title: String { screen.title }
+    public var legend: [KeyLegend.Item] { problem == nil ? screen.legend : [.init("Esc", "Back")] }
+    public var help: String? { screen.help }
+
+    public mutating func handle(_ key: Key) -> ScreenRequest {
+        guard problem == nil else { return key == .escape ? .back : .ignored }
+        return screen.handle(key)
+    }
+
+    public func render(_ area: Rect, into buffer: inout Buffer, theme: Theme) {
+        if let problem {
+            buffer.clear(area, style: theme[.normal])
+            Paragraph(problem, role: .error).render(area.inset(horizontal: 2, vertical: 1), into: &buffer, theme: theme)
+            return
+        }
+        screen.render(area, into: &buffer, theme: theme)
+    }
+}
+
+/// "Back up this cluster" as the app holds it: the backup runs in the runtime's backup service;
+/// Esc while it runs stops it (the service is closed) and returns to the Welcome page.
+public struct BackupPage: Screen {
+    public var view: BackupView
+
+    public init(view: BackupView) { self.view = view }
+
+    public var title: String { "Backup" }
+    public var legend: [KeyLegend.Item] { [.init("Esc", view.state == .running ? "Stop and go back" : "Back")] }
+    public var help: String? {
+        "The database is dumped on its host (--single-transaction, the cluster keeps serving) and the shared folder archived on the first app host; both come here compressed, with their sha256 in manifest.json, written last. Headless: joget-cluster backup [--to DIR]; restore with joget-cluster restore FOLDER."
+    }
+
+    public mutating func handle(_ key: Key) -> ScreenRequest { key == .escape ? .back : .ignored }
+
+    public func render(_ area: Rect, into buffer: inout Buffer, theme: Theme) { view.render(area, into: &buffer, theme: theme) }
+}

@@ -7,7 +7,7 @@ import Foundation
 /// again for the effect `.verify(.again)` and closes it when the page is left.
 ///
 /// Alone (tests), it makes an inbox of its own, drained by ``drain(into:)``.
-public final class VerifyController: VerifyWork {
+public final class VerifyController: PageWork {
     /// The checks of the current (or next) run.
     public var checks: [ClusterCheck] { current.withLock { $0 } }
 

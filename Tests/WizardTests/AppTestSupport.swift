@@ -85,7 +85,13 @@ extension AppRuntime {
         replaceState(s)
         let context = HostedContext(answers: answers, secrets: SecretValues(), plan: nil, stateDirectory: ".",
                                     knownHostsFile: "known_hosts", resume: false, wake: {})
-        perform(page == .run ? [.run(.start(context))] : [.verify(.start(context))])
+        switch page {
+        case .run: perform([.run(.start(context))])
+        case .verify: perform([.verify(.start(context))])
+        case .changes: perform([.changes(.start(context))])
+        case .backup: perform([.backup(.start(context))])
+        default: break
+        }
         drainInbox()
     }
 }

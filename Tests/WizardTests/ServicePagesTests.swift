@@ -17,7 +17,8 @@ final class FakeRun: RunWork {
     func close() async { calls.withLock { $0.append("close") } }
 }
 
-final class FakeVerify: VerifyWork {
+/// A page service (checks, dry run, backup) that runs nothing.
+final class FakeVerify: PageWork {
     let calls = Mutex<[String]>([])
     var log: [String] { calls.withLock { $0 } }
     func start() { calls.withLock { $0.append("start") } }
@@ -154,5 +155,43 @@ struct ServicePagesTests {
         await x.settle()
         #expect(verify.log == ["start", "start", "close"])
         #expect(x.state.page == .review && x.state.verify == nil)
+    }
+
+    @Test func aBackupsLinesAndEndArriveAsMessagesAndEscStopsIt() async {
+        let backup = FakeVerify()
+        let services = AppServices(run: AppServices.none.run, verify: AppServices.none.verify,
+                                   backup: { _, _ in ("/state/backups", backup) }, pagerAvailable: { false })
+        let x = AppRuntime(state: AppState(), backend: HeadlessScreen(width: 100, height: 30), services: services)
+        x.open(.backup)
+        #expect(backup.log == ["start"])
+        #expect(x.state.backup?.legend.first?.action == "Stop and go back")
+        x.inbox.post(.backup(.line("dumping the database on app1")))
+        x.handle(.tick)
+        #expect(x.state.backup?.view.lines == ["dumping the database on app1"])
+        x.inbox.post(.backup(.ended(.done("/state/backups/2026-12-04"))))
+        x.handle(.tick)
+        #expect(x.state.backup?.view.state == .done("/state/backups/2026-12-04"))
+        x.handle(.key(.escape))
+        await x.settle()
+        #expect(backup.log == ["start", "close"])
+        #expect(x.state.page == .welcome && x.state.backup == nil)
+    }
+
+    @Test func checkForChangesAgainThroughTheService() async {
+        let drift = FakeVerify()
+        let plan = Self.plan
+        let services = AppServices(run: AppServices.none.run, verify: AppServices.none.verify,
+                                   changes: { _, _ in (plan, drift) }, pagerAvailable: { false })
+        let x = AppRuntime(state: AppState(), backend: HeadlessScreen(width: 100, height: 30), services: services)
+        x.open(.changes)
+        x.inbox.post(.changes(.events([.started, .finished(DriftReport(findings: []))])))
+        x.handle(.tick)
+        #expect(x.state.changes?.screen.status.0.isEmpty == false)
+        x.handle(.key(.char("r")))
+        #expect(drift.log == ["start", "start"])
+        x.handle(.key(.escape))
+        await x.settle()
+        #expect(drift.log == ["start", "start", "close"])
+        #expect(x.state.page == .welcome)
     }
 }
