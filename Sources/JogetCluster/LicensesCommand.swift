@@ -87,16 +87,17 @@ struct LicensesCommand: AsyncParsableCommand {
                    (try? install.saveAnswers()) == nil {
                     comeBack += " --answers " + Shell.quote(URL(fileURLWithPath: file).standardized.path)
                 }
-                let page = LicensePage.open(answers: answers, stateDirectory: install.stateDir.path, comeBack: comeBack,
-                                            mode: .standalone) { host in
-                    Transports.make(host: host, secrets: values, options: ssh)
+                let dir = install.stateDir.path, back = comeBack
+                let open: @Sendable (AppInbox) -> (LicensePage, LicenseService?) = { inbox in
+                    LicensePage.open(answers: answers, stateDirectory: dir, comeBack: back, mode: .standalone,
+                                     inbox: inbox) { host in
+                        Transports.make(host: host, secrets: values, options: ssh)
+                    }
                 }
-                if await Self.fullScreen(page, answers: answers) {
-                    await page.close()
+                if let page = await Self.fullScreen(answers: answers, stateDirectory: dir, open: open) {
                     print(LicenseApp.farewell(page.checklist, page: page), terminator: "")
                     return
                 }
-                await page.close()
                 FileHandle.standardError.write(Data("joget-cluster: no terminal to draw on: printing the checklist.\n".utf8))
             }
             // The wiring: each node's host is reached as the install reaches it (local shell or OpenSSH).
@@ -176,21 +177,22 @@ struct LicensesCommand: AsyncParsableCommand {
         }
     }
 
-    /// Runs the page alone on the terminal, on a thread of its own (curses blocks on the keyboard) so
-    /// the page's background reads keep the async threads. False when there is no terminal.
-    static func fullScreen(_ page: LicensePage, answers: Answers) async -> Bool {
-        nonisolated(unsafe) let page = page
-        return await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+    /// Runs the page alone on the wizard's runtime, on a thread of its own (curses blocks on the
+    /// keyboard) so the page's background reads keep the async threads. The page as left (its
+    /// work ended and saved), or nil when there is no terminal.
+    static func fullScreen(answers: Answers, stateDirectory: String,
+                           open: @escaping @Sendable (AppInbox) -> (LicensePage, LicenseService?)) async -> LicensePage? {
+        await withCheckedContinuation { (continuation: CheckedContinuation<LicensePage?, Never>) in
             let thread = Thread {
                 let backend: CursesBackend
                 do { backend = try CursesBackend(options: .init(inputMode: .raw)) } catch {
-                    continuation.resume(returning: false)
+                    continuation.resume(returning: nil)
                     return
                 }
-                let app = LicenseApp(page: page, answers: answers, backend: backend)
-                app.run()
+                let runtime = LicenseApp.runtime(answers: answers, stateDirectory: stateDirectory, backend: backend, open: open)
+                runtime.run()
                 backend.shutdown()
-                continuation.resume(returning: true)
+                continuation.resume(returning: runtime.state.licenses)
             }
             thread.stackSize = 8 << 20
             thread.start()

@@ -68,6 +68,7 @@ public final class AppRuntime {
     private var verifyWork: (any PageWork)?
     private var changesWork: (any PageWork)?
     private var backupWork: (any PageWork)?
+    private var licenseService: LicenseService?
     private let clock = ContinuousClock()
     private let startedAt: ContinuousClock.Instant
     /// Send `.time` each turn (off in tests that drive the clock themselves).
@@ -153,6 +154,7 @@ public final class AppRuntime {
         perform(.verify(.close))
         perform(.changes(.close))
         perform(.backup(.close))
+        perform(.licenses(.close))
         waitForBackground(timeout: .seconds(10))
         for t in tasks { t.cancel() }
     }
@@ -203,6 +205,7 @@ public final class AppRuntime {
         case .verify(let v): performVerify(v)
         case .changes(let v): performChanges(v)
         case .backup(let v): performBackup(v)
+        case .licenses(let l): performLicenses(l)
         case .quit:
             state.done = true
         }
@@ -256,6 +259,27 @@ public final class AppRuntime {
         }, cannot: { error in
             .backup(.ended(.failed("the backup cannot start: \(error)")))
         })
+    }
+
+    func performLicenses(_ effect: LicenseEffect) {
+        switch effect {
+        case .open(let context):
+            performLicenses(.close)
+            let (page, service) = services.licenses(context, inbox)
+            licenseService = service
+            inbox.post(.licenses(.opened(page)))
+        case .work(let task): licenseService?.run(task)
+        case .close:
+            guard let service = licenseService else { return }
+            licenseService = nil
+            tasks.append(Task.detached { await service.close() })
+        }
+    }
+
+    /// The license service's work so far (tests).
+    public func settleLicenses() async {
+        await licenseService?.settle()
+        drainInbox()
     }
 
     /// Starts, starts again or closes a page's service; what it opened is posted before its work starts.

@@ -31,6 +31,8 @@ public struct AppServices: Sendable {
     public var changes: @Sendable (HostedContext, AppInbox) throws -> (Plan, any PageWork)
     /// A backup: the folder it goes into.
     public var backup: @Sendable (HostedContext, AppInbox) throws -> (String, any PageWork)
+    /// The license checklist and its service (none when the checklist cannot be opened: the page says why).
+    public var licenses: @Sendable (HostedContext, AppInbox) -> (LicensePage, LicenseService?)
     /// Whether `$PAGER` or `less` can show a full log.
     public var pagerAvailable: @Sendable () -> Bool
 
@@ -40,11 +42,15 @@ public struct AppServices: Sendable {
                     throw Unavailable(what: "dry run") },
                 backup: @escaping @Sendable (HostedContext, AppInbox) throws -> (String, any PageWork) = { _, _ in
                     throw Unavailable(what: "backup") },
+                licenses: @escaping @Sendable (HostedContext, AppInbox) -> (LicensePage, LicenseService?) = { c, _ in
+                    (LicensePage(problem: "\(Unavailable(what: "license"))", answers: c.answers, stateDirectory: c.stateDirectory,
+                                 comeBack: "joget-cluster licenses"), nil) },
                 pagerAvailable: (@Sendable () -> Bool)? = nil) {
         self.run = run
         self.verify = verify
         self.changes = changes
         self.backup = backup
+        self.licenses = licenses
         self.pagerAvailable = pagerAvailable ?? { Pager.isAvailable() }
     }
 
@@ -85,5 +91,6 @@ public struct AppServices: Sendable {
         backup: { context, inbox in
             let folder = context.stateDirectory + "/backups"
             return (folder, try BackupService(context: context, folder: folder, inbox: inbox))
-        })
+        },
+        licenses: { context, inbox in LicensePage.hosted(context, inbox: inbox) })
 }

@@ -131,7 +131,7 @@ public struct AppState {
     /// The five pages of questions, in flow order.
     public var setup: [SetupPage]
     public var review: ReviewPage
-    /// The hosted page being shown when it has no service (licenses, summary).
+    /// The hosted page being shown when it has no service (the summary).
     public var hosted: (any Screen)?
     /// The Run page, while shown: its runner is the runtime's install service.
     public var run: RunPage?
@@ -141,6 +141,8 @@ public struct AppState {
     public var changes: ChangesPage?
     /// "Back up this cluster", while shown: the backup is the runtime's backup service.
     public var backup: BackupPage?
+    /// The license checklist, while shown: its reads and changes are the runtime's license service.
+    public var licenses: LicensePage?
     /// The runtime's clock, from `.time` messages.
     public var clock: Duration = .zero
     public var hostedPages: HostedPages
@@ -200,6 +202,7 @@ public struct AppState {
         case .hosted(.verify): return verify ?? OpeningPage(page: .verify)
         case .hosted(.changes): return changes ?? OpeningPage(page: .changes)
         case .hosted(.backup): return backup ?? OpeningPage(page: .backup)
+        case .hosted(.licenses): return licenses ?? OpeningPage(page: .licenses)
         case .hosted(let h): return hosted ?? PlaceholderPage(page: h)
         }
     }

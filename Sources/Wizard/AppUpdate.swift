@@ -24,6 +24,31 @@ public enum AppMessage: Sendable {
     case changes(ChangesMessage)
     /// From the backup service.
     case backup(BackupMessage)
+    /// From the license service.
+    case licenses(LicenseMessage)
+}
+
+/// What the license service tells the license page.
+public enum LicenseMessage: Sendable {
+    case opened(LicensePage)
+    /// A line the desk logged as it worked.
+    case progress(String)
+    case finished(LicensePage.Outcome)
+}
+
+/// Work asked of the license service.
+public enum LicenseEffect: Sendable {
+    case open(HostedContext)
+    case work(LicenseTask)
+    case close
+
+    public var name: String {
+        switch self {
+        case .open: return "open"
+        case .work(let t): return "\(t.kind)"
+        case .close: return "close"
+        }
+    }
 }
 
 /// What the dry-run service tells the "Check for changes" page.
@@ -81,6 +106,8 @@ public enum AppEffect: Sendable {
     case changes(PageEffect)
     /// Work of the backup service.
     case backup(PageEffect)
+    /// Work of the license service.
+    case licenses(LicenseEffect)
     case quit
 
     /// A short name, for tests and logs.
@@ -95,6 +122,7 @@ public enum AppEffect: Sendable {
         case .verify(let v): return "verify:" + v.name
         case .changes(let v): return "changes:" + v.name
         case .backup(let v): return "backup:" + v.name
+        case .licenses(let l): return "licenses:" + l.name
         case .quit: return "quit"
         }
     }
@@ -150,6 +178,10 @@ public enum App {
             s.run?.screen.area = body
             s.verify?.screen.area = body
             s.changes?.screen.area = body
+            if s.licenses != nil {
+                s.licenses!.area = body
+                s.licenses!.scrollIntoView()
+            }
             return []
         case .time(let now):
             s.clock = now
@@ -161,8 +193,10 @@ public enum App {
         case .verify(let m): return verifyMessage(&s, m)
         case .changes(let m): return changesMessage(&s, m)
         case .backup(let m): return backupMessage(&s, m)
+        case .licenses(let m): return licenseMessage(&s, m)
         case .tick:
             s.tickCount += 1
+            if s.page == .hosted(.licenses), s.licenses != nil { _ = s.licenses!.tick() }
             if case .hosted = s.page, var h = s.hosted {
                 let r = h.tick()
                 s.hosted = h
@@ -210,8 +244,9 @@ public enum App {
         // leave the global keys to the app.
         if case .hosted = s.page {
             let request = sendToPage(&s, key)
-            if request == .ignored, globalKey(&s, key) { return [] }
-            return handleRequest(&s, request, key: key)
+            let work = licenseWork(&s)
+            if request == .ignored, globalKey(&s, key) { return work }
+            return work + handleRequest(&s, request, key: key)
         }
         if globalKey(&s, key) { return [] }
         let before = s.model.answers
@@ -269,6 +304,9 @@ public enum App {
         case .hosted(.backup):
             guard s.backup != nil else { return key == .escape ? .back : .ignored }
             return s.backup!.handle(key)
+        case .hosted(.licenses):
+            guard s.licenses != nil else { return key == .escape ? .back : .ignored }
+            return s.licenses!.handle(key)
         case .hosted:
             guard var h = s.hosted else { return .back }
             let r = h.handle(key)
@@ -554,6 +592,9 @@ public enum App {
         case .backup:
             s.backup = nil
             return [.backup(.start(context))]
+        case .licenses:
+            s.licenses = nil
+            return [.licenses(.open(context))]
         default:
             s.hosted = s.hostedPages.factories[page].map { $0(context) } ?? PlaceholderPage(page: page)
             return []
@@ -625,6 +666,29 @@ extension App {
         return []
     }
 
+    static func licenseMessage(_ s: inout AppState, _ m: LicenseMessage) -> [AppEffect] {
+        switch m {
+        case .opened(var page):
+            page.area = AppView.bodyArea(s.size)
+            s.licenses = page
+            return licenseWork(&s)
+        case .progress(let line):
+            s.licenses?.progress(line)
+        case .finished(let outcome):
+            guard s.licenses != nil else { return [] }
+            s.licenses!.take(outcome)
+            s.licenses!.scrollIntoView()
+        }
+        return []
+    }
+
+    /// The work the license page queued, as effects for the license service.
+    static func licenseWork(_ s: inout AppState) -> [AppEffect] {
+        guard s.licenses != nil else { return [] }
+        s.licenses!.scrollIntoView()
+        return s.licenses!.takeWork().map { .licenses(.work($0)) }
+    }
+
     /// The Run page's requests, as work for the install service.
     static func runRequest(_ s: inout AppState, _ r: RunRequest) -> [AppEffect] {
         guard s.run != nil, s.page == .hosted(.run) else { return [] }
@@ -667,6 +731,9 @@ extension App {
         case .backup:
             s.backup = nil
             return [.backup(.close)]
+        case .licenses:
+            s.licenses = nil
+            return [.licenses(.close)]
         default:
             s.hosted = nil
             return []

@@ -4,24 +4,25 @@ import Foundation
 import TermUI
 
 extension LicensePage {
-    /// Opens the checklist of `answers` kept in `stateDirectory` (licenses.json, made on first use);
-    /// the desk reaches each node's host through `transport`, as the install does. A damaged file
-    /// gives a page that says so and touches nothing.
+    /// Opens the checklist of `answers` kept in `stateDirectory` (licenses.json, made on first use)
+    /// with its service; the desk reaches each node's host through `transport`, as the install does,
+    /// and posts into `inbox`. A damaged file gives a page that says so, touches nothing and has no service.
     public static func open(answers: Answers, stateDirectory: String, comeBack: String, mode: Mode = .inFlow,
-                            timeZone: TimeZone = .current, wake: @escaping @Sendable () -> Void = {},
-                            transport: @escaping @Sendable (ClusterCore.Host) throws -> any Transport) -> LicensePage {
+                            timeZone: TimeZone = .current, now: @escaping @Sendable () -> Date = LicenseDesk.wholeSecond,
+                            inbox: AppInbox,
+                            transport: @escaping @Sendable (ClusterCore.Host) throws -> any Transport) -> (LicensePage, LicenseService?) {
         let stateDirectory = URL(fileURLWithPath: stateDirectory).standardized.path   // shown on the page: whole
-        let inbox = Inbox()
         // The state folder, private, before licenses.json is written into it.
         if !answers.appServers.nodes.isEmpty { _ = try? StateDir(path: stateDirectory) }
         let store = LicenseStore(directory: stateDirectory)
         let desk: LicenseDesk
         do {
-            desk = try LicenseDesk(answers: answers, store: store, log: { inbox.post(.progress($0)) }, transport: transport)
+            desk = try LicenseDesk(answers: answers, store: store, now: now, log: { inbox.post(.licenses(.progress($0))) },
+                                   transport: transport)
         } catch {
-            return LicensePage(problem: "\(error)", answers: answers, stateDirectory: stateDirectory, comeBack: comeBack, mode: mode)
+            return (LicensePage(problem: "\(error)", answers: answers, stateDirectory: stateDirectory, comeBack: comeBack, mode: mode), nil)
         }
-        // What the desk holds, until its own copy arrives with the first tick.
+        // What the desk holds, until its own copy arrives with the first outcome.
         var initial: LicenseChecklist
         if let stored = (try? store.load()) ?? nil {
             initial = stored
@@ -29,18 +30,19 @@ extension LicensePage {
         } else {
             initial = LicenseChecklist(answers: answers, at: LicenseDesk.wholeSecond())
         }
-        return LicensePage(desk: desk, inbox: inbox, checklist: initial, stateDirectory: stateDirectory, comeBack: comeBack,
-                           mode: mode, timeZone: timeZone, wake: wake)
+        let page = LicensePage(checklist: initial, stateDirectory: stateDirectory, comeBack: comeBack, mode: mode,
+                               timeZone: timeZone, openingNotes: desk.openingNotes)
+        return (page, LicenseService(desk: desk, inbox: inbox))
     }
 
     /// The page as the wizard hosts it after Verify, or from the Welcome page's "License checklist".
-    public static func hosted(_ context: HostedContext) -> LicensePage {
+    public static func hosted(_ context: HostedContext, inbox: AppInbox) -> (LicensePage, LicenseService?) {
         var options = SSHOptions(knownHostsFile: context.knownHostsFile)
         options.hashKnownHosts = false
         let ssh = options, secrets = context.secrets
         return open(answers: context.answers, stateDirectory: context.stateDirectory,
                     comeBack: comeBackCommand(stateDirectory: context.stateDirectory, cluster: context.answers.cluster),
-                    mode: .inFlow, wake: context.wake) { host in
+                    mode: .inFlow, inbox: inbox) { host in
             Transports.make(host: host, secrets: secrets, options: ssh)
         }
     }
@@ -55,56 +57,23 @@ extension LicensePage {
     }
 }
 
-/// `joget-cluster licenses` on a terminal: the license page alone, framed as the wizard frames
-/// its pages (header, key legend, F1 help, "terminal too small" below 80x24), until the operator
-/// leaves it.
-public final class LicenseApp {
-    public private(set) var state: AppState
-    public let page: LicensePage
-    public let terminal: Terminal
-
-    public init(page: LicensePage, answers: Answers, backend: any Backend, theme: Theme? = nil) {
-        self.page = page
-        terminal = Terminal(backend: backend, theme: theme)
-        var s = AppState(config: AppConfig(stateDirectory: page.stateDirectory), answers: answers)
-        s.page = .hosted(.licenses)
-        s.hosted = page
-        s.size = backend.size
-        state = s
-    }
-
-    /// The operator left (Esc or F10, then Leave; or Ctrl-C).
-    public var isDone: Bool { state.done || page.left }
-
-    /// Runs until the operator leaves.
-    public func run() {
-        while !isDone {
-            drawFrame()
-            handle(terminal.nextEvent(tick: .milliseconds(100)))
-        }
-    }
-
-    public func handle(_ event: Event) {
-        let message: AppMessage
-        switch event {
-        case .key(let k): message = .key(k)
-        case .resize(let size): message = .resize(size)
-        case .tick: message = .tick
-        }
-        for effect in App.update(&state, message) {
-            if case .quit = effect { state.done = true }
-        }
-        // Alone, the page is the whole program: nothing to go back or on to.
-        if state.page != .hosted(.licenses) || state.hosted == nil {
-            state.page = .hosted(.licenses)
-            state.hosted = page
-        }
-    }
-
-    @discardableResult
-    public func drawFrame() -> Buffer {
-        let s = state
-        return terminal.draw { buffer in AppView.render(s, into: &buffer, theme: terminal.theme) }
+/// `joget-cluster licenses` on a terminal: the license page alone, on the wizard's runtime (its
+/// frame: header, key legend, F1 help, "terminal too small" below 80x24), until the operator leaves it.
+public enum LicenseApp {
+    /// A runtime showing the checklist of `answers` alone; `open` makes the page and its service
+    /// (``LicensePage/open(answers:stateDirectory:comeBack:mode:timeZone:now:inbox:transport:)`` in standalone mode).
+    public static func runtime(answers: Answers, stateDirectory: String, backend: any Backend, theme: Theme? = nil,
+                               open: @escaping @Sendable (AppInbox) -> (LicensePage, LicenseService?)) -> AppRuntime {
+        var state = AppState(config: AppConfig(stateDirectory: stateDirectory), answers: answers)
+        state.page = .hosted(.licenses)
+        let services = AppServices(run: AppServices.none.run, verify: AppServices.none.verify,
+                                   licenses: { _, inbox in open(inbox) }, pagerAvailable: { false })
+        let runtime = AppRuntime(state: state, backend: backend, theme: theme, services: services)
+        let context = HostedContext(answers: answers, secrets: SecretValues(), plan: nil, stateDirectory: stateDirectory,
+                                    knownHostsFile: stateDirectory + "/known_hosts", resume: false, wake: {})
+        runtime.perform([.licenses(.open(context))])
+        runtime.drainInbox()
+        return runtime
     }
 
     /// What to print when the page is left: where the checklist is, what is left, how to come back.

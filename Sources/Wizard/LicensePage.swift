@@ -1,7 +1,6 @@
 import ClusterCore
 import ClusterEngine
 import Foundation
-import Synchronization
 import TermUI
 
 /// The license activation checklist, full screen: one row per app server node (its own URL,
@@ -10,16 +9,17 @@ import TermUI
 /// did. Opened after Verify, from the Welcome page, or alone with `joget-cluster licenses`, days
 /// later when the licenses have arrived.
 ///
-/// Every read of a node and every change goes through the ``LicenseDesk`` in the background, one
-/// after another; `tick()` takes in what they found, so keys are never held up. Each change is
-/// saved to licenses.json (0600) as soon as it is made.
-public final class LicensePage: Screen {
+/// A value in the app's state. Every read of a node and every change is work for the runtime's
+/// license service (``LicenseService``, over a ``LicenseDesk``), one after another: the page queues
+/// it (``pendingWork``, taken by `update` as effects) and takes in what came of it from messages,
+/// so keys are never held up. Each change is saved to licenses.json (0600) as soon as it is made.
+public struct LicensePage: Screen, Sendable {
     /// Where the page is shown: inside the wizard's flow (Esc goes on to the Summary) or alone
     /// (`joget-cluster licenses`: Esc and F10 leave the program).
     public enum Mode: Sendable, Equatable { case inFlow, standalone }
 
     /// A box drawn over the page.
-    public enum Modal {
+    public enum Modal: Sendable {
         /// Paste or type a node's system key.
         case systemKey(node: String, field: TextField)
         /// Paste a node's license key: masked while typed.
@@ -35,35 +35,26 @@ public final class LicensePage: Screen {
         }
     }
 
-    /// What background work hands to `tick()`.
-    enum Event: Sendable {
-        /// A line the desk logged as it worked ("node02: reading MAC, ..."): shown while it runs.
-        case progress(String)
-        case finished(Outcome)
-    }
+    /// What a piece of the service's work came to.
+    public struct Outcome: Sendable {
+        public var kind: Work
+        public var checklist: LicenseChecklist
+        public var notes: [String]
+        public var failure: String?
 
-    struct Outcome: Sendable {
-        var kind: Work
-        var checklist: LicenseChecklist
-        var notes: [String]
-        var failure: String?
+        public init(kind: Work, checklist: LicenseChecklist, notes: [String], failure: String?) {
+            self.kind = kind; self.checklist = checklist; self.notes = notes; self.failure = failure
+        }
     }
 
     /// What a piece of background work was, for the message after it.
-    enum Work: Sendable, Equatable {
+    public enum Work: Sendable, Equatable {
         case open
         case refresh
         case setKey(String)
         case setLicense(String)
         case verify(String)
         case export(String)   // the file's path
-    }
-
-    /// Events posted from background tasks, drained by `tick()`.
-    final class Inbox: Sendable {
-        private let events = Mutex<[Event]>([])
-        func post(_ event: Event) { events.withLock { $0.append(event) } }
-        func drain() -> [Event] { events.withLock { e in defer { e = [] }; return e } }
     }
 
     // MARK: State
@@ -95,72 +86,48 @@ public final class LicensePage: Screen {
     public let stateDirectory: String
     /// Why the checklist cannot be opened (a damaged licenses.json), shown instead of the page.
     public let problem: String?
-    let desk: LicenseDesk?
-    let inbox: Inbox
-    private let wake: @Sendable () -> Void
-    private var chain: Task<Void, Never>?
     let timeZone: TimeZone
+    /// Work asked for and not yet handed to the service (`update` takes it as effects).
+    public internal(set) var pendingWork: [LicenseTask] = []
 
     /// Rows of the table scrolled off the top; first row of the detail shown.
     var tableTop = 0
     var detailTop = 0
-    /// The rectangle the page was last drawn into (paging keys, the legend's width).
-    public internal(set) var area = Rect(x: 1, y: 2, width: 78, height: 21)
+    /// The rectangle the app draws the page into (paging keys, the legend's width), set from the screen size.
+    public var area = Rect(x: 1, y: 2, width: 78, height: 21)
     var frame = 0
 
-    /// A page over a desk already opened; `checklist` is what the desk holds. Saves the checklist
-    /// once (so licenses.json exists from the first visit on).
-    public convenience init(desk: LicenseDesk, checklist: LicenseChecklist, stateDirectory: String, comeBack: String,
-                mode: Mode = .inFlow, timeZone: TimeZone = .current, wake: @escaping @Sendable () -> Void = {}) {
-        self.init(desk: desk, inbox: Inbox(), checklist: checklist, stateDirectory: stateDirectory, comeBack: comeBack,
-                  mode: mode, timeZone: timeZone, wake: wake)
-    }
-
-    init(desk: LicenseDesk, inbox: Inbox, checklist: LicenseChecklist, stateDirectory: String, comeBack: String,
-         mode: Mode, timeZone: TimeZone, wake: @escaping @Sendable () -> Void) {
-        self.desk = desk
-        self.inbox = inbox
+    /// A page over a checklist as the service's desk holds it; the first work reads it and saves
+    /// it once (so licenses.json exists from the first visit on).
+    public init(checklist: LicenseChecklist, stateDirectory: String, comeBack: String, mode: Mode = .inFlow,
+                timeZone: TimeZone = .current, openingNotes: [String] = []) {
         self.checklist = checklist
         self.stateDirectory = stateDirectory
         self.comeBack = comeBack
         self.mode = mode
         self.timeZone = timeZone
-        self.wake = wake
         problem = nil
-        if !desk.openingNotes.isEmpty {
-            message = desk.openingNotes.joined(separator: "; ")
+        if !openingNotes.isEmpty {
+            message = openingNotes.joined(separator: "; ")
             messageRole = .warning
         }
-        perform(.open) { _ in [] }
+        perform(.open)
     }
 
     /// A page that cannot show the checklist, saying why.
     public init(problem: String, answers: Answers, stateDirectory: String, comeBack: String, mode: Mode = .inFlow) {
-        desk = nil
         checklist = LicenseChecklist(answers: answers, at: Date())
         self.stateDirectory = stateDirectory
         self.comeBack = comeBack
         self.mode = mode
         self.problem = problem
-        inbox = Inbox()
         timeZone = .current
-        wake = {}
     }
 
-    deinit {
-        if let desk { let chain = self.chain; Task { await chain?.value; await desk.close() } }
-    }
-
-    /// Waits for the work in progress, then ends the desk's sessions.
-    public func close() async {
-        await chain?.value
-        await desk?.close()
-    }
-
-    /// Waits for the work started so far (tests), then takes in what it found.
-    public func settle() async {
-        await chain?.value
-        _ = tick()
+    /// Takes the work queued since the last call.
+    public mutating func takeWork() -> [LicenseTask] {
+        defer { pendingWork = [] }
+        return pendingWork
     }
 
     /// The selected row, if there is one.
@@ -206,12 +173,12 @@ public final class LicensePage: Screen {
         """
     }
 
-    public func handle(_ key: Key) -> ScreenRequest {
+    public mutating func handle(_ key: Key) -> ScreenRequest {
         if modal != nil { return handleModal(key) }
         if problem != nil {
             switch key {
             case .escape, .f(10), .char("q"), .enter:
-                if mode == .standalone { left = true; return .none }
+                if mode == .standalone { left = true; return .exit }
                 return .back
             default: return .ignored
             }
@@ -245,26 +212,26 @@ public final class LicensePage: Screen {
         case .ctrl("c"):
             guard mode == .standalone else { return .ignored }
             left = true
+            return .exit
         default:
             return .ignored
         }
         return .none
     }
 
-    public func tick() -> ScreenRequest {
+    public mutating func tick() -> ScreenRequest {
         frame &+= 1
-        for event in inbox.drain() {
-            switch event {
-            case .progress(let line): if shownWork > 0 { progress = line }
-            case .finished(let outcome): take(outcome)
-            }
-        }
         return .none
+    }
+
+    /// A line the service's desk logged as it worked ("node02: reading MAC, ..."): shown while it runs.
+    public mutating func progress(_ line: String) {
+        if shownWork > 0 { progress = line }
     }
 
     // MARK: Selection
 
-    func select(_ index: Int) {
+    mutating func select(_ index: Int) {
         guard index != selected else { return }
         selected = index
         detailTop = 0
@@ -273,7 +240,7 @@ public final class LicensePage: Screen {
     var detailHeight: Int { layout(area).detail.height }
 
     /// Enter: what the selected node needs next.
-    func nextStep() -> ScreenRequest {
+    mutating func nextStep() -> ScreenRequest {
         guard let row = current else { return .none }
         switch row.status {
         case .keyNeeded, .needsReactivation: openKeyDialog()
@@ -285,14 +252,14 @@ public final class LicensePage: Screen {
         return .none
     }
 
-    func say(_ text: String, _ role: Role = .normal) {
+    mutating func say(_ text: String, _ role: Role = .normal) {
         message = text
         messageRole = role
     }
 
     // MARK: Dialogs
 
-    func openKeyDialog() {
+    mutating func openKeyDialog() {
         guard let row = current else { return }
         if row.isRetired {
             do throws(LicenseError) { _ = try checklist.checkSystemKey("", for: row.node) } catch { say(error.description, .error) }
@@ -303,7 +270,7 @@ public final class LicensePage: Screen {
         modal = .systemKey(node: row.node, field: field)
     }
 
-    func openLicenseDialog() {
+    mutating func openLicenseDialog() {
         guard let row = current else { return }
         if row.status == .keyNeeded || row.status == .needsReactivation || row.isRetired {
             var copy = checklist
@@ -314,7 +281,7 @@ public final class LicensePage: Screen {
         modal = .license(node: row.node, field: field)
     }
 
-    func askLeave() {
+    mutating func askLeave() {
         let open = checklist.liveRows.filter { $0.status != .activated }
         var text = "Everything here is saved in \(stateDirectory)/\(LicenseStore.fileName). Come back to it, for instance when the licenses have arrived, with:\n\n  \(comeBack)\n\n"
         text += open.isEmpty ? "Every node is activated." : "Left to do: " + open.map { "\($0.node) (\($0.status.title))" }.joined(separator: ", ") + "."
@@ -322,7 +289,7 @@ public final class LicensePage: Screen {
         modal = .leave(Dialog(title: "Do it later", message: text, buttons: buttons, focused: 0, cancelIndex: 1, maxWidth: 76))
     }
 
-    func handleModal(_ key: Key) -> ScreenRequest {
+    mutating func handleModal(_ key: Key) -> ScreenRequest {
         guard let m = modal else { return .none }
         switch m {
         case .leave(var d):
@@ -331,7 +298,7 @@ public final class LicensePage: Screen {
             guard case .action(let i) = r else { return .none }
             modal = nil
             guard i == 0 else { return .none }
-            if mode == .standalone { left = true; return .none }
+            if mode == .standalone { left = true; return .exit }
             return .next
         case .systemKey(let node, var field):
             switch key {
@@ -376,63 +343,42 @@ public final class LicensePage: Screen {
 
     // MARK: Work
 
-    func setKey(_ key: String, for node: String) {
+    mutating func setKey(_ key: String, for node: String) {
         say("\(node): recording the system key (reading the facts it depends on first)...")
-        perform(.setKey(node)) { desk in try await desk.setKey(key, for: node) }
+        perform(.setKey(key, node: node))
     }
 
-    func setLicense(_ license: String, for node: String) {
+    mutating func setLicense(_ license: String, for node: String) {
         say("\(node): recording the license key...")
-        perform(.setLicense(node)) { desk in
-            try await desk.setLicense(license, for: node)
-            let row = await desk.checklist.row(node)
-            return ["\(node): license \(row?.license(revealed: false) ?? "") recorded. Enter it in \(node)'s own pop-up too, at \(row?.url ?? "its URL"), then press c to check"]
-        }
+        perform(.setLicense(license, node: node))
     }
 
-    func check() {
+    mutating func check() {
         guard let row = current else { return }
         guard !row.isRetired else { say(LicenseError.retired(row.node, "nothing to verify").description, .error); return }
         say("\(row.node): looking at its console at \(row.url)...")
-        perform(.verify(row.node)) { desk in try await desk.verify([row.node]) }
+        perform(.verify(node: row.node))
     }
 
-    func refresh() {
+    mutating func refresh() {
         say("Reading every node: MAC, datasource profile, version, edition and system key...")
-        perform(.refresh) { desk in try await desk.refresh() }
+        perform(.refresh)
     }
 
-    func export(_ format: LicenseExportFormat) {
-        let path = stateDirectory + "/licenses." + format.rawValue
-        perform(.export(path)) { desk in
-            let text = await desk.export(format)
-            try AtomicFile.write(Data(text.utf8), to: path, mode: 0o644)
-            return []
-        }
+    mutating func export(_ format: LicenseExportFormat) {
+        perform(.export(format, path: stateDirectory + "/licenses." + format.rawValue))
     }
 
-    /// Runs `body` on the desk after the work before it, saves the checklist, and posts what came of it.
-    func perform(_ kind: Work, _ body: @escaping @Sendable (LicenseDesk) async throws -> [String]) {
-        guard let desk else { return }
+    /// Queues work for the service; its outcome comes back through ``take(_:)``.
+    mutating func perform(_ task: LicenseTask) {
+        guard problem == nil else { return }
         running += 1
-        if kind != .open { shownWork += 1 }
-        let previous = chain, inbox = self.inbox, wake = self.wake
-        chain = Task {
-            await previous?.value
-            var notes: [String] = []
-            var failure: String?
-            do { notes = try await body(desk) } catch { failure = "\(error)" }
-            // Nothing to keep for answers without nodes (a new install not answered yet).
-            let empty = await desk.checklist.rows.isEmpty
-            do { if !(kind == .open && empty) { try await desk.save() } } catch {
-                failure = (failure.map { $0 + "; " } ?? "") + "\(error)"
-            }
-            inbox.post(.finished(Outcome(kind: kind, checklist: await desk.checklist, notes: notes, failure: failure)))
-            wake()
-        }
+        if task.kind != .open { shownWork += 1 }
+        pendingWork.append(task)
     }
 
-    func take(_ o: Outcome) {
+    /// What a piece of work came to: the checklist as saved, what was seen, the message.
+    public mutating func take(_ o: Outcome) {
         running = max(0, running - 1)
         if o.kind != .open { shownWork = max(0, shownWork - 1) }
         if shownWork == 0 { progress = nil }

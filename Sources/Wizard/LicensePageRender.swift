@@ -101,10 +101,30 @@ extension LicensePage {
         }
     }
 
+    /// Where the table and the detail are scrolled to in these parts: the selected row in view,
+    /// the detail not past its end.
+    func scrolled(_ parts: Parts) -> (table: Int, detail: Int) {
+        var table = tableTop
+        let height = parts.table.height
+        if selected < table { table = selected }
+        if selected >= table + height { table = selected - height + 1 }
+        table = max(0, min(table, checklist.rows.count - height))
+        var detail = detailTop
+        if let row = current {
+            let count = detailLines(row, width: parts.detail.width - 2, theme: .monochrome()).count
+            detail = max(0, min(detail, count - parts.detail.height))
+        }
+        return (table, detail)
+    }
+
+    /// Keeps the scroll positions in view after a key or a resize (render only reads them).
+    public mutating func scrollIntoView() {
+        (tableTop, detailTop) = scrolled(layout(area))
+    }
+
     // MARK: Render
 
     public func render(_ area: Rect, into buffer: inout Buffer, theme: Theme) {
-        self.area = area
         guard !area.isEmpty else { return }
         buffer.clear(area, style: theme[.normal])
         if let problem {
@@ -113,6 +133,7 @@ extension LicensePage {
             return
         }
         let parts = layout(area)
+        let (tableTop, detailTop) = scrolled(parts)
         let s = theme.symbols
         let rows = checklist.rows
 
@@ -153,9 +174,6 @@ extension LicensePage {
                              style: theme[.muted], ellipsis: s.ellipsis)
         }
         let height = parts.table.height
-        if selected < tableTop { tableTop = selected }
-        if selected >= tableTop + height { tableTop = selected - height + 1 }
-        tableTop = max(0, min(tableTop, rows.count - height))
         for line in 0..<min(height, max(0, rows.count - tableTop)) {
             let index = tableTop + line
             let row = rows[index]
@@ -187,7 +205,6 @@ extension LicensePage {
             buffer.writeLine(head, in: parts.separator.inset(left: 1), style: theme[.title], ellipsis: s.ellipsis)
             let lines = detailLines(row, width: parts.detail.width - 2, theme: theme)
             let h = parts.detail.height
-            detailTop = max(0, min(detailTop, lines.count - h))
             for (i, spans) in lines.dropFirst(detailTop).prefix(h).enumerated() {
                 buffer.writeLine(spans, in: parts.detail.row(i).inset(right: 2), ellipsis: s.ellipsis)
             }

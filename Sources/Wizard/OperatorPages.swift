@@ -3,13 +3,12 @@ import ClusterEngine
 import Foundation
 import TermUI
 
-/// The factories of the hosted pages with no service (the licenses, the summary), for the app's
-/// `HostedPages`: `HostedPages(OperatorPages.factories())`. Run, Verify, "Check for changes" and
-/// Backup are values in the app's state, their work in ``AppServices``.
+/// The factory of the hosted page with no service (the summary), for the app's `HostedPages`:
+/// `HostedPages(OperatorPages.factories())`. Run, Verify, "Check for changes", Backup and the
+/// license checklist are values in the app's state, their work in ``AppServices``.
 public enum OperatorPages {
     public static func factories() -> [HostedPage: @Sendable (HostedContext) -> any Screen] {
         [
-            .licenses: { LicensePage.hosted($0) },
             .summary: { SummaryScreen(context: $0) },
         ]
     }

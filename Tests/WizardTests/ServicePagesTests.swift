@@ -194,4 +194,36 @@ struct ServicePagesTests {
         #expect(drift.log == ["start", "start", "close"])
         #expect(x.state.page == .welcome)
     }
+
+    /// The license page by messages alone: the test stands in for the license service.
+    @Test func licenseWorkGoesOutAsEffectsAndComesBackAsMessages() {
+        let a = LicenseFixtures.answers(nodes: 2)
+        let checklist = LicenseChecklist(answers: a, at: LicenseFixtures.at(days: 1))
+        var s = AppState(answers: a)
+        s.page = .hosted(.licenses)
+        let page = LicensePage(checklist: checklist, stateDirectory: "/state", comeBack: "joget-cluster licenses",
+                               mode: .inFlow, timeZone: LicenseFixtures.utc)
+        #expect(App.update(&s, .licenses(.opened(page))).map(\.name) == ["licenses:open"])
+        #expect(s.licenses?.running == 1)
+        _ = App.update(&s, .licenses(.finished(.init(kind: .open, checklist: checklist, notes: [], failure: nil))))
+        #expect(s.licenses?.running == 0)
+
+        // r: read every node, as work for the service; its progress and outcome come back as messages.
+        #expect(App.update(&s, .key(.char("r"))).map(\.name) == ["licenses:refresh"])
+        _ = App.update(&s, .licenses(.progress("node01: reading MAC")))
+        #expect(s.licenses?.progress == "node01: reading MAC")
+        _ = App.update(&s, .licenses(.finished(.init(kind: .refresh, checklist: checklist,
+                                                     notes: ["node01: could not read the node: offline"], failure: nil))))
+        #expect(s.licenses?.progress == nil)
+        #expect(s.licenses?.message?.contains("1 could not be") == true)
+        #expect(s.licenses?.seen["node01"] == ["could not read the node: offline"])
+
+        // e: the export, with its path.
+        #expect(App.update(&s, .key(.char("e"))).map(\.name) == ["licenses:export(\"/state/licenses.md\")"])
+
+        // n: on to the Summary; the service is closed.
+        let next = App.update(&s, .key(.char("n")))
+        #expect(next.map(\.name).first == "licenses:close")
+        #expect(s.page == .hosted(.summary) && s.licenses == nil)
+    }
 }
