@@ -82,8 +82,6 @@ public final class AppRuntime {
         terminal = Terminal(backend: backend, theme: theme)
         startedAt = clock.now
         self.state.size = backend.size
-        let inbox = self.inbox
-        self.state.wake = { inbox.post(.tick) }
     }
 
     /// Replaces the state (tests put the app somewhere directly).

@@ -54,8 +54,6 @@ public struct HostedContext: Sendable {
     public var knownHostsFile: String
     /// Go on with an unfinished install instead of starting a new run.
     public var resume: Bool
-    /// Lets the page's background work wake the app (a new event is waiting): call it from any thread.
-    public var wake: @Sendable () -> Void
 }
 
 /// Factories for the pages after the review. A missing one shows a placeholder page.
@@ -149,8 +147,6 @@ public struct AppState {
     public var dialog: AppDialog?
     /// Dialogs waiting for the one on screen to close (a host key asked while help is open).
     public var queuedDialogs: [AppDialog] = []
-    /// Wakes the runtime from any thread; handed to hosted pages for their background work.
-    public var wake: @Sendable () -> Void = {}
     public var size: Size
     /// A page opened from the review returns there on Next.
     public var returnToReview = false

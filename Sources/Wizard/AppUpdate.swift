@@ -577,7 +577,7 @@ public enum App {
         let context = HostedContext(answers: answers, secrets: s.model.secrets, plan: plan,
                                     stateDirectory: s.config.stateDirectoryPath(cluster: answers.cluster) ?? ".",
                                     knownHostsFile: s.config.knownHostsPath(cluster: answers.cluster),
-                                    resume: s.resumeInstall, wake: s.wake)
+                                    resume: s.resumeInstall)
         s.page = .hosted(page)
         switch page {
         case .run:

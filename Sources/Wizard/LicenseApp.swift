@@ -70,7 +70,7 @@ public enum LicenseApp {
                                    licenses: { _, inbox in open(inbox) }, pagerAvailable: { false })
         let runtime = AppRuntime(state: state, backend: backend, theme: theme, services: services)
         let context = HostedContext(answers: answers, secrets: SecretValues(), plan: nil, stateDirectory: stateDirectory,
-                                    knownHostsFile: stateDirectory + "/known_hosts", resume: false, wake: {})
+                                    knownHostsFile: stateDirectory + "/known_hosts", resume: false)
         runtime.perform([.licenses(.open(context))])
         runtime.drainInbox()
         return runtime

@@ -13,8 +13,8 @@ public protocol Screen {
     var help: String? { get }
     mutating func handle(_ key: Key) -> ScreenRequest
     func render(_ area: Rect, into buffer: inout Buffer, theme: Theme)
-    /// Called on every tick of the app's loop (about every 100 ms) and after background work wakes it:
-    /// take in progress (runner events), advance spinners. Optional: the default does nothing.
+    /// Called on every tick of the app's loop (about every 100 ms):
+    /// advance spinners. Optional: the default does nothing.
     mutating func tick() -> ScreenRequest
 }
 

@@ -117,7 +117,7 @@ public struct SetupPage: Screen {
             switch key {
             case .tab, .down, .enter:
                 fields.commitFocused(model: &model)
-                if let l = list, spec.list != nil { _ = l; focus = .list; return .none }
+                if list != nil, spec.list != nil { focus = .list; return .none }
                 if key == .enter { return next() }
                 focus = .buttons
                 return .none

@@ -84,7 +84,7 @@ extension AppRuntime {
         s.page = .hosted(page)
         replaceState(s)
         let context = HostedContext(answers: answers, secrets: SecretValues(), plan: nil, stateDirectory: ".",
-                                    knownHostsFile: "known_hosts", resume: false, wake: {})
+                                    knownHostsFile: "known_hosts", resume: false)
         switch page {
         case .run: perform([.run(.start(context))])
         case .verify: perform([.verify(.start(context))])
