@@ -153,7 +153,7 @@ import Testing
         try StateDir.makePrivateDirectory(state.path)
         let verifier = Verifier(secrets: SecretValues(), timeout: .seconds(20), record: state) { _ in LocalTransport(name: "app1") }
         func mountCheck(_ a: Answers) -> [ClusterCheck] { VerifyReport.checks(for: a).filter { $0.id == "files.mounted@app1" } }
-        let lines = Wizard.Locked<[String]>([])
+        let lines = Locked<[String]>([])
         let outcomes = await VerifyReport.run(mountCheck(good) + mountCheck(broken), verifier: verifier) { line in
             lines.withLock { $0.append(line) }
         }
