@@ -54,6 +54,12 @@ public struct HostedContext: Sendable {
     public var knownHostsFile: String
     /// Go on with an unfinished install instead of starting a new run.
     public var resume: Bool
+
+    public init(answers: Answers, secrets: SecretValues, plan: Plan?, stateDirectory: String, knownHostsFile: String,
+                resume: Bool) {
+        self.answers = answers; self.secrets = secrets; self.plan = plan
+        self.stateDirectory = stateDirectory; self.knownHostsFile = knownHostsFile; self.resume = resume
+    }
 }
 
 /// Factories for the pages after the review. A missing one shows a placeholder page.

@@ -38,11 +38,13 @@ public final class AppRuntime {
     public func replaceState(_ s: AppState) { state = s }
 
     /// Runs until the operator quits.
-    public func run() {
+    /// - Parameter turn: looks at the state after each turn (the bench's report); true ends the loop.
+    public func run(turn: (AppState) -> Bool = { _ in false }) {
         while !state.done {
             drawFrame()
             let event = terminal.nextEvent(tick: .milliseconds(100))
             handle(event)
+            if turn(state) { break }
         }
         finish()
     }
