@@ -38,22 +38,16 @@ struct BenchRunCommand: AsyncParsableCommand {
         let services = AppServices(run: { _, inbox in (page, RunController(runner: runner, inbox: inbox)) },
                                    verify: AppServices.none.verify, pagerAvailable: { false })
         let settings = (report: report, exitWhenDone: exitWhenDone, ringCapacity: ringCapacity)
-        let failure: String? = await withCheckedContinuation { continuation in
-            let thread = Thread {
-                continuation.resume(returning: BenchRunCommand.loop(services: services, plan: plan, settings: settings))
-            }
-            thread.stackSize = 8 << 20
-            thread.start()
+        let result = await CursesThread.run(inputMode: .cbreak) { backend in
+            BenchRunCommand.loop(backend: backend, services: services, plan: plan, settings: settings)
         }
         await runner.close()
-        if let failure { throw UsageError(failure) }
+        if case .failure(let error) = result { throw UsageError("\(error)") }
     }
 
     /// The wizard's runtime on the Run page: its loop, its inbox, its install service.
-    static func loop(services: AppServices, plan: Plan, settings: (report: String?, exitWhenDone: Bool, ringCapacity: Int)) -> String? {
-        let backend: CursesBackend
-        do { backend = try CursesBackend() } catch { return "\(error)" }
-        defer { backend.shutdown() }
+    static func loop(backend: CursesBackend, services: AppServices, plan: Plan,
+                     settings: (report: String?, exitWhenDone: Bool, ringCapacity: Int)) {
         let runtime = AppRuntime(state: AppState(), backend: backend, services: services,
                                  keepLinesPerHost: settings.ringCapacity)
         var state = runtime.state
@@ -73,7 +67,6 @@ struct BenchRunCommand: AsyncParsableCommand {
             if settings.exitWhenDone, let f = finishedAt, clock.now - f > .seconds(1) { return true }
             return false
         }
-        return nil
     }
 
     static func writeReport(_ summary: RunSummary, page: RunScreen, to path: String) {

@@ -177,26 +177,16 @@ struct LicensesCommand: AsyncParsableCommand {
         }
     }
 
-    /// Runs the page alone on the wizard's runtime, on a thread of its own (curses blocks on the
-    /// keyboard) so the page's background reads keep the async threads. The page as left (its
-    /// work ended and saved), or nil when there is no terminal.
+    /// Runs the page alone on the wizard's runtime (``CursesThread``). The page as left (its work
+    /// ended and saved), or nil when there is no terminal.
     static func fullScreen(answers: Answers, stateDirectory: String,
                            open: @escaping @Sendable (AppInbox) -> (LicensePage, LicenseService?)) async -> LicensePage? {
-        await withCheckedContinuation { (continuation: CheckedContinuation<LicensePage?, Never>) in
-            let thread = Thread {
-                let backend: CursesBackend
-                do { backend = try CursesBackend(options: .init(inputMode: .raw)) } catch {
-                    continuation.resume(returning: nil)
-                    return
-                }
-                let runtime = LicenseApp.runtime(answers: answers, stateDirectory: stateDirectory, backend: backend, open: open)
-                runtime.run()
-                backend.shutdown()
-                continuation.resume(returning: runtime.state.licenses)
-            }
-            thread.stackSize = 8 << 20
-            thread.start()
+        let result = await CursesThread.run { backend -> LicensePage? in
+            let runtime = LicenseApp.runtime(answers: answers, stateDirectory: stateDirectory, backend: backend, open: open)
+            runtime.run()
+            return runtime.state.licenses
         }
+        return (try? result.get()) ?? nil
     }
 
     // MARK: Reading the license key
@@ -208,29 +198,7 @@ struct LicensesCommand: AsyncParsableCommand {
             let data = FileHandle.standardInput.readDataToEndOfFile()
             return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         }
-        let fd = open("/dev/tty", O_RDWR | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        func say(_ text: String) { _ = text.withCString { write(fd, $0, strlen($0)) } }
-        var saved = termios()
-        guard tcgetattr(fd, &saved) == 0 else { return nil }
-        var quiet = saved
-        quiet.c_lflag &= ~tcflag_t(ECHO)
-        say("License key for \(node) (paste it, then press Enter on an empty line; it is not shown):\n")
-        tcsetattr(fd, TCSAFLUSH, &quiet)
-        defer { tcsetattr(fd, TCSAFLUSH, &saved) }
-        var lines: [String] = []
-        var line: [UInt8] = []
-        var byte: UInt8 = 0
-        while read(fd, &byte, 1) == 1 {
-            if byte != UInt8(ascii: "\n") { line.append(byte); continue }
-            let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespaces)
-            line = []
-            if text.isEmpty { if lines.isEmpty { continue } else { break } }
-            lines.append(text)
-        }
-        let license = lines.joined()
-        say("(\(license.count) characters read)\n")
-        return license
+        return SecretsInput.readHidden("License key for \(node) (paste it, then press Enter on an empty line; it is not shown):\n",
+                                       untilEmptyLine: true) { "(\($0.count) characters read)\n" }
     }
 }
