@@ -1,4 +1,5 @@
 import ClusterCore
+import ClusterEngine
 import Foundation
 
 /// Formats run events as plain lines for the headless commands:
@@ -196,20 +197,10 @@ public final class LineOutput {
     }
 
     /// `0.4s`, `12.0s`, `3m05s`, `1h02m`.
-    public static func seconds(_ d: Duration) -> String {
-        let s = max(0, d.seconds)
-        if s < 60 { return String(format: "%.1fs", s) }
-        let whole = Int(s.rounded())
-        if whole < 3600 { return String(format: "%dm%02ds", whole / 60, whole % 60) }
-        return String(format: "%dh%02dm", whole / 3600, (whole % 3600) / 60)
-    }
+    public static func seconds(_ d: Duration) -> String { TimeText.seconds(d) }
 
     /// Local time, `2025-01-02 03:04:05`.
-    static func when(_ date: Date) -> String {
-        let c = Calendar.current.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        return String(format: "%04d-%02d-%02d %02d:%02d:%02d", c.year ?? 0, c.month ?? 0, c.day ?? 0,
-                      c.hour ?? 0, c.minute ?? 0, c.second ?? 0)
-    }
+    static func when(_ date: Date) -> String { TimeText.local(date) }
 
     /// Columns padded to their widest cell (by characters), two spaces apart; last column unpadded.
     static func table(_ rows: [[String]], colors: [Color?], paint: (String, Color?) -> String) -> String {
