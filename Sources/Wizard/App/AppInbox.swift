@@ -20,7 +20,7 @@ public final class AppInbox: Sendable {
 
     public func post(_ message: AppMessage) { queue.withLock { $0.messages.append(message) } }
 
-    /// A runner's event; returns whether it was the first one waiting (to wake the app once per drain).
+    /// A runner's event; returns whether it was the first one waiting since the last drain.
     @discardableResult
     public func post(run event: RunEvent) -> Bool {
         queue.withLock { q in

@@ -10,7 +10,6 @@ public final class DriftController: PageWork {
     private let onClose: (@Sendable () async -> Void)?
     public let inbox: AppInbox
     private let task = Locked<Task<Void, Never>?>(nil)
-    private let startedAt = Locked(ContinuousClock.now)
 
     /// - Parameters:
     ///   - makeCheck: called for every run; it takes the state folder's lock (and throws while
@@ -32,13 +31,12 @@ public final class DriftController: PageWork {
 
     /// Checks every step (after the run in progress, if any, has stopped and let go of the lock).
     public func start() {
-        let makeCheck = self.makeCheck, inbox = self.inbox, startedAt = self.startedAt
+        let makeCheck = self.makeCheck, inbox = self.inbox
         task.withLock { t in
             let previous = t
             previous?.cancel()
             t = Task {
                 await previous?.value
-                startedAt.withLock { $0 = .now }
                 inbox.post(.changes(.events([.started])))
                 let check: DriftCheck
                 do { check = try makeCheck() } catch {
@@ -51,14 +49,6 @@ public final class DriftController: PageWork {
                 if !Task.isCancelled { inbox.post(.changes(.events([.finished(report)]))) }
             }
         }
-    }
-
-    /// Alone: applies every verdict waiting in the inbox and ticks the page's clock.
-    public func drain(into screen: inout DriftScreen) {
-        for message in inbox.drain() {
-            if case .changes(.events(let events)) = message { screen.apply(contentsOf: events) }
-        }
-        screen.tick(elapsed: ContinuousClock.now - startedAt.withLock { $0 })
     }
 
     /// Waits for the current run to end.

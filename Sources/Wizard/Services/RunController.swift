@@ -40,26 +40,23 @@ public final class RunController: RunWork {
     ///   - pool: closed by ``close()`` along with the runner.
     ///   - keepLinesPerHost: pending output lines kept per host when the app falls behind (with an inbox of its own).
     ///   - inbox: where events go (the runtime's); a new one when nil.
-    ///   - wake: called from the emitting thread when an event lands in an empty buffer (at most once
-    ///     per drain, however fast lines come), so the app can redraw without polling.
-    public init(runner: Runner, pool: TransportPool? = nil, keepLinesPerHost: Int = 5_000, inbox: AppInbox? = nil,
-                wake: (@Sendable () -> Void)? = nil) {
+    public init(runner: Runner, pool: TransportPool? = nil, keepLinesPerHost: Int = 5_000, inbox: AppInbox? = nil) {
         self.runner = runner
         self.pool = pool
         let box = inbox ?? AppInbox(keepLinesPerHost: keepLinesPerHost)
         self.inbox = box
         startedAt = clock.now
         runner.observe { event in
-            if box.post(run: event) { wake?() }
+            box.post(run: event)
         }
     }
 
     /// A runner for an install session (resuming from its journal when asked), with one transport per host.
     public convenience init(session: InstallSession, secrets: SecretValues, resume: Bool, keepLinesPerHost: Int = 5_000,
-                            inbox: AppInbox? = nil, wake: (@Sendable () -> Void)? = nil) throws {
+                            inbox: AppInbox? = nil) throws {
         let pool = session.pool(secrets: secrets)
         let runner = try session.runner(secrets: secrets, pool: pool, resume: resume)
-        self.init(runner: runner, pool: pool, keepLinesPerHost: keepLinesPerHost, inbox: inbox, wake: wake)
+        self.init(runner: runner, pool: pool, keepLinesPerHost: keepLinesPerHost, inbox: inbox)
     }
 
     // MARK: Driving
