@@ -2,6 +2,7 @@ import ArgumentParser
 import ClusterCore
 import ClusterEngine
 import Foundation
+import Wizard
 
 struct ApplyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
