@@ -56,11 +56,14 @@ public actor Runner {
         public var uploadMode: Int
         /// Time allowed for logging in to a host (not counted in the step's timeout).
         public var connectTimeout: Duration
+        /// A step's check and apply go to the host as one frame (one round trip); false sends them
+        /// one after the other (the benchmark's baseline).
+        public var joinCheckAndApply: Bool
 
         public init(maxConcurrency: Int? = nil, stopHostOnFailure: Bool = false, uploadMode: Int = 0o600,
-                    connectTimeout: Duration = .seconds(120)) {
+                    connectTimeout: Duration = .seconds(120), joinCheckAndApply: Bool = true) {
             self.maxConcurrency = maxConcurrency; self.stopHostOnFailure = stopHostOnFailure
-            self.uploadMode = uploadMode; self.connectTimeout = connectTimeout
+            self.uploadMode = uploadMode; self.connectTimeout = connectTimeout; self.joinCheckAndApply = joinCheckAndApply
         }
     }
 

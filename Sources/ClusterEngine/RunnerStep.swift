@@ -109,6 +109,31 @@ extension Runner {
             }
         }
 
+        // check and apply in one round trip: the apply runs on the host only when the check failed.
+        if let checkScript = step.check, Self.mayJoin(step, ctx) {
+            switch await runCheckThenApply(checkScript, step.apply) {
+            case .failure(let f, let inApply):
+                if inApply { check = .failed; phase = .apply }
+                return failure(f, inApply ? .apply : .check)
+            case .checkPassed:
+                check = .passed
+                exitCode = 0
+                log.note(stepID: step.id, host: step.host, "check passed: already done, apply not run")
+                if case .download(let remote, let local)? = step.transfer,
+                   let path = try? ctx.stateDir.localTransferPath(local), !FileManager.default.fileExists(atPath: path) {
+                    if let bad = await download(remote: remote, local: local) { return bad }
+                }
+                return end(.alreadyDone)
+            case .applied(let checkCode, let applyCode):
+                check = .failed
+                phase = .apply
+                exitCode = applyCode
+                log.note(stepID: step.id, host: step.host, "check exited \(checkCode): applied in the same round trip")
+                if applyCode != 0 { return failed("apply exited with status \(applyCode)") }
+                return await afterApply()
+            }
+        }
+
         // check: exit 0 means already done.
         if let script = step.check {
             switch await run(script, .check) {
@@ -171,22 +196,58 @@ extension Runner {
             return failed("apply exited with status \(code)")
         case .failure(let f): return failure(f, .apply)
         }
-        if Task.isCancelled { return end(.interrupted) }
+        return await afterApply()
 
-        if let verify = step.verify {
-            switch await run(verify, .verify) {
-            case .success(0): exitCode = 0
-            case .success(let code):
-                exitCode = code
-                return failed("verify exited with status \(code): apply ran, but the result is not as expected")
-            case .failure(let f): return failure(f, .verify)
+        /// What follows a successful apply: verify, then the download.
+        func afterApply() async -> (StepOutcome, StepPhase) {
+            if Task.isCancelled { return end(.interrupted) }
+            if let verify = step.verify {
+                switch await run(verify, .verify) {
+                case .success(0): exitCode = 0
+                case .success(let code):
+                    exitCode = code
+                    return failed("verify exited with status \(code): apply ran, but the result is not as expected")
+                case .failure(let f): return failure(f, .verify)
+                }
+            }
+            if case .download(let remote, let local)? = step.transfer {
+                if let bad = await download(remote: remote, local: local) { return bad }
+            }
+            return end(.done)
+        }
+
+        /// Sends check and apply as one frame. The check's status comes back as a line with a fresh
+        /// marker, on both streams (as the frame's own end); the check's subshell cannot read the
+        /// frame's text, so its output cannot forge it. Lines before the marker are the check's.
+        func runCheckThenApply(_ checkScript: Script, _ applyScript: Script) async -> JoinedOutcome {
+            begin(.check)
+            let checkText: String, applyText: String
+            do {
+                checkText = try checkScript.executable(with: ctx.secrets)
+                applyText = try applyScript.executable(with: ctx.secrets)
+            } catch {
+                return .failure(.message("the step cannot be rendered: \(error)"), inApply: false)
+            }
+            let remaining = deadline - clock.now
+            guard remaining > .zero else { return .failure(.timedOut, inApply: false) }
+            let output = CheckThenApplyOutput(check: linesHandler(step, .check, ctx), applyStarts: {
+                ctx.hub.emit(.stepStarted(stepID: step.id, host: step.host, phase: .apply))
+                log.phase(stepID: step.id, host: step.host, .apply)
+            }, apply: linesHandler(step, .apply, ctx))
+            let (checked, result) = await ctx.transport.runCheckThenApply(check: checkText, apply: applyText, timeout: remaining, output: output)
+            switch result {
+            case .exited(let code) where code != 0 && (Task.isCancelled || ctx.isStopping()):
+                return .failure(.cancelled, inApply: checked != nil)
+            case .exited(let code):
+                guard let checked else { return .failure(.message("the check ended without its status (exit \(code))"), inApply: false) }
+                return checked == 0 ? .checkPassed : .applied(check: checked, apply: code)
+            case .timedOut: return .failure(.timedOut, inApply: checked != nil)
+            case .cancelled: return .failure(.cancelled, inApply: checked != nil)
+            case .connectionLost(let why):
+                let p: StepPhase = checked == nil ? .check : .apply
+                return .failure(.message("connection to \(step.host) lost during \(p.rawValue): \(why)"), inApply: checked != nil)
             }
         }
-
-        if case .download(let remote, let local)? = step.transfer {
-            if let bad = await download(remote: remote, local: local) { return bad }
-        }
-        return end(.done)
     }
 
     /// The error with its texts sanitised and redacted (ssh's messages are remote data too).
@@ -202,6 +263,20 @@ extension Runner {
     }
 
     enum ScriptFailure: Error { case timedOut, cancelled, message(String) }
+
+    /// How a check and apply sent as one frame ended.
+    enum JoinedOutcome {
+        case checkPassed
+        case applied(check: Int32, apply: Int32)
+        case failure(ScriptFailure, inApply: Bool)
+    }
+
+    /// Whether a step's check and apply can go as one frame: nothing is uploaded between them, and
+    /// every secret is at hand (the apply is rendered before the check runs).
+    static func mayJoin(_ step: Step, _ ctx: StepContext) -> Bool {
+        if case .upload? = step.transfer { return false }
+        return ctx.options.joinCheckAndApply && step.secrets.isSubset(of: ctx.secrets.names)
+    }
 
     /// Each batch of raw lines: every line redacted, cut to what its carriage returns left visible,
     /// sanitised and redacted again (`Redactor.cleanOutputLine`), then logged and emitted as one event.

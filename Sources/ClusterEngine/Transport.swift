@@ -18,6 +18,18 @@ public enum CommandResult: Sendable, Equatable {
     case connectionLost(String)  // the reason, in words
 }
 
+/// Where a check-then-apply frame's output goes: the check's lines, the moment the apply starts,
+/// the apply's lines.
+public struct CheckThenApplyOutput: Sendable {
+    public var check: @Sendable ([OutputLine]) -> Void
+    public var applyStarts: @Sendable () -> Void
+    public var apply: @Sendable ([OutputLine]) -> Void
+    public init(check: @escaping @Sendable ([OutputLine]) -> Void, applyStarts: @escaping @Sendable () -> Void,
+                apply: @escaping @Sendable ([OutputLine]) -> Void) {
+        self.check = check; self.applyStarts = applyStarts; self.apply = apply
+    }
+}
+
 public enum UploadOutcome: Sendable, Equatable {
     case sent(bytes: Int64, resumedAt: Int64 = 0)   // bytes sent now; resumedAt: bytes an earlier cut-off copy had left
     case alreadyPresent          // the remote file had the same sha256
@@ -35,6 +47,11 @@ public protocol Transport: Sendable {
     /// The same, with the lines handed over in batches (what one read of the output held), in
     /// order; never an empty batch. What the runner uses: a step may print a million lines.
     func runBatched(_ script: String, timeout: Duration, onLines: @escaping @Sendable ([OutputLine]) -> Void) async -> CommandResult
+    /// A step's check, then its apply only when the check failed, in one round trip. `checked` is
+    /// the check's status, nil when the check did not end; `result` is the apply's end (the
+    /// check's, when it passed or did not end).
+    func runCheckThenApply(check: String, apply: String, timeout: Duration, output: CheckThenApplyOutput) async
+        -> (checked: Int32?, result: CommandResult)
     /// Copies a local file to the host, verified by sha256; skipped when the same sum is already there.
     func upload(localPath: String, remotePath: String, mode: Int) async throws -> UploadOutcome
     /// Copies a file from the host.
@@ -51,6 +68,14 @@ extension Transport {
         try await download(remotePath: remotePath, localPath: localPath)
         let size = (try? FileManager.default.attributesOfItem(atPath: localPath)[.size] as? NSNumber)?.int64Value ?? 0
         progress(size)
+    }
+
+    /// One frame through `runBatched`: see `PhaseSplitter`.
+    public func runCheckThenApply(check: String, apply: String, timeout: Duration, output: CheckThenApplyOutput) async
+        -> (checked: Int32?, result: CommandResult) {
+        let splitter = PhaseSplitter(output)
+        let result = await runBatched(splitter.frame(check: check, apply: apply), timeout: timeout, onLines: splitter.take)
+        return (splitter.checkStatus, result)
     }
 
     /// A transport that delivers one line at a time hands each over as a batch of one.

@@ -15,6 +15,8 @@ struct BenchStepsCommand: AsyncParsableCommand {
     @Option var knownHosts: String
     @Option var steps = 50
     @Option var stateDir: String
+    @Flag(help: "Send each step's check and apply one after the other (two round trips), as before they were joined.")
+    var separate = false
 
     func run() async throws {
         let host = Host(name: "bench", address: address, user: user, port: port, auth: .key, keyFile: key,
@@ -28,7 +30,8 @@ struct BenchStepsCommand: AsyncParsableCommand {
         let state = try StateDir(path: stateDir)
         let transport = SSHTransport(host: host, secrets: SecretValues(), options: SSHOptions(knownHostsFile: knownHosts))
         try await transport.connect()   // the login is not part of a step's cost
-        let runner = try Runner(plan: plan, secrets: SecretValues(), stateDir: state, answersHash: nil) { _ in transport }
+        let runner = try Runner(plan: plan, secrets: SecretValues(), stateDir: state, answersHash: nil,
+                                options: Runner.Options(joinCheckAndApply: !separate)) { _ in transport }
         let clock = ContinuousClock()
         let start = clock.now
         let summary = await runner.run()

@@ -105,7 +105,9 @@ import Wizard
         #expect(!texts.contains { $0.contains(Self.secret) || $0.contains("\u{1B}") })
         try assertNoSecretUnder(state.path, secret: Self.secret)
         let firstCount = counter.scripts.withLock { $0.count }
-        #expect(firstCount == 15 * 2 + 3)  // check + apply each, verify on the three config steps
+        // One round trip for a step's check and apply together; two for the three steps that upload
+        // a file between them; then the verify of the three config steps.
+        #expect(firstCount == 12 + 3 * 2 + 3)
 
         // Resume from the journal: nothing runs again.
         let journal = try Journal.load(stateDir: state)
@@ -130,6 +132,34 @@ import Wizard
 
         let status = LineOutput.statusTable(try Journal.load(stateDir: state), plan: plan)
         #expect(status.contains("lb.secret@h3") && status.contains("already done"))
+    }
+
+    /// Check and apply in one frame, in a real shell: each phase's lines are its own (a check's last
+    /// line without a newline too), the marker never shows, the check cannot read the frame (so
+    /// it cannot forge the marker), and the apply runs only after a failed check.
+    @Test(arguments: Kind.allCases)
+    func checkAndApplyShareOneFrame(kind: Kind) async throws {
+        let t = Self.transport(kind, "h")
+        try await t.connect()
+        let lines = Mutex<[(String, String)]>([])
+        let started = Mutex(0)
+        func output() -> CheckThenApplyOutput {
+            CheckThenApplyOutput(check: { b in lines.withLock { $0 += b.map { ("check", $0.text) } } },
+                                 applyStarts: { started.withLock { $0 += 1 } },
+                                 apply: { b in lines.withLock { $0 += b.map { ("apply", $0.text) } } })
+        }
+        let check = "echo \"frame:${__jc_c:-unseen}\"; echo err >&2; printf 'no newline'; exit 3"
+        let (checked, result) = await t.runCheckThenApply(check: check, apply: "echo applied; exit 5", timeout: .seconds(10), output: output())
+        #expect(checked == 3 && result == .exited(5) && started.withLock { $0 } == 1)
+        let seen = lines.withLock { $0 }
+        #expect(seen.filter { $0.0 == "check" }.map(\.1).sorted() == ["err", "frame:unseen", "no newline"])
+        #expect(seen.filter { $0.0 == "apply" }.map(\.1) == ["applied"])
+        #expect(!seen.contains { $0.1.contains("__jc_checked_") })
+
+        lines.withLock { $0 = [] }
+        let (passed, done) = await t.runCheckThenApply(check: "true", apply: "echo applied", timeout: .seconds(10), output: output())
+        #expect(passed == 0 && done == .exited(0) && lines.withLock { $0.isEmpty } && started.withLock { $0 } == 1)
+        await t.close()
     }
 
     @Test(arguments: Kind.allCases)

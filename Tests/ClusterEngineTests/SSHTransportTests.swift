@@ -1,6 +1,7 @@
 import ClusterCore
 @testable import ClusterEngine
 import Foundation
+import Synchronization
 import Testing
 
 /// Against the real sshd of Tests/support/sshd-fixture.sh (started here when not running).
@@ -328,6 +329,21 @@ struct SSHTransportTests {
         #expect(next == .exited(0))
         #expect(log.stdout == ["again"])
         #expect(await t.masterPid != pid)
+        await t.close()
+    }
+
+    /// Check and apply as one frame through the real session framing (`__jc_run`): the check
+    /// cannot read the frame, each phase gets its own lines, the apply runs after a failed check.
+    @Test func checkThenApplyIsOneFrame() async throws {
+        let t = keyTransport()
+        try await t.connect()
+        let lines = Mutex<[String]>([])
+        let output = CheckThenApplyOutput(check: { b in lines.withLock { $0 += b.map { "check " + $0.text } } }, applyStarts: {},
+                                          apply: { b in lines.withLock { $0 += b.map { "apply " + $0.text } } })
+        let (checked, result) = await t.runCheckThenApply(check: "echo \"[${__jc_c:-unseen}]\"; exit 1", apply: "id -u; exit 0",
+                                                          timeout: .seconds(20), output: output)
+        #expect(checked == 1 && result == .exited(0))
+        #expect(lines.withLock { $0 } == ["check [unseen]", "apply 0"])
         await t.close()
     }
 

@@ -6,7 +6,8 @@
 #   (c) ansible-core (PyPI, in a venv under /tmp) with pipelining: a 50-task playbook of `command: true`
 #       and one of `raw: true`; per-task times come from a tiny callback plugin.
 # The host is the sshd fixture (Tests/support/sshd-fixture.sh, started here if needed).
-# (a') is the whole engine: the runner, a check and an apply per step, the journal fsynced per record.
+# (a') is the whole engine: the runner, a check and an apply per step (one frame; and, as the
+#      baseline, two), the journal fsynced per record; three runs of each.
 #
 # Environment: STEPS (50), SCRATCH (.build-ssh), ANSIBLE_VENV (/tmp/jc-bench-ansible), SKIP_ANSIBLE=1.
 set -euo pipefail
@@ -48,15 +49,26 @@ ENGINE=$(sed -n 's/.*engine\[no sudo\].*median_ms=\([0-9.]*\).*/\1/p' "$WORK/eng
 ENGINE_SUDO=$(sed -n 's/.*engine\[sudo -n (nopasswd)\].*median_ms=\([0-9.]*\).*/\1/p' "$WORK/engine.txt")
 
 echo "== (a') whole engine: runner, check + apply per step, journal fsync per record (release build) =="
+# Three runs each, alternating: check and apply in one frame (as the engine runs), and one after
+# the other (--separate, as before they were joined), same build, same host, same run.
 swift build -c release --scratch-path "$SCRATCH-release" >/dev/null
-"$REPO/$SCRATCH-release/release/joget-cluster" bench-steps --address "$JC_SSHD_HOST" --port "$JC_SSHD_PORT" \
-    --user "$JC_SSHD_KEY_USER" --key "$JC_SSHD_KEY" --known-hosts "$JC_SSHD_KNOWN_HOSTS" --steps "$STEPS" \
-    --state-dir "$WORK/bench-state" >"$WORK/runner.txt"
-grep '^#' "$WORK/runner.txt"
-grep -v '^#' "$WORK/runner.txt" >"$WORK/runner-steps.txt"
+: >"$WORK/runner-steps.txt"; : >"$WORK/wall-joined.txt"; : >"$WORK/wall-separate.txt"
+for run in 1 2 3; do
+    for mode in joined separate; do
+        flag=; [ "$mode" = separate ] && flag=--separate
+        "$REPO/$SCRATCH-release/release/joget-cluster" bench-steps --address "$JC_SSHD_HOST" --port "$JC_SSHD_PORT" \
+            --user "$JC_SSHD_KEY_USER" --key "$JC_SSHD_KEY" --known-hosts "$JC_SSHD_KNOWN_HOSTS" --steps "$STEPS" \
+            --state-dir "$WORK/bench-state" $flag >"$WORK/runner.txt"
+        sed -n 's/.*fsync: \([0-9.]*\) ms/\1/p' "$WORK/runner.txt" >>"$WORK/wall-$mode.txt"
+        [ "$mode" = joined ] && grep -v '^#' "$WORK/runner.txt" >>"$WORK/runner-steps.txt"
+        echo "run $run, $mode: $(sed -n 's/.*fsync: \([0-9.]*\) ms/\1/p' "$WORK/runner.txt") ms per step of wall time"
+    done
+done
 RUNNER=$(median_of "$WORK/runner-steps.txt")
-RUNNER_WALL=$(sed -n 's/.*fsync: \([0-9.]*\) ms/\1/p' "$WORK/runner.txt")
-echo "median ${RUNNER} ms per step, ${RUNNER_WALL} ms per step of wall time"
+RUNNER_WALL=$(median_of "$WORK/wall-joined.txt")
+RUNNER_SEPARATE=$(median_of "$WORK/wall-separate.txt")
+spread() { sort -n "$1" | sed -n '1p;$p' | tr '\n' ' ' | awk '{ printf "%s-%s", $1, $2 }'; }
+echo "wall per step: joined ${RUNNER_WALL} ms (runs $(spread "$WORK/wall-joined.txt")), separate ${RUNNER_SEPARATE} ms (runs $(spread "$WORK/wall-separate.txt"))"
 
 echo "== (b) plain ssh per step =="
 "$PY" - "$STEPS" "$WORK/ssh.txt" ssh "${SSH_OPTS[@]}" "$JC_SSHD_HOST" true <<'PYEOF'
@@ -139,9 +151,10 @@ fi
 
 echo
 echo "== median ms per trivial step ($STEPS steps, one SSH host on loopback) =="
-"$PY" - "$ENGINE" "$RUNNER" "$RUNNER_WALL" "$ENGINE_SUDO" "$MUX" "$SSH" "$ANS_RAW" "$ANS_CMD" <<'PYEOF'
+"$PY" - "$ENGINE" "$RUNNER" "$RUNNER_WALL" "$RUNNER_SEPARATE" "$ENGINE_SUDO" "$MUX" "$SSH" "$ANS_RAW" "$ANS_CMD" <<'PYEOF'
 import sys
 names = ["engine: framed shell (no sudo)", "engine: runner step (check+apply)", "engine: runner, wall incl. journal",
+         "engine, check then apply separately",
          "engine: framed shell (sudo -n)", "ssh per step, ControlMaster",
          "ssh per step, new login", "ansible-core raw, pipelining", "ansible-core command, pipelining"]
 vals = [float(v) if v else None for v in sys.argv[1:]]

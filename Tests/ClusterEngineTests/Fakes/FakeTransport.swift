@@ -113,6 +113,18 @@ struct FakeTransport: Transport {
         return result
     }
 
+    /// The check, then the apply when it failed, each recorded as its own run: the rules and
+    /// the tests read scripts by what they say, not by how they were framed.
+    func runCheckThenApply(check: String, apply: String, timeout: Duration, output: CheckThenApplyOutput) async
+        -> (checked: Int32?, result: CommandResult) {
+        let start = ContinuousClock.now
+        let checked = await run(check, timeout: timeout) { output.check([$0]) }
+        guard case .exited(let code) = checked else { return (nil, checked) }
+        if code == 0 { return (0, checked) }
+        output.applyStarts()
+        return (code, await run(apply, timeout: timeout - (ContinuousClock.now - start)) { output.apply([$0]) })
+    }
+
     func upload(localPath: String, remotePath: String, mode: Int) async throws -> UploadOutcome {
         world.upload(hostName, localPath, remotePath)
         let size = (try? FileManager.default.attributesOfItem(atPath: localPath)[.size] as? Int64) ?? 0

@@ -1,0 +1,55 @@
+import ClusterCore
+import Foundation
+import Synchronization
+
+/// Splits the output of a step's check and apply sent as one frame: the frame prints the check's
+/// status after it as `<marker> <status>` on stdout and on stderr; on each stream, what comes
+/// before is the check's and what comes after is the apply's. The marker is fresh for each frame.
+final class PhaseSplitter: Sendable {
+    let marker = "__jc_checked_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+    private let output: CheckThenApplyOutput
+    private struct State { var past: Set<OutputLine.Stream> = []; var status: Int32? = nil }
+    private let state = Mutex(State())
+
+    init(_ output: CheckThenApplyOutput) { self.output = output }
+
+    /// The check's status once its marker was seen; nil before (or when it never came).
+    var checkStatus: Int32? { state.withLock { $0.status } }
+
+    /// The frame: the check in a subshell that cannot see the frame's text (`__jc_c` holds it), its
+    /// status on both streams, then the apply only when the check failed; the frame's status is the
+    /// apply's (0 when the check passed).
+    func frame(check: String, apply: String) -> String {
+        "unset __jc_c\n(eval \(Shell.quote(check)))\n__jc_k=$?\n"
+            + "printf '%s %s\\n' \(marker) \"$__jc_k\"; printf '%s %s\\n' \(marker) \"$__jc_k\" >&2\n"
+            + "[ \"$__jc_k\" = 0 ] && exit 0\n(eval \(Shell.quote(apply)))\n"
+    }
+
+    /// Takes a batch of lines (one stream's, in order) and hands each part to its phase.
+    func take(_ lines: [OutputLine]) {
+        var before: [OutputLine] = [], after: [OutputLine] = []
+        var starts = false
+        state.withLock { s in
+            for line in lines {
+                if s.past.contains(line.stream) { after.append(line); continue }
+                guard let (head, status) = split(line.text) else { before.append(line); continue }
+                // Output the check left without a newline ends up in front of the marker.
+                if !head.isEmpty { before.append(OutputLine(stream: line.stream, text: head, time: line.time)) }
+                s.past.insert(line.stream)
+                if s.status == nil {
+                    s.status = status
+                    starts = status != 0
+                }
+            }
+        }
+        if !before.isEmpty { output.check(before) }
+        if starts { output.applyStarts() }
+        if !after.isEmpty { output.apply(after) }
+    }
+
+    /// What precedes the marker, and the status after it, when the line ends with the marker and a number.
+    private func split(_ text: String) -> (String, Int32)? {
+        guard let r = text.range(of: marker + " ", options: .backwards), let status = Int32(text[r.upperBound...]) else { return nil }
+        return (String(text[..<r.lowerBound]), status)
+    }
+}
