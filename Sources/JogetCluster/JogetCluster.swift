@@ -6,6 +6,6 @@ struct JogetClusterCommand: AsyncParsableCommand {
         commandName: "joget-cluster",
         abstract: "Installs a Joget DX 8 cluster: shared files, shared database, Tomcat nodes, Apache balancer.",
         discussion: "With no command, opens the wizard.",
-        subcommands: [WizardCommand.self, PlanCommand.self, ApplyCommand.self, ResumeCommand.self, StatusCommand.self, LicensesCommand.self, VerifyCommand.self, BackupCommand.self, RestoreCommand.self, UpgradeCommand.self, BenchRunCommand.self, BenchStepsCommand.self],
+        subcommands: [WizardCommand.self, PlanCommand.self, ApplyCommand.self, ResumeCommand.self, StatusCommand.self, LicensesCommand.self, VerifyCommand.self, BackupCommand.self, RestoreCommand.self, UpgradeCommand.self, ExportCommand.self, BenchRunCommand.self, BenchStepsCommand.self],
         defaultSubcommand: WizardCommand.self)
 }
