@@ -156,6 +156,10 @@ public enum AnsibleExport {
         let sameTitle = group.steps.allSatisfy { $0.title == first.title }
         let ids = group.steps.map(\.id).joined(separator: ", ")
         let title = ids + ": " + first.title + (sameTitle ? "" : " (each host its own)")
+        // What Ansible prints for each task (it does not print a block's name): `app.setenv@app1#node01,app2#node02`.
+        let kind = first.layer.tag + "." + (Planner.action(of: first).split(separator: "#").first.map(String.init) ?? "")
+        let label = kind + "@" + group.steps.map { s in s.host + (Planner.action(of: s).firstIndex(of: "#").map { String(Planner.action(of: s)[$0...]) } ?? "") }
+            .joined(separator: ",")
         let uses = Array(Set(group.steps.flatMap { s in [s.check, s.apply, s.verify].flatMap(AnsibleText.secretUses) })).sorted()
         let secret = !uses.isEmpty
         let hasCheck = first.check != nil
@@ -198,24 +202,24 @@ public enum AnsibleExport {
         let failed = "jc_check.rc | default(0) != 0"
         var when = ""
         if hasCheck {
-            out += "        - name: check\n" + script("check")
+            out += "        - name: \(AnsibleText.yaml(label + " " + "check"))\n" + script("check")
             out += "          register: jc_check\n          changed_when: false\n          failed_when: false\n          check_mode: false\n"
             out += "          timeout: \(timeout)\n" + common()
-            out += "        - name: would change (check mode)\n          ansible.builtin.debug:\n"
+            out += "        - name: \(AnsibleText.yaml(label + " " + "would change (check mode)"))\n          ansible.builtin.debug:\n"
             out += "            msg: \(AnsibleText.yaml("{{ jc_check.stderr_lines[-1] if jc_check.stderr_lines else 'the check failed' }}"))\n"
             out += "          changed_when: true\n          when: ansible_check_mode and \(failed)\n" + common()
             when = "          when: \(failed)\n"
         }
         if group.steps.contains(where: { if case .upload? = $0.transfer { true } else { false } }) {
-            out += "        - name: upload, the folder\n          ansible.builtin.file:\n"
+            out += "        - name: \(AnsibleText.yaml(label + " " + "upload, the folder"))\n          ansible.builtin.file:\n"
             out += "            path: \"{{ jc_steps[inventory_hostname].upload.dir }}\"\n            state: directory\n"
             out += (when.isEmpty ? "          when: jc_steps[inventory_hostname].upload is defined\n" : "          when: jc_steps[inventory_hostname].upload is defined and \(failed)\n") + common()
-            out += "        - name: upload\n          ansible.builtin.copy:\n"
+            out += "        - name: \(AnsibleText.yaml(label + " " + "upload"))\n          ansible.builtin.copy:\n"
             out += "            src: \"{{ jc_steps[inventory_hostname].upload.src }}\"\n            dest: \"{{ jc_steps[inventory_hostname].upload.dest }}\"\n            mode: \"0600\"\n"
             out += (when.isEmpty ? "          when: jc_steps[inventory_hostname].upload is defined\n" : "          when: jc_steps[inventory_hostname].upload is defined and \(failed)\n")
             out += "          timeout: \(timeout)\n" + common()
         }
-        out += "        - name: \(first.readOnly ? "probe" : "apply")\n" + script("apply") + when
+        out += "        - name: \(AnsibleText.yaml(label + (first.readOnly ? " probe" : " apply")))\n" + script("apply") + when
         if first.readOnly {
             // A probe only reads: it runs in check mode too, and changes nothing.
             out += "          changed_when: false\n          check_mode: false\n"
@@ -226,17 +230,17 @@ public enum AnsibleExport {
         }
         out += "          timeout: \(timeout)\n" + common()
         if first.verify != nil {
-            out += "        - name: verify\n" + script("verify") + when + "          changed_when: false\n          timeout: \(timeout)\n" + common()
+            out += "        - name: \(AnsibleText.yaml(label + " " + "verify"))\n" + script("verify") + when + "          changed_when: false\n          timeout: \(timeout)\n" + common()
         }
         if group.steps.contains(where: { !copied($0, shared: shared).isEmpty }) {
-            out += "        - name: files, as the plan says\n          ansible.builtin.copy:\n"
+            out += "        - name: \(AnsibleText.yaml(label + " " + "files, as the plan says"))\n          ansible.builtin.copy:\n"
             out += "            src: \"{{ item.src }}\"\n            dest: \"{{ item.dest }}\"\n            owner: \"{{ item.owner }}\"\n"
             out += "            group: \"{{ item.group }}\"\n            mode: \"{{ item.mode }}\"\n"
             out += "          loop: \"{{ jc_steps[inventory_hostname].files | default([]) }}\"\n          loop_control:\n            label: \"{{ item.dest }}\"\n"
             out += when + common()
         }
         if group.steps.contains(where: { if case .download? = $0.transfer { true } else { false } }) {
-            out += "        - name: download\n          ansible.builtin.fetch:\n"
+            out += "        - name: \(AnsibleText.yaml(label + " " + "download"))\n          ansible.builtin.fetch:\n"
             out += "            src: \"{{ jc_steps[inventory_hostname].download.src }}\"\n            dest: \"{{ jc_steps[inventory_hostname].download.dest }}\"\n            flat: true\n"
             out += "          when: jc_steps[inventory_hostname].download is defined\n" + common()
         }
