@@ -98,6 +98,13 @@ outside "install"
 jc "$LAB_SECRETS" verify >"$WORK/verify.log" 2>&1 && pass "joget-cluster verify passes: $(grep -c '^PASS' "$WORK/verify.log") checks" \
     || { fail "joget-cluster verify: $(grep -v '^PASS' "$WORK/verify.log" | head -5)"; }
 
+# Back to the wizard on the same answers: its license checklist reads every node's system key.
+jc "$LAB_SECRETS" licenses --refresh --table >"$WORK/licenses.log" 2>&1
+keys=$(grep -oE '\b[0-9a-f]{32}\b' "$WORK/licenses.log" | sort -u | wc -l)
+grep -q node01 "$WORK/licenses.log" && grep -q node02 "$WORK/licenses.log" && [ "$keys" -ge 2 ] \
+    && pass "joget-cluster licenses reads both nodes' system keys ($keys distinct)" \
+    || { fail "joget-cluster licenses on the playbook's cluster"; tail -8 "$WORK/licenses.log"; }
+
 # ---- 2. Again, and in check mode: nothing changes ------------------------------------------
 start=$SECONDS
 play "$WORK/again.log" && all_unchanged "$WORK/again.log" \
@@ -129,6 +136,11 @@ kill "$SAMPLER" 2>/dev/null; SAMPLER=
 outside "hostile password"
 jc "$WORK/hostile-secrets" verify >"$WORK/verify2.log" 2>&1 && pass "joget-cluster verify passes with the hostile password" \
     || fail "joget-cluster verify with the hostile password: $(grep -v '^PASS' "$WORK/verify2.log" | head -5)"
+# The wizard's own dry run finds every step in place: the playbook wrote what the wizard would,
+# byte for byte, the password's encodings included.
+jc "$WORK/hostile-secrets" apply --dry-run --quiet >"$WORK/dry-run.log" 2>&1 \
+    && pass "joget-cluster apply --dry-run: nothing would change ($(tail -1 "$WORK/dry-run.log"))" \
+    || { fail "joget-cluster apply --dry-run after the playbook"; tail -8 "$WORK/dry-run.log"; }
 [ -s "$WORK/argv.txt" ] && fail "the canary was in a process's argv: $(head -c 300 "$WORK/argv.txt")" \
     || pass "the canary was in no process's argv (sampled every 0.1 s during the run)"
 leaks=
