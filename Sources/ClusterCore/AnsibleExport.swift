@@ -146,9 +146,10 @@ public enum AnsibleExport {
 
     /// Files in the shared folder are written by their step as the service user (root may be
     /// squashed by NFS there, and Ansible's copy cannot act as another user without sudo or ACLs on
-    /// the host); the others are held to the plan by `copy`, as root.
+    /// the host), and so is a file holding a secret (its rendered copy shows the variable, not the
+    /// value); the others are held to the plan by `copy`, as root.
     static func copied(_ step: Step, shared: String) -> [PlannedFile] {
-        step.files.filter { !$0.path.hasPrefix(shared + "/") }
+        step.files.filter { !$0.path.hasPrefix(shared + "/") && $0.content.secrets.isEmpty }
     }
 
     static func tasks(_ group: Group, shared: String) -> String {

@@ -63,9 +63,10 @@ play() {
 recap() { sed -n '/^PLAY RECAP/,$p' "$1" | grep -E '^[a-z0-9]+ +:' ; }
 all_unchanged() { ! recap "$1" | grep -vE 'changed=0 .*failed=0' | grep -q . && [ -n "$(recap "$1")" ]; }
 field() { python3 -c 'import json,sys; print(json.load(sys.stdin).get(sys.argv[1], ""))' "$1" 2>/dev/null; }
+ANSWERS=$LAB_ANSWERS
 jc() { # jc SECRETS COMMAND...: the wizard's binary on the same answers
     local s=$1; shift
-    "$BIN" "$@" --answers "$LAB_ANSWERS" --secrets "$s" --state-dir "$WORK/state" --known-hosts "$LAB_KNOWN_HOSTS"
+    "$BIN" "$@" --answers "$ANSWERS" --secrets "$s" --state-dir "$WORK/state" --known-hosts "$LAB_KNOWN_HOSTS"
 }
 
 outside() { # outside LABEL: through the balancer, both nodes answer and a session stays on its node
@@ -115,14 +116,24 @@ play "$WORK/check.log" --check && all_unchanged "$WORK/check.log" \
     && pass "--check on the installed cluster reports no change, in $((SECONDS - start))s" \
     || { fail "--check reports changes"; recap "$WORK/check.log"; grep -B2 -A3 '^changed:' "$WORK/check.log" | head -20; }
 
-# ---- 3. A hostile database password --------------------------------------------------------
-info "a hostile database password: quotes, \$(), backticks, backslash"
+# ---- 3. A hostile database password, and a sudo password ----------------------------------
+info "a hostile database password (quotes, \$(), backticks, backslash); app2 logged into as $LAB_DEPLOY_USER, whose sudo asks for a password"
 TOKEN=jccanary$RANDOM$RANDOM
-printf '%s\n' "$TOKEN" >"$WORK/token"
+printf '%s\n%s\n' "$TOKEN" "$LAB_DEPLOY_PASSWORD" >"$WORK/token"
 HOSTILE="a'b\"c\$(touch /tmp/$TOKEN-dollar)\`touch /tmp/$TOKEN-tick\`\\n\\\\d;$TOKEN #x"
+ANSWERS=$WORK/deploy.yaml
+awk -v h="$LAB_DEPLOY_HOST" -v u="$LAB_DEPLOY_USER" '/^  - name: / { host = $3 }
+    host == h && /^    user: / { $0 = "    user: " u }
+    host == h && /^    sudo: / { $0 = "    sudo: password" } { print }' "$LAB_ANSWERS" >"$ANSWERS"
+PROJECT=$WORK/project-deploy
+"$BIN" export ansible --answers "$ANSWERS" --out "$PROJECT" >"$WORK/export2.log" 2>&1 \
+    && grep -q "ansible_become_password: \"{{ sudo_$LAB_DEPLOY_HOST }}\"" "$PROJECT/inventory.yml" \
+    && pass "export with $LAB_DEPLOY_HOST as $LAB_DEPLOY_USER: become by sudo with the variable sudo_$LAB_DEPLOY_HOST" \
+    || { fail "export with a sudo password"; cat "$WORK/export2.log"; }
 SECRETS=$WORK/hostile.yml
 secrets_file "$HOSTILE" "$SECRETS"
-(umask 077; printf 'db-password: %s\n' "$HOSTILE" >"$WORK/hostile-secrets")
+(umask 077; printf 'sudo_%s: !unsafe "%s"\n' "$LAB_DEPLOY_HOST" "$LAB_DEPLOY_PASSWORD" >>"$SECRETS")
+(umask 077; printf 'db-password: %s\nsudo-%s: %s\n' "$HOSTILE" "$LAB_DEPLOY_HOST" "$LAB_DEPLOY_PASSWORD" >"$WORK/hostile-secrets")
 # Every process's argv on this machine (the hosts' too: their PID namespaces are children of it).
 # pgrep -f would name the process, not give its whole argv to search.
 # shellcheck disable=SC2009
@@ -131,7 +142,7 @@ SAMPLER=$!
 play "$WORK/hostile.log"
 rc=$?
 kill "$SAMPLER" 2>/dev/null; SAMPLER=
-[ $rc = 0 ] && pass "the playbook set the hostile password: $(recap "$WORK/hostile.log" | tr -s ' ' | paste -sd ';')" \
+[ $rc = 0 ] && pass "the playbook set the hostile password, $LAB_DEPLOY_HOST by sudo: $(recap "$WORK/hostile.log" | tr -s ' ' | paste -sd ';')" \
     || { fail "the playbook with a hostile password exited $rc"; grep -E 'fatal|FAILED|ERROR' "$WORK/hostile.log" | head; }
 outside "hostile password"
 jc "$WORK/hostile-secrets" verify >"$WORK/verify2.log" 2>&1 && pass "joget-cluster verify passes with the hostile password" \
@@ -141,15 +152,15 @@ jc "$WORK/hostile-secrets" verify >"$WORK/verify2.log" 2>&1 && pass "joget-clust
 jc "$WORK/hostile-secrets" apply --dry-run --quiet >"$WORK/dry-run.log" 2>&1 \
     && pass "joget-cluster apply --dry-run: nothing would change ($(tail -1 "$WORK/dry-run.log"))" \
     || { fail "joget-cluster apply --dry-run after the playbook"; tail -8 "$WORK/dry-run.log"; }
-[ -s "$WORK/argv.txt" ] && fail "the canary was in a process's argv: $(head -c 300 "$WORK/argv.txt")" \
-    || pass "the canary was in no process's argv (sampled every 0.1 s during the run)"
+[ -s "$WORK/argv.txt" ] && fail "the canary or the sudo password was in a process's argv: $(head -c 300 "$WORK/argv.txt")" \
+    || pass "the canary and the sudo password were in no process's argv (sampled every 0.1 s during the run)"
 leaks=
 for h in db app1 app2 lb; do
     # shellcheck disable=SC2016 # runs on the host
-    found=$("$LAB" exec "$h" sh -c 'ls /tmp | grep -F "$1"; grep -rlF "$1" /var/log /tmp /var/tmp /root/.ansible 2>/dev/null
-        n=$(journalctl -q --no-pager -o cat 2>/dev/null | grep -cF "$1"); [ "$n" = 0 ] || echo "journal: $n lines"' sh "$TOKEN" 2>/dev/null)
+    found=$("$LAB" exec "$h" sh -c 'ls /tmp | grep -F "$1"; grep -rlF -e "$1" -e "$2" /var/log /tmp /var/tmp /root/.ansible /home 2>/dev/null
+        n=$(journalctl -q --no-pager -o cat 2>/dev/null | grep -cF -e "$1" -e "$2"); [ "$n" = 0 ] || echo "journal: $n lines"' sh "$TOKEN" "$LAB_DEPLOY_PASSWORD" 2>/dev/null)
     [ -z "$found" ] || leaks="$leaks $h: $found"
 done
-grep -lF -f "$WORK/token" "$WORK"/*.log "$PROJECT" -r >/dev/null 2>&1 && leaks="$leaks controller: $(grep -lrF -f "$WORK/token" "$WORK"/*.log "$PROJECT")"
-[ -z "$leaks" ] && pass "no canary: no file made by \$() or backticks, the token in no log on the hosts, the playbook's output or the project" \
+grep -lrF -f "$WORK/token" "$WORK"/*.log "$WORK/project" "$PROJECT" >/dev/null 2>&1 && leaks="$leaks controller: $(grep -lrF -f "$WORK/token" "$WORK"/*.log "$WORK/project" "$PROJECT")"
+[ -z "$leaks" ] && pass "no canary: no file made by \$() or backticks; the token and the sudo password in no log on the hosts, the playbook's output or the project" \
     || fail "canary found:$leaks"
