@@ -59,6 +59,8 @@ play() {
         -e "@$SECRETS" -e "ansible_ssh_common_args='-o UserKnownHostsFile=$LAB_KNOWN_HOSTS -o StrictHostKeyChecking=yes'" \
         -e ansible_python_interpreter=/usr/bin/python3 "$@") >"$log" 2>&1
 }
+# changed_tasks LOG: "TASK on host" for each task that reported a change.
+changed_tasks() { awk '/^TASK \[/ { t = $0; sub(/^TASK \[/, "", t); sub(/\] \**$/, "", t) } /^changed: \[/ { h = $2; gsub(/[][]/, "", h); print t " on " h }' "$1"; }
 # recap LOG: the PLAY RECAP lines, one per host.
 recap() { sed -n '/^PLAY RECAP/,$p' "$1" | grep -E '^[a-z0-9]+ +:' ; }
 all_unchanged() { ! recap "$1" | grep -vE 'changed=0 .*failed=0' | grep -q . && [ -n "$(recap "$1")" ]; }
@@ -142,7 +144,7 @@ SAMPLER=$!
 play "$WORK/hostile.log"
 rc=$?
 kill "$SAMPLER" 2>/dev/null; SAMPLER=
-[ $rc = 0 ] && pass "the playbook set the hostile password, $LAB_DEPLOY_HOST by sudo: $(recap "$WORK/hostile.log" | tr -s ' ' | paste -sd ';')" \
+[ $rc = 0 ] && pass "the playbook set the hostile password, $LAB_DEPLOY_HOST by sudo; changed: $(changed_tasks "$WORK/hostile.log" | paste -sd ';')" \
     || { fail "the playbook with a hostile password exited $rc"; grep -E 'fatal|FAILED|ERROR' "$WORK/hostile.log" | head; }
 outside "hostile password"
 jc "$WORK/hostile-secrets" verify >"$WORK/verify2.log" 2>&1 && pass "joget-cluster verify passes with the hostile password" \
