@@ -55,7 +55,7 @@ public enum AnsibleExport {
             let steps = plan.steps.filter { $0.layer == layer }
             guard !steps.isEmpty else { continue }
             let groups = try merge(steps, before: Set(plan.steps.filter { $0.layer < layer }.map(\.id)))
-            playbook += play(layer, steps, groups, shared: answers.sharedFiles.mountPoint)
+            playbook += play(layer, steps, groups, shared: answers.sharedFiles.mountPoint, bundle: answers.appServers.bundle)
         }
         files.append(File(path: "site.yml", text: playbook))
 
@@ -126,7 +126,7 @@ public enum AnsibleExport {
 
     // MARK: the playbook
 
-    static func play(_ layer: Layer, _ steps: [Step], _ groups: [Group], shared: String) -> String {
+    static func play(_ layer: Layer, _ steps: [Step], _ groups: [Group], shared: String, bundle: String) -> String {
         var hosts: [String] = []
         for s in steps where !hosts.contains(s.host) { hosts.append(s.host) }
         var out = "\n- name: \(AnsibleText.yaml(layer.title))\n"
@@ -134,7 +134,7 @@ public enum AnsibleExport {
         out += "  gather_facts: false\n"
         out += "  any_errors_fatal: true\n"
         out += "  tasks:\n"
-        for group in groups { out += tasks(group, shared: shared) }
+        for group in groups { out += tasks(group, shared: shared, bundle: bundle) }
         return out
     }
 
@@ -152,7 +152,7 @@ public enum AnsibleExport {
         step.files.filter { !$0.path.hasPrefix(shared + "/") && $0.content.secrets.isEmpty }
     }
 
-    static func tasks(_ group: Group, shared: String) -> String {
+    static func tasks(_ group: Group, shared: String, bundle: String) -> String {
         let first = group.steps[0]
         let sameTitle = group.steps.allSatisfy { $0.title == first.title }
         let ids = group.steps.map(\.id).joined(separator: ", ")
@@ -180,9 +180,9 @@ public enum AnsibleExport {
             }
             switch s.transfer {
             case .upload(let local, let remote)?:
-                out += "            upload: {src: \(AnsibleText.yaml(controllerPath(local))), dest: \(AnsibleText.yaml(remote)), dir: \(AnsibleText.yaml(parent(remote)))}\n"
+                out += "            upload: {src: \(AnsibleText.yaml(controllerPath(local, bundle: bundle))), dest: \(AnsibleText.yaml(remote)), dir: \(AnsibleText.yaml(parent(remote)))}\n"
             case .download(let remote, let local)?:
-                out += "            download: {src: \(AnsibleText.yaml(remote)), dest: \(AnsibleText.yaml(controllerPath(local)))}\n"
+                out += "            download: {src: \(AnsibleText.yaml(remote)), dest: \(AnsibleText.yaml(controllerPath(local, bundle: bundle)))}\n"
             case nil: break
             }
         }
@@ -258,10 +258,11 @@ public enum AnsibleExport {
         return String(path[..<slash])
     }
 
-    /// A transfer's path on this machine: the bundle is a variable; files the engine keeps in its
-    /// state folder are kept in the project's `transfer/` folder (`jc_transfer_dir`).
-    static func controllerPath(_ local: String) -> String {
-        local.hasPrefix("/") || local.hasPrefix("~") ? "{{ joget_bundle }}" : "{{ jc_transfer_dir }}/" + local
+    /// A transfer's path on the controller: the bundle is a variable; files the engine keeps in
+    /// its state folder are kept in `jc_transfer_dir`; any other file is where the answers say.
+    static func controllerPath(_ local: String, bundle: String) -> String {
+        if local == bundle { return "{{ joget_bundle }}" }
+        return local.hasPrefix("/") || local.hasPrefix("~") ? local : "{{ jc_transfer_dir }}/" + local
     }
 
     /// A step's script as the playbook feeds it to `sh -s`: the engine's PATH and folder, then the
