@@ -50,7 +50,8 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["TermUI"], path: "Tests/TestSupport"),
 
         .testTarget(name: "ClusterCoreTests", dependencies: ["ClusterCore", "TestSupport"], exclude: ["Golden"]),
-        .testTarget(name: "ClusterEngineTests", dependencies: ["ClusterEngine", "ClusterCore", "TestSupport"]),
+        // Wizard for the line output (LineOutput), which the front ends own.
+        .testTarget(name: "ClusterEngineTests", dependencies: ["ClusterEngine", "ClusterCore", "TestSupport", "Wizard"]),
         .testTarget(name: "TermUITests", dependencies: ["TermUI", "TestSupport"], exclude: ["Snapshots"]),
         .testTarget(name: "WizardTests", dependencies: ["Wizard", "TermUI", "ClusterCore", "ClusterEngine", "TestSupport"],
                     exclude: ["Snapshots"]),

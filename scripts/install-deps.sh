@@ -2,16 +2,16 @@
 # Installs what joget-cluster needs on Debian 12 / Ubuntu 22.04+ and skips what is there.
 #   install-deps.sh run   what the wizard needs (ncurses headers, OpenSSH client)
 #   install-deps.sh test  plus the real programs the tests start: sshd, MariaDB, Apache, Tomcat, Java, tmux,
-#                         and the linters: shellcheck (for every script the plans hold), graphviz (plan --graph);
-#                         and ansible-core from PyPI in a venv (ANSIBLE_VENV, default /tmp/jc-ansible-venv) for the
-#                         exported playbook's tests
+#                         openssl (the TLS checks), and the linters: shellcheck (for every script the plans
+#                         hold), graphviz (plan --graph); and ansible-core from PyPI in a venv
+#                         (ANSIBLE_VENV, default /tmp/jc-ansible-venv) for the exported playbook's tests
 set -euo pipefail
 profile=${1:-run}
 packages=(libncurses-dev openssh-client)
 if [ "$profile" = test ]; then
     packages+=(openssh-server sudo mariadb-server mariadb-client apache2 tomcat10 default-jre-headless
                default-jdk-headless libmariadb-java nfs-kernel-server systemd iproute2 unzip zip curl tmux
-               python3-venv procps psmisc util-linux systemd-container dbus shellcheck graphviz)
+               python3-venv procps psmisc util-linux systemd-container dbus shellcheck graphviz openssl)
 fi
 # ansible-core for `export ansible`'s tests, once the packages (python3-venv) are in. Without PyPI
 # those tests say "not run" and the lab's Ansible test fails; nothing else depends on it.

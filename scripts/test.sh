@@ -14,6 +14,9 @@ phase "installing what is missing"
 phase "shellcheck: the repository's own shell"
 # The plans' scripts are read by shellcheck in the Swift suite (ShellcheckTests).
 shellcheck -x -P SCRIPTDIR scripts/*.sh Tests/lab/*.sh Tests/lab/lib/*.sh bench/*/*.sh || { echo "shellcheck found the above"; exit 1; }
+# Scripts run by path must be executable in a fresh clone (the sourced lib/ files need not be).
+notexec=$(git ls-files -s scripts bench Tests/lab | awk '$4 ~ /\.sh$/ && $4 !~ /\/lib\// && $1 != "100755" { print $4 }')
+[ -z "$notexec" ] || { echo "not executable in git (git update-index --chmod=+x): $notexec"; exit 1; }
 phase "building"
 swift build --build-tests 2>&1 | grep -vE '^\[[0-9]+/[0-9]+\] (Compiling|Emitting|Wrapping|Write|Linking|Merging|Generating)' || { echo "build failed"; exit 1; }
 

@@ -119,5 +119,9 @@ private enum AnswerPaths {
         "loadBalancer.tls.certificate": tls(get: { $0.certificate }, set: { $0.certificate = $1; return nil }),
         "loadBalancer.tls.key": tls(get: { $0.key }, set: { $0.key = $1; return nil }),
         "loadBalancer.tls.httpsPort": tls(get: { String($0.httpsPort) }, set: { t, v in port(v) { t.httpsPort = $0 } }),
+        "loadBalancer.tls.filesOn": tls(get: { $0.filesOn.rawValue }, set: { t, v in
+            guard let location = AppServers.BundleLocation(rawValue: v) else { return "\"\(v)\" is not one of: local, server" }
+            t.filesOn = location; return nil
+        }),
     ]
 }

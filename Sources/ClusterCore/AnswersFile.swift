@@ -39,7 +39,8 @@ public enum AnswersFile {
         let p = a.appServers
         let nodes = p.nodes.map { n in map([("name", s(n.name)), ("host", s(n.host)), ("httpPort", n.httpPort.map(i))]) }
         let lb = a.loadBalancer
-        let tls = lb.tls.map { t in map([("certificate", s(t.certificate)), ("key", s(t.key)), ("httpsPort", i(t.httpsPort))]) }
+        let tls = lb.tls.map { t in map([("certificate", s(t.certificate)), ("key", s(t.key)), ("httpsPort", i(t.httpsPort)),
+                                         ("filesOn", s(t.filesOn.rawValue))]) }
         let root = map([
             ("version", i(a.version)),
             ("cluster", s(a.cluster)),
@@ -172,6 +173,7 @@ private struct Reader {
                     "certificate": { r, n, f in t.certificate = r.string(n, f) ?? "" },
                     "key": { r, n, f in t.key = r.string(n, f) ?? "" },
                     "httpsPort": { r, n, f in t.httpsPort = r.int(n, f) ?? t.httpsPort },
+                    "filesOn": { r, n, f in t.filesOn = r.choice(n, f) ?? t.filesOn },
                 ], required: ["certificate", "key"])
                 lb.tls = t
             },

@@ -191,7 +191,9 @@ public enum ClusterChecks {
         // A node that was just restarted is skipped by the balancer until its retry time (10 s) has
         // passed: keep asking, for up to `patience` requests half a second apart, until every node answered.
         let patience = rounds + 40
-        let url = "http://127.0.0.1:\(lb.httpPort)/jw/web/login"
+        // With TLS the HTTP site only redirects: ask the HTTPS one (its certificate is judged by
+        // lb.tls-check; here only the routing is).
+        let url = lb.tls.map { "https://127.0.0.1:\($0.httpsPort)/jw/web/login" } ?? "http://127.0.0.1:\(lb.httpPort)/jw/web/login"
         checks.append(ClusterCheck(id: "lb.reach", layer: .loadBalancer, title: "Through the balancer, requests reach every node",
             probes: [Probe(host: lb.host, script: ScriptFile.load("verify/lb-reach.sh", [
                 "url": .value(url), "host_header": .value(lb.serverName), "routes": .value(routes.joined(separator: " ")),

@@ -7,7 +7,7 @@
 public enum Distro {
     /// A package the plan needs, by role rather than by name.
     public enum Package: String, CaseIterable, Sendable {
-        case java, unzip, zip, curl, iproute
+        case java, unzip, zip, curl, iproute, openssl
         case nfsServer, nfsClient
         case apache
         case mariadbServer, mariadbClient, mysqlServer, mysqlClient
@@ -27,10 +27,10 @@ public enum Distro {
     public struct Family: Sendable {
         public var name: FamilyName
         public var packages: [Package: String]
-        /// `DEBIAN_FRONTEND=noninteractive apt-get ...`, given the word list `$pkgs`.
-        public var install: String
-        /// Exits 0 when every package in `$pkgs` is installed.
-        public var installedCheck: String
+        /// The script (under assets/scripts/) that installs the packages in `$pkgs`.
+        public var installScript: String
+        /// The script that fails, saying so, unless every package in `$pkgs` is installed.
+        public var installedScript: String
 
         public var apacheService: Service
         public var apacheCtl: String
@@ -69,6 +69,7 @@ public enum Distro {
             .zip: "zip",
             .curl: "curl",
             .iproute: "iproute2",
+            .openssl: "openssl",
             .nfsServer: "nfs-kernel-server",
             .nfsClient: "nfs-common",
             .apache: "apache2",
@@ -77,11 +78,8 @@ public enum Distro {
             .mysqlServer: "mysql-server",
             .mysqlClient: "mysql-client",
         ],
-        // dpkg --configure -a first: an install stopped half way leaves dpkg refusing to go on until it runs.
-        install: "DEBIAN_FRONTEND=noninteractive dpkg --configure -a"
-            + " && DEBIAN_FRONTEND=noninteractive apt-get -q -o DPkg::Lock::Timeout=300 update"
-            + " && DEBIAN_FRONTEND=noninteractive apt-get -q -y -o DPkg::Lock::Timeout=300 install --no-install-recommends $pkgs",
-        installedCheck: "[ \"$(dpkg-query -W -f='${db:Status-Status}\\n' $pkgs 2>/dev/null | grep -c '^installed$')\" = \"$(echo $pkgs | wc -w)\" ]",
+        installScript: "hosts/apt-install.sh",
+        installedScript: "hosts/apt-installed.sh",
         apacheService: Service("apache2"),
         apacheCtl: "apache2ctl",
         apachePidFile: "/var/run/apache2/apache2.pid",
@@ -119,24 +117,18 @@ public enum Distro {
 
     // MARK: shell
 
-    /// Shell that sets `$pkgs` (or `variable`) to the names of `packages` for the running release, or exits 1 naming
-    /// what is missing. Expects `/etc/os-release` to be sourced already (`$ID`, `$VERSION_ID`).
-    public static func selectPackages(_ packages: [Package], into variable: String = "pkgs",
-                                      why: [Package: String] = [:]) -> Script {
-        var s: Script = "case \"$ID:$VERSION_ID\" in\n"
-        func arm(_ pattern: String, _ release: Release) -> Script {
-            let missing = packages.filter { release.package($0) == nil }
-            if let first = missing.first {
-                let reason = why[first] ?? "\(first.rawValue) is not packaged for \(release.title)"
-                return "  \(raw: pattern)) echo \(reason) >&2; exit 1 ;;\n"
+    /// The names of `packages` on each release, as assets/scripts/hosts/select-packages.sh reads
+    /// them: one line per release, "ID:VERSION_ID names", then "*" for another apt-based release;
+    /// "!why" instead of the names when the release lacks one of them.
+    public static func packageTable(_ packages: [Package], why: [Package: String] = [:]) -> String {
+        func row(_ pattern: String, _ release: Release) -> String {
+            if let missing = packages.first(where: { release.package($0) == nil }) {
+                return pattern + " !" + (why[missing] ?? "\(missing.rawValue) is not packaged for \(release.title)")
             }
-            let names = packages.compactMap { release.package($0) }
-            return "  \(raw: pattern)) \(raw: variable)=\(names.joined(separator: " ")) ;;\n"
+            return ([pattern] + packages.compactMap { release.package($0) }).joined(separator: " ")
         }
-        for release in releases { s += arm("\(release.id):\(release.versionID)", release) }
-        s += arm("*", fallback(.apt))
-        s += "esac\n"
-        return s
+        let rows = releases.map { row("\($0.id):\($0.versionID)", $0) } + [row("*", fallback(.apt))]
+        return rows.joined(separator: "\n")
     }
 
     /// Shell that reads /etc/os-release and refuses what is not apt-based, with words an operator

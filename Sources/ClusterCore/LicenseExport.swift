@@ -20,8 +20,9 @@ extension LicenseChecklist {
             return ([header] + lines).map { $0.map(Self.csvField).joined(separator: ",") }.joined(separator: "\n") + "\n"
         case .md:
             var out = "# Joget DX licenses for cluster \(Self.mdCell(cluster))\n\n"
-            out += "Request one license per node with its system key. Activate each node at its own URL\n"
-            out += "(log in as admin, footer link \"License\"), not through the load balancer.\n"
+            out += "A Joget DX 8 cluster runs the Enterprise or Large Enterprise Edition (the Community Edition\n"
+            out += "does not cluster). Request one license per node with its system key. Activate each node at its\n"
+            out += "own URL (log in as admin, footer link \"License\"), not through the load balancer.\n"
             if rows.contains(where: \.isRetired) {
                 out += "Retired nodes are out of the cluster: their license, made for the system key shown, is free again.\n"
             }

@@ -112,11 +112,15 @@ public struct Node: Equatable, Sendable {
 
 public struct LoadBalancer: Equatable, Sendable {
     public struct TLS: Equatable, Sendable {
+        /// The certificate file, with its intermediates after it (a "full chain").
         public var certificate: String
         public var key: String
         public var httpsPort = 443
-        public init(certificate: String, key: String, httpsPort: Int = 443) {
-            self.certificate = certificate; self.key = key; self.httpsPort = httpsPort
+        /// local: files on this machine, uploaded to the balancer (the key with mode 0600).
+        /// server: files already at those paths on the balancer.
+        public var filesOn: AppServers.BundleLocation = .server
+        public init(certificate: String, key: String, httpsPort: Int = 443, filesOn: AppServers.BundleLocation = .server) {
+            self.certificate = certificate; self.key = key; self.httpsPort = httpsPort; self.filesOn = filesOn
         }
     }
     public var host = ""

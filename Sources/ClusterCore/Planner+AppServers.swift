@@ -87,16 +87,10 @@ extension Planner {
 
     private static func datasourceStep(_ c: Cluster, after wflow: String) -> Step {
         let files = datasourceFiles(c), host = c.firstAppHost
-        var check: Script = ""
-        var apply: Script = Sh.strict
-        for (i, f) in files.enumerated() {
-            check += (i == 0 ? "" : " && ") + Sh.matches(f, as: c.user)
-            apply += Sh.write(f, as: c.user)
-        }
         return Step(
             id: id(.datasource, host), layer: .appServers, host: host,
             title: "Point Joget at the shared database (app_datasource*.properties, mode 0640)",
-            check: check + "\n", apply: apply, files: files,
+            check: Sh.matches(files, as: c.user) + "\n", apply: Sh.strict + Sh.write(files, as: c.user), files: files,
             dependsOn: [wflow], timeoutSeconds: 60,
             notes: ["The files hold the database password: they are readable by \(c.user) only (mode 0640, group \(c.group))."])
     }

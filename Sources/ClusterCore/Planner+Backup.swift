@@ -60,7 +60,7 @@ public enum BackupScripts {
     /// Stops a node: its unit where systemd runs, else Tomcat's own stop, then any Tomcat of its
     /// folder still running.
     public static func stopNode(_ a: Answers, _ node: Node) -> OnHost {
-        OnHost(host: node.host, script: Sh.strict + Planner.stopNodeFunction(Cluster(a), node) + "stop_node\necho \("\(node.name) is stopped")\n")
+        OnHost(host: node.host, script: Sh.strict + Planner.stopNodeFunction(Cluster(a), node) + "stop_node && echo \("\(node.name) is stopped")\n")
     }
 
     /// The plan's step that starts a node and waits until it answers (restore starts nodes with it).

@@ -46,6 +46,7 @@ extension Planner {
                 if c.answers.sharedFiles.provider == .nfs { add(.nfsClient) }
             case .balancer:
                 [.apache, .curl].forEach(add)
+                if c.answers.loadBalancer.tls != nil { add(.openssl) }  // checks the certificate and key
             }
         }
         return list
@@ -57,12 +58,11 @@ extension Planner {
         let why: [Distro.Package: String] = [
             .mysqlServer: "MySQL 8 is not in this release's archive: choose database.engine mariadb, or install MySQL 8 from the MySQL APT repository first",
         ]
-        var select = Distro.selectPackages(list)
-        if mysqlServer {
-            select += "if ! command -v mysqld >/dev/null 2>&1; then\n"
-            select += Distro.selectPackages([.mysqlServer], into: "server", why: why)
-            select += "pkgs=\"$pkgs $server\"\nfi\n"
-        }
+        let select = ScriptFile.load("hosts/select-packages.sh", [
+            "table": .value(Distro.packageTable(list)),
+            // MySQL's server is added only when mysqld is missing.
+            "mysql_table": .value(mysqlServer ? Distro.packageTable([.mysqlServer], why: why) : ""),
+        ])
         let roleNames = roles.map { r -> String in
             switch r {
             case .nfsServer: "file server"
@@ -74,15 +74,8 @@ extension Planner {
         return Step(
             id: id(.packages, host), layer: .hosts, host: host,
             title: "Install the packages of the \(roleNames)",
-            check: "# shellcheck source=/dev/null # the host's own release file\n. /etc/os-release\n" + select
-                + "\(raw: Sh.splitOnPurpose)\n"
-                + Sh.require("\(raw: c.family.installedCheck)", say: "printf 'not every package is installed: %s\\n' \"$pkgs\"") + "\n",
-            apply: Sh.strict + Distro.detect + select + """
-                echo "installing: $pkgs"
-                \(raw: Sh.splitOnPurpose)
-                \(raw: c.family.install)
-
-                """,
+            check: Distro.detect + select + ScriptFile.load(c.family.installedScript),
+            apply: Sh.strict + Distro.detect + select + ScriptFile.load(c.family.installScript),
             dependsOn: [os], timeoutSeconds: 1800)
     }
 
@@ -126,11 +119,7 @@ extension Planner {
 
     private static func multicastStep(_ c: Cluster, _ host: String) -> Step {
         let group = c.app.multicastAddress
-        let find: Script = Sh.clusterAddress(c.address(host)) + """
-            dev=$(ip -o -4 addr show 2>/dev/null | awk -v a="$addr" '{ split($4, p, "/"); if (p[1] == a) { print $2; exit } }')
-            route=$(ip route get \(group) 2>/dev/null | sed -n 's/.* dev \\([^ ]*\\).*/\\1/p' | head -n 1)
-
-            """
+        let find = Sh.clusterAddress(c.address(host)) + ScriptFile.load("hosts/multicast-route.sh", ["group": .value(group)])
         return Step(
             id: id(.multicast, host), layer: .hosts, host: host,
             title: "Check that multicast works on the cluster interface",

@@ -32,12 +32,12 @@ extension Planner {
         http.lists["ssl"] = []
         http.lists["proxy"] = []
         http.lists["maintenance"] = []
-        if let tls = lb.tls {
+        if let tls = lb.tls, let paths = c.tlsPaths {
             let target = "https://\(lb.serverName)" + (tls.httpsPort == 443 ? "" : ":\(tls.httpsPort)") + "/"
             http.lists["redirect"] = [TemplateContext(["target": .text(target)])]
             var https = TemplateContext(["port": .text(String(tls.httpsPort))])
             https.lists["redirect"] = []
-            https.lists["ssl"] = [TemplateContext(["certificate": .text(tls.certificate), "key": .text(tls.key)])]
+            https.lists["ssl"] = [TemplateContext(["certificate": .text(paths.certificate), "key": .text(paths.key)])]
             https.lists["proxy"] = []
             https.lists["maintenance"] = []
             https.lists[serves] = [TemplateContext()]
@@ -75,10 +75,11 @@ extension Planner {
             apply: Sh.strict + "a2enmod -q \(raw: mods.joined(separator: " "))\n",
             dependsOn: [id(.packages, host)], timeoutSeconds: 60)
 
+        let tls = tlsSteps(c, after: id(.packages, host))
         let file = siteFile(c)
         let enabled = f.apacheSitesEnabled + "/jwsite.conf", defaultSite = f.apacheSitesEnabled + "/\(f.apacheDefaultSite).conf"
         var notes = ["Debian's default site (\(f.apacheDefaultSite)) is disabled: it would answer *:\(lb.httpPort) before jwsite."]
-        if let tls = lb.tls { notes.append("HTTP on port \(lb.httpPort) redirects to HTTPS on port \(tls.httpsPort); the certificate and key must already be on \(host).") }
+        if let t = lb.tls { notes.append("HTTP on port \(lb.httpPort) redirects to HTTPS on port \(t.httpsPort).") }
         let site = Step(
             id: id(.site, host), layer: .loadBalancer, host: host,
             title: "Write and enable the balancer site jwsite (and disable the default site)",
@@ -87,10 +88,10 @@ extension Planner {
             apply: Sh.strict + ScriptFile.load("lb/site-keep.sh", ["site": .value(file.path)]) + Sh.write(file)
                 + ScriptFile.load("lb/site-enable.sh", ["site": .value(file.path), "enabled": .value(enabled), "default_site": .value(defaultSite),
                                                         "default_name": .value(f.apacheDefaultSite), "apachectl": .value(f.apacheCtl)]),
-            files: [file], dependsOn: [modules.id], timeoutSeconds: 60, notes: notes)
+            files: [file], dependsOn: [modules.id] + tls.suffix(1).map(\.id), timeoutSeconds: 60, notes: notes)
 
         var fingerprinted = [file.path]
-        if let tls = lb.tls { fingerprinted += [tls.certificate, tls.key] }
+        if let paths = c.tlsPaths { fingerprinted += [paths.certificate, paths.key] }
         let service = f.apacheService
         let fingerprint = ScriptFile.load("lb/apache-state.sh", ["files": .value(fingerprinted.joined(separator: "\n")),
                                                                  "mods_dir": .value(f.apacheModsEnabled), "sites_dir": .value(f.apacheSitesEnabled)])
@@ -115,6 +116,37 @@ extension Planner {
             check: nil,
             apply: ScriptFile.load("lb/check.sh", ["url": .value(url), "resolve": .value(resolve)]),
             dependsOn: [apache.id], optional: true, timeoutSeconds: 120, readOnly: true)
-        return [modules, site, apache, check]
+        return [modules] + tls + [site, apache, check]
+    }
+
+    /// With TLS: the files uploaded when they are on this machine (each upload is skipped when the
+    /// balancer has the same bytes), then checked with openssl before the site names them. The
+    /// check is the last step returned.
+    static func tlsSteps(_ c: Cluster, after packages: String) -> [Step] {
+        guard let tls = c.answers.loadBalancer.tls, let paths = c.tlsPaths else { return [] }
+        let host = c.answers.loadBalancer.host
+        var uploads: [Step] = []
+        if tls.filesOn == .local {
+            for (kind, local, remote, mode, what) in [(StepKind.tlsCertificate, tls.certificate, paths.certificate, 0o644, "certificate"),
+                                                     (.tlsKey, tls.key, paths.key, 0o600, "key")] {
+                uploads.append(Step(
+                    id: id(kind, host), layer: .loadBalancer, host: host,
+                    title: "Upload the TLS \(what) to \(remote) (mode \(Sh.octal(mode)))",
+                    check: nil,
+                    apply: ScriptFile.load("lb/tls-file.sh", ["path": .value(remote), "mode": .value(Sh.octal(mode))]),
+                    transfer: .upload(local: local, remote: remote),
+                    dependsOn: [packages], timeoutSeconds: 60))
+            }
+        }
+        let check = Step(
+            id: id(.tlsCheck, host), layer: .loadBalancer, host: host,
+            title: "Check the TLS certificate and key: they match, are valid for 30 days, cover \(c.answers.loadBalancer.serverName), chain complete",
+            check: nil,
+            apply: ScriptFile.load("lb/tls-check.sh", ["cert": .value(paths.certificate), "key": .value(paths.key),
+                                                       "server_name": .value(c.answers.loadBalancer.serverName)]),
+            dependsOn: [packages] + uploads.map(\.id), timeoutSeconds: 60,
+            notes: ["A certificate that fails stops the install before Apache is given it; the site keeps what it served."],
+            readOnly: true)
+        return uploads + [check]
     }
 }

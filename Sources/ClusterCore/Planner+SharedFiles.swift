@@ -63,9 +63,7 @@ extension Planner {
         let dir = Step(
             id: id(.exportDir, server), layer: .sharedFiles, host: server,
             title: "Create the shared folder \(path), owned by uid \(c.app.uid) / gid \(c.app.gid)",
-            check: "s=$(stat -c '%u:%g %a' \(path) 2>/dev/null) || s=\n"
-                + Sh.require("[ \"$s\" = \("\(c.app.uid):\(c.app.gid) 750") ]",
-                             say: "if [ -z \"$s\" ]; then printf '%s\\n' \("\(path) does not exist"); else printf '%s is owner %s mode %s, the plan says %s\\n' \(path) \"${s% *}\" \"${s#* }\" \("\(c.app.uid):\(c.app.gid) mode 750"); fi") + "\n",
+            check: ScriptFile.load("files/export-dir-check.sh", ["path": .value(path), "owner": .value("\(c.app.uid):\(c.app.gid)")]),
             apply: ScriptFile.load("files/export-dir.sh", ["path": .value(path), "owner": .value("\(c.app.uid):\(c.app.gid)")]),
             dependsOn: [id(.serviceUser, server), id(.packages, server)], timeoutSeconds: 60,
             notes: ["The folder belongs to the service user's uid and gid (the same on every host), not to nobody and not mode 777."])
@@ -104,9 +102,7 @@ extension Planner {
         let mount = Step(
             id: id(.mount, host), layer: .sharedFiles, host: host,
             title: "Mount the shared folder \(source) at \(m)",
-            check: "cur=$(findmnt -rn -M \(m) -o SOURCE 2>/dev/null | tail -n 1)\n"
-                + Sh.require("[ \"$cur\" = \(source) ]",
-                             say: "printf '%s is mounted at %s, the plan says %s\\n' \"${cur:-nothing}\" \(m) \(source)") + "\n",
+            check: ScriptFile.load("files/mount-check.sh", ["m": .value(m), "source": .value(source)]),
             apply: ScriptFile.load("files/mount.sh", ["m": .value(m), "source": .value(source)]),
             dependsOn: [fstab.id, id(.nfsServer, server), id(.serviceUser, host)],
             timeoutSeconds: 120)

@@ -72,7 +72,7 @@ enum StepKind: CaseIterable {
     case nfsServer, exportDir, exports, mount, fstab, checkMount, writeTest, shareTest
     case network, createDatabase, createUser, extractSchema, loadSchema, login
     case sharedWflow, datasource, install, webapp, setenv, serverXML, service, start, clusterCheck
-    case modules, site, apache, balancerCheck
+    case modules, tlsCertificate, tlsKey, tlsCheck, site, apache, balancerCheck
     case retireNode, dbAccount, unmount
     case maintenanceOn, maintenanceOff, drain, undrain, swap, rejoin, sharedAgent
 
@@ -113,6 +113,9 @@ enum StepKind: CaseIterable {
         case .clusterCheck: (.appServers, "cluster-check")
         // 4 Load balancer
         case .modules: (.loadBalancer, "modules")
+        case .tlsCertificate: (.loadBalancer, "tls-certificate")
+        case .tlsKey: (.loadBalancer, "tls-key")
+        case .tlsCheck: (.loadBalancer, "tls-check")
         case .site: (.loadBalancer, "site")
         case .apache: (.loadBalancer, "apache")
         case .balancerCheck: (.loadBalancer, "check")
@@ -162,6 +165,14 @@ struct Cluster {
     let appHosts: [String]
     let firstNode: Node
     var firstAppHost: String { firstNode.host }
+
+    /// Where the balancer reads its certificate and key: the answers' paths, or where the plan
+    /// uploads files given on this machine.
+    var tlsPaths: (certificate: String, key: String)? {
+        guard let tls = answers.loadBalancer.tls else { return nil }
+        if tls.filesOn == .server { return (tls.certificate, tls.key) }
+        return ("/etc/joget-cluster/tls/jwsite.crt", "/etc/joget-cluster/tls/jwsite.key")
+    }
     let nfsServer: String?
     /// Hosts with at least one role, in the order the answers list them.
     let hosts: [String]
@@ -215,28 +226,19 @@ enum Sh {
     /// the script ends, also when it is stopped (assets/scripts/lib/secret-folder.sh).
     static let secretFolder = ScriptFile.load("lib/secret-folder.sh")
 
-    /// mktemp's template for a file being written next to its final path, and the glob that finds one.
-    static let tempSuffix = ".joget-cluster.XXXXXX", tempGlob = ".joget-cluster.??????"
+    /// put_file and put_file_as (assets/scripts/lib/put-file.sh), and file_matches, read-only for
+    /// checks (assets/scripts/lib/file-matches.sh).
+    static let putFile = ScriptFile.load("lib/put-file.sh"), fileMatches = ScriptFile.load("lib/file-matches.sh")
 
-    /// Writes a planned file as root: a 0600 temp file next to it, then mode, owner, rename. A temp
-    /// file left by a stopped earlier run is removed first.
-    static func write(_ f: PlannedFile) -> Script {
-        """
-        rm -f \(f.path)\(raw: tempGlob)
-        t=$(mktemp \(f.path + tempSuffix))
-        printf '%s' \(content: f.content) > "$t"
-        chmod \(raw: "0" + octal(f.mode)) "$t" && chown \(f.owner) "$t" && mv -f "$t" \(f.path)
-
-        """
+    /// Writes planned files as root: each through a 0600 temp file next to it, then mode, owner, rename.
+    static func write(_ files: PlannedFile...) -> Script {
+        files.reduce(putFile) { $0 + "put_file \($1.path) \(raw: octal($1.mode)) \($1.owner) \(content: $1.content)\n" }
     }
 
-    /// Writes a planned file as `user`: for the shared directory, where root may be squashed by NFS.
-    /// The file's owner is then that user.
-    static func write(_ f: PlannedFile, as user: String) -> Script {
-        """
-        printf '%s' \(content: f.content) | runuser -u \(user) -- sh -c \("umask 077; rm -f \"$1\"\(tempGlob); t=$(mktemp \"$1\(tempSuffix)\") && cat > \"$t\" && chmod \"$2\" \"$t\" && mv -f \"$t\" \"$1\"") joget-write \(f.path) \(raw: "0" + octal(f.mode))
-
-        """
+    /// Writes planned files as `user`: for the shared directory, where root may be squashed by NFS.
+    /// The files' owner is then that user.
+    static func write(_ files: [PlannedFile], as user: String) -> Script {
+        files.reduce(putFile) { $0 + "put_file_as \(user) \($1.path) \(raw: octal($1.mode)) \(content: $1.content)\n" }
     }
 
     /// A condition that says why it fails: `{ COND || { SAY >&2; false; }; }`. `say` prints one line
@@ -253,21 +255,19 @@ enum Sh {
         require(condition, say: "printf '%s\\n' \(reason)")
     }
 
-    /// A condition: the file holds exactly the planned text, mode and owner. On failure it prints
-    /// which of the three differs, never the text (it may hold a secret).
-    static func matches(_ f: PlannedFile) -> Script { fileMatches(f, reader: "", unseen: "\(f.path) does not exist") }
-
-    /// The same, read as `user` (root may not read the shared directory).
-    static func matches(_ f: PlannedFile, as user: String) -> Script {
-        fileMatches(f, reader: "runuser -u \(user) -- ", unseen: "\(f.path) does not exist (or \(user) cannot see it)")
+    /// A condition: the files hold exactly the planned text, mode and owner, read as root or as
+    /// `user` (root may not read the shared directory). On failure it prints which of the three
+    /// differs, never the text (it may hold a secret).
+    static func matches(_ files: PlannedFile..., as user: String? = nil) -> Script {
+        matches(files, as: user)
     }
 
-    private static func fileMatches(_ f: PlannedFile, reader: Script, unseen: String) -> Script {
-        let want = "\(octal(f.mode)) \(f.owner)"
-        return "{ if ! \(reader)test -e \(f.path); then printf '%s\\n' \(unseen) >&2; false; "
-            + "elif ! printf '%s' \(content: f.content) | \(reader)cmp -s - \(f.path); then printf '%s\\n' \("\(f.path) differs from the plan") >&2; false; "
-            + "else jc_m=$(\(reader)stat -c '%a %U:%G' \(f.path)); [ \"$jc_m\" = \(want) ] || "
-            + "{ printf '%s is mode %s owner %s, the plan says %s\\n' \(f.path) \"${jc_m%% *}\" \"${jc_m#* }\" \(want) >&2; false; }; fi; }"
+    static func matches(_ files: [PlannedFile], as user: String? = nil) -> Script {
+        let reader: Script = user.map { " \($0)" } ?? ""
+        let calls = files.map { f -> Script in
+            "file_matches \(f.path) \(raw: octal(f.mode)) \(f.owner) \(content: f.content)" + reader
+        }
+        return fileMatches + calls.dropFirst().reduce(calls[0]) { $0 + " && " + $1 }
     }
 
     /// svc_running/svc_enabled and need_running/need_enabled UNIT INITSCRIPT, for checks

@@ -34,6 +34,14 @@ public enum ScriptFile {
         return prelude + Script(stringLiteral: body(text))
     }
 
+    /// One of the engine's own scripts (assets/scripts/engine/), which hold no secret: the same
+    /// quoted `name='value'` lines before the body, as plain text.
+    public static func plain(_ path: String, _ values: KeyValuePairs<String, String> = [:]) -> String {
+        let text = text(path)
+        precondition(Set(takes(text)) == Set(values.map(\.key)), "assets/scripts/\(path) takes \(takes(text).sorted()), was given \(values.map(\.key).sorted())")
+        return values.map { "\($0.key)=\(Shell.quote($0.value))\n" }.joined() + body(text)
+    }
+
     /// A file of assets/scripts/ as it is (an awk program handed to a script as a value).
     static func text(_ path: String) -> String {
         guard let text = Assets.text("assets/scripts/" + path) else { preconditionFailure("there is no assets/scripts/\(path)") }

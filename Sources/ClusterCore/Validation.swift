@@ -133,6 +133,19 @@ public enum Validator {
             }
         }
 
+        // A loopback address reaches the host itself: a host that other machines must reach needs
+        // one they can use (all on loopback is one machine, which works).
+        var flagged = Set<String>()
+        for path in NetworkChecks.paths(for: a) {
+            guard let i = a.hosts.firstIndex(where: { $0.name == path.target }), isLoopback(a.hosts[i].address),
+                  !flagged.contains(path.target) else { continue }
+            let away = path.clients.filter { c in a.host(named: c).map { !isLoopback($0.address) } ?? false }
+            guard !away.isEmpty else { continue }
+            flagged.insert(path.target)
+            out.append(Problem("hosts[\(i)].address", "\(show(a.hosts[i].address)) is a loopback address, but \(away.joined(separator: ", ")) "
+                               + "must reach \(path.target) (\(path.what)) and would reach themselves: give an address they can reach"))
+        }
+
         // 1 Shared files
         let s = a.sharedFiles
         rule(.absolutePath, s.mountPoint, "sharedFiles.mountPoint")
@@ -157,6 +170,10 @@ public enum Validator {
         let p = a.appServers
         if p.bundleOn == .local { rule(.localPath, p.bundle, "appServers.bundle") }
         else { rule(.absolutePath, p.bundle, "appServers.bundle") }
+        if JogetBuild(bundleName: p.bundle).edition == "community" {
+            out.append(Problem("appServers.bundle", "\(show(JogetBuild.stem(p.bundle))) is a Community Edition bundle, which does not cluster: "
+                               + "Joget DX 8 clusters with the Enterprise or Large Enterprise Edition"))
+        }
         rule(.absolutePath, p.installDir, "appServers.installDir")
         rule(.userName, p.serviceUser, "appServers.serviceUser")
         number(.id, p.uid, "appServers.uid")
@@ -194,8 +211,9 @@ public enum Validator {
         rule(.dnsName, lb.serverName, "loadBalancer.serverName")
         number(.port, lb.httpPort, "loadBalancer.httpPort")
         if let tls = lb.tls {
-            rule(.absolutePath, tls.certificate, "loadBalancer.tls.certificate")
-            rule(.absolutePath, tls.key, "loadBalancer.tls.key")
+            let pathRule: FieldRule = tls.filesOn == .local ? .localPath : .absolutePath
+            rule(pathRule, tls.certificate, "loadBalancer.tls.certificate")
+            rule(pathRule, tls.key, "loadBalancer.tls.key")
             number(.port, tls.httpsPort, "loadBalancer.tls.httpsPort")
             if tls.httpsPort == lb.httpPort { out.append(Problem("loadBalancer.tls.httpsPort", "\(tls.httpsPort) is the same as httpPort")) }
         }
@@ -203,6 +221,14 @@ public enum Validator {
     }
 
     // MARK: helpers shared by the rules
+
+    /// 127.0.0.0/8, ::1 and localhost: addresses that reach the machine itself.
+    public static func isLoopback(_ address: String) -> Bool {
+        let a = String(address.lowercased().drop { $0 == "[" }.reversed().drop { $0 == "]" }.reversed())
+        if a == "localhost" || a.hasSuffix(".localhost") || a == "localhost.localdomain" || a == "::1" || a == "0:0:0:0:0:0:0:1" { return true }
+        let octets = a.split(separator: ".", omittingEmptySubsequences: false)
+        return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
+    }
 
     /// A value as it appears in a message: quoted, control characters made visible, cut if long.
     static func show(_ value: String) -> String {

@@ -209,7 +209,7 @@ public struct DriftCheck: Sendable {
                 } catch is CancellationError {
                     record(step, .notChecked("stopped")); continue
                 } catch is StepTimedOut {
-                    down = "cannot connect to \(host): no answer within \(LineOutput.seconds(connectTimeout))"
+                    down = "cannot connect to \(host): no answer within \(TimeText.seconds(connectTimeout))"
                 } catch let e as TransportError {
                     down = Runner.cleaned(e, redactor).description
                 } catch {
@@ -239,7 +239,7 @@ public struct DriftCheck: Sendable {
         case .exited(0): return .inPlace
         case .exited where Task.isCancelled: return .notChecked("stopped")
         case .exited(let code): return .wouldChange(DriftReport.reason(lines.all, exitCode: code))
-        case .timedOut: return .notChecked("the check did not end within \(LineOutput.seconds(checkTimeout))")
+        case .timedOut: return .notChecked("the check did not end within \(TimeText.seconds(checkTimeout))")
         case .cancelled: return .notChecked("stopped")
         case .connectionLost(let why): return .notChecked(redactor.clean("connection to \(step.host) lost: \(why)"))
         }

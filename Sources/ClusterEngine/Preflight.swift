@@ -38,9 +38,12 @@ public struct Preflight: Sendable {
     public var failSkewSeconds = 60.0
     public var timeout: Duration = .seconds(30)
     private let makeTransport: @Sendable (ClusterCore.Host) -> any Transport
+    /// False when the transports are shared (a pool's): the caller closes them.
+    private let closesTransport: Bool
 
-    public init(makeTransport: @escaping @Sendable (ClusterCore.Host) -> any Transport) {
+    public init(closesTransport: Bool = true, makeTransport: @escaping @Sendable (ClusterCore.Host) -> any Transport) {
         self.makeTransport = makeTransport
+        self.closesTransport = closesTransport
     }
 
     /// With the transports the answers ask for.
@@ -48,28 +51,14 @@ public struct Preflight: Sendable {
         self.init { host in Transports.make(host: host, secrets: secrets, options: options) }
     }
 
-    static let script = """
-        LC_ALL=C; export LC_ALL
-        echo "uid=$(id -u)"
-        echo "user=$(id -un)"
-        if [ -r /etc/os-release ]; then . /etc/os-release; echo "os_id=${ID:-}"; echo "os_version=${VERSION_ID:-}"; echo "os_name=${PRETTY_NAME:-}"; fi
-        df -Pm / 2>/dev/null | awk 'NR == 2 { print "disk_mb=" $4 }'
-        if command -v java >/dev/null 2>&1; then echo "java=$(java -version 2>&1 | head -n 1)"; else echo "java="; fi
-        if command -v ss >/dev/null 2>&1; then
-          echo "listen=$(ss -Hltn 2>/dev/null | awk '{ n = split($4, a, ":"); print a[n] }' | sort -un | tr '\\n' ' ')"
-        elif command -v netstat >/dev/null 2>&1; then
-          echo "listen=$(netstat -ltn 2>/dev/null | awk 'NR > 2 { n = split($4, a, ":"); print a[n] }' | sort -un | tr '\\n' ' ')"
-        else echo "listen=?"; fi
-        echo "cpus=$(nproc 2>/dev/null || getconf _NPROCESSORS_ONLN)"
-        awk '/^MemTotal:/ { print "mem_total_kb=" $2 } /^MemAvailable:/ { print "mem_avail_kb=" $2 }' /proc/meminfo
-        echo "epoch=$(date +%s.%N)"
-        """
+    /// The read-only script that gathers the host's facts (assets/scripts/engine/preflight.sh).
+    static let script = ScriptFile.plain("engine/preflight.sh")
 
     /// Logs in to `host`, runs the read-only script, and judges what it printed for the host's roles.
     public func preflight(host: ClusterCore.Host, answers: Answers) async -> PreflightReport {
         var report = PreflightReport(host: host.name)
         let transport = makeTransport(host)
-        defer { Task { await transport.close() } }
+        defer { if closesTransport { Task { await transport.close() } } }
         let how = Preflight.login(of: host)
         do {
             try await transport.connect()

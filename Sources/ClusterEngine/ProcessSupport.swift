@@ -264,13 +264,6 @@ final class LiveProcess: Sendable {
     }
 }
 
-/// A Mutex that can be shared by reference (captured by several closures).
-final class Locked<Value: Sendable>: Sendable {
-    private let mutex: Mutex<Value>
-    init(_ value: Value) { mutex = Mutex(value) }
-    func withLock<R>(_ body: (inout Value) throws -> R) rethrows -> R { try mutex.withLock { try body(&$0) } }
-}
-
 /// A pipe for one output stream of a `LiveProcess`: the child gets the write end; a thread of our
 /// own reads the other end until every writer has closed it.
 final class OutputPipe: Sendable {

@@ -28,8 +28,16 @@ public struct ResumeReport: Sendable, Hashable {
     /// Everything done: nothing to resume.
     public var isComplete: Bool { hasHistory && remaining.isEmpty && !answersChanged }
 
-    public static func == (a: ResumeReport, b: ResumeReport) -> Bool { a.text == b.text }
-    public func hash(into h: inout Hasher) { h.combine(text) }
+    public static func == (a: ResumeReport, b: ResumeReport) -> Bool { a.fields == b.fields }
+    public func hash(into h: inout Hasher) { h.combine(fields) }
+
+    /// Everything it says, for equality (its sentences are the front ends').
+    private var fields: [String] {
+        [done, alreadyDone, skipped, interrupted, failed.map { $0.id + ": " + $0.reason }, remaining, unknownSteps, messages]
+            .map { $0.joined(separator: "\n") }
+            + ["\(answersChanged)", previousAnswersHash ?? "", answersHash ?? "",
+               lastRunStarted.map { "\($0.timeIntervalSince1970)" } ?? "", "\(lastRunFinished)", "\(hasHistory)"]
+    }
 
     /// Compares the journal with the plan about to run.
     public init(plan: Plan, journal: JournalState, answersHash: String?) {
@@ -58,38 +66,6 @@ public struct ResumeReport: Sendable, Hashable {
             }
         }
         unknownSteps = journal.order.filter { plan.step($0) == nil }
-    }
-
-    /// Sentences for the operator.
-    public var text: String {
-        guard hasHistory else { return "No earlier run: every step will run, each checked first." }
-        var lines: [String] = []
-        var first = "Last run"
-        if let d = lastRunStarted { first += " started \(LineOutput.when(d))" }
-        first += lastRunFinished ? " and went as far as it could." : " did not finish (stopped, killed or lost power)."
-        lines.append(first)
-        lines += messages
-        if answersChanged {
-            lines.append("The answers changed since then (\(Runner.short(previousAnswersHash)) → \(Runner.short(answersHash))): "
-                         + "every step will be checked again; what is already in place is left as it is.")
-        } else {
-            lines.append("Done: \(done.count) step\(done.count == 1 ? "" : "s")"
-                         + (alreadyDone.isEmpty ? "" : " (\(alreadyDone.count) of them were already in place)")
-                         + (skipped.isEmpty ? "" : "; skipped: \(skipped.joined(separator: ", "))") + ".")
-        }
-        if !interrupted.isEmpty {
-            lines.append("Interrupted: \(interrupted.joined(separator: ", ")): checked first, then continued.")
-        }
-        for f in failed { lines.append("Failed: \(f.id): \(f.reason). It runs again, checked first.") }
-        if remaining.isEmpty {
-            lines.append("Nothing remains: the cluster is installed.")
-        } else {
-            lines.append("Remaining: \(remaining.count) step\(remaining.count == 1 ? "" : "s").")
-        }
-        if !unknownSteps.isEmpty {
-            lines.append("The journal also names steps this plan no longer has: \(unknownSteps.joined(separator: ", ")).")
-        }
-        return lines.joined(separator: "\n")
     }
 }
 

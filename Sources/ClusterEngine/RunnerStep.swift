@@ -34,7 +34,7 @@ extension Runner {
                                       duration: clock.now - started, check: check, attempt: attempt)
             let code = exitCode.map { ", exit \($0)" } ?? ""
             log.note(stepID: step.id, host: step.host,
-                     "----- \(status)\(code), \(LineOutput.seconds(outcome.duration)) -----")
+                     "----- \(status)\(code), \(TimeText.seconds(outcome.duration)) -----")
             return (outcome, phase)
         }
         func failed(_ reason: String) -> (StepOutcome, StepPhase) { end(.failed(ctx.redactor.clean(reason))) }
@@ -51,7 +51,7 @@ extension Runner {
         } catch is CancellationError {
             return end(.interrupted)
         } catch is StepTimedOut {
-            return failed("cannot connect to \(step.host): no answer within \(LineOutput.seconds(ctx.options.connectTimeout))")
+            return failed("cannot connect to \(step.host): no answer within \(TimeText.seconds(ctx.options.connectTimeout))")
         } catch let error as TransportError {
             ctx.hub.emit(.hostProblem(host: step.host, cleaned(error, ctx.redactor)))
             return failed(error.description)

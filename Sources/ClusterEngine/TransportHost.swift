@@ -180,12 +180,8 @@ actor ShellHost {
         let modeText = String(mode, radix: 8)
         let dir = (remotePath as NSString).deletingLastPathComponent
         let base = (remotePath as NSString).lastPathComponent
-        let qt = Shell.quote((dir.isEmpty ? "" : dir + "/") + ".\(base).jc-partial")
-        // Line 1: the target's sum or "absent"; line 2: how many bytes a cut-off copy holds (0: none).
-        let (probe, out, err) = await capture("""
-            if [ -f \(q) ]; then __s=$(sha256sum < \(q)) || exit 4; printf '%s\\n' "${__s%% *}"; else printf 'absent\\n'; fi
-            if [ -f \(qt) ]; then stat -c %s \(qt); else echo 0; fi
-            """)
+        let partial = (dir.isEmpty ? "" : dir + "/") + ".\(base).jc-partial", qt = Shell.quote(partial)
+        let (probe, out, err) = await capture(ScriptFile.plain("engine/upload-probe.sh", ["target": remotePath, "partial": partial]))
         guard probe == .exited(0), out.count >= 2 else { throw fail("cannot read the remote file's checksum: \(describe(probe, err))") }
         if out[out.count - 2] == localSum {
             let (chmodResult, _, chmodErr) = await capture("chmod \(modeText) \(q) && rm -f \(qt)")
@@ -232,11 +228,8 @@ actor ShellHost {
             // What arrived stays for the next upload to go on from.
             throw fail("the copy ended early (status \(status), \(offset + sent) of \(size) bytes): \(channel.stderrTail.suffix(300))")
         }
-        let (placed, _, placeErr) = await capture("""
-            __s=$(sha256sum < \(qt)) || exit 4; __s=${__s%% *}
-            if [ "$__s" != \(localSum) ]; then rm -f \(qt); printf 'checksum mismatch after transfer: %s\\n' "$__s" >&2; exit 3; fi
-            chmod \(modeText) \(qt) && mv -f \(qt) \(q)
-            """)
+        let (placed, _, placeErr) = await capture(ScriptFile.plain("engine/upload-place.sh",
+                                                                  ["target": remotePath, "partial": partial, "sum": localSum, "mode": modeText]))
         guard placed == .exited(0) else {
             _ = await capture("rm -f \(qt)")
             throw fail(describe(placed, placeErr))

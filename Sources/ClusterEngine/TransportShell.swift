@@ -250,11 +250,8 @@ final class ShellSession: Sendable {
         case lost(String)
     }
 
-    static let bootstrap = """
-        PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin${PATH:+:$PATH}; export PATH; cd / || :
-        __jc_run() { ( __jc_c=$1; shift 2; eval "$__jc_c" ) </dev/null; __jc_s=$?; printf '\\n%s %s\\n' "$2" "$__jc_s"; printf '\\n%s %s\\n' "$2" "$__jc_s" >&2; }
-
-        """
+    /// The session's PATH and `__jc_run` (assets/scripts/engine/session.sh).
+    static let bootstrap = ScriptFile.plain("engine/session.sh") + "\n"
 
     private struct Pending {
         var marker: String
@@ -415,29 +412,7 @@ final class ShellSession: Sendable {
 /// second session with the same elevation, so it can reach root's processes. POSIX sh + awk.
 enum JobKiller {
     static func script(wrapperPid: Int32) -> String {
-        """
-        W=\(wrapperPid)
-        __jc_tree() {
-          for f in /proc/[0-9]*/stat; do
-            read -r l < "$f" 2>/dev/null || continue
-            p=${f#/proc/}; p=${p%/stat}; r=${l##*) }
-            set -- $r
-            echo "$p $2 $3 $4"
-          done | awk -v w="$W" '{ pp[$1] = $2; pg[$1] = $3; ss[$1] = $4 } END { d[w] = 1; c = 1; while (c) { c = 0; for (p in pp) if (!(p in d) && (pp[p] in d) && ss[p] == ss[w]) { d[p] = 1; c = 1 } } for (p in d) if (p != w) print p, pg[p], pg[w] }'
-        }
-        i=0
-        while :; do
-          L=$(__jc_tree)
-          [ -z "$L" ] && exit 0
-          if [ "$i" -lt 20 ]; then sig=TERM; else sig=KILL; fi
-          printf '%s\\n' "$L" | while read -r p g wg; do
-            [ -n "$g" ] && [ "$g" != "$wg" ] && kill -s "$sig" -- "-$g" 2>/dev/null
-            kill -s "$sig" "$p" 2>/dev/null
-          done
-          [ "$i" -ge 30 ] && exit 1
-          i=$((i + 1)); sleep 0.1
-        done
-        """
+        ScriptFile.plain("engine/stop-tree.sh", ["W": String(wrapperPid)])
     }
 
     /// Runs the killer in an auxiliary channel; true when the tree is gone.

@@ -2,13 +2,18 @@ import ArgumentParser
 import ClusterCore
 import ClusterEngine
 import Foundation
+import Wizard
 
 struct ApplyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "apply",
         abstract: "Install the whole cluster from an answers file, with plain line output.",
         discussion: """
-            Exit codes: 0 done, 1 a step failed, 2 invalid input, 130 interrupted.
+            Exit codes: 0 done, 1 a step failed, 2 invalid input, 5 a check failed (nothing was changed), 130 interrupted.
+
+            First it runs `joget-cluster check` (each host, and the network between them); a failed check stops it \
+            before any step runs (--skip-check to go on anyway). Hosts not known yet are asked about on a terminal; \
+            without one it stops, listing each with the --accept-host-key to pass.
 
             A node that earlier runs installed and the answers no longer have is retired: the balancer             is reloaded without it, it is stopped once it serves no request and disabled at boot; a host             left without nodes loses its database account and (NFS) its mount. Its folder is kept unless             --purge. Apply lists what it would retire and asks first; without a terminal it refuses unless             --yes.
 
@@ -34,12 +39,14 @@ struct ApplyCommand: AsyncParsableCommand {
     var dryRun = false
     @Flag(name: .long, help: "A retired node's folder is removed too (it is kept by default).")
     var purge = false
+    @Flag(name: .long, help: "Do not run `check` first (a failed check stops apply before it changes anything).")
+    var skipCheck = false
 
     func run() async throws {
         if dryRun {
             try await DryRun.run(options, quiet: quiet)
         } else {
-            try await Install.run(options, resume: false, confirm: !yes, quiet: quiet, purge: purge)
+            try await Install.run(options, resume: false, confirm: !yes, quiet: quiet, purge: purge, check: !skipCheck)
         }
     }
 }
@@ -81,7 +88,23 @@ enum Install {
         return lines.isEmpty ? nil : lines.joined(separator: "\n")
     }
 
-    static func run(_ options: SessionOptions, resume: Bool, confirm: Bool, quiet: Bool, purge: Bool = false) async throws {
+    /// Whether this run may upload the local bundle: a first install, another bundle than the
+    /// installed one, or a host whose upload the journal does not record as finished (a node added).
+    static func bundleNeeded(_ session: InstallSession) -> Bool {
+        let bundle = session.answers.appServers.bundle
+        let uploads = session.plan.steps.filter { step in
+            if case .upload(let local, _)? = step.transfer { local == bundle } else { false }
+        }
+        guard !uploads.isEmpty else { return false }
+        guard let installed = session.installed, installed.appServers.bundle == bundle else { return true }
+        let journal = (try? Journal.load(stateDir: session.stateDir)) ?? .empty
+        return uploads.contains { journal.status(of: $0.id)?.satisfiesDependents != true }
+    }
+
+    /// `apply`'s exit status when its checkup failed and nothing ran.
+    static let checkFailedExitCode: Int32 = 5
+
+    static func run(_ options: SessionOptions, resume: Bool, confirm: Bool, quiet: Bool, purge: Bool = false, check: Bool = false) async throws {
         let code: Int32 = try await exitOnError {
             let answers = try options.loadAnswers()
             let session = try options.session(answers, purge: purge)
@@ -98,6 +121,17 @@ enum Install {
                 print("Install \(session.plan.steps.count) steps on \(session.plan.hosts.filter { $0 != Step.localHost }.joined(separator: ", "))? [y/N] ", terminator: "")
                 guard readLine()?.lowercased().hasPrefix("y") == true else { throw UsageError("not started") }
             }
+            if answers.appServers.bundleOn == .local, bundleNeeded(session),
+               let problem = await LocalBundle.problem(at: answers.appServers.bundle) {
+                throw UsageError("appServers.bundle: \(problem). Nothing was run.")
+            }
+            if let tls = answers.loadBalancer.tls, tls.filesOn == .local {
+                switch await LocalTLS.check(tls, serverName: answers.loadBalancer.serverName) {
+                case .fine(let what): print("TLS: \(what)")
+                case .problem(let what): throw UsageError("loadBalancer.tls: \(what). Nothing was run.")
+                case .notRun(let why): print("TLS files not checked on this machine (\(why)); the balancer checks them before its site names them.")
+                }
+            }
             if !resume, let upgrade = session.upgrade, let installed = session.installed,
                (try? UpgradeRecord.load(session.stateDir)) != upgrade {
                 // The answers name another bundle: upgraded as `upgrade --bundle` does, backup first.
@@ -105,17 +139,29 @@ enum Install {
                                                  upgrade: await UpgradeRecord.detect(from: installed, to: answers, mode: nil),
                                                  yes: !confirm, noBackup: false, backupTo: nil, quiet: quiet, answersFileUpdated: true)
             }
-            return try await execute(session, options, resume: resume, quiet: quiet)
+            let secrets = try options.secretValues(for: session)
+            let pool = session.pool(secrets: secrets)
+            if check {
+                try await options.connectAll(session, pool: pool, hosts: answers.hosts.map(\.name), failOnOtherErrors: false)
+                print("Checking the hosts and the network between them (joget-cluster check):")
+                if await Checking.run(answers, secrets: secrets, pool: pool, showPassed: false) == 1 {
+                    await pool.closeAll()
+                    print("apply: a check failed, so nothing was changed. Fix what the FAIL lines say, or pass --skip-check.")
+                    return checkFailedExitCode
+                }
+            }
+            return try await execute(session, options, secrets: secrets, pool: pool, resume: resume, quiet: quiet)
         }
         if code != 0 { throw ExitCode(code) }
     }
 
     /// Runs the session's plan with line output: 0 done, 1 a step failed, 130 stopped. An upgrade
     /// ends with what it did (and a safe one's downtime), or how to go on.
-    static func execute(_ session: InstallSession, _ options: SessionOptions, resume: Bool, quiet: Bool) async throws -> Int32 {
-        let secrets = try options.secretValues(for: session)
+    static func execute(_ session: InstallSession, _ options: SessionOptions, secrets: SecretValues? = nil,
+                        pool: TransportPool? = nil, resume: Bool, quiet: Bool) async throws -> Int32 {
+        let secrets = try secrets ?? options.secretValues(for: session)
         try session.saveAnswers()
-        let pool = session.pool(secrets: secrets)
+        let pool = pool ?? session.pool(secrets: secrets)
         try await options.connectAll(session, pool: pool)
         let runner = try session.runner(secrets: secrets, pool: pool, resume: resume)
         let output = LineOutput(plan: session.plan, options: .init(color: LineOutput.shouldColor(), showOutput: !quiet))

@@ -34,52 +34,38 @@ struct BenchRunCommand: AsyncParsableCommand {
         let runner = try Runner(plan: plan, secrets: SecretValues(), stateDir: dir, answersHash: nil) { _ in
             SSHTransport(host: host, secrets: SecretValues(), options: options)
         }
-        let controller = RunController(runner: runner, keepLinesPerHost: ringCapacity)
         let page = RunScreen(plan: plan, hosts: [host], stateDir: dir, ringCapacity: ringCapacity)
-        let settings = (report: report, exitWhenDone: exitWhenDone)
-        let failure: String? = await withCheckedContinuation { continuation in
-            let thread = Thread {
-                continuation.resume(returning: BenchRunCommand.loop(controller: controller, page: page, settings: settings))
-            }
-            thread.stackSize = 8 << 20
-            thread.start()
+        let services = AppServices(run: { _, inbox in (page, RunController(runner: runner, inbox: inbox)) },
+                                   verify: AppServices.none.verify, pagerAvailable: { false })
+        let settings = (report: report, exitWhenDone: exitWhenDone, ringCapacity: ringCapacity)
+        let result = await CursesThread.run(inputMode: .cbreak) { backend in
+            BenchRunCommand.loop(backend: backend, services: services, plan: plan, settings: settings)
         }
-        await controller.close()
-        if let failure { throw UsageError(failure) }
+        await runner.close()
+        if case .failure(let error) = result { throw UsageError("\(error)") }
     }
 
-    /// The curses loop: drain, draw, wait up to 50 ms for a key, handle it.
-    static func loop(controller: RunController, page start: RunScreen, settings: (report: String?, exitWhenDone: Bool)) -> String? {
-        let backend: CursesBackend
-        do { backend = try CursesBackend() } catch { return "\(error)" }
-        defer { backend.shutdown() }
-        let terminal = Terminal(backend: backend)
-        var page = start
+    /// The wizard's runtime on the Run page: its loop, its inbox, its install service.
+    static func loop(backend: CursesBackend, services: AppServices, plan: Plan,
+                     settings: (report: String?, exitWhenDone: Bool, ringCapacity: Int)) {
+        let runtime = AppRuntime(state: AppState(), backend: backend, services: services,
+                                 keepLinesPerHost: settings.ringCapacity)
+        var state = runtime.state
+        state.page = .hosted(.run)
+        runtime.replaceState(state)
+        let context = HostedContext(answers: Answers(), secrets: SecretValues(), plan: plan, stateDirectory: ".",
+                                    knownHostsFile: "known_hosts", resume: false)
+        runtime.perform([.run(.start(context))])
         let clock = ContinuousClock()
         var finishedAt: ContinuousClock.Instant?
-        controller.start()
-        while true {
-            controller.drain(into: &page)
+        runtime.run { state in
+            guard let page = state.run?.screen else { return false }
             if finishedAt == nil, case .idle(let summary) = page.runState {
                 finishedAt = clock.now
                 if let path = settings.report { writeReport(summary, page: page, to: path) }
             }
-            if settings.exitWhenDone, let f = finishedAt, clock.now - f > .seconds(1) { return nil }
-            terminal.draw { buffer in
-                let theme = terminal.theme
-                page.area = Rect(x: 0, y: 1, width: buffer.width, height: max(0, buffer.height - 2))
-                buffer.writeLine(" joget-cluster bench - " + page.title, in: buffer.area.row(0), style: theme[.title])
-                page.render(page.area, into: &buffer, theme: theme)
-                KeyLegend(page.legend).render(buffer.area.row(buffer.height - 1), into: &buffer, theme: theme)
-            }
-            guard case .key(let key) = terminal.nextEvent(tick: .milliseconds(50)) else { continue }
-            let request = page.handle(key)
-            switch controller.perform(request) {
-            case .openLog(let path): page.showLog(path: path)
-            case .quitWhenStopped: return nil
-            case .handled: break
-            case .notMine: if request == .quit { return nil }
-            }
+            if settings.exitWhenDone, let f = finishedAt, clock.now - f > .seconds(1) { return true }
+            return false
         }
     }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ClusterCore
 
 @main
 struct JogetClusterCommand: AsyncParsableCommand {
@@ -6,6 +7,7 @@ struct JogetClusterCommand: AsyncParsableCommand {
         commandName: "joget-cluster",
         abstract: "Installs a Joget DX 8 cluster: shared files, shared database, Tomcat nodes, Apache balancer.",
         discussion: "With no command, opens the wizard.",
-        subcommands: [WizardCommand.self, PlanCommand.self, ApplyCommand.self, ResumeCommand.self, StatusCommand.self, LicensesCommand.self, VerifyCommand.self, BackupCommand.self, RestoreCommand.self, UpgradeCommand.self, ExportCommand.self, BenchRunCommand.self, BenchStepsCommand.self],
+        version: ProductVersion.text,
+        subcommands: [WizardCommand.self, PlanCommand.self, CheckCommand.self, ApplyCommand.self, ResumeCommand.self, StatusCommand.self, LicensesCommand.self, VerifyCommand.self, BackupCommand.self, RestoreCommand.self, UpgradeCommand.self, ExportCommand.self, BenchRunCommand.self, BenchStepsCommand.self],
         defaultSubcommand: WizardCommand.self)
 }

@@ -87,16 +87,17 @@ struct LicensesCommand: AsyncParsableCommand {
                    (try? install.saveAnswers()) == nil {
                     comeBack += " --answers " + Shell.quote(URL(fileURLWithPath: file).standardized.path)
                 }
-                let page = LicensePage.open(answers: answers, stateDirectory: install.stateDir.path, comeBack: comeBack,
-                                            mode: .standalone) { host in
-                    Transports.make(host: host, secrets: values, options: ssh)
+                let dir = install.stateDir.path, back = comeBack
+                let open: @Sendable (AppInbox) -> (LicensePage, LicenseService?) = { inbox in
+                    LicensePage.open(answers: answers, stateDirectory: dir, comeBack: back, mode: .standalone,
+                                     inbox: inbox) { host in
+                        Transports.make(host: host, secrets: values, options: ssh)
+                    }
                 }
-                if await Self.fullScreen(page, answers: answers) {
-                    await page.close()
+                if let page = await Self.fullScreen(answers: answers, stateDirectory: dir, open: open) {
                     print(LicenseApp.farewell(page.checklist, page: page), terminator: "")
                     return
                 }
-                await page.close()
                 FileHandle.standardError.write(Data("joget-cluster: no terminal to draw on: printing the checklist.\n".utf8))
             }
             // The wiring: each node's host is reached as the install reaches it (local shell or OpenSSH).
@@ -176,25 +177,16 @@ struct LicensesCommand: AsyncParsableCommand {
         }
     }
 
-    /// Runs the page alone on the terminal, on a thread of its own (curses blocks on the keyboard) so
-    /// the page's background reads keep the async threads. False when there is no terminal.
-    static func fullScreen(_ page: LicensePage, answers: Answers) async -> Bool {
-        nonisolated(unsafe) let page = page
-        return await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
-            let thread = Thread {
-                let backend: CursesBackend
-                do { backend = try CursesBackend(options: .init(inputMode: .raw)) } catch {
-                    continuation.resume(returning: false)
-                    return
-                }
-                let app = LicenseApp(page: page, answers: answers, backend: backend)
-                app.run()
-                backend.shutdown()
-                continuation.resume(returning: true)
-            }
-            thread.stackSize = 8 << 20
-            thread.start()
+    /// Runs the page alone on the wizard's runtime (``CursesThread``). The page as left (its work
+    /// ended and saved), or nil when there is no terminal.
+    static func fullScreen(answers: Answers, stateDirectory: String,
+                           open: @escaping @Sendable (AppInbox) -> (LicensePage, LicenseService?)) async -> LicensePage? {
+        let result = await CursesThread.run { backend -> LicensePage? in
+            let runtime = LicenseApp.runtime(answers: answers, stateDirectory: stateDirectory, backend: backend, open: open)
+            runtime.run()
+            return runtime.state.licenses
         }
+        return (try? result.get()) ?? nil
     }
 
     // MARK: Reading the license key
@@ -206,29 +198,7 @@ struct LicensesCommand: AsyncParsableCommand {
             let data = FileHandle.standardInput.readDataToEndOfFile()
             return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         }
-        let fd = open("/dev/tty", O_RDWR | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        func say(_ text: String) { _ = text.withCString { write(fd, $0, strlen($0)) } }
-        var saved = termios()
-        guard tcgetattr(fd, &saved) == 0 else { return nil }
-        var quiet = saved
-        quiet.c_lflag &= ~tcflag_t(ECHO)
-        say("License key for \(node) (paste it, then press Enter on an empty line; it is not shown):\n")
-        tcsetattr(fd, TCSAFLUSH, &quiet)
-        defer { tcsetattr(fd, TCSAFLUSH, &saved) }
-        var lines: [String] = []
-        var line: [UInt8] = []
-        var byte: UInt8 = 0
-        while read(fd, &byte, 1) == 1 {
-            if byte != UInt8(ascii: "\n") { line.append(byte); continue }
-            let text = String(decoding: line, as: UTF8.self).trimmingCharacters(in: .whitespaces)
-            line = []
-            if text.isEmpty { if lines.isEmpty { continue } else { break } }
-            lines.append(text)
-        }
-        let license = lines.joined()
-        say("(\(license.count) characters read)\n")
-        return license
+        return SecretsInput.readHidden("License key for \(node) (paste it, then press Enter on an empty line; it is not shown):\n",
+                                       untilEmptyLine: true) { "(\($0.count) characters read)\n" }
     }
 }

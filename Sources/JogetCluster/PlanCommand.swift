@@ -1,8 +1,9 @@
 import ArgumentParser
 import ClusterCore
+import ClusterEngine
 import Foundation
 
-struct PlanCommand: ParsableCommand {
+struct PlanCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan", abstract: "Print the install plan (each step, what it waits for, its scripts) and write every rendered file.",
         discussion: "Nothing is run and no host is contacted. Secrets are shown as ****.")
@@ -13,10 +14,12 @@ struct PlanCommand: ParsableCommand {
     @Flag(name: .long, help: "Print only the steps and their dependencies, as a Graphviz digraph (plan --graph | dot -Tsvg > plan.svg).")
     var graph = false
 
-    func run() throws {
+    func run() async throws {
         let plan: Plan
+        let loaded: Answers
         do {
-            plan = try Planner.plan(try AnswersFile.load(path: answers))
+            loaded = try AnswersFile.load(path: answers)
+            plan = try Planner.plan(loaded)
         } catch {
             for problem in error.problems {
                 FileHandle.standardError.write(Data((problem.description + "\n").utf8))
@@ -28,6 +31,10 @@ struct PlanCommand: ParsableCommand {
             return
         }
         print(Planner.describe(plan, scripts: scripts), terminator: "")
+        // A preview may run where the bundle is not: said, not refused (apply refuses it).
+        if loaded.appServers.bundleOn == .local, let problem = await LocalBundle.problem(at: loaded.appServers.bundle) {
+            FileHandle.standardError.write(Data("warning: appServers.bundle: \(problem); apply will refuse it\n".utf8))
+        }
         if let out {
             let fm = FileManager.default
             let files = Planner.renderedFiles(plan)

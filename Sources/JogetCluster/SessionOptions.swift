@@ -23,11 +23,32 @@ struct SessionOptions: ParsableArguments {
         let root = try StateDir.defaultPath(cluster: "x").dropLast(2)
         let clusters = (try? FileManager.default.contentsOfDirectory(atPath: String(root)))?
             .filter { FileManager.default.fileExists(atPath: "\(root)/\($0)/answers.yaml") }.sorted() ?? []
+        if clusters.count > 1, Self.interactive { return try AnswersFile.load(path: "\(root)/\(try Self.pick(clusters, in: String(root)))/answers.yaml") }
         guard clusters.count == 1 else {
             throw UsageError(clusters.isEmpty ? "no answers: give --answers FILE (no cluster in \(root))"
                              : "several clusters in \(root) (\(clusters.joined(separator: ", "))): give --answers or --state-dir")
         }
         return try AnswersFile.load(path: "\(root)/\(clusters[0])/answers.yaml")
+    }
+
+    /// Asks on the terminal which of several clusters to use, each with how far it got.
+    static func pick(_ clusters: [String], in root: String) throws -> String {
+        print("Several clusters in \(root):")
+        for (i, name) in clusters.enumerated() {
+            let dir = root + "/" + name
+            let stage = FileManager.default.fileExists(atPath: dir + "/installed.yaml") ? "installed"
+                : FileManager.default.fileExists(atPath: dir + "/journal.jsonl") ? "install not finished" : "not installed yet"
+            print("  \(i + 1)  \(name)  (\(stage))")
+        }
+        for _ in 0..<3 {
+            print("Which one? [1-\(clusters.count)] ", terminator: "")
+            fflush(nil)
+            guard let line = readLine() else { break }
+            if let n = Int(line.trimmingCharacters(in: .whitespaces)), clusters.indices.contains(n - 1) { return clusters[n - 1] }
+            if let named = clusters.first(where: { $0 == line.trimmingCharacters(in: .whitespaces) }) { return named }
+            print("\(line.isEmpty ? "nothing" : "\"\(line)\"") is not one of 1-\(clusters.count)")
+        }
+        throw UsageError("no cluster chosen: give --state-dir")
     }
 
     func session(_ answers: Answers, purge: Bool = false, upgrade: Upgrade? = nil) throws -> InstallSession {
@@ -48,10 +69,31 @@ struct SessionOptions: ParsableArguments {
         try SecretsInput.gather(session.neededSecrets, file: secrets, interactive: Self.interactive)
     }
 
-    /// Logs into every host before the run, so host keys are settled up front: an unknown key is
-    /// asked about on a terminal, and otherwise stops with the fingerprint to pass to --accept-host-key.
-    func connectAll(_ session: InstallSession, pool: TransportPool) async throws {
-        for host in session.plan.hosts { try await connect(host, session, pool: pool) }
+    /// Logs into every host before the run, so host keys are settled up front: on a terminal each
+    /// unknown key is asked about (y/N) with its fingerprint; without one, the run stops before
+    /// changing anything, with a line per unknown host and the exact --accept-host-key to pass. A
+    /// changed key is a hard stop. With `failOnOtherErrors` false, other login failures are left
+    /// for the caller's checks to report.
+    func connectAll(_ session: InstallSession, pool: TransportPool, hosts: [String]? = nil, failOnOtherErrors: Bool = true) async throws {
+        var unknown: [TransportError] = []
+        for host in hosts ?? session.plan.hosts {
+            do { try await connect(host, session, pool: pool) } catch let e as TransportError {
+                if case .unknownHostKey = e { unknown.append(e); continue }
+                if case .changedHostKey = e { throw e }
+                if failOnOtherErrors { throw e }
+            }
+        }
+        guard !unknown.isEmpty else { return }
+        throw UsageError("hosts not known yet; compare each fingerprint with `\(Self.fingerprintCommand(nil))` on the server's "
+                         + "console, then pass the --accept-host-key shown:\n" + unknown.map { "  \($0)" }.joined(separator: "\n"))
+    }
+
+    /// What prints a host key's fingerprint on the server itself, for the operator to compare.
+    static func fingerprintCommand(_ keyType: String?) -> String {
+        guard let keyType, ["ED25519", "ECDSA", "RSA"].contains(keyType) else {
+            return "for k in /etc/ssh/ssh_host_*_key.pub; do ssh-keygen -lf \"$k\"; done"
+        }
+        return "ssh-keygen -lf /etc/ssh/ssh_host_\(keyType.lowercased())_key.pub"
     }
 
     /// Logs into one host; an unknown key is asked about on a terminal (see `connectAll`).
@@ -61,6 +103,7 @@ struct SessionOptions: ParsableArguments {
                 throw TransportError.unknownHostKey(host: name, fingerprint: fp, keyType: type)
             }
             print("\(host) (\(h.address) port \(h.port)) is not known yet. Its \(type) key fingerprint is\n    \(fp)")
+            print("Compare it with `\(Self.fingerprintCommand(type))` on the server's console.")
             print("Accept it? [y/N] ", terminator: "")
             guard readLine()?.lowercased().hasPrefix("y") == true else {
                 throw UsageError("\(host): host key not accepted")

@@ -54,28 +54,17 @@ struct WizardCommand: AsyncParsableCommand {
         case failed(String)
     }
 
-    /// Runs the curses loop on a thread of its own (it blocks on the keyboard), so background work
-    /// keeps the async threads.
+    /// Runs the wizard's runtime on the terminal (``CursesThread``).
     static func fullScreen(_ startup: AppStartup) async -> FullScreenOutcome {
-        await withCheckedContinuation { (continuation: CheckedContinuation<FullScreenOutcome, Never>) in
-            let thread = Thread {
-                let backend: CursesBackend
-                do {
-                    backend = try CursesBackend(options: .init(inputMode: .raw))
-                } catch CursesBackend.Failure.notATerminal {
-                    continuation.resume(returning: .noTerminal)
-                    return
-                } catch {
-                    continuation.resume(returning: .failed("\(error)"))
-                    return
-                }
-                let runtime = AppRuntime(state: startup.makeState(hostedPages: hostedPages()), backend: backend)
-                runtime.run()
-                backend.shutdown()
-                continuation.resume(returning: .finished(savedTo: runtime.state.savedTo ?? existing(runtime.state)))
-            }
-            thread.stackSize = 8 << 20
-            thread.start()
+        let result = await CursesThread.run { backend -> FullScreenOutcome in
+            let runtime = AppRuntime(state: startup.makeState(hostedPages: hostedPages()), backend: backend, services: .live)
+            runtime.run()
+            return .finished(savedTo: runtime.state.savedTo ?? existing(runtime.state))
+        }
+        switch result {
+        case .success(let outcome): return outcome
+        case .failure(CursesBackend.Failure.notATerminal): return .noTerminal
+        case .failure(let error): return .failed("\(error)")
         }
     }
 
@@ -118,23 +107,19 @@ struct WizardCommand: AsyncParsableCommand {
             if let path { print("Your answers are saved in \(path).") }
             return
         }
-        // Hand over to the headless runner, as `joget-cluster apply` runs it. Passwords typed here
-        // travel in a 0600 secrets file inside the 0700 state folder, removed when the run ends.
+        // Hand over to the headless runner, as `joget-cluster apply --yes` runs it; the passwords
+        // typed here go along in memory.
         let dir = config.stateDirectoryPath(cluster: answers.cluster) ?? "."
-        var arguments = ["--answers", path, "--state-dir", dir, "--yes"]
-        var secretsFile: String? = nil
-        let typed = wizard.model.secrets
-        if !typed.names.isEmpty {
-            let file = dir + "/.wizard-secrets-\(getpid())"
-            let text = typed.names.sorted().map { "\($0.rawValue): \(typed[$0] ?? "")" }.joined(separator: "\n") + "\n"
-            try AtomicFile.write(Data(text.utf8), to: file, mode: 0o600)
-            secretsFile = file
-            arguments += ["--secrets", file]
-        }
-        defer { if let secretsFile { unlink(secretsFile) } }
+        var options = SessionOptions()
+        options.answers = path
+        options.stateDir = dir
+        options.secrets = nil
+        options.knownHosts = nil
+        options.acceptHostKey = []
         print("")
         print("Starting the install: joget-cluster apply --answers \(path) --state-dir \(dir)")
-        let apply = try ApplyCommand.parse(arguments)
-        try await apply.run()
+        try await SecretsInput.$typed.withValue(wizard.model.secrets) {
+            try await Install.run(options, resume: false, confirm: false, quiet: false)
+        }
     }
 }

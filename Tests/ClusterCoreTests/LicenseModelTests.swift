@@ -291,8 +291,9 @@ import Testing
         #expect(md == """
             # Joget DX licenses for cluster acme-joget
 
-            Request one license per node with its system key. Activate each node at its own URL
-            (log in as admin, footer link "License"), not through the load balancer.
+            A Joget DX 8 cluster runs the Enterprise or Large Enterprise Edition (the Community Edition
+            does not cluster). Request one license per node with its system key. Activate each node at its
+            own URL (log in as admin, footer link "License"), not through the load balancer.
 
             | Node | URL | System key | Edition | Version | Status |
             |---|---|---|---|---|---|

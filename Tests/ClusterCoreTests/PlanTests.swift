@@ -297,10 +297,10 @@ import Testing
         let db = try #require(plan.step("hosts.packages@db")).apply.display
         #expect(db.contains("command -v mysqld"))
         #expect(db.contains("MySQL 8 is not in this release"))
-        #expect(db.contains("ubuntu:24.04) server=mysql-server ;;"))
+        #expect(db.contains("ubuntu:24.04 mysql-server\n"))
         let app = try #require(plan.step("hosts.packages@app1")).apply.display
-        #expect(app.contains("ubuntu:22.04) pkgs='iproute2 openjdk-17-jre-headless unzip zip curl mysql-client nfs-common'"))
-        #expect(app.contains("debian:12) pkgs='iproute2 default-jre-headless unzip zip curl default-mysql-client nfs-common'"))
+        #expect(app.contains("ubuntu:22.04 iproute2 openjdk-17-jre-headless unzip zip curl mysql-client nfs-common\n"))
+        #expect(app.contains("debian:12 iproute2 default-jre-headless unzip zip curl default-mysql-client nfs-common\n"))
         #expect(Distro.releases[0].package(.mysqlServer) == nil)
         #expect(Distro.releases[1].package(.mysqlServer) == "mysql-server")
         #expect(Distro.apt.databaseConfDir[.mariadb] == "/etc/mysql/mariadb.conf.d")
@@ -347,6 +347,8 @@ import Testing
                 for allowed in [admin, ">/dev/null", "> /dev/null", ">&2", "2>&1", "service \"$2\" status"] {
                     text = text.replacingOccurrences(of: allowed, with: "")
                 }
+                // `command -v apt-get` asks whether a program is there; it runs nothing.
+                text = text.replacing(try Regex("command -v [^ ;|&]+"), with: "")
                 for w in writers {
                     let command = try Regex("(^|[\\s;&|({])\(NSRegularExpression.escapedPattern(for: w))\\s")
                     #expect(text.firstMatch(of: command) == nil, "the check of \(step.id) may write (\(w)):\n\(text)")

@@ -56,8 +56,11 @@ import TestSupport
         var files: [String] = []
         for path in paths {
             let text = try #require(Assets.text(path))
-            // lib/ defines functions over their arguments; every other file takes named values.
-            if !path.hasPrefix("assets/scripts/lib/") { #expect(!ScriptFile.takes(text).isEmpty, "\(path) has no '# takes:' line") }
+            // lib/ defines functions over their arguments; every other file names the values it
+            // takes (an empty line: it reads only what the lines before it set).
+            if !path.hasPrefix("assets/scripts/lib/") {
+                #expect(text.split(separator: "\n").contains { $0.hasPrefix("# takes:") }, "\(path) has no '# takes:' line")
+            }
             let file = dir + "/" + path.replacingOccurrences(of: "/", with: "_")
             try Data(text.utf8).write(to: URL(fileURLWithPath: file))
             files.append(file)
@@ -76,6 +79,26 @@ import TestSupport
         let present = try #require(Assets.text("assets/scripts/app/members-present.awk"))
         for text in [NodeLog.addedText, NodeLog.goneText] { #expect(scan.contains(text)) }
         #expect(present.contains(NodeLog.addedText))
+    }
+
+    /// select-packages.sh, run by dash on each release's $ID and $VERSION_ID, picks that release's
+    /// names from the table, the family's for a release not in it, and stops with the reason when
+    /// the release lacks a package.
+    @Test func theReleaseTablePicksEachReleasesPackageNames() throws {
+        let table = Distro.packageTable([.java, .curl]), mysql = Distro.packageTable([.mysqlServer], why: [.mysqlServer: "no MySQL here"])
+        func pick(_ id: String, _ version: String, mysqlTable: String = "") throws -> Run.Result {
+            let script = ScriptFile.load("hosts/select-packages.sh", ["table": .value(table), "mysql_table": .value(mysqlTable)])
+            // mysqld is in /usr/sbin where the test machine has MariaDB: this PATH hides it.
+            let text = "ID=\(id) VERSION_ID=\(version)\nPATH=/usr/bin:/bin\n" + (try script.executable(with: SecretValues())) + "\nprintf '%s' \"$pkgs\"\n"
+            return try Run.program("/bin/dash", ["-c", text])
+        }
+        #expect(try pick("debian", "12").output == "default-jre-headless curl")
+        #expect(try pick("ubuntu", "24.04").output == "openjdk-17-jre-headless curl")
+        #expect(try pick("debian", "13").output == "default-jre-headless curl", "another apt release: the family's names")
+        try #require(!["/usr/bin/mysqld", "/bin/mysqld"].contains { FileManager.default.fileExists(atPath: $0) })
+        let refused = try pick("debian", "12", mysqlTable: mysql)
+        #expect(refused.status == 1 && refused.output.contains("no MySQL here"), "\(refused.output)")
+        #expect(try pick("ubuntu", "22.04", mysqlTable: mysql).output == "openjdk-17-jre-headless curl mysql-server")
     }
 
     @Test func aFileGetsItsValuesAsQuotedVariablesBeforeItsBody() throws {

@@ -108,6 +108,31 @@ import Testing
         }
     }
 
+    /// A host other hosts reach, on a loopback address, would make each of them reach itself.
+    @Test func aLoopbackAddressOthersMustReachIsRefused() throws {
+        for loopback in ["127.0.0.1", "127.1.2.3", "localhost", "::1", "db.localhost"] {
+            let db = try problems { $0.hosts[1].address = loopback }
+            #expect(db.map(\.field) == ["hosts[1].address"], "\(loopback)")
+            #expect(db.first?.message.contains("app1, app2 must reach db (the database)") == true, "\(db)")
+        }
+        #expect(try fields { $0.hosts[0].address = "localhost" } == ["hosts[0].address"], "the NFS server")
+        #expect(try fields { $0.hosts[3].address = "127.0.0.1" } == ["hosts[3].address"], "a node the balancer and app1 reach")
+        // The balancer is reached by browsers, not by the other hosts.
+        #expect(try fields { $0.hosts[4].address = "127.0.0.1" } == [])
+        // Every host on loopback is one machine: they reach each other there.
+        #expect(try fields { a in for i in a.hosts.indices { a.hosts[i].address = "127.0.0.1"; a.hosts[i].port = 2200 + i } } == [])
+        #expect(!Validator.isLoopback("128.0.0.1") && !Validator.isLoopback("127.0.0") && !Validator.isLoopback("my-localhost-box"))
+    }
+
+    /// The Community Edition does not cluster: said before anything is installed.
+    @Test func aCommunityBundleIsRefusedNamingTheEdition() throws {
+        let problems = try problems { $0.appServers.bundle = "/home/admin/joget-community-linux-8.1.6.tar.gz" }
+        #expect(problems.map(\.field) == ["appServers.bundle"])
+        #expect(problems.first?.message.contains("Community Edition bundle, which does not cluster") == true)
+        #expect(try fields { $0.appServers.bundle = "/home/admin/joget-enterprise-linux-8.1.6.tar.gz" } == [])
+        #expect(try fields { $0.appServers.bundle = "/home/admin/joget-large-enterprise-linux-8.1.6.tar.gz" } == [])
+    }
+
     @Test func existingProviderNeedsNoServer() throws {
         #expect(try fields { $0.sharedFiles.provider = .existing; $0.sharedFiles.server = nil } == [])
     }

@@ -3,6 +3,7 @@ import ClusterCore
 import Foundation
 import Synchronization
 import Testing
+import Wizard
 
 /// The runner against real `/bin/sh` processes: three "hosts" (folders in a temp dir), five steps each.
 @Suite struct RunnerIntegrationTests {

@@ -2,6 +2,7 @@ import ClusterCore
 @testable import ClusterEngine
 import Foundation
 import Testing
+import Wizard
 
 @Suite struct RunnerLineOutputTests {
     let plan = Plan(steps: [

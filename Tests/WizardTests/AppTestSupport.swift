@@ -76,3 +76,22 @@ enum Example {
         return a
     }
 }
+
+extension AppRuntime {
+    /// Shows a hosted page run by a service (Run, Verify) as `openHosted` would once the passwords are in.
+    func open(_ page: HostedPage, answers: Answers = Answers()) {
+        var s = state
+        s.page = .hosted(page)
+        replaceState(s)
+        let context = HostedContext(answers: answers, secrets: SecretValues(), plan: nil, stateDirectory: ".",
+                                    knownHostsFile: "known_hosts", resume: false)
+        switch page {
+        case .run: perform([.run(.start(context))])
+        case .verify: perform([.verify(.start(context))])
+        case .changes: perform([.changes(.start(context))])
+        case .backup: perform([.backup(.start(context))])
+        default: break
+        }
+        drainInbox()
+    }
+}

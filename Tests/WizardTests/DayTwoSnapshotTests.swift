@@ -65,7 +65,7 @@ struct DayTwoSnapshotTests {
         var s = AppState(answers: DayTwoTests.withoutNode02, installed: DayTwoTests.installed)
         s.size = Size(width: w, height: h)
         s.page = .hosted(.changes)
-        s.hosted = page
+        s.changes = ChangesPage(screen: page)
         var b = Buffer(width: w, height: h)
         AppView.render(s, into: &b, theme: .monochrome())
         assertSnapshot(b, named: "daytwo-check-\(w)x\(h)")

@@ -249,7 +249,7 @@ struct DayTwoTests {
         #expect(b.text.contains("not checked   lb    \(lbChecked) steps"))
         #expect(b.text.contains("would change  app1  Drop the database account"))
 
-        #expect(page.handle(.char("r")) == .custom("check-again"))
+        #expect(page.handle(.char("r")) == .checkAgain)
         #expect(page.handle(.escape) == .back)
         #expect(page.handle(.char("q")) == .ignored)
         // Checked again: the list starts anew.

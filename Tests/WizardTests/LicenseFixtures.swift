@@ -115,26 +115,30 @@ enum LicenseFixtures {
         return d
     }
 
-    /// A page over a desk on `dir`, whose transports are `transport` (offline by default), opened and settled.
+    /// The page alone on the app's runtime, over a desk on `dir` whose transports are `transport`
+    /// (offline by default), opened and settled.
     static func page(_ a: Answers, dir: String, mode: LicensePage.Mode = .standalone,
                      transport: @escaping @Sendable (ClusterCore.Host) throws -> any Transport = { OfflineTransport(hostName: $0.name) })
-        async throws -> LicensePage {
+        async throws -> LicenseHarness {
         let clock = StepClock(at(days: 5))
-        let desk = try LicenseDesk(answers: a, store: LicenseStore(directory: dir), now: { clock.next() }, transport: transport)
-        let page = LicensePage(desk: desk, checklist: await desk.checklist, stateDirectory: dir,
-                               comeBack: "joget-cluster licenses --state-dir \(dir)", mode: mode, timeZone: utc)
+        let screen = HeadlessScreen(width: 80, height: 24, capabilities: Capabilities(colors: false, unicode: true))
+        let runtime = LicenseApp.runtime(answers: a, stateDirectory: dir, backend: screen) { inbox in
+            LicensePage.open(answers: a, stateDirectory: dir, comeBack: "joget-cluster licenses --state-dir \(dir)", mode: mode,
+                             timeZone: utc, now: { clock.next() }, inbox: inbox, transport: transport)
+        }
+        runtime.sendsTime = false
+        let page = LicenseHarness(runtime, screen: screen)
         await page.settle()
         return page
     }
 
-    /// The page as the app shows it (header, legend), rendered twice so the legend follows the width.
-    static func frame(_ page: LicensePage, _ a: Answers, width: Int, height: Int, theme: Theme = .monochrome()) -> Buffer {
+    /// The page as the app shows it (header, legend) on a screen of this size.
+    static func frame(_ page: LicenseHarness, _ a: Answers, width: Int, height: Int, theme: Theme = .monochrome()) -> Buffer {
         var s = AppState(config: AppConfig(stateDirectory: page.stateDirectory), answers: a, size: Size(width: width, height: height))
         s.page = .hosted(.licenses)
-        s.hosted = page
+        s.licenses = page.value
+        _ = App.update(&s, .resize(Size(width: width, height: height)))
         var b = Buffer(width: width, height: height)
-        AppView.render(s, into: &b, theme: theme)
-        b = Buffer(width: width, height: height)
         AppView.render(s, into: &b, theme: theme)
         return b
     }
@@ -208,4 +212,63 @@ struct GatedTransport: Transport {
     }
     func download(remotePath: String, localPath: String) async throws {}
     func close() async {}
+}
+
+/// The license page inside the app's runtime, reached as the old reference page was: keys go
+/// through the app (so work reaches the license service), properties read the page in the state.
+@dynamicMemberLookup
+final class LicenseHarness {
+    let runtime: AppRuntime
+    let screen: HeadlessScreen
+    /// The page as last seen (it stays readable after `n` went on to the Summary).
+    private var last: LicensePage
+
+    init(_ runtime: AppRuntime, screen: HeadlessScreen) {
+        self.runtime = runtime
+        self.screen = screen
+        last = runtime.state.licenses!
+    }
+
+    var value: LicensePage {
+        if let p = runtime.state.licenses { last = p }
+        return last
+    }
+
+    subscript<T>(dynamicMember path: KeyPath<LicensePage, T>) -> T { value[keyPath: path] }
+
+    /// Gives the key to the app; returns what the page asked of the app for it. A key the page
+    /// ignores goes on to the app (F10: "Quit?"); that dialog is put away again, so the next key
+    /// reaches the page as in a test of the page alone.
+    @discardableResult
+    func handle(_ key: Key) -> ScreenRequest {
+        var copy = value
+        let request = copy.handle(key)
+        let hadDialog = runtime.state.dialog != nil
+        runtime.handle(.key(key))
+        if request == .ignored, !hadDialog, runtime.state.dialog != nil {
+            var s = runtime.state
+            s.dialog = nil
+            runtime.replaceState(s)
+        }
+        last = runtime.state.licenses ?? copy   // gone on to the Summary: the page as it was left
+        return request
+    }
+
+    /// The page opened alone by `open` (a damaged file, answers without nodes), without settling.
+    static func opening(_ a: Answers, dir: String, mode: LicensePage.Mode) -> LicenseHarness {
+        let screen = HeadlessScreen(width: 80, height: 24, capabilities: Capabilities(colors: false, unicode: true))
+        let runtime = LicenseApp.runtime(answers: a, stateDirectory: dir, backend: screen) { inbox in
+            LicensePage.open(answers: a, stateDirectory: dir, comeBack: "joget-cluster licenses", mode: mode, inbox: inbox) {
+                OfflineTransport(hostName: $0.name)
+            }
+        }
+        runtime.sendsTime = false
+        return LicenseHarness(runtime, screen: screen)
+    }
+
+    /// Waits for the work sent to the license service so far, then takes in what came of it.
+    func settle() async {
+        await runtime.settleLicenses()
+        _ = value
+    }
 }

@@ -11,17 +11,17 @@ import Testing
 
     /// `snapshot`: a fixed folder of that name, so paths on the page do not change between runs.
     static func open(_ nodes: Int, stages: [F.Stage], mode: LicensePage.Mode = .standalone,
-                     snapshot: String? = nil) async throws -> (LicensePage, Answers, String) {
+                     snapshot: String? = nil) async throws -> (LicenseHarness, Answers, String) {
         let a = F.answers(nodes: nodes)
         let dir = try F.stateDir(a, stages: stages, in: snapshot.map(F.fixedDir))
         return (try await F.page(a, dir: dir, mode: mode), a, dir)
     }
 
-    static func text(_ page: LicensePage, _ a: Answers, _ w: Int = 80, _ h: Int = 24) -> String {
+    static func text(_ page: LicenseHarness, _ a: Answers, _ w: Int = 80, _ h: Int = 24) -> String {
         F.frame(page, a, width: w, height: h).text
     }
 
-    static func type(_ page: LicensePage, _ text: String) { for c in text { _ = page.handle(.char(c)) } }
+    static func type(_ page: LicenseHarness, _ text: String) { for c in text { _ = page.handle(.char(c)) } }
 
     // MARK: Snapshots
 
@@ -284,7 +284,7 @@ import Testing
         _ = page.handle(.f(10))
         _ = page.handle(.enter)                           // Leave
         #expect(page.left)
-        let farewell = LicenseApp.farewell(page.checklist, page: page)
+        let farewell = LicenseApp.farewell(page.checklist, page: page.value)
         #expect(farewell.contains("Come back to it with: joget-cluster licenses --state-dir \(dir)"))
     }
 
@@ -300,9 +300,7 @@ import Testing
         let a = F.answers(nodes: 2)
         let dir = F.tempDir()
         try Data("{ not json".utf8).write(to: URL(fileURLWithPath: dir + "/licenses.json"))
-        let page = LicensePage.open(answers: a, stateDirectory: dir, comeBack: "joget-cluster licenses", mode: .standalone) {
-            OfflineTransport(hostName: $0.name)
-        }
+        let page = LicenseHarness.opening(a, dir: dir, mode: .standalone)
         #expect(page.problem?.contains("damaged") == true)
         #expect(Self.text(page, a).contains("cannot be opened"))
         _ = page.handle(.escape)
@@ -315,31 +313,31 @@ import Testing
     @Test func welcomeOpensTheChecklist() async throws {
         let dir = F.tempDir("app")
         let a = F.answers(nodes: 2)
-        var state = AppState(config: AppConfig(stateDirectory: dir, environment: ["HOME": dir]), answers: a, givenAnswers: true,
+        let start = AppState(config: AppConfig(stateDirectory: dir, environment: ["HOME": dir]), answers: a, givenAnswers: true,
                              hostedPages: HostedPages(OperatorPages.factories()))
-        while state.welcome.selectedOption != .licenses { _ = App.update(&state, .key(.down)) }
-        _ = App.update(&state, .key(.enter))
-        #expect(state.page == .hosted(.licenses))
-        let page = try #require(state.hosted as? LicensePage)
+        let runtime = AppRuntime(state: start, backend: HeadlessScreen(width: 80, height: 24), services: .live)
+        runtime.sendsTime = false
+        while runtime.state.welcome.selectedOption != .licenses { runtime.handle(.key(.down)) }
+        runtime.handle(.key(.enter))
+        #expect(runtime.state.page == .hosted(.licenses))
+        let page = try #require(runtime.state.licenses)
         #expect(page.mode == .inFlow)
         #expect(page.comeBack == "joget-cluster licenses --state-dir \(dir)")
-        await page.settle()
+        await runtime.settleLicenses()
         #expect(FileManager.default.fileExists(atPath: dir + "/licenses.json"), "saved on the first visit")
         var b = Buffer(width: 80, height: 24)
-        AppView.render(state, into: &b, theme: .monochrome())
+        AppView.render(runtime.state, into: &b, theme: .monochrome())
         #expect(b.text.contains("License activation: 0 of 2 nodes activated"))
         // n goes on to the Summary.
-        _ = App.update(&state, .key(.char("n")))
-        #expect(state.page == .hosted(.summary))
+        runtime.handle(.key(.char("n")))
+        #expect(runtime.state.page == .hosted(.summary))
     }
 
     @Test func answersWithoutNodesShowNothingToLicenseAndWriteNothing() async throws {
         let dir = F.tempDir("empty") + "/state"
         var a = F.answers(nodes: 2)
         a.appServers.nodes = []
-        let page = LicensePage.open(answers: a, stateDirectory: dir, comeBack: "joget-cluster licenses", mode: .inFlow) {
-            OfflineTransport(hostName: $0.name)
-        }
+        let page = LicenseHarness.opening(a, dir: dir, mode: .inFlow)
         await page.settle()
         #expect(Self.text(page, a).contains("No app server nodes in the answers: nothing to license."))
         #expect(page.handle(.char("k")) == .none && page.modal == nil)
@@ -358,8 +356,8 @@ import Testing
         let a = F.answers(nodes: 2)
         let dir = try F.stateDir(a, stages: F.two)
         let page = try await F.page(a, dir: dir)
-        let screen = HeadlessScreen(width: 80, height: 24, capabilities: Capabilities(colors: false, unicode: true))
-        let app = LicenseApp(page: page, answers: a, backend: screen)
+        let screen = page.screen
+        let app = page.runtime
         app.drawFrame()
         #expect(screen.lines.joined(separator: "\n").contains("License activation"))
         app.handle(.key(.f(1)))
@@ -368,6 +366,6 @@ import Testing
         app.handle(.key(.enter))
         app.handle(.key(.escape))
         app.handle(.key(.enter))
-        #expect(app.isDone)
+        #expect(app.state.done)
     }
 }

@@ -12,7 +12,7 @@ import Testing
     typealias F = LicenseFixtures
 
     /// Three nodes (activated, license entered, key recorded), then opened with node02 gone.
-    static func open(snapshot: String? = nil) async throws -> (LicensePage, Answers, String) {
+    static func open(snapshot: String? = nil) async throws -> (LicenseHarness, Answers, String) {
         let three = F.answers(nodes: 3)
         let dir = try F.stateDir(three, stages: [.activated, .entered, .recorded], in: snapshot.map(F.fixedDir))
         var a = three
@@ -72,6 +72,6 @@ import Testing
         _ = page.handle(.escape)
         let leave = F.frame(page, a, width: 100, height: 40).text
         #expect(leave.contains("Left to do: node03 (key recorded)."))
-        #expect(!LicenseApp.farewell(page.checklist, page: page).contains("node02"))
+        #expect(!LicenseApp.farewell(page.checklist, page: page.value).contains("node02"))
     }
 }

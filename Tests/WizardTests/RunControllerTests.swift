@@ -102,7 +102,7 @@ import Testing
     }
 
     @Test func inboxTrimsBatchesToTheLastLinesPerHost() {
-        var inbox = Inbox(keep: 150)
+        var inbox = RunEventBuffer(keep: 150)
         inbox.push(.stepStarted(stepID: "s@a", host: "a", phase: .apply))
         var n = 0
         for _ in 0..<300 {   // 300 batches of 70 lines: over the threshold (20,000) more than once
@@ -124,7 +124,7 @@ import Testing
     }
 
     @Test func inboxKeepsTheLastLinesPerHostWhenTheAppFallsBehind() {
-        var inbox = Inbox(keep: 100)
+        var inbox = RunEventBuffer(keep: 100)
         inbox.push(.stepStarted(stepID: "s@a", host: "a", phase: .apply))
         for i in 0..<100_000 { inbox.push(RunFixtures.output("s@a", "a", "a\(i)")) }
         for i in 0..<50 { inbox.push(RunFixtures.output("s@b", "b", "b\(i)")) }
@@ -139,7 +139,7 @@ import Testing
     }
 }
 
-/// The hosted page: ticks take in events, F10 asks, stops the runner, and only then quits.
+/// The hosted page: the runtime's install service feeds it, F10 asks, stops the runner, and only then quits.
 @Suite struct LiveRunPageTests {
     @Test func hostedPageRunsAndStopsBeforeQuitting() async throws {
         let dir = NSTemporaryDirectory() + "jc-liverun-\(UInt32.random(in: 0...UInt32.max))"
@@ -148,24 +148,33 @@ import Testing
                                      apply: "echo started; sleep 30")])
         let state = try StateDir(path: dir)
         let runner = try Runner(plan: plan, secrets: SecretValues(), stateDir: state, answersHash: nil) { LocalTransport(name: $0) }
-        let page: any Screen = LiveRunPage(controller: RunController(runner: runner), screen: RunScreen(plan: plan, stateDir: state))
-        var screen = page
+        let services = AppServices(run: { _, inbox in
+            (RunScreen(plan: plan, stateDir: state), RunController(runner: runner, inbox: inbox))
+        }, verify: AppServices.none.verify, pagerAvailable: { false })
+        let runtime = AppRuntime(state: AppState(), backend: HeadlessScreen(width: 80, height: 24), services: services)
+        runtime.open(.run)
         let clock = ContinuousClock()
         let end = clock.now + .seconds(20)
         while clock.now < end {
-            _ = screen.tick()
-            if (screen as! LiveRunPage).screen.logLines(host: "local").contains("started") { break }
+            runtime.handle(.tick)
+            if runtime.state.run?.screen.logLines(host: "local").contains("started") == true { break }
             try await Task.sleep(for: .milliseconds(20))
         }
-        #expect(screen.handle(.f(10)) == .none)
-        #expect(screen.handle(.left) == .none)
-        #expect(screen.handle(.enter) == .none, "stopping: the app is told to quit once nothing runs")
-        var request = ScreenRequest.none
-        while clock.now < end, request == .none {
-            request = screen.tick()
+        var page = try #require(runtime.state.run)
+        #expect(page.handle(.f(10)) == .none)
+        #expect(page.handle(.left) == .none)
+        runtime.handle(.key(.f(10)))
+        runtime.handle(.key(.left))
+        runtime.handle(.key(.enter))
+        #expect(!runtime.state.done, "stopping: the app is told to quit once nothing runs")
+        #expect(runtime.state.run?.quitting == true)
+        while clock.now < end, !runtime.state.done {
+            runtime.handle(.tick)
             try await Task.sleep(for: .milliseconds(20))
         }
-        #expect(request == .custom("exit"), "the page asked already: the app exits without a second question")
-        #expect((screen as! LiveRunPage).screen.step("hosts.sleep@local")?.state == .interrupted)
+        #expect(runtime.state.done, "the page asked already: the app exits without a second question")
+        #expect(runtime.state.dialog == nil)
+        #expect(runtime.state.run?.screen.step("hosts.sleep@local")?.state == .interrupted)
+        await runner.close()
     }
 }

@@ -97,6 +97,6 @@ import Testing
         #expect(page.handle(.f(10)) == .none)
         shot(page, "run-quit-80x24", width: 80, height: 24)
         #expect(page.handle(.left) == .none)
-        #expect(page.handle(.enter) == .custom("stop-and-quit"))
+        #expect(page.handle(.enter) == .run(.stopAndQuit))
     }
 }

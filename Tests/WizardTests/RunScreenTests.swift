@@ -163,18 +163,18 @@ import Testing
         #expect(p.failure?.refusal?.contains("required") == true)
         // View log asks the app to open the step's log file.
         let path = RunFixtures.stateDir.logPath(host: "a", stepID: "files.a@a")
-        #expect(p.handle(.char("v")) == .custom("open-log:\(path)"))
+        #expect(p.handle(.char("v")) == .openLog(path: path))
         #expect(p.failure != nil, "the dialog stays while the log is read")
         // The shell hint is the exact ssh command.
         #expect(p.shellHint(host: "a") == "ssh -p 2200 -i ~/'.ssh/my key' admin@192.0.2.1")
         // Retry goes to the app; the dialog closes.
-        #expect(p.handle(.enter) == .custom("retry:files.a@a"))
+        #expect(p.handle(.enter) == .run(.retry(step: "files.a@a")))
         #expect(p.failure == nil && p.failureQueue.isEmpty)
 
         // An optional step may be skipped.
         p.apply(outcome("files.b@b", "b", .failed("exit 2"), ms: 10))
         #expect(p.failure?.stepID == "files.b@b")
-        #expect(p.handle(.char("s")) == .custom("skip:files.b@b"))
+        #expect(p.handle(.char("s")) == .run(.skip(step: "files.b@b")))
 
         // Esc puts a failure away; f brings it back; Abort stops.
         p.apply(outcome("db.a@a", "a", .failed("exit 3"), ms: 10))
@@ -183,7 +183,7 @@ import Testing
         #expect(p.message?.contains("press f") == true)
         _ = p.handle(.char("f"))
         #expect(p.failure?.stepID == "db.a@a")
-        #expect(p.handle(.char("a")) == .custom("abort"))
+        #expect(p.handle(.char("a")) == .run(.abort))
         #expect(p.aborted)
     }
 
@@ -192,7 +192,7 @@ import Testing
         p.apply(outcome("hosts.a@a", "a", .failed("x"), ms: 1))
         p.apply(outcome("hosts.b@b", "b", .failed("y"), ms: 1))
         #expect(p.failure?.stepID == "hosts.a@a" && p.failureQueue.count == 2)
-        #expect(p.handle(.enter) == .custom("retry:hosts.a@a"))
+        #expect(p.handle(.enter) == .run(.retry(step: "hosts.a@a")))
         #expect(p.failure?.stepID == "hosts.b@b")
         #expect(p.selectedHostName == "b", "the failed step's host is shown")
         // A retry that starts from elsewhere (headless resume...) also clears its dialog.
@@ -208,7 +208,7 @@ import Testing
         #expect(p.handle(.escape) == .none, "Esc keeps running")
         #expect(p.handle(.f(10)) == .none)
         #expect(p.handle(.left) == .none)
-        #expect(p.handle(.enter) == .custom("stop-and-quit"))
+        #expect(p.handle(.enter) == .run(.stopAndQuit))
     }
 
     @Test func enterGoesOnOnlyAfterSuccess() {
@@ -226,7 +226,7 @@ import Testing
         p.apply(.stepStarted(stepID: "hosts.a@a", host: "a", phase: .apply))
         p.apply(RunFixtures.output("hosts.a@a", "a", "hello"))
         let path = RunFixtures.stateDir.logPath(host: "a", stepID: "hosts.a@a")
-        #expect(p.handle(.char("o")) == .custom("open-log:\(path)"))
+        #expect(p.handle(.char("o")) == .openLog(path: path))
         // The fallback: the file shown in the page, its end first; Esc closes it.
         let file = NSTemporaryDirectory() + "jc-runui-viewer-\(UInt32.random(in: 0...UInt32.max)).log"
         try (0..<50_000).map { "row \($0)" }.joined(separator: "\n").write(toFile: file, atomically: true, encoding: .utf8)

@@ -54,7 +54,7 @@ import Testing
         let dir = try StateDir(path: root)
         try StateDir.makePrivateDirectory(root)
         let context = HostedContext(answers: a, secrets: SecretValues(), plan: RunFixtures.plan(a), stateDirectory: root,
-                                    knownHostsFile: root + "/known_hosts", resume: false, wake: {})
+                                    knownHostsFile: root + "/known_hosts", resume: false)
         func text() -> String { SummaryScreen(context: context).entries.map { "\($0)" }.joined(separator: "\n") }
         #expect(!text().contains("Verify"), "no Verify row before any ran")
 

@@ -57,14 +57,14 @@ import Testing
         var p = Self.page(finished: true)
         #expect(p.failed == 2 && p.passed == p.rows.count - 2)
         #expect(p.title == "Verify: 2 checks failed")
-        #expect(p.handle(.char("r")) == .custom("verify-again"))
+        #expect(p.handle(.char("r")) == .checkAgain)
         #expect(p.handle(.char("n")) == .next)
         #expect(p.handle(.escape) == .back)
         _ = p.handle(.tab)
         #expect(p.focus == .buttons)
         #expect(p.handle(.enter) == .next, "Next is focused first")
         _ = p.handle(.left)
-        #expect(p.handle(.enter) == .custom("verify-again"))
+        #expect(p.handle(.enter) == .checkAgain)
         // A new run clears the rows.
         p.apply(.started(p.rows.map { VerifyScreen.Row(id: $0.id, layer: $0.layer, title: $0.title) }))
         #expect(p.done == 0 && p.phase == .running && p.current == 0)
@@ -153,7 +153,7 @@ import Testing
         try StateDir.makePrivateDirectory(state.path)
         let verifier = Verifier(secrets: SecretValues(), timeout: .seconds(20), record: state) { _ in LocalTransport(name: "app1") }
         func mountCheck(_ a: Answers) -> [ClusterCheck] { VerifyReport.checks(for: a).filter { $0.id == "files.mounted@app1" } }
-        let lines = Wizard.Locked<[String]>([])
+        let lines = Locked<[String]>([])
         let outcomes = await VerifyReport.run(mountCheck(good) + mountCheck(broken), verifier: verifier) { line in
             lines.withLock { $0.append(line) }
         }

@@ -4,7 +4,7 @@
 # into a working cluster over SSH, and checks made from OUTSIDE the wizard judge the result. Then:
 # a second apply changes nothing; the cluster survives reboots and power cuts (a client polling
 # through the balancer sees no error); nodes added and retired; backup and restore; Joget upgraded
-# (rolling, rolled back, safe and killed half way); kill -9 at random points and resume; a stop while MariaDB
+# (rolling, rolled back, safe and killed half way); TLS at the balancer; kill -9 at random points and resume; a stop while MariaDB
 # restarts; a host's link cut mid-step, then a retry.
 #
 #   e2e.sh [--keep]       --keep leaves the lab up at the end
@@ -182,9 +182,34 @@ PY
 record() { if [ "$1" = 0 ]; then PASSES=$((PASSES + 1)); else FAILS=$((FAILS + 1)); fi; }
 
 # ---- 1. A fresh install, judged from outside -------------------------------------------------
-info "lab up, then joget-cluster apply on bare hosts"
+info "lab up, then joget-cluster check on bare hosts: each host, and the network between them"
 up
 STATE=$WORK/state-install
+jc "$STATE" check >"$WORK/check.log" 2>&1; rc=$?
+if [ $rc = 0 ] && grep -q '^PASS  app1, app2 reach db:3306' "$WORK/check.log" && grep -q '^PASS  A multicast datagram from app1' "$WORK/check.log"; then
+    pass "check on bare hosts: $(tail -1 "$WORK/check.log") ($(grep -c 'reach' "$WORK/check.log") paths between hosts, multicast)"
+else fail "check on bare hosts exited $rc: $(grep -E '^(FAIL|NOT RUN)' "$WORK/check.log" | head -3)"; fi
+# A firewall on db drops what app2 sends to 3306, as a forgotten rule would.
+"$LAB" exec db nft -f - <<'NFT'
+table inet jc_lab_block {
+    chain input {
+        type filter hook input priority 0;
+        ip saddr 10.213.7.14 tcp dport 3306 drop
+    }
+}
+NFT
+jc "$STATE" check >"$WORK/check-blocked.log" 2>&1; rc=$?
+line=$(grep -m1 '^FAIL.*app2 cannot reach db:3306' "$WORK/check-blocked.log")
+if [ $rc = 1 ] && [ -n "$line" ]; then pass "check names the blocked port: ${line:0:200}"
+else fail "check with db:3306 blocked from app2 exited $rc: $(grep -E '^(FAIL|NOT RUN)' "$WORK/check-blocked.log" | head -2)"; fi
+jc "$STATE" apply --yes >"$WORK/apply-blocked.log" 2>&1; rc=$?
+if [ $rc = 5 ] && ! grep -q '"kind":"end"' "$STATE/journal.jsonl" 2>/dev/null \
+    && ! "$LAB" exec db test -e /etc/mysql/mariadb.conf.d/zz-joget-cluster.cnf && ! "$LAB" exec app1 test -e /opt/joget/.bundle; then
+    pass "apply with the port blocked stops before changing anything: exit 5, no step in the journal, nothing written on the hosts"
+else fail "apply with the port blocked exited $rc, or changed something"; tail -3 "$WORK/apply-blocked.log"; fi
+"$LAB" exec db nft delete table inet jc_lab_block
+
+info "joget-cluster apply on bare hosts"
 start=$SECONDS
 jc "$STATE" apply --yes >"$WORK/apply.log" 2>&1
 rc=$?
@@ -452,6 +477,11 @@ else fail "damaged backup: exit $rc, rows $n: $(head -3 "$WORK/restore-bad.log")
 # shellcheck source=lib/e2e-upgrade.sh
 . "$HERE/lib/e2e-upgrade.sh"
 upgrade_section "$WORK/retire.yaml" "$STATE" app1:node01 app3:node03
+
+# ---- 1e. TLS at the balancer ---------------------------------------------------------------------
+# shellcheck source=lib/e2e-tls.sh
+. "$HERE/lib/e2e-tls.sh"
+tls_section "$WORK/retire.yaml" "$STATE" node01 node03
 
 # ---- 2. Resume under fire ----------------------------------------------------------------------
 info "kill -9 at 5 random points of the install, resume each time (seed $SEED)"

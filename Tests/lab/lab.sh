@@ -67,7 +67,8 @@ host_pid1() {
 # ---------------------------------------------------------------- install
 PKGS=(openssh-server mariadb-server apache2 tomcat10 default-jre-headless default-jdk-headless
       libmariadb-java nfs-kernel-server iproute2 unzip zip curl sudo sshpass util-linux perl procps
-      systemd systemd-container dbus)
+      systemd systemd-container dbus
+      nftables)  # nftables: the firewall rule of the blocked-port check test
 
 cmd_install() {
     need_root

@@ -87,7 +87,8 @@ def screen():
     return subprocess.run(["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True).stdout.split("\n")
 def prompt_shown():
     rows = screen()
-    return len(rows) > 38 and rows[38].startswith("/")
+    # The page is drawn in the wizard's frame (header, rule; one column of margin): the prompt row is its last.
+    return len(rows) > 38 and rows[38][1:].startswith("/")
 # Wait until the flood shows on screen.
 t0 = time.monotonic()
 while time.monotonic() - t0 < 30:

@@ -91,7 +91,7 @@ if [ "${SKIP_ANSIBLE:-}" != 1 ]; then
         "$PY" -m venv "$VENV"
         "$VENV/bin/pip" install -q ansible-core
     fi
-    "$VENV/bin/ansible-playbook" --version | head -1
+    "$VENV/bin/ansible-playbook" --version | sed -n 1p  # sed reads it all: head would end the pipe early under pipefail
     mkdir -p "$WORK/ansible/callback_plugins"
     cat >"$WORK/ansible/callback_plugins/steptimes.py" <<'PYEOF'
 import os, time

@@ -1,0 +1,374 @@
+import ClusterCore
+import TermUI
+
+/// The hub before the install: each layer `[x]` complete or `[!]` with what is missing, the plan per
+/// host (Enter lists its steps), every file the plan writes (Enter shows it), and Install, refused
+/// with the reason while anything is missing.
+public struct ReviewPage: Screen {
+    public enum Row: Sendable, Equatable {
+        case layer(pageID: String, title: String)
+        case host(String)
+        case file(Int)
+        case install
+    }
+
+    public struct Viewer: Sendable {
+        public var title: String
+        public var lines: [String]
+        public var view: LogView
+    }
+
+    public var model: SetupModel
+    /// What earlier runs installed (`installed.yaml`), nil before the first install. When set, the
+    /// page starts with what the install changes: nodes added and retired, hosts left with no role.
+    public var installed: Answers?
+    /// The dialog on screen asks to confirm the retirement of nodes (Enter starts the install).
+    public var confirmsRetirement = false
+    /// The problems of the answers (validator, then the planner's cross-checks), nil while the plan is built.
+    public var problems: [Problem]?
+    public var plan: Plan?
+    public var files: [(host: String, path: String, text: String)] = []
+    public var selected: Int = 0
+    public var viewer: Viewer?
+    public var dialog: Dialog?
+    /// Rows of the body, set by the app from the terminal size (for paging in a viewer).
+    public var bodyHeight: Int = 20
+    /// Columns of the body, for wrapping the steps' notes.
+    public var bodyWidth: Int = 78
+
+    public init(model: SetupModel, installed: Answers? = nil) {
+        self.model = model
+        self.installed = installed
+    }
+
+    /// Takes the planner's result (from the app's build-plan effect).
+    public mutating func setPlan(_ result: Result<Plan, InvalidAnswers>) {
+        switch result {
+        case .success(let p):
+            plan = p
+            problems = []
+            files = Planner.renderedFiles(p)
+        case .failure(let e):
+            plan = nil
+            problems = e.problems
+            files = []
+        }
+        selected = min(selected, max(0, rows.count - 1))
+    }
+
+    /// Forgets the plan (the answers changed).
+    public mutating func invalidate() {
+        plan = nil
+        problems = nil
+        files = []
+    }
+
+    public static let layers: [(id: String, title: String)] = [
+        ("hosts", "Hosts and connections"), ("sharedFiles", "1 Shared file directory"), ("database", "2 Shared database"),
+        ("appServers", "3 Application servers"), ("loadBalancer", "4 Load balancer"),
+    ]
+
+    public var rows: [Row] {
+        var out: [Row] = ReviewPage.layers.map { .layer(pageID: $0.id, title: $0.title) }
+        if let plan { out += plan.hosts.map { .host($0) } }
+        out += files.indices.map { .file($0) }
+        out.append(.install)
+        return out
+    }
+
+    public func problems(of pageID: String) -> [Problem] {
+        (problems ?? []).filter { SetupSpecs.owns(pageID, problemField: $0.field) }
+    }
+
+    public var isComplete: Bool { problems?.isEmpty == true && plan != nil }
+
+    /// Nodes installed earlier that the answers no longer have: the install retires them.
+    public var retiringNodes: [Node] { Installed.retiredNodes(installed: installed, answers: model.answers) }
+
+    /// What an install of `answers` changes in the installed cluster, a paragraph a line, with how
+    /// to show it; empty before the first install. The retirement is worded as `apply` words it.
+    public static func changes(installed: Answers?, answers: Answers) -> [(role: Role, text: String)] {
+        guard let installed else { return [] }
+        let added = Installed.addedNodes(installed: installed, answers: answers)
+        var out: [(role: Role, text: String)] = added.map {
+            (.ok, "This run adds \($0.name) (on \($0.host)): it is installed, then the balancer sends it requests too.")
+        }
+        let retirement = Installed.retirement(installed: installed, answers: answers, purge: false)
+        out += retirement.map { (.warning, $0) }
+        let upgrade = Upgrade.sentence(installed: installed, answers: answers)
+        if let upgrade { out.append((.warning, upgrade)) }
+        if retirement.isEmpty {
+            if added.isEmpty && upgrade == nil { out.append((.muted, "No node added or retired.")) }
+            out += Installed.hostsWithoutRole(installed: installed, answers: answers).map { (.warning, Installed.noRoleLeft($0)) }
+        }
+        return out
+    }
+
+    /// Secrets the plan needs that were not typed on the pages (asked when the install starts).
+    public var missingSecrets: [SecretName] {
+        model.answers.secretNames.filter { model.secrets[$0] == nil }.sorted()
+    }
+
+    // MARK: Screen
+
+    public var title: String { "Review" }
+
+    public var legend: [KeyLegend.Item] {
+        if dialog != nil {
+            return confirmsRetirement ? [.init("Enter", "Retire and install"), .init("Esc", "Back")] : [.init("Enter", "OK")]
+        }
+        if viewer != nil { return [.init("Up/Down", "Scroll"), .init("/", "Search"), .init("Esc", "Close")] }
+        return [.init("Up/Down", "Move"), .init("Enter", "Open"), .init("i", "Install"), .init("Esc", "Back")]
+    }
+
+    public var help: String? {
+        "Each layer shows [x] when complete or [!] with what is missing: Enter opens its page. Enter on a host lists the steps that run there; on a file, shows exactly what will be written (passwords as ****). Install starts when nothing is missing.\n\nOnce the cluster is installed, the top of the page lists what the install changes: nodes added, nodes retired (the install asks first), hosts left with no role."
+    }
+
+    public mutating func handle(_ key: Key) -> ScreenRequest {
+        if var d = dialog {
+            let r = d.handle(key)
+            dialog = d
+            if case .action(let index) = r {
+                dialog = nil
+                if confirmsRetirement {
+                    confirmsRetirement = false
+                    if index == 0 { return .install }
+                }
+            }
+            return .none
+        }
+        if var v = viewer {
+            if key == .escape && v.view.search == nil { viewer = nil; return .none }
+            if key == .char("q") && v.view.search == nil { viewer = nil; return .none }
+            _ = v.view.handle(key, source: v.lines, viewHeight: max(1, bodyHeight - 2))
+            viewer = v
+            return .none
+        }
+        let count = rows.count
+        switch key {
+        case .up, .backTab: selected = max(0, selected - 1); return .none
+        case .down, .tab: selected = min(count - 1, selected + 1); return .none
+        case .pageUp: selected = max(0, selected - 10); return .none
+        case .pageDown: selected = min(count - 1, selected + 10); return .none
+        case .home: selected = 0; return .none
+        case .end: selected = count - 1; return .none
+        case .escape: return .back
+        case .char("i"): return install()
+        case .enter, .space:
+            guard rows.indices.contains(selected) else { return .none }
+            switch rows[selected] {
+            case .layer(let id, _): return .edit(setupPage: id)
+            case .host(let name): openSteps(name); return .none
+            case .file(let i): openFile(i); return .none
+            case .install: return install()
+            }
+        default: return .ignored
+        }
+    }
+
+    mutating func install() -> ScreenRequest {
+        if let all = problems, !all.isEmpty {
+            var lines: [String] = []
+            for (id, title) in ReviewPage.layers {
+                let p = self.problems(of: id)
+                if let first = p.first {
+                    lines.append("[!] \(title): " + SetupSpecs.describe(first, answers: model.answers) + (p.count > 1 ? " (+\(p.count - 1) more)" : ""))
+                }
+            }
+            dialog = Dialog(title: "Not ready to install",
+                            message: "Install starts when every layer is complete. Missing:\n" + lines.joined(separator: "\n"),
+                            buttons: ["OK"], cancelIndex: 0, borderRole: .error, maxWidth: 76)
+            return .none
+        }
+        guard plan != nil else {
+            dialog = Dialog(title: "Not ready", message: "The plan is still being built.", buttons: ["OK"], cancelIndex: 0)
+            return .none
+        }
+        let retiring = retiringNodes
+        if !retiring.isEmpty {
+            // Never silently: the operator reads what retiring does and says yes.
+            let lines = Installed.retirement(installed: installed, answers: model.answers, purge: false)
+            dialog = Dialog(title: "Retire " + retiring.map(\.name).joined(separator: ", ") + "?",
+                            message: lines.joined(separator: "\n") + "\n\nEnter retires and installs; Esc goes back.",
+                            buttons: ["Retire and install", "Back"], focused: 0, cancelIndex: 1, borderRole: .warning,
+                            maxWidth: 76)
+            confirmsRetirement = true
+            return .none
+        }
+        return .install
+    }
+
+    mutating func openSteps(_ host: String) {
+        guard let plan else { return }
+        var lines: [String] = []
+        var layer: Layer? = nil
+        for step in plan.steps where step.host == host {
+            if step.layer != layer {
+                if layer != nil { lines.append("") }
+                lines.append("== \(step.layer.title) ==")
+                layer = step.layer
+            }
+            lines.append("  " + step.title)
+            for note in step.notes {
+                // Wrapped to the view (less its scroll bar), hanging under the note's text.
+                let wrapped = PageText.wrap("note: " + note, width: max(20, bodyWidth - 7))
+                for (i, l) in wrapped.enumerated() { lines.append((i == 0 ? "    " : "          ") + l) }
+            }
+        }
+        viewer = Viewer(title: "Steps on \(host)", lines: lines, view: .textView(title: "Steps on \(host)"))
+    }
+
+    mutating func openFile(_ i: Int) {
+        guard files.indices.contains(i) else { return }
+        let f = files[i]
+        let lines = f.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        viewer = Viewer(title: "\(f.host):\(f.path)", lines: lines, view: .textView(title: "\(f.host):\(f.path)"))
+    }
+
+    // MARK: Drawing
+
+    public func render(_ area: Rect, into buffer: inout Buffer, theme: Theme) {
+        guard !area.isEmpty else { return }
+        let s = theme.symbols
+        if let v = viewer {
+            v.view.render(area, into: &buffer, source: v.lines, theme: theme)
+            return
+        }
+        buffer.writeLine("Review", in: area.row(0), style: theme[.title], ellipsis: s.ellipsis)
+        var top = area.y + 1
+        let intro = PageText.wrap(SetupSpecs.named("review")?.intro.trimmingTrailingNewlines ?? "", width: max(1, area.width))
+        for line in intro.prefix(max(0, area.height - 8)) {
+            buffer.writeLine(line, in: Rect(x: area.x, y: top, width: area.width, height: 1), style: theme[.muted],
+                             ellipsis: s.ellipsis)
+            top += 1
+        }
+        if area.bottom - top > 8 { top += 1 }
+        let listArea = Rect(x: area.x, y: top, width: area.width, height: max(0, area.bottom - top))
+        let lines = displayLines(theme: theme, width: listArea.width)
+        // Scroll to keep the selected row visible.
+        let selLine = lines.firstIndex { $0.row == selected } ?? 0
+        var first = 0
+        if lines.count > listArea.height {
+            first = min(max(0, selLine - listArea.height + 2), lines.count - listArea.height)
+            if selLine < first { first = selLine }
+        }
+        for (i, line) in lines.dropFirst(first).prefix(listArea.height).enumerated() {
+            let r = listArea.row(i)
+            let isSel = line.row == selected && line.row >= 0
+            if isSel { buffer.write(s.focusMarker, x: r.x, y: r.y, style: theme[.focused], clip: r) }
+            var spans = line.spans
+            if isSel, !spans.isEmpty {
+                spans = spans.map { Span($0.text, style: $0.style.patched(with: theme[.focused])) }
+            }
+            buffer.writeLine(spans, in: r.inset(left: 2), alignment: line.centered ? .center : .left, ellipsis: s.ellipsis)
+        }
+        if lines.count > listArea.height, listArea.width > 2 {
+            if first > 0 { buffer.write(s.moreAbove, x: listArea.right - 1, y: listArea.y, style: theme[.muted]) }
+            if first + listArea.height < lines.count {
+                buffer.write(s.moreBelow, x: listArea.right - 1, y: listArea.bottom - 1, style: theme[.muted])
+            }
+        }
+        if let d = dialog { d.render(area, into: &buffer, theme: theme) }
+    }
+
+    struct Line {
+        var row: Int        // index in `rows`, or -1 for a heading
+        var spans: [Span]
+        var centered = false
+    }
+
+    func displayLines(theme: Theme, width: Int) -> [Line] {
+        let s = theme.symbols
+        var out: [Line] = []
+        let rows = self.rows
+        let titleWidth = ReviewPage.layers.map { TextWidth.of($0.title) }.max() ?? 20
+        var sawHost = false, sawFile = false
+        let hostWidth = max(4, (plan?.hosts.map { TextWidth.of($0) }.max() ?? 4))
+        for (i, row) in rows.enumerated() {
+            switch row {
+            case .layer(let id, let title):
+                if i == 0 {
+                    if installed != nil {
+                        out.append(Line(row: -1, spans: [Span("Changes to the installed cluster", style: theme[.label].bold())]))
+                        for change in ReviewPage.changes(installed: installed, answers: model.answers) {
+                            for line in PageText.wrap(change.text, width: max(1, width - 2)) {
+                                out.append(Line(row: -1, spans: [Span(line, style: theme[change.role])]))
+                            }
+                        }
+                        out.append(Line(row: -1, spans: []))
+                    }
+                    out.append(Line(row: -1, spans: [Span("Layers", style: theme[.label].bold())]))
+                }
+                let ps = problems(of: id)
+                let mark: String
+                let detail: String
+                let role: Role
+                if problems == nil {
+                    mark = "[ ]"; detail = "checking..."; role = .muted
+                } else if let p = ps.first {
+                    mark = s.checkAttention
+                    let more = ps.count > 1 ? " (+\(ps.count - 1) more)" : ""
+                    detail = SetupSpecs.describe(p, answers: model.answers) + more; role = .error
+                } else {
+                    mark = s.checkOn; detail = summary(of: id); role = .muted
+                }
+                out.append(Line(row: i, spans: [Span(mark + " ", style: theme[ps.isEmpty && problems != nil ? .ok : .warning]),
+                                                Span(TextLayout.pad(title, to: titleWidth) + "  "),
+                                                Span(detail, style: theme[role])]))
+            case .host(let name):
+                if !sawHost {
+                    sawHost = true
+                    out.append(Line(row: -1, spans: []))
+                    let total = plan?.steps.count ?? 0
+                    out.append(Line(row: -1, spans: [Span("Plan: \(total) steps on \(plan?.hosts.count ?? 0) hosts", style: theme[.label].bold()),
+                                                     Span("  (Enter lists a host's steps)", style: theme[.muted])]))
+                }
+                let steps = plan?.steps.filter { $0.host == name } ?? []
+                var layers: [String] = []
+                for st in steps where !layers.contains(st.layer.tag) { layers.append(st.layer.tag) }
+                out.append(Line(row: i, spans: [Span(TextLayout.pad(name, to: hostWidth) + "  "),
+                                                Span(TextLayout.pad("\(steps.count) steps", to: 9), style: theme[.normal]),
+                                                Span("  " + layers.joined(separator: ", "), style: theme[.muted])]))
+            case .file(let f):
+                if !sawFile {
+                    sawFile = true
+                    out.append(Line(row: -1, spans: []))
+                    out.append(Line(row: -1, spans: [Span("Files to be written: \(files.count)", style: theme[.label].bold()),
+                                                     Span("  (Enter shows one; passwords as ****)", style: theme[.muted])]))
+                }
+                let file = files[f]
+                out.append(Line(row: i, spans: [Span(TextLayout.pad(file.host, to: hostWidth) + "  "), Span(file.path)]))
+            case .install:
+                out.append(Line(row: -1, spans: []))
+                let missing = missingSecrets
+                if isComplete && !missing.isEmpty {
+                    out.append(Line(row: -1, spans: [Span("Asked when the install starts: " + missing.map(\.rawValue).joined(separator: ", "),
+                                                          style: theme[.muted])]))
+                }
+                let label = isComplete ? "[ Install ]" : "[ Install ]  (not yet: complete the [!] layers)"
+                out.append(Line(row: i, spans: [Span(label, style: theme[isComplete ? .normal : .muted])], centered: false))
+            }
+        }
+        return out
+    }
+
+    func summary(of id: String) -> String {
+        let a = model.answers
+        switch id {
+        case "hosts":
+            return "\(a.hosts.count) host\(a.hosts.count == 1 ? "" : "s"): " + a.hosts.map(\.name).joined(separator: ", ")
+        case "sharedFiles":
+            return a.sharedFiles.provider == .nfs
+                ? "NFS from \(a.sharedFiles.server ?? "?"), mounted at \(a.sharedFiles.mountPoint)"
+                : "existing, at \(a.sharedFiles.mountPoint)"
+        case "database":
+            return "\(a.database.engine.rawValue) on \(a.database.host):\(a.database.port), database \(a.database.name)"
+        case "appServers":
+            return "\(a.appServers.nodes.count) node\(a.appServers.nodes.count == 1 ? "" : "s"): " + a.appServers.nodes.map { "\($0.name)@\($0.host)" }.joined(separator: ", ")
+        case "loadBalancer":
+            return "Apache on \(a.loadBalancer.host), http://\(a.loadBalancer.serverName)" + (a.loadBalancer.tls != nil ? " + https" : "")
+        default: return ""
+        }
+    }
+}
