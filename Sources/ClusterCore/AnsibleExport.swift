@@ -212,13 +212,23 @@ public enum AnsibleExport {
             when = "          when: \(failed)\n"
         }
         if group.steps.contains(where: { if case .upload? = $0.transfer { true } else { false } }) {
-            out += "        - name: \(AnsibleText.yaml(label + " " + "upload, the folder"))\n          ansible.builtin.file:\n"
+            // As the engine: skipped when the host has the same bytes, else sent with mode 0600
+            // (the apply sets the final mode), never shown as a diff (it may be a private key).
+            let upload = "jc_steps[inventory_hostname].upload is defined" + (when.isEmpty ? "" : " and \(failed)")
+            let differs = upload + " and (not jc_there.stat.exists or jc_there.stat.checksum != jc_here.stat.checksum)"
+            out += "        - name: \(AnsibleText.yaml(label + " upload, what the host has"))\n          ansible.builtin.stat:\n"
+            out += "            path: \"{{ jc_steps[inventory_hostname].upload.dest }}\"\n            checksum_algorithm: sha1\n"
+            out += "          register: jc_there\n          check_mode: false\n          when: \(upload)\n" + common()
+            out += "        - name: \(AnsibleText.yaml(label + " upload, what the controller has"))\n          ansible.builtin.stat:\n"
+            out += "            path: \"{{ jc_steps[inventory_hostname].upload.src }}\"\n            checksum_algorithm: sha1\n"
+            out += "          delegate_to: localhost\n          become: false\n          register: jc_here\n          check_mode: false\n"
+            out += "          failed_when: not jc_here.stat.exists\n          when: \(upload)\n" + common()
+            out += "        - name: \(AnsibleText.yaml(label + " upload, the folder"))\n          ansible.builtin.file:\n"
             out += "            path: \"{{ jc_steps[inventory_hostname].upload.dir }}\"\n            state: directory\n"
-            out += (when.isEmpty ? "          when: jc_steps[inventory_hostname].upload is defined\n" : "          when: jc_steps[inventory_hostname].upload is defined and \(failed)\n") + common()
-            out += "        - name: \(AnsibleText.yaml(label + " " + "upload"))\n          ansible.builtin.copy:\n"
+            out += "          when: \(differs)\n" + common()
+            out += "        - name: \(AnsibleText.yaml(label + " upload"))\n          ansible.builtin.copy:\n"
             out += "            src: \"{{ jc_steps[inventory_hostname].upload.src }}\"\n            dest: \"{{ jc_steps[inventory_hostname].upload.dest }}\"\n            mode: \"0600\"\n"
-            out += (when.isEmpty ? "          when: jc_steps[inventory_hostname].upload is defined\n" : "          when: jc_steps[inventory_hostname].upload is defined and \(failed)\n")
-            out += "          timeout: \(timeout)\n" + common()
+            out += "          diff: false\n          when: \(differs)\n          timeout: \(timeout)\n" + common()
         }
         out += "        - name: \(AnsibleText.yaml(label + (first.readOnly ? " probe" : " apply")))\n" + script("apply") + when
         if first.readOnly {

@@ -131,8 +131,8 @@ enum AnsibleProject {
             Steps without a check run every time and, as in the wizard's dry run, are not counted as changes.
             A play runs its hosts in parallel; a step that waits for a step of another host comes after it.
 
-            Not here, and still in the wizard: the live log panes, resuming from the journal, the license
-            checklist, retiring nodes and upgrades. The wizard reads the same answers file:
+            Not here, and still in the wizard: the network checks (`joget-cluster check` before a run), the
+            live log panes, resuming from the journal, the license checklist, retiring nodes and upgrades. The wizard reads the same answers file:
             `joget-cluster verify --answers answers.yaml` and `joget-cluster licenses` work on a cluster this
             playbook installed.
 

@@ -157,6 +157,22 @@ import Testing
         }
     }
 
+    /// Files sent from the controller: the bundle is its variable, a TLS key keeps its path; each is
+    /// compared by checksum first, sent 0600, and never shown as a diff.
+    @Test func uploadsComeFromTheControllerAsTheEngineSendsThem() throws {
+        var a = Fixtures.twoNode
+        a.loadBalancer.tls = LoadBalancer.TLS(certificate: "/home/ops/joget.pem", key: "/home/ops/joget.key", filesOn: .local)
+        let site = try #require(try Self.project(a)["site.yml"])
+        #expect(site.contains("upload: {src: \"{{ joget_bundle }}\""))
+        #expect(site.contains("upload: {src: \"/home/ops/joget.key\", dest: \"/etc/joget-cluster/tls/jwsite.key\""))
+        let copies = site.components(separatedBy: "ansible.builtin.copy:").dropFirst()
+            .map { $0.components(separatedBy: "\n        - name:")[0] }.filter { $0.contains("upload.src") }
+        #expect(!copies.isEmpty)
+        for copy in copies {
+            #expect(copy.contains("mode: \"0600\"") && copy.contains("diff: false") && copy.contains("jc_there.stat.checksum != jc_here.stat.checksum"))
+        }
+    }
+
     @Test func twoSecretsThatWouldBeOneVariableAreRefused() throws {
         var a = Fixtures.twoNode
         a.database.passwordSecret = SecretName("db_password")
