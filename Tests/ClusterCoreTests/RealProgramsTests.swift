@@ -73,7 +73,9 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let p1 = Net.freePort(), p2 = Net.freePort(), front = Net.freePort()
         var a = Fixtures.twoOnOneHost
-        a.hosts[0].address = "127.0.0.1"
+        // Both hosts are this machine: on loopback they reach each other (a loopback box with a
+        // remote edge is refused by the Validator).
+        a.hosts[0].address = "127.0.0.1"; a.hosts[1].address = "127.0.0.2"
         a.appServers.nodes = [Node(name: "node01", host: "box", httpPort: p1), Node(name: "node02", host: "box", httpPort: p2)]
         a.loadBalancer.httpPort = front
         let plan = Fixtures.plan(a)
@@ -164,7 +166,7 @@ import Testing
         let dir = try Run.tempDir("cluster")
         defer { if ProcessInfo.processInfo.environment["KEEP_TEST_DIRS"] == nil { try? FileManager.default.removeItem(atPath: dir) } }
         var a = Fixtures.twoOnOneHost
-        a.hosts[0].address = "127.0.0.1"
+        a.hosts[0].address = "127.0.0.1"; a.hosts[1].address = "127.0.0.2"  // both this machine, as above
         a.appServers.membership = membership
         if membership == .multicast {
             // An address of its own, so that no other cluster on this machine joins in.
@@ -342,6 +344,7 @@ import Testing
         a.hosts[1].address = "127.0.0.1"                   // db
         a.hosts[2].address = "127.0.0.1"; a.hosts[2].port = 2222  // app1, as the database sees it
         a.hosts[3].address = "127.0.0.2"
+        a.hosts[0].address = "127.0.0.3"; a.hosts[4].address = "127.0.0.4"  // every host on this machine
         a.database.port = port
         var withAdmin = a
         withAdmin.database.admin = .password
