@@ -42,5 +42,7 @@ if [ "$lab" = 1 ]; then
     timeout -k 60 1800 Tests/lab/e2e.sh || { s=$?; [ $s -eq 124 ] && echo "lab e2e did not finish in 30 minutes"; exit $s; }
     phase "lab end to end, through the wizard's screens"
     timeout -k 60 900 Tests/lab/tui-e2e.sh || { s=$?; [ $s -eq 124 ] && echo "tui e2e did not finish in 15 minutes"; exit $s; }
+    phase "lab end to end, the exported Ansible playbook"
+    timeout -k 60 900 Tests/lab/ansible-e2e.sh || { s=$?; [ $s -eq 124 ] && echo "ansible e2e did not finish in 15 minutes"; exit $s; }
 fi
 phase "all done"
