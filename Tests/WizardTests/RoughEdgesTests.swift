@@ -1,0 +1,151 @@
+import ClusterCore
+import Foundation
+import Testing
+import TermUI
+@testable import Wizard
+
+/// The rough edges of a first try as a new user (issue 16), through messages and the headless screen.
+@Suite("Rough edges")
+struct RoughEdgesTests {
+    /// The Database page with two problems: a bad database name, a bad user name.
+    func databaseWithTwoProblems() -> WizardHarness {
+        var a = Example.small
+        a.database.user = "bad user"
+        a.database.name = "bad name"
+        let h = WizardHarness(answers: a)
+        h.send(.enter)                        // Continue: the first page with something missing
+        #expect(h.state.page == .setup(2))
+        return h
+    }
+
+    @Test func errorSummaryFollowsTheFixes() {
+        let h = databaseWithTwoProblems()
+        for _ in 0..<8 where h.setupPage?.message == nil { h.send(.enter) }   // through the fields to Next
+        #expect(h.state.page == .setup(2))
+        #expect(h.setupPage?.message?.contains("(+1 more)") == true, "\(h.setupPage?.message ?? "nil")\n\(h.text)")
+        // Fix the name: the summary no longer counts it.
+        let form = h.setupPage!.fields.form
+        while h.setupPage!.fields.form.focusedID != "database.name" { h.send(.tab) }
+        #expect(form.fields.count > 3)
+        h.send(.ctrl("u"))
+        h.type("jwedb")
+        h.send(.tab)
+        #expect(h.state.model.answers.database.name == "jwedb")
+        let message = h.setupPage?.message ?? ""
+        #expect(!message.contains("more") && message.contains("App user"), "\(message)")
+        #expect(h.setupPage?.fields.form["database.name"]?.error == nil)
+        #expect(!h.text.contains("(+1 more)"))
+        // Fix the user too: nothing is left to say.
+        h.send(.ctrl("u"))
+        h.type("joget")
+        h.send(.tab)
+        #expect(h.state.model.answers.database.user == "joget")
+        #expect(h.setupPage?.message == nil)
+        #expect(!h.text.contains("App user:"))
+        #expect(!h.text.contains("✗"))
+    }
+
+    @Test func f10WhileTooSmallOpensNoDialog() {
+        let h = WizardHarness()
+        h.resize(60, 15)
+        #expect(h.text.contains("Terminal too small"))
+        h.send(.f(10))
+        h.send(.char("?"))
+        h.send(.enter)
+        #expect(h.state.dialog == nil, "no dialog behind the notice")
+        #expect(h.state.page == .welcome, "no key acts on a page no one sees")
+        h.resize(80, 24)
+        #expect(!h.text.contains("Quit?"))
+        h.send(.f(10))
+        #expect(h.text.contains("Quit? Your answers are kept."))
+    }
+
+    @Test func questionMarkOpensHelpWhereNoTextIsTyped() {
+        // Welcome.
+        let h = WizardHarness(answers: Example.small)
+        h.send(.char("?"))
+        if case .help? = h.state.dialog {} else { Issue.record("no help on Welcome") }
+        h.send(.enter)
+        #expect(h.state.dialog == nil)
+        // A choice field (Engine on the Database page): help.
+        var s = AppState(answers: Example.small)
+        _ = App.enter(&s, .setup(2))
+        _ = App.update(&s, .key(.char("?")))
+        if case .help(let d)? = s.dialog { #expect(d.title == "Help: Engine") } else { Issue.record("no help on a choice") }
+        _ = App.update(&s, .key(.enter))
+        // A text field takes it as typed text.
+        while s.setup[2].fields.form.focusedID != "database.name" { _ = App.update(&s, .key(.tab)) }
+        _ = App.update(&s, .key(.char("?")))
+        #expect(s.dialog == nil)
+        #expect(s.setup[2].fields.form.value("database.name")?.hasSuffix("?") == true)
+        // The list of hosts, and the Review.
+        var t = AppState(answers: Example.small)
+        _ = App.enter(&t, .setup(0))
+        _ = App.update(&t, .key(.tab))
+        _ = App.update(&t, .key(.char("?")))
+        if case .help? = t.dialog {} else { Issue.record("no help on the host list") }
+        _ = App.update(&t, .key(.enter))
+        _ = App.enter(&t, .review)
+        _ = App.update(&t, .key(.char("?")))
+        if case .help? = t.dialog {} else { Issue.record("no help on the Review") }
+    }
+
+    @Test func aNewDatabasePasswordIsTypedTwiceOnThePage() {
+        let h = WizardHarness(answers: Example.small)
+        h.jump(to: 2)
+        h.setupPageFocus("database.password")
+        h.type("Db-pw-1")
+        h.send(.tab)
+        #expect(h.setupPage?.fields.form.focusedID == "database.password#again")
+        h.type("Db-pw-2")
+        h.send(.tab)
+        #expect(h.state.model.secrets[SecretName("db-password")] == nil)
+        #expect(h.text.contains("does not match the password above"))
+        // Next refuses the page while they differ.
+        h.goNext()
+        #expect(h.state.page == .setup(2))
+        h.setupPageFocus("database.password#again")
+        h.send(.ctrl("u"))
+        h.type("Db-pw-1")
+        h.send(.tab)
+        #expect(h.state.model.secrets[SecretName("db-password")] == "Db-pw-1")
+        #expect(!h.text.contains("does not match"))
+        h.goNext()
+        #expect(h.state.page == .setup(3))
+    }
+
+    @Test func theInstallPromptAsksANewDatabasePasswordTwice() {
+        var p = SecretPrompt(missing: [SecretName("db-password")], answers: Example.small, then: .run)
+        for c in "one" { _ = p.handle(.char(c)) }
+        #expect(p.handle(.enter) == .none)
+        #expect(p.dialog.message.contains("Type it again"))
+        for c in "two" { _ = p.handle(.char(c)) }
+        #expect(p.handle(.enter) == .none)
+        #expect(p.dialog.message.contains("The two passwords differ"))
+        for c in "pw" { _ = p.handle(.char(c)) }
+        _ = p.handle(.enter)
+        for c in "pw" { _ = p.handle(.char(c)) }
+        #expect(p.handle(.enter) == .entered(SecretName("db-password"), "pw"))
+        // Once installed, the user exists: asked once.
+        var again = SecretPrompt(missing: [SecretName("db-password")], answers: Example.small, installed: Example.small, then: .run)
+        for c in "pw" { _ = again.handle(.char(c)) }
+        #expect(again.handle(.enter) == .entered(SecretName("db-password"), "pw"))
+    }
+
+    @Test func aNewHostIsAUserWithSudoNotRoot() {
+        let h = WizardHarness()
+        h.send(.enter, .tab, .char("a"))
+        let host = h.state.model.answers.hosts.first
+        #expect(host?.user == "" && host?.sudo == .password)
+        #expect(h.text.contains("Sudo password"))
+        h.type("app1"); h.send(.tab)
+        h.type("10.0.0.5"); h.send(.tab)
+        h.type("root"); h.send(.tab)
+        // Root over SSH needs no sudo: the choice follows the user.
+        #expect(h.state.model.answers.hosts.first?.sudo == .root)
+        #expect(!h.text.contains("Sudo password"))
+        h.setupPageFocus("hosts[].user")
+        h.send(.ctrl("u")); h.type("admin"); h.send(.tab)
+        #expect(h.state.model.answers.hosts.first?.sudo == .password)
+    }
+}
