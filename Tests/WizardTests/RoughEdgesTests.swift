@@ -2,6 +2,7 @@ import ClusterCore
 import Foundation
 import Testing
 import TermUI
+import TestSupport
 @testable import Wizard
 
 /// The rough edges of a first try as a new user (issue 16), through messages and the headless screen.
@@ -148,4 +149,51 @@ struct RoughEdgesTests {
         h.send(.ctrl("u")); h.type("admin"); h.send(.tab)
         #expect(h.state.model.answers.hosts.first?.sudo == .password)
     }
+
+    // MARK: Line mode and the commands, as the binary runs them
+
+    @Test(.enabled(if: BuiltBinary.path != nil)) func plainThatRunsOutOfInputExitsNonZero() {
+        let dir = WizardHarness.tempDir()
+        let r = Program.run([BuiltBinary.path!, "--plain", "--state-dir", dir + "/state"], input: "lab\napp1\n",
+                            environment: ["HOME": dir, "PATH": "/usr/bin:/bin"], mergeErrors: true)
+        #expect(r.output.contains("Input ended"))
+        #expect(r.status == 1, "\(r.output)")
+    }
+
+    @Test(.enabled(if: BuiltBinary.path != nil)) func licensesTableOnAClusterNeverInstalledSaysSo() throws {
+        let dir = WizardHarness.tempDir()
+        try AnswersFile.save(Example.small, to: dir + "/answers.yaml")
+        let r = Program.run([BuiltBinary.path!, "licenses", "--table", "--answers", dir + "/answers.yaml", "--state-dir", dir + "/state"],
+                            environment: ["HOME": dir, "PATH": "/usr/bin:/bin"], mergeErrors: true)
+        #expect(r.status == 0)
+        #expect(r.output.contains("Cluster lab is not installed yet"), "\(r.output)")
+        #expect(r.output.contains("Community Edition does not"))
+        #expect(!r.output.contains("key needed"))
+    }
+
+    @Test func plainGoesOnToVerifyTheChecklistAndTheSummary() async throws {
+        let out = Lines()
+        let follow = PlainFollowUp(verify: { out.add("PASS  a check"); return 1 },
+                                   licenses: { out.add("node01  key needed") },
+                                   summary: { SummaryScreen(answers: Example.small, stateDir: "/state").plainText() },
+                                   write: { out.add($0) })
+        let code = try await follow.run()
+        #expect(code == 1, "a failed check is the exit status")
+        let text = out.text
+        let order = ["== Verify ==", "PASS  a check", "== License checklist ==", "node01  key needed", "== Summary ==",
+                     "Joget cluster \"lab\" is installed."]
+        var from = text.startIndex
+        for part in order {
+            guard let r = text.range(of: part, range: from..<text.endIndex) else { Issue.record("\(part) missing or out of order in\n\(text)"); return }
+            from = r.upperBound
+        }
+    }
+}
+
+/// Text gathered from several tasks.
+final class Lines: @unchecked Sendable {
+    private let lock = NSLock()
+    private var parts: [String] = []
+    func add(_ s: String) { lock.withLock { parts.append(s) } }
+    var text: String { lock.withLock { parts.joined(separator: "\n") } }
 }
