@@ -71,7 +71,9 @@ struct LicensesCommand: AsyncParsableCommand {
             // SSH and sudo passwords only when a node is to be read.
             var secrets = SecretValues()
             let fullScreen = opensFullScreen
-            if refresh || !setKey.isEmpty || verify || fullScreen {
+            // A cluster never installed has no node to read: the page only says so, no password is asked.
+            let nothingInstalled = !answers.appServers.nodes.isEmpty && LicensePage.nothingInstalled(stateDirectory: install.stateDir.path)
+            if refresh || !setKey.isEmpty || verify || (fullScreen && !nothingInstalled) {
                 var names = Set<SecretName>()
                 for host in answers.hosts {
                     names.formUnion(host.loginSecrets)
