@@ -67,7 +67,6 @@ struct RoughEdgesTmuxTests {
         defer { t.kill() }
         t.waitFor("Terminal too small")
         t.send("F10")
-        t.send("Enter")
         Thread.sleep(forTimeInterval: 0.3)
         t.resize(80, 24)
         let screen = t.waitFor("> New install")
