@@ -68,10 +68,12 @@ public struct SecretPrompt: Sendable {
             if typedTwice.contains(name) {
                 guard let first else {
                     self.first = value
+                    field.label = "Again"
                     error = nil
                     return .none
                 }
                 self.first = nil
+                field.label = "Password"
                 guard first == value else {
                     error = "The two passwords differ: type it twice again."
                     return .none
