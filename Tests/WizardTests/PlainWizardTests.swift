@@ -57,6 +57,8 @@ struct PlainWizardTests {
         #expect(s.output.contains("SSH port [22]: "))
         #expect(s.output.contains("Login with (agent/key/password/local) [agent]: "))
         #expect(s.output.contains("NFS server (one of: app1, lb): "))
+        #expect(s.output.contains("Node 2 Host (one of: app1, lb): "))
+        #expect(s.output.contains("Node 1 HTTP port (empty: the common 8080): "))
         // A host's default login: a user of one's own with sudo asking its password.
         #expect(s.output.contains("Host 1 SSH user: "))
         #expect(s.output.contains("Root access (root/nopasswd/password) [password]: "))

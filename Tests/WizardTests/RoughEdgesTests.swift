@@ -92,6 +92,31 @@ struct RoughEdgesTests {
         if case .help? = t.dialog {} else { Issue.record("no help on the Review") }
     }
 
+    @Test func questionMarkOpensHelpOnTheHostedPages() {
+        var s = AppState(answers: Example.small)
+        s.page = .hosted(.run)
+        s.run = RunPage(screen: RunFixtures.midInstall(RunFixtures.twoHosts))
+        _ = App.update(&s, .key(.char("?")))
+        if case .help? = s.dialog {} else { Issue.record("no help on the Run page") }
+        s.dialog = nil
+        s.page = .hosted(.verify)
+        s.run = nil
+        s.verify = VerifyPage(screen: VerifyScreen(rows: []))
+        _ = App.update(&s, .key(.char("?")))
+        if case .help? = s.dialog {} else { Issue.record("no help on the Verify page") }
+        s.dialog = nil
+        s.page = .hosted(.licenses)
+        s.licenses = LicensePage(checklist: LicenseChecklist(answers: Example.small, at: Date()), stateDirectory: "/state",
+                                 comeBack: "joget-cluster licenses")
+        _ = App.update(&s, .key(.char("?")))
+        if case .help? = s.dialog {} else { Issue.record("no help on the license checklist") }
+        s.dialog = nil
+        s.page = .hosted(.summary)
+        s.hosted = SummaryScreen(answers: Example.small, stateDir: "/state")
+        _ = App.update(&s, .key(.char("?")))
+        if case .help? = s.dialog {} else { Issue.record("no help on the Summary") }
+    }
+
     @Test func aNewDatabasePasswordIsTypedTwiceOnThePage() {
         let h = WizardHarness(answers: Example.small)
         h.jump(to: 2)
