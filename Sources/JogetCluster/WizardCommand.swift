@@ -159,7 +159,9 @@ struct WizardCommand: AsyncParsableCommand {
                 return SummaryScreen(context: context).plainText()
             },
             write: { text in
-                FileHandle.standardOutput.write(Data(text.utf8))
+                // Through stdio, as the parts print: a heading never overtakes buffered lines.
+                print(text, terminator: "")
+                fflush(nil)
             })
     }
 }
