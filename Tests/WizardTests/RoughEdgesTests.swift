@@ -60,6 +60,11 @@ struct RoughEdgesTests {
         #expect(!h.text.contains("Quit?"))
         h.send(.f(10))
         #expect(h.text.contains("Quit? Your answers are kept."))
+        // Ctrl-C still leaves a screen too small to ask on.
+        h.send(.enter)
+        h.resize(60, 15)
+        h.send(.ctrl("c"))
+        #expect(h.state.done)
     }
 
     @Test func questionMarkOpensHelpWhereNoTextIsTyped() {

@@ -75,7 +75,11 @@ public enum App {
     static func handleKey(_ s: inout AppState, _ key: Key) -> [AppEffect] {
         if key == .resize { return [] }
         // Only the "too small" notice is drawn: a key would act on a page (or a dialog) no one sees.
-        if !s.size.fits(AppView.minimum) { return [] }
+        if !s.size.fits(AppView.minimum) {
+            // Ctrl-C still leaves (the answers are saved as given), unless an install is running.
+            if key == .ctrl("c"), s.run?.busy != true { return exit(&s) }
+            return []
+        }
         if s.dialog != nil { return handleDialogKey(&s, key) }
         // Hosted pages get every key first (a run page may want Ctrl-C for itself); the setup pages
         // leave the global keys to the app.
