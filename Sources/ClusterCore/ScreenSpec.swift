@@ -56,6 +56,7 @@ public struct FieldSpec: Equatable, Sendable {
     public var showIf: Condition?
     public var secret: String?       // a password field: the secret's name, "{path}" and "{name}" filled in
     public var optional: Bool        // may be left empty
+    public var confirm: Bool         // a new password: typed twice, the two must match
 
     init(dictionary d: [String: Any], source: String) throws {
         guard let id = d["id"] as? String, let label = d["label"] as? String else {
@@ -79,6 +80,7 @@ public struct FieldSpec: Equatable, Sendable {
         showIf = try (d["showIf"] as? String).map { try Condition(parsing: $0, source: source) }
         secret = d["secret"] as? String
         optional = d["optional"] as? Bool ?? false
+        confirm = d["confirm"] as? Bool ?? false
     }
 
     /// nil when the value is acceptable for this field; otherwise the problem, naming the value.

@@ -71,7 +71,9 @@ struct LicensesCommand: AsyncParsableCommand {
             // SSH and sudo passwords only when a node is to be read.
             var secrets = SecretValues()
             let fullScreen = opensFullScreen
-            if refresh || !setKey.isEmpty || verify || fullScreen {
+            // A cluster never installed has no node to read: the page only says so, no password is asked.
+            let nothingInstalled = !answers.appServers.nodes.isEmpty && LicensePage.nothingInstalled(stateDirectory: install.stateDir.path)
+            if refresh || !setKey.isEmpty || verify || (fullScreen && !nothingInstalled) {
                 var names = Set<SecretName>()
                 for host in answers.hosts {
                     names.formUnion(host.loginSecrets)
@@ -127,6 +129,12 @@ struct LicensesCommand: AsyncParsableCommand {
         }
 
         let store = LicenseStore(stateDir: dir)
+        let changes = options.refresh || !options.setKey.isEmpty || license != nil || options.verify
+        if !changes, !answers.appServers.nodes.isEmpty, LicensePage.nothingInstalled(stateDirectory: dir.path) {
+            // No node runs Joget yet: rows saying "key needed" would send the operator looking for one.
+            print(LicensePage.notInstalledText(answers.cluster, comeBack: LicensePage.comeBackCommand(stateDirectory: dir.path, cluster: answers.cluster)))
+            return
+        }
         let desk: LicenseDesk
         do {
             desk = try LicenseDesk(answers: answers, store: store, log: { line in FileHandle.standardError.write(Data((line + "\n").utf8)) },
@@ -137,7 +145,6 @@ struct LicensesCommand: AsyncParsableCommand {
         }
 
         var failures: [String] = []
-        let changes = options.refresh || !options.setKey.isEmpty || license != nil || options.verify
         if options.refresh {
             do { try await desk.refresh() } catch { failures.append("\(error)") }
         }

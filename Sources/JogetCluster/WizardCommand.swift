@@ -105,6 +105,8 @@ struct WizardCommand: AsyncParsableCommand {
         _ = AppRuntime.save(answers, config: config)
         guard outcome == .install, let path else {
             if let path { print("Your answers are saved in \(path).") }
+            // Input that ran out is not an answer: a script feeding the wizard must see it failed.
+            if outcome == .endOfInput { throw ExitCode(1) }
             return
         }
         // Hand over to the headless runner, as `joget-cluster apply --yes` runs it; the passwords
@@ -118,8 +120,48 @@ struct WizardCommand: AsyncParsableCommand {
         options.acceptHostKey = []
         print("")
         print("Starting the install: joget-cluster apply --answers \(path) --state-dir \(dir)")
-        try await SecretsInput.$typed.withValue(wizard.model.secrets) {
+        // Every password the install and the checks need, asked once for both.
+        let secrets = try await exitOnError {
+            let session = try options.session(answers)
+            return try SecretsInput.$typed.withValue(wizard.model.secrets) {
+                try SecretsInput.gather(session.neededSecrets.union(VerifyReport.neededSecrets(answers)), file: nil,
+                                        interactive: SessionOptions.interactive)
+            }
+        }
+        try await SecretsInput.$typed.withValue(secrets) {
             try await Install.run(options, resume: false, confirm: false, quiet: false)
         }
+        // As the full screen goes on after the Run page: Verify, the license checklist, the Summary.
+        let code = try await Self.followUp(options, answers: answers, secrets: secrets).run()
+        if code != 0 { throw ExitCode(code) }
+    }
+
+    static func followUp(_ options: SessionOptions, answers: Answers, secrets: SecretValues) throws -> PlainFollowUp {
+        let session = try options.session(answers)
+        let stateDir = session.stateDir, ssh = session.ssh
+        return PlainFollowUp(
+            verify: {
+                let pool = session.pool(secrets: secrets)
+                let code = await VerifyReport.runHeadless(answers, verifier: session.verifier(secrets: secrets, pool: pool))
+                await pool.closeAll()
+                return code
+            },
+            licenses: {
+                print(LicensePage.editionNote)
+                print("")
+                try await LicensesCommand.execute(try LicensesCommand.parse(["--table"]), answers: answers, stateDir: stateDir) { host in
+                    Transports.make(host: host, secrets: secrets, options: ssh)
+                }
+            },
+            summary: {
+                let context = HostedContext(answers: answers, secrets: SecretValues(), plan: session.plan, stateDirectory: stateDir.path,
+                                            knownHostsFile: "", resume: false)
+                return SummaryScreen(context: context).plainText()
+            },
+            write: { text in
+                // Through stdio, as the parts print: a heading never overtakes buffered lines.
+                print(text, terminator: "")
+                fflush(nil)
+            })
     }
 }

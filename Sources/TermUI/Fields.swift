@@ -95,7 +95,8 @@ func drawInputBox(_ shown: [Character], cursor: Int, placeholder: String, focuse
     }
     buffer.fill(inner, style: theme[.input])
     if shown.isEmpty && !placeholder.isEmpty {
-        buffer.writeLine(placeholder, in: inner, style: theme[.input].patched(with: theme[.muted]),
+        // Dim and not underlined like typed text, so that it never reads as a value (NO_COLOR too).
+        buffer.writeLine(placeholder, in: inner, style: theme[.muted],
                          ellipsis: theme.symbols.ellipsis)
     }
     let cursorX = LineEditor.draw(shown, cursor: cursor, in: inner, into: &buffer, style: theme[.input])

@@ -123,6 +123,10 @@ private func render(_ w: some Widget, width: Int, height: Int = 1, theme: Theme 
         let b = render(f, width: 12)
         #expect(b.lines() == ["[db.exampl…]"])
         #expect(b[1, 0].style.attributes.contains(.dim))
+        // Not underlined as a typed value is: in NO_COLOR it does not read as one.
+        #expect(!b[1, 0].style.attributes.contains(.underline))
+        let typed = render(TextField(value: "db", width: 12), width: 12)
+        #expect(typed[1, 0].style.attributes.contains(.underline))
     }
 
     @Test func errorBesideOrBelow() {

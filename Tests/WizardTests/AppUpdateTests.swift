@@ -130,6 +130,9 @@ struct AppUpdateTests {
         h.setupPageFocus("database.password")
         h.type("Db-s3cret!y")
         h.send(.tab)
+        #expect(h.state.model.secrets[SecretName("db-password")] == nil, "kept once typed twice")
+        h.type("Db-s3cret!y")
+        h.send(.tab)
         #expect(h.state.model.secrets[SecretName("db-password")] == "Db-s3cret!y")
         let file = try String(contentsOfFile: h.answersPath, encoding: .utf8)
         #expect(file.contains("app2"))
@@ -203,6 +206,10 @@ struct AppUpdateTests {
         #expect(h.text.contains("db-password: empty. Type the password, or Esc to go back."))
         h.type("s3cret pw")
         #expect(!h.text.contains("s3cret"), "typed as stars")
+        h.send(.enter)
+        // A new database password: typed twice.
+        #expect(h.text.contains("Type it again, the same."))
+        h.type("s3cret pw")
         h.send(.enter)
         if case .hosted(.run) = h.state.page {} else { Issue.record("install did not hand over to the run page") }
         #expect(h.state.model.secrets[SecretName("db-password")] == "s3cret pw")

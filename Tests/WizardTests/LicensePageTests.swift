@@ -313,6 +313,7 @@ import Testing
     @Test func welcomeOpensTheChecklist() async throws {
         let dir = F.tempDir("app")
         let a = F.answers(nodes: 2)
+        try AnswersFile.encode(a).write(toFile: dir + "/installed.yaml", atomically: true, encoding: .utf8)
         let start = AppState(config: AppConfig(stateDirectory: dir, environment: ["HOME": dir]), answers: a, givenAnswers: true,
                              hostedPages: HostedPages(OperatorPages.factories()))
         let runtime = AppRuntime(state: start, backend: HeadlessScreen(width: 80, height: 24), services: .live)
@@ -331,6 +332,34 @@ import Testing
         // n goes on to the Summary.
         runtime.handle(.key(.char("n")))
         #expect(runtime.state.page == .hosted(.summary))
+    }
+
+    @Test func aClusterNeverInstalledSaysSoInsteadOfKeyNeededRows() async throws {
+        let dir = F.tempDir("never")
+        let a = F.answers(nodes: 2)
+        let page = LicenseHarness.opening(a, dir: dir, mode: .standalone)
+        await page.settle()
+        let text = Self.text(page, a)
+        #expect(text.contains("is not installed yet"), "\(text)")
+        #expect(text.contains("Community Edition does not"))
+        #expect(!text.contains("key needed") && !text.contains("cannot be opened"))
+        #expect(!FileManager.default.fileExists(atPath: dir + "/licenses.json"), "nothing to save")
+        #expect(LicenseApp.farewell(page.checklist, page: page.value).contains("not installed yet"))
+        // Once a node is installed, the rows are there.
+        try AnswersFile.encode(a).write(toFile: dir + "/installed.yaml", atomically: true, encoding: .utf8)
+        #expect(!LicensePage.nothingInstalled(stateDirectory: dir))
+    }
+
+    @Test func doItLaterWithNoNodesDoesNotSayEveryNodeIsActivated() {
+        var a = F.answers(nodes: 2)
+        a.appServers.nodes = []
+        var page = LicensePage(checklist: LicenseChecklist(answers: a, at: Date()), stateDirectory: "/state",
+                               comeBack: "joget-cluster licenses")
+        page.askLeave()
+        guard case .leave(let d)? = page.modal else { Issue.record("no Do it later dialog"); return }
+        #expect(!d.message.contains("Every node is activated"))
+        #expect(d.message.contains("No node is listed yet."))
+        #expect(!LicenseApp.farewell(page.checklist, page: page).contains("Every node is activated"))
     }
 
     @Test func answersWithoutNodesShowNothingToLicenseAndWriteNothing() async throws {

@@ -189,6 +189,9 @@ struct LicenseTmuxTests {
         a.loadBalancer.serverName = "joget.example.com"
         try AnswersFile.save(a, to: dir + "/answers.yaml")
         let c = Cluster(answersFile: dir + "/answers.yaml", stateDir: dir + "/state")
+        // Installed: the nodes have pages to read (a cluster never installed only says so).
+        try FileManager.default.createDirectory(atPath: c.stateDir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try AnswersFile.save(a, to: c.stateDir + "/installed.yaml")
 
         let t = start(c, width: 120, height: 40)
         defer { t.kill() }

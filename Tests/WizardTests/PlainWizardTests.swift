@@ -32,8 +32,8 @@ final class PlainScript {
 struct PlainWizardTests {
     static let freshInstall = [
         "lab",                                   // cluster name
-        "app1", "999.1.1.1", "10.0.0.5", "", "", "", "",   // host 1, with a wrong address re-asked
-        "y", "lb", "10.0.0.6", "", "", "", "",   // host 2
+        "app1", "999.1.1.1", "10.0.0.5", "admin", "", "", "",   // host 1, with a wrong address re-asked
+        "y", "lb", "10.0.0.6", "admin", "", "", "",   // host 2
         "n",
         "", "app1", "", "",                      // shared files: nfs from app1
         "", "app1", "", "", "", "",              // database (the password is read without echo)
@@ -46,7 +46,8 @@ struct PlainWizardTests {
     ]
 
     @Test func asksEveryQuestionWithTheSameChecksAndEndsAtTheReview() {
-        let s = PlainScript(Self.freshInstall, secrets: ["Db-pw-1"])
+        // The sudo passwords left for the install to ask; the database's typed twice.
+        let s = PlainScript(Self.freshInstall, secrets: ["", "", "Db-pw-1", "Db-pw-1"])
         let (outcome, wizard) = s.run()
         #expect(outcome == .stopped)
         // The wrong address is refused, naming the value, and asked again.
@@ -55,7 +56,13 @@ struct PlainWizardTests {
         // Defaults in brackets, choices and host names listed.
         #expect(s.output.contains("SSH port [22]: "))
         #expect(s.output.contains("Login with (agent/key/password/local) [agent]: "))
-        #expect(s.output.contains("NFS server (app1, lb): "))
+        #expect(s.output.contains("NFS server (one of: app1, lb): "))
+        #expect(s.output.contains("Node 2 Host (one of: app1, lb): "))
+        #expect(s.output.contains("Node 1 HTTP port (empty: the common 8080): "))
+        // A host's default login: a user of one's own with sudo asking its password.
+        #expect(s.output.contains("Host 1 SSH user: "))
+        #expect(s.output.contains("Root access (root/nopasswd/password) [password]: "))
+        #expect(s.prompts.contains { $0.hasPrefix("App user password again") })
         // The password: asked without echo, kept in memory only.
         #expect(s.prompts.contains { $0.hasPrefix("App user password") })
         #expect(wizard.model.secrets[SecretName("db-password")] == "Db-pw-1")
@@ -75,8 +82,25 @@ struct PlainWizardTests {
     @Test func yesAtTheReviewAsksToInstall() {
         var lines = Self.freshInstall
         lines[lines.count - 1] = "y"
-        let (outcome, _) = PlainScript(lines, secrets: [""]).run()
+        let (outcome, _) = PlainScript(lines, secrets: ["", "", ""]).run()
         #expect(outcome == .install)
+    }
+
+    @Test func aNewDatabasePasswordIsTypedTwice() {
+        let s = PlainScript(Self.freshInstall, secrets: ["", "", "Db-pw-1", "Db-pw-2", "Db-pw-3", "Db-pw-3"])
+        let (_, wizard) = s.run()
+        #expect(s.output.contains("The two passwords differ: type it twice again."))
+        #expect(wizard.model.secrets[SecretName("db-password")] == "Db-pw-3")
+    }
+
+    @Test func aHostLoggedInAsRootNeedsNoSudo() {
+        var lines = Self.freshInstall
+        lines[4] = "root"
+        let s = PlainScript(lines, secrets: ["", "Db-pw-1", "Db-pw-1"])
+        let (_, wizard) = s.run()
+        #expect(s.output.contains("Root access (root/nopasswd/password) [root]: "))
+        #expect(wizard.model.answers.hosts.first?.sudo == .root)
+        #expect(wizard.model.answers.hosts.last?.sudo == .password)
     }
 
     @Test func endOfInputKeepsWhatWasAnswered() {

@@ -187,6 +187,23 @@ import Testing
         #expect(p.aborted)
     }
 
+    @Test func skipButtonOnlyForOptionalSteps() {
+        var p = Self.page()
+        p.apply(outcome("files.a@a", "a", .failed("exit 1"), ms: 1))
+        // A required step: no Skip button and no s in the legend (s still says why not).
+        #expect(p.failure?.choices == [.retry, .viewLog, .abort])
+        #expect(!p.legend.contains { $0.key == "s" })
+        _ = p.handle(.right)
+        #expect(p.failure?.focusedChoice == .viewLog)
+        #expect(p.handle(.char("r")) == .run(.retry(step: "files.a@a")))
+        // An optional step offers Skip.
+        p.apply(outcome("files.b@b", "b", .failed("exit 2"), ms: 1))
+        #expect(p.failure?.choices == [.retry, .skip, .viewLog, .abort])
+        #expect(p.legend.contains { $0.key == "s" })
+        _ = p.handle(.right)
+        #expect(p.handle(.enter) == .run(.skip(step: "files.b@b")))
+    }
+
     @Test func twoFailuresOneAtATime() {
         var p = Self.page()
         p.apply(outcome("hosts.a@a", "a", .failed("x"), ms: 1))

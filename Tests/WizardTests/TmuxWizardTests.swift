@@ -30,7 +30,7 @@ struct TmuxWizardTests {
         t.send("Right")                          // Login with: agent → key
         t.waitFor("Key file")
         t.send("Tab"); t.type(key)
-        t.send("Tab")                            // Root access (nopasswd)
+        t.send("Tab", "Left")                    // Root access: password → nopasswd
         t.send("Enter")                          // done
         t.waitFor("\(name) ") { $0.contains("Connection test") || $0.contains("Not tested yet") }
     }
@@ -71,7 +71,7 @@ struct TmuxWizardTests {
         t.send("C-u"); t.type(fx["JC_SSHD_PORT"]!); t.send("Tab")
         t.send("Right")
         t.waitFor("Key file")
-        t.send("Tab"); t.type(fx["JC_SSHD_KEY"]!); t.send("Tab", "Enter")
+        t.send("Tab"); t.type(fx["JC_SSHD_KEY"]!); t.send("Tab", "Left", "Enter")   // nopasswd; done
         t.waitFor("Not tested yet")
 
         addHost(t, name: "lb", address: fx["JC_SSHD_HOST"]!, user: fx["JC_SSHD_KEY_USER"]!, port: fx["JC_SSHD_PORT_B"]!,
@@ -112,6 +112,7 @@ struct TmuxWizardTests {
         t.send("Enter", "Enter", "Enter")        // → name → user → password
         t.type("Db-pw-123")
         t.waitFor("[•••••••••")
+        t.send("Enter"); t.type("Db-pw-123")     // typed twice
         t.send("Enter", "Enter")                 // → admin login → Next
         t.waitFor("5/7 Application servers")
 
@@ -200,7 +201,7 @@ struct TmuxWizardTests {
         t.type("127.0.0.1"); t.send("Tab")
         t.send("C-u"); t.type("admin"); t.send("Tab")
         t.send("C-u"); t.type("4"); t.send("Tab")
-        t.send("Tab", "Enter")                   // Login with agent → Root access; done
+        t.send("Tab", "Left", "Enter")           // Login with agent → Root access: nopasswd; done
         t.waitFor("Not tested yet")
         nextUntil(t, "5/7 Application servers")
         nextUntil(t, "a Add  Enter Edit")

@@ -74,6 +74,12 @@ public enum App {
 
     static func handleKey(_ s: inout AppState, _ key: Key) -> [AppEffect] {
         if key == .resize { return [] }
+        // Only the "too small" notice is drawn: a key would act on a page (or a dialog) no one sees.
+        if !s.size.fits(AppView.minimum) {
+            // Ctrl-C still leaves (the answers are saved as given), unless an install is running.
+            if key == .ctrl("c"), s.run?.busy != true { return exit(&s) }
+            return []
+        }
         if s.dialog != nil { return handleDialogKey(&s, key) }
         // Hosted pages get every key first (a run page may want Ctrl-C for itself); the setup pages
         // leave the global keys to the app.
@@ -155,6 +161,8 @@ public enum App {
         case .none: return []
         case .ignored:
             if key == .char("q") { askQuit(&s) }
+            // `?` is help like F1 wherever the page did not take it as typed text.
+            if key == .char("?") { showHelp(&s) }
             return []
         case .quit:
             askQuit(&s)
@@ -192,7 +200,7 @@ public enum App {
     static func showHelp(_ s: inout AppState) {
         let screen = s.currentScreen
         let text = screen.help ?? "No help for this part of the page."
-        let keys = "\n\nKeys: Tab/Shift-Tab or Up/Down move, Enter goes on, Esc goes back (nothing is lost), F1 help, F10 or q (outside a text field) quits."
+        let keys = "\n\nKeys: Tab/Shift-Tab or Up/Down move, Enter goes on, Esc goes back (nothing is lost), F1 or ? (outside a text field) help, F10 or q (outside a text field) quits."
         var title = s.page == .welcome ? "Help" : "Help: \(screen.title)"
         if case .setup(let i) = s.page, let label = s.setup[i].focusedFieldLabel { title = "Help: \(label)" }
         s.dialog = .help(Dialog(title: title, message: text + keys, buttons: ["OK"], cancelIndex: 0, maxWidth: 72))

@@ -26,7 +26,13 @@ public enum LicenseApp {
     public static func farewell(_ checklist: LicenseChecklist, page: LicensePage) -> String {
         let open = checklist.liveRows.filter { $0.status != .activated }
         var text = "License checklist saved in \(page.stateDirectory)/\(LicenseStore.fileName).\n"
-        if open.isEmpty {
+        if page.isNotice {
+            return "License checklist: cluster \(page.checklist.cluster) is not installed yet, nothing to activate.\n"
+                + "Come back to it once installed with: \(page.comeBack)\n"
+        }
+        if checklist.liveRows.isEmpty {
+            text += "No node is listed yet.\n"
+        } else if open.isEmpty {
             text += "Every node is activated.\n"
         } else {
             let width = open.map(\.node.count).max() ?? 0

@@ -21,16 +21,24 @@ public struct FailureDialog: Hashable, Sendable {
     }
 
     public let stepID: String
+    /// The buttons shown: Skip only for a step that may be skipped (`s` still says why not).
+    public let choices: [Choice]
     public var buttons: ButtonRow
     /// Why the last choice was refused (Skip on a required step), shown in the dialog.
     public internal(set) var refusal: String?
 
-    public init(stepID: String) {
+    public init(stepID: String, optional: Bool = true) {
         self.stepID = stepID
-        buttons = ButtonRow(Choice.allCases.map(\.label), focused: 0, isFocused: true, alignment: .center)
+        choices = Choice.allCases.filter { optional || $0 != .skip }
+        buttons = ButtonRow(choices.map(\.label), focused: 0, isFocused: true, alignment: .center)
     }
 
-    public var focusedChoice: Choice { Choice(rawValue: buttons.focused) ?? .retry }
+    public var focusedChoice: Choice { choices.indices.contains(buttons.focused) ? choices[buttons.focused] : .retry }
+
+    /// Puts the focus on a choice's button, when it is shown.
+    mutating func focus(_ choice: Choice) {
+        if let i = choices.firstIndex(of: choice) { buttons.focused = i }
+    }
 
     /// The command that opens a shell on the host as the install reaches it:
     /// `ssh -p 22 -i ~/.ssh/key admin@10.0.0.5`. Nil for hosts run on this machine.
@@ -71,10 +79,10 @@ extension RunScreen {
             message = "The failed step waits for you: press f to decide. Other work goes on."
             return .none
         case .tab, .right:
-            dialog.buttons.focused = (dialog.buttons.focused + 1) % FailureDialog.Choice.allCases.count
+            dialog.buttons.focused = (dialog.buttons.focused + 1) % dialog.choices.count
             choice = nil
         case .backTab, .left:
-            let n = FailureDialog.Choice.allCases.count
+            let n = dialog.choices.count
             dialog.buttons.focused = (dialog.buttons.focused + n - 1) % n
             choice = nil
         case .char("r"): choice = .retry
@@ -89,7 +97,7 @@ extension RunScreen {
             return .none   // modal: other keys do nothing
         }
         guard let choice else { failure = dialog; return .none }
-        if choice != .viewLog { dialog.buttons.focused = choice.rawValue }
+        if choice != .viewLog { dialog.focus(choice) }
         let id = dialog.stepID
         switch choice {
         case .retry:
@@ -99,7 +107,7 @@ extension RunScreen {
             return .run(.retry(step: id))
         case .skip:
             guard let s = step(id), s.optional else {
-                dialog.buttons.focused = FailureDialog.Choice.retry.rawValue
+                dialog.focus(.retry)
                 dialog.refusal = "Skip refused: this step is required, not optional: the steps after it need what it "
                     + "sets up. Fix the cause (shell above) and Retry, or Abort and resume later."
                 failure = dialog

@@ -16,6 +16,10 @@ public struct SecretPrompt: Sendable {
     /// What opens once every one is given.
     public let then: HostedPage
     private let descriptions: [SecretName: String]
+    /// New passwords (the database user's, before the first install): typed twice.
+    let typedTwice: Set<SecretName>
+    /// The first typing of a password asked twice, while the second is asked.
+    var first: String?
     var field = PasswordField(label: "Password", width: 40, isFocused: true)
     var error: String?
 
@@ -28,6 +32,7 @@ public struct SecretPrompt: Sendable {
         for h in installed?.hosts ?? [] where answers.host(named: h.name) == nil { known.hosts.append(h) }
         for name in missing { d[name] = SecretPrompt.describe(name, known) }
         descriptions = d
+        typedTwice = installed == nil && then == .run ? [answers.database.passwordSecret] : []
     }
 
     public var current: SecretName? { pending.first }
@@ -58,9 +63,23 @@ public struct SecretPrompt: Sendable {
                 return .none
             }
             let value = field.value
-            pending.removeFirst()
             field.value = ""
             field.isRevealed = false
+            if typedTwice.contains(name) {
+                guard let first else {
+                    self.first = value
+                    field.label = "Again"
+                    error = nil
+                    return .none
+                }
+                self.first = nil
+                field.label = "Password"
+                guard first == value else {
+                    error = "The two passwords differ: type it twice again."
+                    return .none
+                }
+            }
+            pending.removeFirst()
             error = nil
             return .entered(name, value)
         default:
@@ -74,7 +93,11 @@ public struct SecretPrompt: Sendable {
         let what = current.flatMap { descriptions[$0] } ?? name
         let more = pending.count > 1 ? " (\(pending.count - 1) more after this one)" : ""
         var message = (then == .run ? "The install needs " : then == .backup ? "The backup needs " : "The checks need ") + "\(name): \(what)\(more).\n"
-            + "It is kept in memory for this session only, never written to disk.\n\n"
+            + "It is kept in memory for this session only, never written to disk.\n"
+        if let c = current, typedTwice.contains(c) {
+            message += first == nil ? "A new password: you type it twice.\n" : "Type it again, the same.\n"
+        }
+        message += "\n"
         if let error { message += error + "\n" }
         // The last line is where the field is drawn.
         message += " "

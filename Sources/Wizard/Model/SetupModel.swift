@@ -59,6 +59,17 @@ public struct SetupModel: Sendable {
         return template.isEmpty ? nil : SecretName(template)
     }
 
+    /// A new host as the forms start it: no user yet, sudo with a password (what works on a
+    /// fresh Debian or Ubuntu server).
+    public static func newHost() -> Host { Host(name: "", address: "", user: "", sudo: .password) }
+
+    /// Root access follows the SSH user: root over SSH needs no sudo; another user cannot be root.
+    public mutating func followUser(host i: Int) {
+        guard answers.hosts.indices.contains(i), answers.hosts[i].auth != .local else { return }
+        if answers.hosts[i].user == "root" { answers.hosts[i].sudo = .root }
+        else if answers.hosts[i].sudo == .root { answers.hosts[i].sudo = .password }
+    }
+
     /// Renames a host everywhere a layer refers to it.
     public mutating func renameHostReferences(from old: String, to new: String) {
         guard !old.isEmpty, old != new else { return }

@@ -15,6 +15,10 @@ extension LicensePage {
         // The state folder, private, before licenses.json is written into it.
         if !answers.appServers.nodes.isEmpty { _ = try? StateDir(path: stateDirectory) }
         let store = LicenseStore(directory: stateDirectory)
+        if !answers.appServers.nodes.isEmpty, nothingInstalled(stateDirectory: stateDirectory) {
+            return (LicensePage(notice: notInstalledText(answers.cluster, comeBack: comeBack), answers: answers,
+                                stateDirectory: stateDirectory, comeBack: comeBack, mode: mode), nil)
+        }
         let desk: LicenseDesk
         do {
             desk = try LicenseDesk(answers: answers, store: store, now: now, log: { inbox.post(.licenses(.progress($0))) },
@@ -34,6 +38,28 @@ extension LicensePage {
                                timeZone: timeZone, openingNotes: desk.openingNotes)
         return (page, LicenseService(desk: desk, inbox: inbox))
     }
+
+    /// No install has put an app server node in place here (installed.yaml names none) and the
+    /// checklist records nothing: there is no system key to read, so "key needed" rows would mislead.
+    public static func nothingInstalled(stateDirectory: String) -> Bool {
+        if let installed = try? AnswersFile.load(path: stateDirectory + "/installed.yaml"),
+           !installed.appServers.nodes.isEmpty { return false }
+        let store = LicenseStore(directory: stateDirectory)
+        guard store.exists else { return true }
+        // A damaged file is for the page to show as such.
+        guard let stored = try? store.load() else { return false }
+        return !stored.rows.contains { $0.status != .keyNeeded || $0.systemKey != nil }
+    }
+
+    /// What the checklist says of a cluster never installed.
+    public static func notInstalledText(_ cluster: String, comeBack: String) -> String {
+        "Cluster \(cluster) is not installed yet: no node runs Joget, so there is no system key to read and no license to enter.\n\n"
+            + editionNote + "\n\nInstall the cluster first; then come back with:\n  \(comeBack)"
+    }
+
+    /// Which Joget edition clusters, and how its licenses go (Welcome and the checklist say it).
+    public static let editionNote = "From DX 8 on, the Enterprise and Large Enterprise Editions cluster; the free Community Edition does not. "
+        + "Each node needs its own license, activated at that node's own URL with its own system key."
 
     /// The page as the wizard hosts it after Verify, or from the Welcome page's "License checklist".
     public static func hosted(_ context: HostedContext, inbox: AppInbox) -> (LicensePage, LicenseService?) {

@@ -86,6 +86,8 @@ public struct LicensePage: Screen, Sendable {
     public let stateDirectory: String
     /// Why the checklist cannot be opened (a damaged licenses.json), shown instead of the page.
     public let problem: String?
+    /// `problem` is not a fault but why there is nothing to show (a cluster never installed).
+    public private(set) var isNotice = false
     let timeZone: TimeZone
     /// Work asked for and not yet handed to the service (`update` takes it as effects).
     public internal(set) var pendingWork: [LicenseTask] = []
@@ -122,6 +124,12 @@ public struct LicensePage: Screen, Sendable {
         self.mode = mode
         self.problem = problem
         timeZone = .current
+    }
+
+    /// A page with nothing to check yet (a cluster never installed), saying so instead of rows.
+    public init(notice: String, answers: Answers, stateDirectory: String, comeBack: String, mode: Mode = .inFlow) {
+        self.init(problem: notice, answers: answers, stateDirectory: stateDirectory, comeBack: comeBack, mode: mode)
+        isNotice = true
     }
 
     /// Takes the work queued since the last call.
@@ -161,7 +169,8 @@ public struct LicensePage: Screen, Sendable {
         """
         Each node has its own system key (from its MAC address, datasource profile, major version and \
         edition), so each needs its own license, entered at its own URL, not through the balancer. \
-        Without one only the first 3 users can log in.
+        Without one only the first 3 users can log in. From DX 8 on, the Enterprise and Large Enterprise \
+        Editions cluster; the free Community Edition does not.
 
         Enter: the selected node's next step.
         k / l: record its system key / its license key (masked; v shows it).
@@ -284,7 +293,7 @@ public struct LicensePage: Screen, Sendable {
     mutating func askLeave() {
         let open = checklist.liveRows.filter { $0.status != .activated }
         var text = "Everything here is saved in \(stateDirectory)/\(LicenseStore.fileName). Come back to it, for instance when the licenses have arrived, with:\n\n  \(comeBack)\n\n"
-        text += open.isEmpty ? "Every node is activated." : "Left to do: " + open.map { "\($0.node) (\($0.status.title))" }.joined(separator: ", ") + "."
+        text += checklist.liveRows.isEmpty ? "No node is listed yet." : open.isEmpty ? "Every node is activated." : "Left to do: " + open.map { "\($0.node) (\($0.status.title))" }.joined(separator: ", ") + "."
         let buttons = mode == .standalone ? ["Leave", "Stay"] : ["Summary", "Stay"]
         modal = .leave(Dialog(title: "Do it later", message: text, buttons: buttons, focused: 0, cancelIndex: 1, maxWidth: 76))
     }

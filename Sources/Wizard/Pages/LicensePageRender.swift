@@ -128,7 +128,7 @@ extension LicensePage {
         guard !area.isEmpty else { return }
         buffer.clear(area, style: theme[.normal])
         if let problem {
-            Paragraph("The license checklist cannot be opened: \(problem)", role: .error)
+            Paragraph(isNotice ? problem : "The license checklist cannot be opened: \(problem)", role: isNotice ? .normal : .error)
                 .render(area.inset(horizontal: 1, vertical: 1), into: &buffer, theme: theme)
             return
         }
@@ -261,7 +261,7 @@ extension LicensePage {
             "Log in as admin (default admin/admin).",
             "Open Settings \(arrow) General Settings \(arrow) License, or the License link in the footer.",
             "Copy the system key shown there, press k and paste it here.",
-            "Request a license on Joget's site with that key (e or E exports the list for whoever buys them).",
+            "Request an Enterprise (or Large Enterprise) Edition license on Joget's site with that key: the free Community Edition does not cluster (e or E exports the list for whoever buys them).",
             "Paste the license key from the e-mail into the node's License pop-up, press l to record it here, then c to check.",
         ]
     }

@@ -376,7 +376,7 @@ public struct RunScreen: Screen, Sendable {
     /// Opens the dialog for the oldest failed step, unless one is open, it was put away, or the run was aborted.
     mutating func showNextFailure() {
         guard failure == nil, !failureDeferred, !aborted, let id = failureQueue.first else { return }
-        failure = FailureDialog(stepID: id)
+        failure = FailureDialog(stepID: id, optional: step(id)?.optional ?? false)
         if let s = step(id), let h = hostIndex[s.host] { selectedHost = h }
     }
 }

@@ -20,8 +20,10 @@ extension RunScreen {
         }
         if quitConfirm != nil { return [.init("Enter", "Choose"), .init("Esc", "Keep running")] }
         if failure != nil {
-            return [.init("Enter", "Choose"), .init("r", "Retry"), .init("s", "Skip"), .init("v", "View log"),
-                    .init("a", "Abort"), .init("Esc", "Later")]
+            var items: [KeyLegend.Item] = [.init("Enter", "Choose"), .init("r", "Retry"), .init("v", "View log"),
+                                           .init("a", "Abort"), .init("Esc", "Later")]
+            if failure?.choices.contains(.skip) == true { items.insert(.init("s", "Skip"), at: 2) }
+            return items
         }
         var items: [KeyLegend.Item] = []
         if succeeded { items.append(.init("Enter", "Verify")) }

@@ -25,7 +25,17 @@ public struct SpecForm: Sendable {
 
     public func spec(_ id: String) -> FieldSpec? { specs.first { $0.id == id } }
 
-    public var focusedSpec: FieldSpec? { form.focusedID.flatMap(spec) }
+    /// The field under a password that must be typed twice: `database.password#again`.
+    static func againID(_ id: String) -> String { id + "#again" }
+
+    /// The password a confirmation field repeats, for an `#again` id.
+    func confirmed(by id: String) -> FieldSpec? {
+        guard id.hasSuffix("#again") else { return nil }
+        return spec(String(id.dropLast("#again".count)))
+    }
+
+    /// The focused field's spec (a confirmation field's is its password's).
+    public var focusedSpec: FieldSpec? { form.focusedID.flatMap { spec($0) ?? confirmed(by: $0) } }
 
     public var isEmpty: Bool { form.fields.isEmpty }
 
@@ -54,18 +64,25 @@ public struct SpecForm: Sendable {
             if SpecForm.hostChoice(names) {
                 return .choice(spec.id, spec.label, options: names, selected: names.firstIndex(of: value))
             }
-            let hint = names.isEmpty ? "add hosts on the Hosts page" : names.joined(separator: ", ")
+            let hint = names.isEmpty ? "add hosts on the Hosts page" : "one of: " + names.joined(separator: ", ")
             return .text(spec.id, spec.label, value: value, placeholder: hint, width: 24)
         case .port, .number:
-            // An optional node port falls back to the common one: show it, dimmed.
-            let fallback = spec.optional && spec.id.hasSuffix("httpPort") ? String(model.answers.appServers.httpPort) : ""
-            return .text(spec.id, spec.label, value: value, placeholder: spec.defaultValue ?? fallback, maxLength: 6,
-                         filter: .digits, width: 9)
+            let hint = SpecForm.placeholder(spec, model)
+            return .text(spec.id, spec.label, value: value, placeholder: hint, maxLength: 6,
+                         filter: .digits, width: 15)
         case .path:
-            return .text(spec.id, spec.label, value: value, placeholder: spec.defaultValue ?? "", width: 30)
+            return .text(spec.id, spec.label, value: value, placeholder: SpecForm.placeholder(spec, model), width: 30)
         case .text:
-            return .text(spec.id, spec.label, value: value, placeholder: spec.defaultValue ?? "", width: 24)
+            return .text(spec.id, spec.label, value: value, placeholder: SpecForm.placeholder(spec, model), width: 24)
         }
+    }
+
+    /// What an empty field shows, worded so that it never reads as a value: an empty field is not
+    /// its default (the check refuses it), so the default is an example; an optional node port
+    /// falls back to the common one.
+    static func placeholder(_ spec: FieldSpec, _ model: SetupModel) -> String {
+        if spec.optional && spec.id.hasSuffix("httpPort") { return "\(model.answers.appServers.httpPort) if empty" }
+        return spec.defaultValue.map { "e.g. \($0)" } ?? ""
     }
 
     /// Rebuilds the field list for what is visible now, keeping every field that stays (its text,
@@ -74,6 +91,14 @@ public struct SpecForm: Sendable {
         let focused = form.focusedID
         var fields: [Form.Field] = []
         for spec in specs where model.isVisible(spec, item: item) {
+            defer {
+                if spec.confirm, spec.kind == .password {
+                    let id = SpecForm.againID(spec.id)
+                    let stale = form.value(id)?.isEmpty == true && !modelValue(spec, model).isEmpty
+                    fields.append(form[id].flatMap { stale ? nil : $0 }
+                                  ?? .password(id, "Type it again", value: modelValue(spec, model), placeholder: "the same password", width: 28))
+                }
+            }
             if var old = form[spec.id] {
                 if spec.kind == .host, case .choice(var c) = old.control {
                     // The host names may have changed on the Hosts page.
@@ -157,11 +182,15 @@ public struct SpecForm: Sendable {
     /// Checks one field; a value that passes goes into the model. Returns whether the answers changed.
     @discardableResult
     public mutating func commit(_ id: String, model: inout SetupModel) -> Bool {
+        if let password = confirmed(by: id) { return commitAgain(password, model: &model) }
         guard let spec = spec(id), let value = form.value(id) else { return false }
         if spec.kind == .password {
             form.setError(id, nil)
             if let name = model.secretName(for: spec, item: item) {
-                model.secrets[name] = value.isEmpty ? nil : value
+                // A password typed twice is kept once the two match.
+                let again = spec.confirm ? form.value(SpecForm.againID(id)) : value
+                model.secrets[name] = value.isEmpty || again != value ? nil : value
+                if spec.confirm { form.setError(SpecForm.againID(id), SpecForm.mismatch(value, again ?? "", final: false)) }
             } else if !value.isEmpty {
                 form.setError(id, "give the host a name first")
             }
@@ -181,7 +210,27 @@ public struct SpecForm: Sendable {
         form.setError(id, nil)
         model.answers = answers
         if id == "hosts[].name" { model.renameHostReferences(from: old, to: value) }
+        if id == "hosts[].user", let item { model.followUser(host: item) }
         return true
+    }
+
+    /// Leaving the second typing of a password: kept when the two match, else said so.
+    mutating func commitAgain(_ password: FieldSpec, model: inout SetupModel) -> Bool {
+        let id = SpecForm.againID(password.id)
+        let first = form.value(password.id) ?? "", again = form.value(id) ?? ""
+        form.setError(id, SpecForm.mismatch(first, again, final: false))
+        if first == again, !first.isEmpty, let name = model.secretName(for: password, item: item) {
+            model.secrets[name] = first
+        }
+        return false
+    }
+
+    /// What is wrong with a password and its second typing: nothing while the second is still to
+    /// be typed, unless the page is being left (`final`).
+    static func mismatch(_ first: String, _ again: String, final: Bool) -> String? {
+        if first.isEmpty && again.isEmpty || first == again { return nil }
+        if again.isEmpty { return final ? "type the password again, the same" : nil }
+        return "does not match the password above: type both again"
     }
 
     // MARK: Page checks
@@ -194,6 +243,11 @@ public struct SpecForm: Sendable {
         var count = 0
         for i in form.fields.indices {
             let id = form.fields[i].id
+            if let password = confirmed(by: id) {
+                form.fields[i].error = SpecForm.mismatch(form.value(password.id) ?? "", form.value(id) ?? "", final: true)
+                if form.fields[i].error != nil { count += 1 }
+                continue
+            }
             guard let spec = spec(id), let value = form.value(id) else { continue }
             var error = spec.kind == .password ? nil : spec.check(value)
             if error == nil {

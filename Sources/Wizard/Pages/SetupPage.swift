@@ -29,6 +29,8 @@ public struct SetupPage: Screen {
     /// "Remove host app1?"
     public var confirm: Dialog?
     var pendingRemoval: Int?
+    /// The key ran the page's check (Next): its summary stands as made.
+    var checked = false
 
     public init(spec: ScreenSpec, model: SetupModel) {
         self.spec = spec
@@ -106,6 +108,14 @@ public struct SetupPage: Screen {
     }
 
     public mutating func handle(_ key: Key) -> ScreenRequest {
+        checked = false
+        let request = dispatch(key)
+        // A fix (or a new mistake) after Next: the summary says what is wrong now, not then.
+        if !checked { updateSummary() }
+        return request
+    }
+
+    mutating func dispatch(_ key: Key) -> ScreenRequest {
         if confirm != nil { return handleConfirm(key) }
         if itemEditor != nil { return handleEditor(key) }
         defer { syncFocus() }
@@ -183,6 +193,7 @@ public struct SetupPage: Screen {
 
     /// Next: checks the page; returns `.next` when nothing is wrong, else shows every problem.
     public mutating func next() -> ScreenRequest {
+        checked = true
         fields.commitFocused(model: &model)
         if itemEditor != nil { closeEditor() }
         let all = problems()
@@ -214,6 +225,28 @@ public struct SetupPage: Screen {
         message = total > 1 ? "\(first)  (+\(total - 1) more)" : first
         syncFocus()
         return .none
+    }
+
+    /// Counts the page's problems again once a summary is shown (after Next), keeping the focus:
+    /// an error the validator put beside a field goes when the validator no longer finds it.
+    mutating func updateSummary() {
+        guard message != nil, itemEditor == nil, confirm == nil else { return }
+        let all = problems()
+        let own = all.filter { ProblemPath($0.field).item == nil }
+        for i in fields.form.fields.indices {
+            let f = fields.form.fields[i]
+            guard f.error != nil, f.id != fields.form.focusedID, let spec = fields.spec(f.id) else { continue }
+            let ownCheck = spec.kind == .password ? nil : fields.form.value(f.id).flatMap(spec.check)
+            if ownCheck == nil, !own.contains(where: { ProblemPath($0.field).fieldID == f.id }) {
+                fields.form.fields[i].error = nil
+            }
+        }
+        var texts = fields.form.fields.compactMap { f in f.error.map { "\(f.label): \($0)" } }
+        texts += fields.unplaced(own).map(describe)
+        texts += all.filter { ProblemPath($0.field).item != nil }.map(describe)
+        texts += itemDrafts.values.flatMap { $0.pendingErrors }.map { "\($0.label): \($0.message)" }
+        guard let first = texts.first else { message = nil; return }
+        message = texts.count > 1 ? "\(first)  (+\(texts.count - 1) more)" : first
     }
 
     /// A problem in words with its field's label: `Host 2 (app1) Address: "x" is not ...`.
@@ -275,7 +308,7 @@ public struct SetupPage: Screen {
         guard let l = spec.list else { return }
         let index: Int
         if isHosts {
-            model.answers.hosts.append(Host(name: "", address: "", sudo: .nopasswd))
+            model.answers.hosts.append(SetupModel.newHost())
             index = model.answers.hosts.count - 1
         } else {
             let taken = Set(model.answers.appServers.nodes.map(\.name))

@@ -149,7 +149,7 @@ public final class PlainWizard {
     func addItem(_ list: ScreenSpec.ListSpec, pageID: String) -> Int {
         let index: Int
         if pageID == "hosts" {
-            model.answers.hosts.append(ClusterCore.Host(name: "", address: "", sudo: .nopasswd))
+            model.answers.hosts.append(SetupModel.newHost())
             index = model.answers.hosts.count - 1
         } else {
             let n = model.answers.appServers.nodes.count + 1
@@ -184,15 +184,25 @@ public final class PlainWizard {
             guard let name = model.secretName(for: f, item: item) else { return }
             let has = model.secrets[name] != nil
             let prompt = "\(label) (not shown; Enter \(has ? "keeps the one given" : "to be asked at install time")): "
-            guard let v = io.readSecret(prompt) else { throw EndOfInput() }
-            if !v.isEmpty { model.secrets[name] = v }
-            return
+            while true {
+                guard let v = io.readSecret(prompt) else { throw EndOfInput() }
+                if v.isEmpty { return }
+                // A new password is typed twice (nothing shows what was typed).
+                if f.confirm && installed == nil {
+                    guard let again = io.readSecret("\(label) again: ") else { throw EndOfInput() }
+                    guard again == v else { say("  The two passwords differ: type it twice again."); continue }
+                }
+                model.secrets[name] = v
+                return
+            }
         }
         let current = model.answers.value(at: f.id, item: item) ?? ""
         let fallback = current.isEmpty ? (f.defaultValue ?? "") : current
         var options = ""
         if f.kind == .choice { options = " (" + f.options.joined(separator: "/") + ")" }
-        if f.kind == .host { options = " (" + (model.hostNames.isEmpty ? "no hosts yet" : model.hostNames.joined(separator: ", ")) + ")" }
+        // "(db)" alone would read as a default Enter takes: the hosts are named as a choice.
+        if f.kind == .host { options = " (" + (model.hostNames.isEmpty ? "no hosts yet" : "one of: " + model.hostNames.joined(separator: ", ")) + ")" }
+        if f.optional, fallback.isEmpty, f.id.hasSuffix("httpPort") { options = " (empty: the common \(model.answers.appServers.httpPort))" }
         let prompt = "\(label)\(options)" + (fallback.isEmpty ? ": " : " [\(fallback)]: ")
         while true {
             io.write(prompt)
@@ -221,6 +231,7 @@ public final class PlainWizard {
             if a != model.answers {
                 model.answers = a
                 if f.id == "hosts[].name" { model.renameHostReferences(from: old, to: value) }
+                if f.id == "hosts[].user", let item { model.followUser(host: item) }
                 if let e = save(model.answers) { say("  (answers not saved: \(e))") }
             }
             return
