@@ -204,6 +204,9 @@ struct AppUpdateTests {
         h.type("s3cret pw")
         #expect(!h.text.contains("s3cret"), "typed as stars")
         h.send(.enter)
+        // The hosts are checked first (no checkup service here: nothing to check), then the run page.
+        #expect(h.state.page == .hosted(.check))
+        for _ in 0..<3 { h.runtime.waitForBackground() }
         if case .hosted(.run) = h.state.page {} else { Issue.record("install did not hand over to the run page") }
         #expect(h.state.model.secrets[SecretName("db-password")] == "s3cret pw")
     }

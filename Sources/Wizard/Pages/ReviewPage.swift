@@ -294,7 +294,7 @@ public struct ReviewPage: Screen {
             out.append(Line(row: i, spans: [Span(step.title), Span(step.optional ? "  (optional)" : "", style: theme[.muted])]))
             for note in step.notes {
                 // Wrapped to the view, hanging under the note's text.
-                let wrapped = PageText.wrap("note: " + note, width: max(20, width - 8))
+                let wrapped = PageText.wrap("note: " + note, width: max(20, width - 12))
                 for (j, l) in wrapped.enumerated() {
                     out.append(Line(row: -1, spans: [Span((j == 0 ? "  " : "        ") + l, style: theme[.muted])]))
                 }
@@ -307,10 +307,10 @@ public struct ReviewPage: Screen {
     mutating func openScripts(_ id: String) {
         guard let step = plan?.steps.first(where: { $0.id == id }) else { return }
         let title = "\(step.host): \(step.title)"
-        viewer = Viewer(title: title, lines: ReviewPage.scriptLines(step, plan: plan), view: .textView(title: title))
+        viewer = Viewer(title: title, lines: ReviewPage.scriptLines(step, plan: plan, width: bodyWidth - 2), view: .textView(title: title))
     }
 
-    static func scriptLines(_ step: Step, plan: Plan?) -> [String] {
+    static func scriptLines(_ step: Step, plan: Plan?, width: Int = 78) -> [String] {
         var lines = ["Step \(step.id) (\(step.layer.title))"]
         let titles = Dictionary((plan?.steps ?? []).map { ($0.id, $0.title) }, uniquingKeysWith: { a, _ in a })
         if step.dependsOn.isEmpty {
@@ -326,7 +326,10 @@ public struct ReviewPage: Screen {
         case nil: break
         }
         for file in step.files { lines.append("Writes: \(file.path) (mode \(String(file.mode, radix: 8)), \(file.owner))") }
-        for note in step.notes { lines.append("Note: \(note)") }
+        for note in step.notes {
+            // Wrapped: the viewer scrolls sideways only for scripts.
+            for (i, l) in PageText.wrap("Note: " + note, width: max(30, width - 6)).enumerated() { lines.append((i == 0 ? "" : "      ") + l) }
+        }
         for (name, script, none) in [("check", step.check, "none: the apply always runs"), ("apply", step.apply, ""),
                                      ("verify", step.verify, "none")] {
             lines.append("")
