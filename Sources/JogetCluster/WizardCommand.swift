@@ -119,7 +119,8 @@ struct WizardCommand: AsyncParsableCommand {
         print("")
         print("Starting the install: joget-cluster apply --answers \(path) --state-dir \(dir)")
         try await SecretsInput.$typed.withValue(wizard.model.secrets) {
-            try await Install.run(options, resume: false, confirm: false, quiet: false)
+            // The checks of `check` first, as apply runs them: a FAIL stops before anything changes.
+            try await Install.run(options, resume: false, confirm: false, quiet: false, check: true)
         }
     }
 }

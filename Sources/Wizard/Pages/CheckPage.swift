@@ -118,11 +118,7 @@ public struct CheckPage: Screen {
 
     public mutating func append(_ line: Checkup.Line) { lines.append(line) }
 
-    public mutating func finish() {
-        phase = .finished
-        // Show the first failure rather than the end.
-        if let i = lines.firstIndex(where: { $0.status == .fail }) { top = i } else if top == nil { top = 0 }
-    }
+    public mutating func finish() { phase = .finished }
 
     mutating func askOrGoOn() {
         guard phase == .keys else { return }
@@ -141,8 +137,9 @@ public struct CheckPage: Screen {
         let where_ = h.map { "\($0.address) port \($0.port)" } ?? q.host
         return Dialog(title: "Unknown host key: \(q.host)",
                       message: "\(where_) is not known yet. It offers this \(q.keyType) key:\n\n  \(q.fingerprint)\n\n"
-                        + "Compare it with the server's own (ssh-keygen -lf /etc/ssh/ssh_host_\(q.keyType.lowercased())_key.pub "
-                        + "on the server) before accepting. Refuse goes back to the Review; nothing runs.",
+                        + "Compare it with what this prints on the server's console before accepting:\n\n"
+                        + "  ssh-keygen -lf /etc/ssh/ssh_host_\(q.keyType.lowercased())_key.pub\n\n"
+                        + "Refuse goes back to the Review; nothing runs.",
                       buttons: ["Accept", "Refuse"], focused: 1, cancelIndex: 1, maxWidth: 76)
     }
 
@@ -212,7 +209,7 @@ public struct CheckPage: Screen {
     var statusText: [(String, Role)] {
         switch phase {
         case .scanningKeys: return [("Reading the hosts' keys...", .muted)]
-        case .keys: return [("Recording the accepted keys...", .muted)]
+        case .keys: return [(questions.isEmpty ? "Recording the accepted keys..." : "A host's key is not known yet.", .muted)]
         case .checking: return [("Checking... \(lines.count) line\(lines.count == 1 ? "" : "s") so far", .muted)]
         case .finished:
             if problem != nil { return [("Stopped.", .error)] }
@@ -273,6 +270,8 @@ public struct CheckPage: Screen {
                 used += h
                 first -= 1
             }
+            // Once finished, the first failure stays in view rather than the end.
+            if phase == .finished, let fail = lines.firstIndex(where: { $0.status == .fail }) { first = min(first, fail) }
         }
         var y = area.y
         var shown = first
