@@ -1,6 +1,7 @@
 import ClusterCore
 @testable import ClusterEngine
 import Foundation
+import TestSupport
 import Testing
 import TermUI
 @testable import Wizard
@@ -247,5 +248,55 @@ struct ReviewCheckTests {
         #expect(rows.contains { $0.contains("db-password") && $0.contains("typed") })
         #expect(rows.contains { $0.contains("ssh-app1") && $0.contains("asked") && $0.contains("the SSH password of jctest@127.0.0.1 (app1)") })
         #expect(rows.contains { $0.contains("sudo-app1") && $0.contains("asked") && $0.contains("the sudo password of jctest on app1") })
+    }
+}
+
+/// The check page stopped by a FAIL before an install, and a step's scripts, at 80x24 and 120x40.
+/// Record with RECORD_SNAPSHOTS=1, then read the files in Snapshots/.
+@Suite("Review check snapshots")
+struct ReviewCheckSnapshotTests {
+    static let sizes: [(Int, Int)] = [(80, 24), (120, 40)]
+
+    func review(_ w: Int, _ h: Int) -> WizardHarness {
+        let x = WizardHarness(width: w, height: h, answers: Example.small)
+        var s = x.state
+        s.model.secrets[SecretName("db-password")] = "pw"
+        x.runtime.replaceState(s)
+        x.jumpToReview()
+        return x
+    }
+
+    @Test(arguments: sizes) func aFailBeforeTheInstall(_ w: Int, _ h: Int) {
+        let x = review(w, h)
+        x.send(.char("i"))
+        #expect(x.state.page == .hosted(.check))
+        let L = ReviewCheckTests.line
+        for line in [L(.pass, "app1: SSH login", "jctest@127.0.0.1:22222 (key)"), L(.pass, "app1: Root access", "sudo without a password"),
+                     L(.pass, "app1: OS", "Debian GNU/Linux 12 (bookworm)"), L(.pass, "app1: Disk", "74.9 GB free on /"),
+                     L(.warn, "app1: Java", "none yet: the install adds OpenJDK 17"),
+                     L(.pass, "app1: Ports", "free: 3306, 8080, 8005, 4000"),
+                     L(.fail, "lb: SSH login", "no SSH server answered on port 22223"),
+                     L(.fail, "app1 reaches lb:8080 (node02's HTTP)",
+                       "app1 cannot reach lb:8080 at 127.0.0.1 (Connection refused): a firewall on lb or between them? On lb: ufw allow from 127.0.0.1 to any port 8080"),
+                     L(.notRun, "lb reaches app1:8080 (node01's HTTP)", "cannot log in to lb")] {
+            x.runtime.apply(.checkup(.line(line)))
+        }
+        x.runtime.apply(.checkup(.finished))
+        x.runtime.drawFrame()
+        #expect(x.state.page == .hosted(.check))
+        assertSnapshot(x.screen.screen, named: "review-check-failed-\(w)x\(h)")
+    }
+
+    @Test(arguments: sizes) func aStepsScripts(_ w: Int, _ h: Int) throws {
+        let x = review(w, h)
+        let row = try #require(x.state.review.rows.firstIndex { $0 == .host("app1") })
+        for _ in 0..<row { x.send(.down) }
+        x.send(.enter)
+        let ids = try #require(x.state.review.steps?.ids)
+        let index = try #require(ids.firstIndex { $0.hasPrefix("db.create-user@") })
+        for _ in 0..<index { x.send(.down) }
+        assertSnapshot(x.screen.screen, named: "review-steps-\(w)x\(h)")
+        x.send(.enter)
+        assertSnapshot(x.screen.screen, named: "review-step-scripts-\(w)x\(h)")
     }
 }
