@@ -129,7 +129,8 @@ struct WizardCommand: AsyncParsableCommand {
             }
         }
         try await SecretsInput.$typed.withValue(secrets) {
-            try await Install.run(options, resume: false, confirm: false, quiet: false)
+            // The checks of `check` first, as apply runs them: a FAIL stops before anything changes.
+            try await Install.run(options, resume: false, confirm: false, quiet: false, check: true)
         }
         // As the full screen goes on after the Run page: Verify, the license checklist, the Summary.
         let code = try await Self.followUp(options, answers: answers, secrets: secrets).run()

@@ -211,6 +211,9 @@ struct AppUpdateTests {
         #expect(h.text.contains("Type it again, the same."))
         h.type("s3cret pw")
         h.send(.enter)
+        // The hosts are checked first (no checkup service here: nothing to check), then the run page.
+        #expect(h.state.page == .hosted(.check))
+        for _ in 0..<3 { h.runtime.waitForBackground() }
         if case .hosted(.run) = h.state.page {} else { Issue.record("install did not hand over to the run page") }
         #expect(h.state.model.secrets[SecretName("db-password")] == "s3cret pw")
     }

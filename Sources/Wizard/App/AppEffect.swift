@@ -24,6 +24,8 @@ public enum AppEffect: Sendable {
     case backup(PageEffect)
     /// Work of the license service.
     case licenses(LicenseEffect)
+    /// The host-key scan and the checkup ("Check hosts and network").
+    case checkup(CheckupEffect)
     case quit
 
     /// A short name, for tests and logs.
@@ -39,6 +41,7 @@ public enum AppEffect: Sendable {
         case .changes(let v): return "changes:" + v.name
         case .backup(let v): return "backup:" + v.name
         case .licenses(let l): return "licenses:" + l.name
+        case .checkup(let c): return "checkup:" + c.name
         case .quit: return "quit"
         }
     }
@@ -93,6 +96,23 @@ public enum LicenseEffect: Sendable {
         switch self {
         case .open: return "open"
         case .work(let t): return "\(t.kind)"
+        case .close: return "close"
+        }
+    }
+}
+
+/// Work asked for the check page: the hosts' keys first, then the checkup.
+public enum CheckupEffect: Sendable {
+    case scanKeys(hosts: [Host], knownHostsFile: String)
+    case acceptKey(host: Host, fingerprint: String, knownHostsFile: String)
+    case start(HostedContext)
+    case close
+
+    public var name: String {
+        switch self {
+        case .scanKeys(let hosts, _): return "keys:" + hosts.map(\.name).joined(separator: ",")
+        case .acceptKey(let host, let fp, _): return "accept:\(host.name)=\(fp)"
+        case .start: return "start"
         case .close: return "close"
         }
     }

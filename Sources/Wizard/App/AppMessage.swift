@@ -26,6 +26,8 @@ public enum AppMessage: Sendable {
     case backup(BackupMessage)
     /// From the license service.
     case licenses(LicenseMessage)
+    /// From the host-key scan and the checkup service ("Check hosts and network").
+    case checkup(CheckupMessage)
 }
 
 /// What the license service tells the license page.
@@ -69,4 +71,30 @@ public enum VerifyMessage: Sendable {
     case opened([ClusterCheck])
     case cannotStart(String)
     case events([VerifyEvent])
+}
+
+/// What the host-key scan and the checkup service tell the check page.
+public enum CheckupMessage: Sendable {
+    /// Each remote host's key against known_hosts.
+    case keys([HostKeyScan])
+    /// An accepted key was written to known_hosts (or could not be: the error).
+    case keyRecorded(host: String, error: String?)
+    case cannotStart(String)
+    case line(Checkup.Line)
+    /// Every line is in.
+    case finished
+}
+
+/// One host's key as the scan found it.
+public struct HostKeyScan: Sendable, Equatable {
+    public enum Status: Sendable, Equatable {
+        case known
+        case unknown(fingerprint: String, keyType: String)
+        case changed(fingerprint: String)
+        /// Not scanned (no answer): the checkup's login line says why.
+        case failed(String)
+    }
+    public var host: String
+    public var status: Status
+    public init(host: String, status: Status) { self.host = host; self.status = status }
 }

@@ -19,6 +19,8 @@ public enum HostedPage: String, Sendable, CaseIterable {
     case changes
     /// "Back up this cluster" from the Welcome page. Esc returns to the Welcome page.
     case backup
+    /// "Check hosts and network" from the Review page, and the check Install runs first. Esc returns to the Review.
+    case check
 
     public var title: String {
         switch self {
@@ -28,6 +30,7 @@ public enum HostedPage: String, Sendable, CaseIterable {
         case .summary: return "Summary"
         case .changes: return "Check for changes"
         case .backup: return "Backup"
+        case .check: return "Check hosts and network"
         }
     }
 
@@ -37,7 +40,7 @@ public enum HostedPage: String, Sendable, CaseIterable {
         case .run: return .verify
         case .verify: return .licenses
         case .licenses: return .summary
-        case .summary, .changes, .backup: return nil
+        case .summary, .changes, .backup, .check: return nil
         }
     }
 }

@@ -19,6 +19,7 @@ public final class AppRuntime {
     private var changesWork: (any PageWork)?
     private var backupWork: (any PageWork)?
     private var licenseService: LicenseService?
+    private var checkupWork: (any PageWork)?
     private let clock = ContinuousClock()
     private let startedAt: ContinuousClock.Instant
     /// Send `.time` each turn (off in tests that drive the clock themselves).
@@ -105,6 +106,7 @@ public final class AppRuntime {
         perform(.changes(.close))
         perform(.backup(.close))
         perform(.licenses(.close))
+        perform(.checkup(.close))
         waitForBackground(timeout: .seconds(10))
         for t in tasks { t.cancel() }
     }
@@ -156,6 +158,7 @@ public final class AppRuntime {
         case .changes(let v): performChanges(v)
         case .backup(let v): performBackup(v)
         case .licenses(let l): performLicenses(l)
+        case .checkup(let c): performCheckup(c)
         case .quit:
             state.done = true
         }
@@ -223,6 +226,35 @@ public final class AppRuntime {
             guard let service = licenseService else { return }
             licenseService = nil
             tasks.append(Task.detached { await service.close() })
+        }
+    }
+
+    func performCheckup(_ effect: CheckupEffect) {
+        let inbox = self.inbox
+        switch effect {
+        case .scanKeys(let hosts, let file):
+            let scan = services.scanKeys
+            tasks.append(Task.detached { inbox.post(.checkup(.keys(await scan(hosts, file)))) })
+        case .acceptKey(let host, let fingerprint, let file):
+            tasks.append(Task.detached {
+                do {
+                    try await HostKeys.accept(host: host.address, port: host.port, fingerprint: fingerprint, knownHostsFile: file)
+                    inbox.post(.checkup(.keyRecorded(host: host.name, error: nil)))
+                } catch {
+                    inbox.post(.checkup(.keyRecorded(host: host.name, error: "\(error)")))
+                }
+            })
+        case .start(let context):
+            close(&checkupWork)
+            do {
+                let work = try services.checkup(context, inbox)
+                checkupWork = work
+                work.start()
+            } catch {
+                inbox.post(.checkup(.cannotStart("The checks cannot run: \(error)")))
+            }
+        case .close:
+            close(&checkupWork)
         }
     }
 

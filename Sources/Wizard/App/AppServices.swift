@@ -35,6 +35,10 @@ public struct AppServices: Sendable {
     public var licenses: @Sendable (HostedContext, AppInbox) -> (LicensePage, LicenseService?)
     /// Whether `$PAGER` or `less` can show a full log.
     public var pagerAvailable: @Sendable () -> Bool
+    /// The checkup of "Check hosts and network" (and before an install).
+    public var checkup: @Sendable (HostedContext, AppInbox) throws -> any PageWork
+    /// The remote hosts' keys against known_hosts.
+    public var scanKeys: @Sendable ([ClusterCore.Host], String) async -> [HostKeyScan]
 
     public init(run: @escaping @Sendable (HostedContext, AppInbox) throws -> (RunScreen, any RunWork),
                 verify: @escaping @Sendable (HostedContext, AppInbox) throws -> ([ClusterCheck], any PageWork),
@@ -45,13 +49,19 @@ public struct AppServices: Sendable {
                 licenses: @escaping @Sendable (HostedContext, AppInbox) -> (LicensePage, LicenseService?) = { c, _ in
                     (LicensePage(problem: "\(Unavailable(what: "license"))", answers: c.answers, stateDirectory: c.stateDirectory,
                                  comeBack: "joget-cluster licenses"), nil) },
-                pagerAvailable: (@Sendable () -> Bool)? = nil) {
+                pagerAvailable: (@Sendable () -> Bool)? = nil,
+                checkup: @escaping @Sendable (HostedContext, AppInbox) throws -> any PageWork = { _, inbox in
+                    NothingToCheck(inbox: inbox) },
+                scanKeys: @escaping @Sendable ([ClusterCore.Host], String) async -> [HostKeyScan] = { hosts, _ in
+                    hosts.map { HostKeyScan(host: $0.name, status: .known) } }) {
         self.run = run
         self.verify = verify
         self.changes = changes
         self.backup = backup
         self.licenses = licenses
         self.pagerAvailable = pagerAvailable ?? { Pager.isAvailable() }
+        self.checkup = checkup
+        self.scanKeys = scanKeys
     }
 
     /// No install and no checks: the pages say so (the default of tests that only walk the pages).
@@ -92,5 +102,15 @@ public struct AppServices: Sendable {
             let folder = context.stateDirectory + "/backups"
             return (folder, try BackupService(context: context, folder: folder, inbox: inbox))
         },
-        licenses: { context, inbox in LicensePage.hosted(context, inbox: inbox) })
+        licenses: { context, inbox in LicensePage.hosted(context, inbox: inbox) },
+        checkup: { context, inbox in try CheckupService(context: context, inbox: inbox) },
+        scanKeys: { hosts, file in await CheckupService.scanKeys(hosts, knownHostsFile: file) })
+}
+
+/// The default checkup of tests that only walk the pages: no line, finished at once.
+public final class NothingToCheck: PageWork {
+    let inbox: AppInbox
+    public init(inbox: AppInbox) { self.inbox = inbox }
+    public func start() { inbox.post(.checkup(.finished)) }
+    public func close() async {}
 }

@@ -23,6 +23,8 @@ public struct AppState {
     public var backup: BackupPage?
     /// The license checklist, while shown: its reads and changes are the runtime's license service.
     public var licenses: LicensePage?
+    /// "Check hosts and network", while shown: its checkup is the runtime's checkup service.
+    public var check: CheckPage?
     /// The runtime's clock, from `.time` messages.
     public var clock: Duration = .zero
     public var hostedPages: HostedPages
@@ -81,6 +83,7 @@ public struct AppState {
         case .hosted(.changes): return changes ?? OpeningPage(page: .changes)
         case .hosted(.backup): return backup ?? OpeningPage(page: .backup)
         case .hosted(.licenses): return licenses ?? OpeningPage(page: .licenses)
+        case .hosted(.check): return check ?? OpeningPage(page: .check)
         case .hosted(let h): return hosted ?? PlaceholderPage(page: h)
         }
     }

@@ -29,6 +29,7 @@ public enum App {
         case .changes(let m): return changesMessage(&s, m)
         case .backup(let m): return backupMessage(&s, m)
         case .licenses(let m): return licenseMessage(&s, m)
+        case .checkup(let m): return checkupMessage(&s, m)
         case .tick:
             s.tickCount += 1
             if s.page == .hosted(.licenses), s.licenses != nil { _ = s.licenses!.tick() }
@@ -85,7 +86,7 @@ public enum App {
         // leave the global keys to the app.
         if case .hosted = s.page {
             let request = sendToPage(&s, key)
-            let work = licenseWork(&s)
+            let work = licenseWork(&s) + checkWork(&s)
             if request == .ignored, globalKey(&s, key) { return work }
             return work + handleRequest(&s, request, key: key)
         }
@@ -148,6 +149,10 @@ public enum App {
         case .hosted(.licenses):
             guard s.licenses != nil else { return key == .escape ? .back : .ignored }
             return s.licenses!.handle(key)
+        case .hosted(.check):
+            guard s.check != nil else { return key == .escape ? .back : .ignored }
+            s.check!.bodyHeight = max(1, s.size.height - 3)
+            return s.check!.handle(key)
         case .hosted:
             guard var h = s.hosted else { return .back }
             let r = h.handle(key)
@@ -175,7 +180,7 @@ public enum App {
             let effects = enter(&s, .setup(i))
             s.returnToReview = true
             return effects
-        case .install: return openHosted(&s, .run)
+        case .install: return install(&s)
         // The page already asked (the Run page's "Stop and quit"): no second question.
         case .exit: return exit(&s)
         case .openLog(let path):
@@ -186,6 +191,7 @@ public enum App {
             return s.model.answers.hosts.indices.contains(i) ? testConnection(&s, [s.model.answers.hosts[i]]) : []
         case .run(let r): return runRequest(&s, r)
         case .checkAgain:
+            if let effects = checkAgain(&s) { return effects }
             if s.page == .hosted(.verify), s.verify?.problem == nil { return [.verify(.again)] }
             if s.page == .hosted(.changes), s.changes?.problem == nil { return [.changes(.again)] }
             return []
@@ -389,6 +395,7 @@ public enum App {
             }
             return names
         case .verify: return answers.secretNames
+        case .check: return Set(answers.hosts.flatMap(\.loginSecrets))
         case .backup: return Backup.neededSecrets(answers)
         case .licenses, .summary: return []
         }
@@ -421,6 +428,9 @@ public enum App {
                                     stateDirectory: s.config.stateDirectoryPath(cluster: answers.cluster) ?? ".",
                                     knownHostsFile: s.config.knownHostsPath(cluster: answers.cluster),
                                     resume: s.resumeInstall)
+        // Install from the Review: the hosts' keys and the checkup first (see App+Check).
+        if page == .run, s.page == .review, !s.review.checkedForInstall { return openCheck(&s, .install, context) }
+        if page == .check { return openCheck(&s, .check, context) }
         s.page = .hosted(page)
         switch page {
         case .run:
@@ -577,6 +587,9 @@ extension App {
         case .licenses:
             s.licenses = nil
             return [.licenses(.close)]
+        case .check:
+            s.check = nil
+            return [.checkup(.close)]
         default:
             s.hosted = nil
             return []

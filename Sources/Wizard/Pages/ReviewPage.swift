@@ -2,14 +2,24 @@ import ClusterCore
 import TermUI
 
 /// The hub before the install: each layer `[x]` complete or `[!]` with what is missing, the plan per
-/// host (Enter lists its steps), every file the plan writes (Enter shows it), and Install, refused
-/// with the reason while anything is missing.
+/// host (Enter lists its steps; Enter on a step shows its scripts), every file the plan writes (Enter
+/// shows it), the passwords the install uses, "Check hosts and network", and Install, refused with
+/// the reason while anything is missing.
 public struct ReviewPage: Screen {
     public enum Row: Sendable, Equatable {
         case layer(pageID: String, title: String)
         case host(String)
         case file(Int)
+        case checkHosts
         case install
+    }
+
+    /// A host's steps, one a row: Enter shows the selected step's scripts.
+    public struct StepList: Sendable, Equatable {
+        public var host: String
+        /// The host's step ids, in plan order.
+        public var ids: [String]
+        public var selected = 0
     }
 
     public struct Viewer: Sendable {
@@ -30,7 +40,11 @@ public struct ReviewPage: Screen {
     public var files: [(host: String, path: String, text: String)] = []
     public var selected: Int = 0
     public var viewer: Viewer?
+    /// The step list of a host (under `viewer` when a step's scripts are open: Esc comes back to it).
+    public var steps: StepList?
     public var dialog: Dialog?
+    /// Set by the app while it opens the Run page past the check that Install runs first.
+    public var checkedForInstall = false
     /// Rows of the body, set by the app from the terminal size (for paging in a viewer).
     public var bodyHeight: Int = 20
     /// Columns of the body, for wrapping the steps' notes.
@@ -72,6 +86,7 @@ public struct ReviewPage: Screen {
         var out: [Row] = ReviewPage.layers.map { .layer(pageID: $0.id, title: $0.title) }
         if let plan { out += plan.hosts.map { .host($0) } }
         out += files.indices.map { .file($0) }
+        out.append(.checkHosts)
         out.append(.install)
         return out
     }
@@ -106,7 +121,17 @@ public struct ReviewPage: Screen {
 
     /// Secrets the plan needs that were not typed on the pages (asked when the install starts).
     public var missingSecrets: [SecretName] {
-        model.answers.secretNames.filter { model.secrets[$0] == nil }.sorted()
+        installSecrets.filter { !$0.typed }.map(\.name)
+    }
+
+    /// Every password the install uses (the database's, the SSH and sudo logins, a retiring host's
+    /// login), what it is for, and whether this session has it already.
+    public var installSecrets: [(name: SecretName, what: String, typed: Bool)] {
+        var known = model.answers
+        for h in installed?.hosts ?? [] where known.host(named: h.name) == nil { known.hosts.append(h) }
+        return App.neededSecrets(.run, answers: model.answers, installed: installed, plan: plan).sorted().map {
+            ($0, SecretPrompt.describe($0, known), model.secrets[$0] != nil)
+        }
     }
 
     // MARK: Screen
@@ -118,11 +143,13 @@ public struct ReviewPage: Screen {
             return confirmsRetirement ? [.init("Enter", "Retire and install"), .init("Esc", "Back")] : [.init("Enter", "OK")]
         }
         if viewer != nil { return [.init("Up/Down", "Scroll"), .init("/", "Search"), .init("Esc", "Close")] }
-        return [.init("Up/Down", "Move"), .init("Enter", "Open"), .init("i", "Install"), .init("Esc", "Back")]
+        if steps != nil { return [.init("Up/Down", "Move"), .init("Enter", "Scripts"), .init("Esc", "Close")] }
+        return [.init("Up/Down", "Move"), .init("Enter", "Open"), .init("c", "Check"), .init("i", "Install"),
+                .init("Esc", "Back")]
     }
 
     public var help: String? {
-        "Each layer shows [x] when complete or [!] with what is missing: Enter opens its page. Enter on a host lists the steps that run there; on a file, shows exactly what will be written (passwords as ****). Install starts when nothing is missing.\n\nOnce the cluster is installed, the top of the page lists what the install changes: nodes added, nodes retired (the install asks first), hosts left with no role."
+        "Each layer shows [x] when complete or [!] with what is missing: Enter opens its page. Enter on a host lists the steps that run there, and Enter on a step shows its check, apply and verify scripts and what it waits for; on a file, shows exactly what will be written (passwords as ****). \"Check hosts and network\" (c) runs the checks of `joget-cluster check`; Install runs them first too, and stops before anything changes when one fails. Install starts when nothing is missing.\n\nOnce the cluster is installed, the top of the page lists what the install changes: nodes added, nodes retired (the install asks first), hosts left with no role."
     }
 
     public mutating func handle(_ key: Key) -> ScreenRequest {
@@ -145,6 +172,23 @@ public struct ReviewPage: Screen {
             viewer = v
             return .none
         }
+        if var list = steps {
+            let n = list.ids.count
+            switch key {
+            case .escape, .char("q"): steps = nil; return .none
+            case .up, .backTab: list.selected = max(0, list.selected - 1)
+            case .down, .tab: list.selected = min(max(0, n - 1), list.selected + 1)
+            case .pageUp: list.selected = max(0, list.selected - 10)
+            case .pageDown: list.selected = min(max(0, n - 1), list.selected + 10)
+            case .home: list.selected = 0
+            case .end: list.selected = max(0, n - 1)
+            case .enter, .space:
+                if list.ids.indices.contains(list.selected) { openScripts(list.ids[list.selected]) }
+            default: return .ignored
+            }
+            steps = list
+            return .none
+        }
         let count = rows.count
         switch key {
         case .up, .backTab: selected = max(0, selected - 1); return .none
@@ -155,16 +199,45 @@ public struct ReviewPage: Screen {
         case .end: selected = count - 1; return .none
         case .escape: return .back
         case .char("i"): return install()
+        case .char("c"): return checkHosts()
         case .enter, .space:
             guard rows.indices.contains(selected) else { return .none }
             switch rows[selected] {
             case .layer(let id, _): return .edit(setupPage: id)
             case .host(let name): openSteps(name); return .none
             case .file(let i): openFile(i); return .none
+            case .checkHosts: return checkHosts()
             case .install: return install()
             }
         default: return .ignored
         }
+    }
+
+    /// "Check hosts and network": the app opens the check page (its passwords asked first).
+    mutating func checkHosts() -> ScreenRequest {
+        if notReady(title: "Not ready to check", what: "The checks run") { return .none }
+        return .checkAgain
+    }
+
+    /// Shows why nothing can start yet; false when the answers are complete and planned.
+    mutating func notReady(title: String, what: String) -> Bool {
+        if let all = problems, !all.isEmpty {
+            var lines: [String] = []
+            for (id, title) in ReviewPage.layers {
+                let p = self.problems(of: id)
+                if let first = p.first {
+                    lines.append("[!] \(title): " + SetupSpecs.describe(first, answers: model.answers) + (p.count > 1 ? " (+\(p.count - 1) more)" : ""))
+                }
+            }
+            dialog = Dialog(title: title, message: "\(what) when every layer is complete. Missing:\n" + lines.joined(separator: "\n"),
+                            buttons: ["OK"], cancelIndex: 0, borderRole: .error, maxWidth: 76)
+            return true
+        }
+        guard plan != nil else {
+            dialog = Dialog(title: "Not ready", message: "The plan is still being built.", buttons: ["OK"], cancelIndex: 0)
+            return true
+        }
+        return false
     }
 
     mutating func install() -> ScreenRequest {
@@ -201,22 +274,70 @@ public struct ReviewPage: Screen {
 
     mutating func openSteps(_ host: String) {
         guard let plan else { return }
-        var lines: [String] = []
+        steps = StepList(host: host, ids: plan.steps.filter { $0.host == host }.map(\.id))
+    }
+
+    /// The step list as lines: layer headings, a row per step, its notes wrapped under it.
+    func stepLines(_ list: StepList, theme: Theme, width: Int) -> [Line] {
+        guard let plan else { return [] }
+        var out: [Line] = [Line(row: -1, spans: [Span("Steps on \(list.host): \(list.ids.count)", style: theme[.label].bold()),
+                                                 Span("  (Enter shows a step's scripts)", style: theme[.muted])])]
         var layer: Layer? = nil
-        for step in plan.steps where step.host == host {
+        let byID = Dictionary(plan.steps.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        for (i, id) in list.ids.enumerated() {
+            guard let step = byID[id] else { continue }
             if step.layer != layer {
-                if layer != nil { lines.append("") }
-                lines.append("== \(step.layer.title) ==")
+                out.append(Line(row: -1, spans: []))
+                out.append(Line(row: -1, spans: [Span(step.layer.title, style: theme[.label])]))
                 layer = step.layer
             }
-            lines.append("  " + step.title)
+            out.append(Line(row: i, spans: [Span(step.title), Span(step.optional ? "  (optional)" : "", style: theme[.muted])]))
             for note in step.notes {
-                // Wrapped to the view (less its scroll bar), hanging under the note's text.
-                let wrapped = PageText.wrap("note: " + note, width: max(20, bodyWidth - 7))
-                for (i, l) in wrapped.enumerated() { lines.append((i == 0 ? "    " : "          ") + l) }
+                // Wrapped to the view, hanging under the note's text.
+                let wrapped = PageText.wrap("note: " + note, width: max(20, width - 12))
+                for (j, l) in wrapped.enumerated() {
+                    out.append(Line(row: -1, spans: [Span((j == 0 ? "  " : "        ") + l, style: theme[.muted])]))
+                }
             }
         }
-        viewer = Viewer(title: "Steps on \(host)", lines: lines, view: .textView(title: "Steps on \(host)"))
+        return out
+    }
+
+    /// One step's check, apply and verify scripts (passwords as ****) and what it waits for.
+    mutating func openScripts(_ id: String) {
+        guard let step = plan?.steps.first(where: { $0.id == id }) else { return }
+        let title = "\(step.host): \(step.title)"
+        viewer = Viewer(title: title, lines: ReviewPage.scriptLines(step, plan: plan, width: bodyWidth - 2), view: .textView(title: title))
+    }
+
+    static func scriptLines(_ step: Step, plan: Plan?, width: Int = 78) -> [String] {
+        var lines = ["Step \(step.id) (\(step.layer.title))"]
+        let titles = Dictionary((plan?.steps ?? []).map { ($0.id, $0.title) }, uniquingKeysWith: { a, _ in a })
+        if step.dependsOn.isEmpty {
+            lines.append("Waits for: no other step")
+        } else {
+            lines.append("Waits for:")
+            lines += step.dependsOn.map { "  \($0)" + (titles[$0].map { " (\($0))" } ?? "") }
+        }
+        if step.optional { lines.append("Optional: a failure does not stop the run") }
+        switch step.transfer {
+        case .upload(let local, let remote)?: lines.append("Uploads: \(local) -> \(step.host):\(remote)")
+        case .download(let remote, let local)?: lines.append("Downloads: \(step.host):\(remote) -> \(local)")
+        case nil: break
+        }
+        for file in step.files { lines.append("Writes: \(file.path) (mode \(String(file.mode, radix: 8)), \(file.owner))") }
+        for note in step.notes {
+            // Wrapped: the viewer scrolls sideways only for scripts.
+            for (i, l) in PageText.wrap("Note: " + note, width: max(30, width - 6)).enumerated() { lines.append((i == 0 ? "" : "      ") + l) }
+        }
+        for (name, script, none) in [("check", step.check, "none: the apply always runs"), ("apply", step.apply, ""),
+                                     ("verify", step.verify, "none")] {
+            lines.append("")
+            guard let script else { lines.append("\(name): \(none)"); continue }
+            lines.append("\(name):")
+            lines += script.display.split(separator: "\n", omittingEmptySubsequences: false).map { "    " + $0 }
+        }
+        return lines
     }
 
     mutating func openFile(_ i: Int) {
@@ -235,6 +356,10 @@ public struct ReviewPage: Screen {
             v.view.render(area, into: &buffer, source: v.lines, theme: theme)
             return
         }
+        if let list = steps {
+            drawList(stepLines(list, theme: theme, width: area.width), selected: list.selected, in: area, into: &buffer, theme: theme)
+            return
+        }
         buffer.writeLine("Review", in: area.row(0), style: theme[.title], ellipsis: s.ellipsis)
         var top = area.y + 1
         let intro = PageText.wrap(SetupSpecs.named("review")?.intro.trimmingTrailingNewlines ?? "", width: max(1, area.width))
@@ -245,7 +370,13 @@ public struct ReviewPage: Screen {
         }
         if area.bottom - top > 8 { top += 1 }
         let listArea = Rect(x: area.x, y: top, width: area.width, height: max(0, area.bottom - top))
-        let lines = displayLines(theme: theme, width: listArea.width)
+        drawList(displayLines(theme: theme, width: listArea.width), selected: selected, in: listArea, into: &buffer, theme: theme)
+        if let d = dialog { d.render(area, into: &buffer, theme: theme) }
+    }
+
+    /// Lines with selectable rows, scrolled to keep the selected one in view.
+    func drawList(_ lines: [Line], selected: Int, in listArea: Rect, into buffer: inout Buffer, theme: Theme) {
+        let s = theme.symbols
         // Scroll to keep the selected row visible.
         let selLine = lines.firstIndex { $0.row == selected } ?? 0
         var first = 0
@@ -269,7 +400,6 @@ public struct ReviewPage: Screen {
                 buffer.write(s.moreBelow, x: listArea.right - 1, y: listArea.bottom - 1, style: theme[.muted])
             }
         }
-        if let d = dialog { d.render(area, into: &buffer, theme: theme) }
     }
 
     struct Line {
@@ -322,7 +452,7 @@ public struct ReviewPage: Screen {
                     out.append(Line(row: -1, spans: []))
                     let total = plan?.steps.count ?? 0
                     out.append(Line(row: -1, spans: [Span("Plan: \(total) steps on \(plan?.hosts.count ?? 0) hosts", style: theme[.label].bold()),
-                                                     Span("  (Enter lists a host's steps)", style: theme[.muted])]))
+                                                     Span("  (Enter lists a host's steps and their scripts)", style: theme[.muted])]))
                 }
                 let steps = plan?.steps.filter { $0.host == name } ?? []
                 var layers: [String] = []
@@ -339,13 +469,27 @@ public struct ReviewPage: Screen {
                 }
                 let file = files[f]
                 out.append(Line(row: i, spans: [Span(TextLayout.pad(file.host, to: hostWidth) + "  "), Span(file.path)]))
-            case .install:
-                out.append(Line(row: -1, spans: []))
-                let missing = missingSecrets
-                if isComplete && !missing.isEmpty {
-                    out.append(Line(row: -1, spans: [Span("Asked when the install starts: " + missing.map(\.rawValue).joined(separator: ", "),
+            case .checkHosts:
+                if isComplete {
+                    let secrets = installSecrets
+                    out.append(Line(row: -1, spans: []))
+                    let asked = secrets.filter { !$0.typed }.count
+                    out.append(Line(row: -1, spans: [Span("Passwords the install uses: \(secrets.count)", style: theme[.label].bold()),
+                                                     Span(asked == 0 ? "  (all typed; kept in memory only)"
+                                                            : "  (\(asked) asked at Install; never saved)",
                                                           style: theme[.muted])]))
+                    let nameWidth = min(28, secrets.map { TextWidth.of($0.name.rawValue) }.max() ?? 0)
+                    for secret in secrets {
+                        out.append(Line(row: -1, spans: [Span(TextLayout.pad(secret.name.rawValue, to: nameWidth) + "  "),
+                                                         Span(TextLayout.pad(secret.typed ? "typed" : "asked", to: 5) + "  ",
+                                                              style: theme[secret.typed ? .ok : .warning]),
+                                                         Span(secret.what, style: theme[.muted])]))
+                    }
                 }
+                out.append(Line(row: -1, spans: []))
+                out.append(Line(row: i, spans: [Span("[ Check hosts and network ]", style: theme[isComplete ? .normal : .muted]),
+                                                Span("  read-only; Install runs it first", style: theme[.muted])]))
+            case .install:
                 let label = isComplete ? "[ Install ]" : "[ Install ]  (not yet: complete the [!] layers)"
                 out.append(Line(row: i, spans: [Span(label, style: theme[isComplete ? .normal : .muted])], centered: false))
             }

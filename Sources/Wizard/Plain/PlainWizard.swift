@@ -276,8 +276,11 @@ public final class PlainWizard {
             say("  \(host): \(steps.count) steps (\(layers.joined(separator: ", ")))")
         }
         say("Files to be written: \(Planner.renderedFiles(plan).count) (joget-cluster plan --answers FILE --out DIR writes them for reading)")
-        let missing = page.missingSecrets
-        if !missing.isEmpty { say("Asked when the install starts: " + missing.map(\.rawValue).joined(separator: ", ")) }
+        let secrets = page.installSecrets
+        if !secrets.isEmpty {
+            say("Passwords the install uses (kept in memory, never saved):")
+            for s in secrets { say("  \(s.name.rawValue): \(s.what) (\(s.typed ? "typed" : "asked when the install starts"))") }
+        }
         say("")
         do {
             let retiring = page.retiringNodes.map(\.name)
