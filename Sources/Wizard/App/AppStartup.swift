@@ -77,3 +77,10 @@ public struct AppStartup: Sendable {
                  unfinishedInstall: unfinishedInstall, installed: installed, found: found, hostedPages: hostedPages)
     }
 }
+
+extension AppConfig {
+    /// Whether a cluster of that name has a state folder already.
+    public func hasStateDirectory(cluster: String) -> Bool {
+        stateDirectoryPath(cluster: cluster).map { FileManager.default.fileExists(atPath: $0) } ?? false
+    }
+}

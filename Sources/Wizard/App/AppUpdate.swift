@@ -198,6 +198,45 @@ public enum App {
         }
     }
 
+    /// Start over never hides the cluster on screen: it is kept in its folder, and the new one gets
+    /// a name with no folder yet (unless --state-dir names one folder for every cluster).
+    static func askStartOver(_ s: inout AppState) {
+        let old = s.model.answers.cluster
+        let dir = s.config.stateDirectoryPath(cluster: old) ?? "."
+        var name = SetupModel().answers.cluster
+        let message: String
+        if let fixed = s.config.stateDirectory, !fixed.isEmpty {
+            message = "Start over from empty pages? The answers saved in \(fixed) are replaced as you answer; its journal, "
+                + "logs and license checklist stay. To keep these answers too, quit and start the wizard with another --state-dir."
+        } else {
+            var n = 1
+            while s.config.hasStateDirectory(cluster: name) {
+                n += 1
+                name = SetupModel().answers.cluster + "-\(n)"
+            }
+            message = "Start a new cluster from empty pages? Cluster \(old) stays as it is: its answers, journal, logs and "
+                + "license checklist, in \(dir). Come back to it with: joget-cluster --state-dir \(dir)\n\n"
+                + "The new cluster is called \(name) until you name it."
+        }
+        s.dialog = .startOver(Dialog(title: "Start over", message: message, buttons: ["Start over", "Back"], focused: 1,
+                                     cancelIndex: 1, maxWidth: 72), newName: name)
+    }
+
+    /// Empty pages for a new cluster named `name`; the one before stays in its folder.
+    static func startOver(_ s: inout AppState, name: String) -> [AppEffect] {
+        s.model = SetupModel()
+        s.model.answers.cluster = name
+        s.resumeInstall = false
+        s.installed = nil
+        for i in s.setup.indices {
+            s.setup[i] = SetupPage(spec: s.setup[i].spec, model: s.model)
+        }
+        s.review = ReviewPage(model: s.model, installed: nil)
+        var effects = enter(&s, .setup(0))
+        effects.append(.saveAnswers(s.model.answers))
+        return effects
+    }
+
     static func askQuit(_ s: inout AppState) {
         let d = Dialog(title: "Quit", message: "Quit? Your answers are kept.", buttons: ["Quit", "Stay"], focused: 1, cancelIndex: 1)
         s.dialog = .quit(d)
@@ -245,6 +284,9 @@ public enum App {
             if index == 0 { s.done = true; return [.quit] }
             dismissDialog(&s)
             return []
+        case .startOver(_, let name):
+            dismissDialog(&s)
+            return index == 0 ? startOver(&s, name: name) : []
         case .help, .message, .secret:
             dismissDialog(&s)
             return []
@@ -357,15 +399,8 @@ public enum App {
             s.resumeInstall = true
             return openHosted(&s, .run)
         case .startOver:
-            s.model = SetupModel()
-            s.resumeInstall = false
-            for i in s.setup.indices {
-                s.setup[i] = SetupPage(spec: s.setup[i].spec, model: s.model)
-            }
-            s.review = ReviewPage(model: s.model, installed: s.installed)
-            var effects = enter(&s, .setup(0))
-            effects.append(.saveAnswers(s.model.answers))
-            return effects
+            askStartOver(&s)
+            return []
         case .licenses:
             return openHosted(&s, .licenses)
         }

@@ -42,6 +42,7 @@ public enum AppView {
     static func dialogLegend(_ d: AppDialog) -> [KeyLegend.Item] {
         switch d {
         case .quit: return [.init("Left/Right", "Choose"), .init("Enter", "OK"), .init("Esc", "Stay")]
+        case .startOver: return [.init("Left/Right", "Choose"), .init("Enter", "OK"), .init("Esc", "Back")]
         case .hostKey: return [.init("Left/Right", "Choose"), .init("Enter", "OK"), .init("Esc", "Refuse")]
         case .help, .message: return [.init("Enter", "Close")]
         case .secret: return [.init("Enter", "OK"), .init("F2", "Show"), .init("Esc", "Back")]

@@ -23,7 +23,7 @@ public struct WelcomePage: Screen {
             case .goThroughAnswers: return "Continue with these answers"
             case .resume: return "Resume the unfinished install"
             case .reviewAnswers: return "Review answers"
-            case .startOver: return "Start over (forget the saved answers)"
+            case .startOver: return "Start over (a new cluster; this one is kept)"
             case .licenses: return "License checklist"
             case .changeCluster: return "Change this cluster (add or retire nodes)"
             case .checkChanges: return "Check for changes (nothing is changed)"
