@@ -39,3 +39,34 @@ import TermUI
         #expect(effects.contains { if case .saveAnswers(let a) = $0 { a.cluster == "joget-2" } else { false } })
     }
 }
+
+/// A required choice left unset stops Next with the error on that field, and a layer marked [!]
+/// on Review opens with the focus on the field at fault and its error shown.
+@Suite struct ReviewOpensTheFieldAtFaultTests {
+    @Test func nextIsRefusedWhileNoNFSServerIsChosen() throws {
+        var a = try AnswersFile.decode(Assets.text("assets/examples/two-node.yaml")!)
+        a.sharedFiles.server = nil
+        let dir = NSTemporaryDirectory() + "next-fault-" + UUID().uuidString.prefix(6)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let s = AppState(config: AppConfig(stateDirectory: dir, environment: ["HOME": dir]), answers: a)
+        var page = try #require(s.setup.first { $0.spec.id == "sharedFiles" })
+        #expect(page.next() == .none, "Next went on with no NFS server chosen")
+        #expect(page.fields.form["sharedFiles.server"]?.error == "no host is chosen")
+        #expect(page.message?.contains("no host is chosen") == true)
+    }
+
+    @Test func anUnsetNFSServerIsFocusedWithItsError() throws {
+        var a = try AnswersFile.decode(Assets.text("assets/examples/two-node.yaml")!)
+        a.sharedFiles.server = nil
+        let dir = NSTemporaryDirectory() + "review-fault-" + UUID().uuidString.prefix(6)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var s = AppState(config: AppConfig(stateDirectory: dir, environment: ["HOME": dir]), answers: a)
+        s.page = .review
+        _ = App.handleRequest(&s, .edit(setupPage: "sharedFiles"), key: nil)
+        guard case .setup(let i) = s.page else { Issue.record("not on a setup page: \(s.page)"); return }
+        let page = s.setup[i]
+        #expect(page.spec.id == "sharedFiles")
+        #expect(page.fields.form.focusedID == "sharedFiles.server")
+        #expect(page.fields.form["sharedFiles.server"]?.error == "no host is chosen")
+    }
+}

@@ -179,6 +179,8 @@ public enum App {
             guard let i = s.setup.firstIndex(where: { $0.spec.id == id }) else { return [] }
             let effects = enter(&s, .setup(i))
             s.returnToReview = true
+            // A layer Review marks [!] opens with its problems shown, the focus on the first field at fault.
+            if !s.setup[i].problems().isEmpty { _ = s.setup[i].next() }
             return effects
         case .install: return install(&s)
         // The page already asked (the Run page's "Stop and quit"): no second question.

@@ -248,8 +248,11 @@ public struct SpecForm: Sendable {
                 if form.fields[i].error != nil { count += 1 }
                 continue
             }
-            guard let spec = spec(id), let value = form.value(id) else { continue }
-            var error = spec.kind == .password ? nil : spec.check(value)
+            guard let spec = spec(id) else { continue }
+            // A choice with nothing chosen (no NFS server, no balancer host) has no value, and may
+            // still be what the validator says is wrong.
+            let value = form.value(id)
+            var error = spec.kind == .password ? nil : value.flatMap { spec.check($0) }
             if error == nil {
                 error = problems.first { ProblemPath($0.field).fieldID == id }?.message
             }
