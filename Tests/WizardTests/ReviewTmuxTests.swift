@@ -39,6 +39,8 @@ struct ReviewTmuxTests {
         t.send("i")
         t.waitFor("The install needs db-password")
         t.type("Db-pw-123"); t.send("Enter")
+        t.waitFor("Type it again, the same.")   // a new database password is typed twice
+        t.type("Db-pw-123"); t.send("Enter")
 
         let dialog = t.waitFor("Unknown host key: app1", timeout: 30)
         #expect(dialog.contains(fx["JC_SSHD_FINGERPRINT"]!))
