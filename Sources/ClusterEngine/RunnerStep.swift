@@ -116,14 +116,7 @@ extension Runner {
                 if inApply { check = .failed; phase = .apply }
                 return failure(f, inApply ? .apply : .check)
             case .checkPassed:
-                check = .passed
-                exitCode = 0
-                log.note(stepID: step.id, host: step.host, "check passed: already done, apply not run")
-                if case .download(let remote, let local)? = step.transfer,
-                   let path = try? ctx.stateDir.localTransferPath(local), !FileManager.default.fileExists(atPath: path) {
-                    if let bad = await download(remote: remote, local: local) { return bad }
-                }
-                return end(.alreadyDone)
+                return await alreadyDone()
             case .applied(let checkCode, let applyCode):
                 check = .failed
                 phase = .apply
@@ -138,15 +131,7 @@ extension Runner {
         if let script = step.check {
             switch await run(script, .check) {
             case .success(0):
-                check = .passed
-                exitCode = 0
-                log.note(stepID: step.id, host: step.host, "check passed: already done, apply not run")
-                // A download's local copy may be missing (a new state folder): fetch it anyway.
-                if case .download(let remote, let local)? = step.transfer,
-                   let path = try? ctx.stateDir.localTransferPath(local), !FileManager.default.fileExists(atPath: path) {
-                    if let bad = await download(remote: remote, local: local) { return bad }
-                }
-                return end(.alreadyDone)
+                return await alreadyDone()
             case .success(let code):
                 check = .failed
                 exitCode = code
@@ -197,6 +182,19 @@ extension Runner {
         case .failure(let f): return failure(f, .apply)
         }
         return await afterApply()
+
+        /// The check passed: nothing to apply. A download's local copy may be missing (a new state
+        /// folder): it is fetched anyway.
+        func alreadyDone() async -> (StepOutcome, StepPhase) {
+            check = .passed
+            exitCode = 0
+            log.note(stepID: step.id, host: step.host, "check passed: already done, apply not run")
+            if case .download(let remote, let local)? = step.transfer,
+               let path = try? ctx.stateDir.localTransferPath(local), !FileManager.default.fileExists(atPath: path) {
+                if let bad = await download(remote: remote, local: local) { return bad }
+            }
+            return end(.alreadyDone)
+        }
 
         /// What follows a successful apply: verify, then the download.
         func afterApply() async -> (StepOutcome, StepPhase) {

@@ -241,23 +241,7 @@ public struct ReviewPage: Screen {
     }
 
     mutating func install() -> ScreenRequest {
-        if let all = problems, !all.isEmpty {
-            var lines: [String] = []
-            for (id, title) in ReviewPage.layers {
-                let p = self.problems(of: id)
-                if let first = p.first {
-                    lines.append("[!] \(title): " + SetupSpecs.describe(first, answers: model.answers) + (p.count > 1 ? " (+\(p.count - 1) more)" : ""))
-                }
-            }
-            dialog = Dialog(title: "Not ready to install",
-                            message: "Install starts when every layer is complete. Missing:\n" + lines.joined(separator: "\n"),
-                            buttons: ["OK"], cancelIndex: 0, borderRole: .error, maxWidth: 76)
-            return .none
-        }
-        guard plan != nil else {
-            dialog = Dialog(title: "Not ready", message: "The plan is still being built.", buttons: ["OK"], cancelIndex: 0)
-            return .none
-        }
+        if notReady(title: "Not ready to install", what: "Install starts") { return .none }
         let retiring = retiringNodes
         if !retiring.isEmpty {
             // Never silently: the operator reads what retiring does and says yes.

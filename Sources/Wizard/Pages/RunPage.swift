@@ -5,7 +5,7 @@ import TermUI
 /// The Run page as the app holds it: a value in ``AppState`` (never copied per frame: `update`
 /// changes it in place). Its runner lives in the runtime's install service; the page only sees
 /// the service's messages and asks for work through effects.
-public struct RunPage: Screen {
+public struct RunPage: ServicePage {
     public var screen: RunScreen
     /// Why the run could not be set up (invalid answers, state folder), shown instead of the page.
     public var problem: String?
@@ -25,23 +25,5 @@ public struct RunPage: Screen {
         self.opensLogsWithPager = opensLogsWithPager
         self.busy = problem == nil && busy
         self.openedAt = openedAt
-    }
-
-    public var title: String { screen.title }
-    public var legend: [KeyLegend.Item] { problem == nil ? screen.legend : [.init("Esc", "Back")] }
-    public var help: String? { screen.help }
-
-    public mutating func handle(_ key: Key) -> ScreenRequest {
-        guard problem == nil else { return key == .escape ? .back : .ignored }
-        return screen.handle(key)
-    }
-
-    public func render(_ area: Rect, into buffer: inout Buffer, theme: Theme) {
-        if let problem {
-            buffer.clear(area, style: theme[.normal])
-            Paragraph(problem, role: .error).render(area.inset(horizontal: 2, vertical: 1), into: &buffer, theme: theme)
-            return
-        }
-        screen.render(area, into: &buffer, theme: theme)
     }
 }
