@@ -19,9 +19,7 @@ public enum ScriptFile {
 
     static func load(_ path: String, _ values: KeyValuePairs<String, Value> = [:]) -> Script {
         let text = text(path)
-        let takes = Set(takes(text))
-        let given = Set(values.map(\.key))
-        precondition(takes == given, "assets/scripts/\(path) takes \(takes.sorted()), was given \(given.sorted())")
+        requireTakes(path, text, given: values.map(\.key))
         var prelude: Script = ""
         for (name, value) in values {
             switch value {
@@ -38,8 +36,14 @@ public enum ScriptFile {
     /// quoted `name='value'` lines before the body, as plain text.
     public static func plain(_ path: String, _ values: KeyValuePairs<String, String> = [:]) -> String {
         let text = text(path)
-        precondition(Set(takes(text)) == Set(values.map(\.key)), "assets/scripts/\(path) takes \(takes(text).sorted()), was given \(values.map(\.key).sorted())")
+        requireTakes(path, text, given: values.map(\.key))
         return values.map { "\($0.key)=\(Shell.quote($0.value))\n" }.joined() + body(text)
+    }
+
+    /// Stops the program when the values given are not the ones the file's `# takes:` line names.
+    static func requireTakes(_ path: String, _ text: String, given: [String]) {
+        let takes = Set(takes(text))
+        precondition(takes == Set(given), "assets/scripts/\(path) takes \(takes.sorted()), was given \(given.sorted())")
     }
 
     /// A file of assets/scripts/ as it is (an awk program handed to a script as a value).
