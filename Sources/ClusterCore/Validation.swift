@@ -231,7 +231,7 @@ public enum Validator {
     }
 
     /// A value as it appears in a message: quoted, control characters made visible, cut if long.
-    static func show(_ value: String) -> String {
+    public static func show(_ value: String) -> String {
         var shown = ""
         for scalar in value.unicodeScalars {
             if scalar.value < 0x20 || scalar.value == 0x7F { shown += "\\u{\(String(scalar.value, radix: 16))}" }

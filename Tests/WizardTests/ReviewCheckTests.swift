@@ -192,6 +192,25 @@ struct ReviewCheckTests {
         #expect(s.page == .hosted(.run))
     }
 
+    @Test func warningsOnlyWaitOnScreenAndEnterInstalls() throws {
+        var s = try state(secrets: Self.allSecrets)
+        _ = pressInstall(&s)
+        _ = App.update(&s, .checkup(.keys([])))
+        _ = App.update(&s, .checkup(.line(Self.line(.pass, "app1: SSH login"))))
+        _ = App.update(&s, .checkup(.line(Self.line(.warn, "clocks between hosts", "lb is 3.1 s ahead of app1"))))
+        _ = App.update(&s, .checkup(.line(Self.line(.notRun, "app1: Multicast", "no multicast route could be read"))))
+        #expect(App.update(&s, .checkup(.finished)).isEmpty, "the install went on past warnings nobody saw")
+        #expect(s.page == .hosted(.check))
+        let text = screen(s)
+        #expect(text.contains("1 passed, 1 warning, 0 failed, 1 not run."), "\(text)")
+        #expect(text.contains("lb is 3.1 s ahead of app1"))
+        #expect(text.contains("Enter to install"))
+        #expect(!s.check!.offersInstallAnyway)
+        #expect(s.check!.legend.contains { $0.key == "Enter" && $0.action == "Install" })
+        #expect(send(&s, .enter) == ["checkup:close", "run:start"])
+        #expect(s.page == .hosted(.run))
+    }
+
     @Test func resumeFromWelcomeIsNotHeldByTheCheck() throws {
         var s = try state(secrets: Self.allSecrets)
         s.page = .welcome

@@ -70,3 +70,34 @@ import TermUI
         #expect(page.fields.form["sharedFiles.server"]?.error == "no host is chosen")
     }
 }
+
+/// A host or node given another's name is refused as its field is left, not only at Next: renaming
+/// host `app1` to `lb` would otherwise hand app1's roles (files, database, node01) to `lb`.
+@Suite struct DuplicateNameTests {
+    @Test func aHostRenamedToAnothersNameIsRefusedOnLeavingTheField() {
+        let x = WizardHarness(width: 100, height: 30, answers: Example.small)
+        x.jump(to: 0)
+        x.send(.tab, .enter)     // edit app1
+        x.setupPageFocus("hosts[].name")
+        x.send(.ctrl("u"))
+        x.type("lb")
+        x.send(.tab)
+        #expect(x.text.contains("\"lb\" is used by another host too"), "\(x.text)")
+        #expect(x.state.model.answers.hosts.map(\.name) == ["app1", "lb"])
+        #expect(x.state.model.answers.database.host == "app1")
+    }
+
+    @Test func aNodeNameDifferingOnlyInCaseIsRefusedOnLeavingTheField() {
+        let x = WizardHarness(width: 100, height: 30, answers: Example.small)
+        x.jump(to: 3)
+        var s = x.runtime.state
+        s.setup[3].openEditor(0) // node01
+        x.runtime.replaceState(s)
+        x.setupPageFocus("appServers.nodes[].name")
+        x.send(.ctrl("u"))
+        x.type("NODE02")
+        x.send(.tab)
+        #expect(x.text.contains("\"NODE02\" is used by another node too (jvmRoutes must differ)"), "\(x.text)")
+        #expect(x.state.model.answers.appServers.nodes.map(\.name) == ["node01", "node02"])
+    }
+}

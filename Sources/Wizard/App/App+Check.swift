@@ -30,7 +30,9 @@ extension App {
         case .line(let line): s.check!.append(line)
         case .finished:
             s.check!.finish()
-            if s.check!.purpose == .install, !s.check!.failed, s.check!.problem == nil { return installAfterCheck(&s) }
+            // A clean check goes straight on; warnings wait on screen for Enter.
+            if s.check!.purpose == .install, !s.check!.failed, s.check!.problem == nil,
+               !s.check!.offersInstallAfterWarnings { return installAfterCheck(&s) }
         }
         return checkWork(&s)
     }

@@ -60,6 +60,11 @@ public struct CheckPage: Screen {
     public var failed: Bool { lines.contains { $0.status == .fail } }
     /// "Install anyway" is offered: lines were checked and one failed. A changed key never offers it.
     public var offersInstallAnyway: Bool { purpose == .install && phase == .finished && problem == nil && failed }
+    /// Nothing failed, but a line warned or did not run: the install waits for Enter, so the
+    /// operator reads them first.
+    public var offersInstallAfterWarnings: Bool {
+        purpose == .install && phase == .finished && problem == nil && !failed && lines.contains { $0.status != .pass }
+    }
 
     public mutating func takeWork() -> [Work] {
         defer { work = [] }
@@ -151,6 +156,7 @@ public struct CheckPage: Screen {
         if dialog != nil { return [.init("Enter", "Choose"), .init("Esc", "Refuse")] }
         var items: [KeyLegend.Item] = [.init("Up/Down", "Scroll")]
         if offersInstallAnyway { items.append(.init("a", "Install anyway")) }
+        if offersInstallAfterWarnings { items.append(.init("Enter", "Install")) }
         if phase == .finished, !isKeyStop { items.append(.init("r", "Check again")) }
         items.append(.init("Esc", "Back"))
         return items
@@ -178,6 +184,7 @@ public struct CheckPage: Screen {
         switch key {
         case .escape: return .back
         case .char("a") where offersInstallAnyway: return .install
+        case .enter where offersInstallAfterWarnings: return .install
         case .char("r") where phase == .finished && !isKeyStop: return .checkAgain
         case .up: top = max(0, current - 1)
         case .down: top = min(last, current + 1)
@@ -219,6 +226,10 @@ public struct CheckPage: Screen {
                         (purpose == .install
                          ? "Nothing was installed. Fix what the FAIL lines say and press r to check again, or a to install anyway."
                          : "Fix what the FAIL lines say, then r to check again.", .normal)]
+            }
+            if offersInstallAfterWarnings {
+                return [(summary, .warning),
+                        ("Nothing is installed yet. Read the lines below, then Enter to install.", .normal)]
             }
             return [(summary, lines.contains { $0.status != .pass } ? .warning : .ok)]
         }

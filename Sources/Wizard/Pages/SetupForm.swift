@@ -202,6 +202,11 @@ public struct SpecForm: Sendable {
         }
         let old = model.answers.value(at: id, item: item) ?? ""
         guard old != value else { form.setError(id, nil); return false }
+        // Refused here, not only at Next: a host renamed to another's name would take over its roles.
+        if let problem = SpecForm.nameTaken(id, value, item: item, in: model.answers) {
+            form.setError(id, problem)
+            return false
+        }
         var answers = model.answers
         if let problem = answers.set(value, at: id, item: item) {
             form.setError(id, problem)
@@ -212,6 +217,23 @@ public struct SpecForm: Sendable {
         if id == "hosts[].name" { model.renameHostReferences(from: old, to: value) }
         if id == "hosts[].user", let item { model.followUser(host: item) }
         return true
+    }
+
+    /// A host or node name that another row of the same list already has.
+    static func nameTaken(_ id: String, _ value: String, item: Int?, in answers: Answers) -> String? {
+        let others: [String], taken: String
+        switch id {
+        case "hosts[].name":
+            others = answers.hosts.enumerated().filter { $0.offset != item }.map(\.element.name)
+            taken = "is used by another host too"
+        case "appServers.nodes[].name":
+            others = answers.appServers.nodes.enumerated().filter { $0.offset != item }.map { $0.element.name.lowercased() }
+            taken = "is used by another node too (jvmRoutes must differ)"
+        default:
+            return nil
+        }
+        let key = id == "hosts[].name" ? value : value.lowercased()
+        return others.contains(key) ? "\(Validator.show(value)) \(taken)" : nil
     }
 
     /// Leaving the second typing of a password: kept when the two match, else said so.
