@@ -20,32 +20,27 @@ struct SessionOptions: ParsableArguments {
     func loadAnswers() throws -> Answers {
         if let answers { return try AnswersFile.load(path: answers) }
         if let stateDir { return try AnswersFile.load(path: stateDir + "/answers.yaml") }
-        let root = try StateDir.defaultPath(cluster: "x").dropLast(2)
-        let clusters = (try? FileManager.default.contentsOfDirectory(atPath: String(root)))?
-            .filter { FileManager.default.fileExists(atPath: "\(root)/\($0)/answers.yaml") }.sorted() ?? []
-        if clusters.count > 1, Self.interactive { return try AnswersFile.load(path: "\(root)/\(try Self.pick(clusters, in: String(root)))/answers.yaml") }
+        let clusters = ClusterFolder.all()
+        let root = ClusterFolder.root() ?? "the state folder"
+        if clusters.count > 1, Self.interactive { return try AnswersFile.load(path: try Self.pick(clusters, in: root).path + "/answers.yaml") }
         guard clusters.count == 1 else {
             throw UsageError(clusters.isEmpty ? "no answers: give --answers FILE (no cluster in \(root))"
-                             : "several clusters in \(root) (\(clusters.joined(separator: ", "))): give --answers or --state-dir")
+                             : "several clusters in \(root) (\(clusters.map(\.name).joined(separator: ", "))): give --answers or --state-dir")
         }
-        return try AnswersFile.load(path: "\(root)/\(clusters[0])/answers.yaml")
+        return try AnswersFile.load(path: clusters[0].path + "/answers.yaml")
     }
 
     /// Asks on the terminal which of several clusters to use, each with how far it got.
-    static func pick(_ clusters: [String], in root: String) throws -> String {
+    static func pick(_ clusters: [ClusterFolder], in root: String) throws -> ClusterFolder {
         print("Several clusters in \(root):")
-        for (i, name) in clusters.enumerated() {
-            let dir = root + "/" + name
-            let stage = FileManager.default.fileExists(atPath: dir + "/installed.yaml") ? "installed"
-                : FileManager.default.fileExists(atPath: dir + "/journal.jsonl") ? "install not finished" : "not installed yet"
-            print("  \(i + 1)  \(name)  (\(stage))")
-        }
+        for (i, c) in clusters.enumerated() { print("  \(i + 1)  \(c.name)  (\(c.stageText))") }
         for _ in 0..<3 {
             print("Which one? [1-\(clusters.count)] ", terminator: "")
             fflush(nil)
             guard let line = readLine() else { break }
-            if let n = Int(line.trimmingCharacters(in: .whitespaces)), clusters.indices.contains(n - 1) { return clusters[n - 1] }
-            if let named = clusters.first(where: { $0 == line.trimmingCharacters(in: .whitespaces) }) { return named }
+            let answer = line.trimmingCharacters(in: .whitespaces)
+            if let n = Int(answer), clusters.indices.contains(n - 1) { return clusters[n - 1] }
+            if let named = clusters.first(where: { $0.name == answer }) { return named }
             print("\(line.isEmpty ? "nothing" : "\"\(line)\"") is not one of 1-\(clusters.count)")
         }
         throw UsageError("no cluster chosen: give --state-dir")

@@ -27,7 +27,7 @@ import TestSupport
                             width: 80, height: 24, env: ["XDG_STATE_HOME": home])
         defer { s.kill() }
         let screen = s.waitFor("Which one? [1-2]")
-        #expect(screen.contains("1  alpha  (not installed yet)") && screen.contains("2  beta  (not installed yet)"))
+        #expect(screen.contains("1  alpha  (answers saved, not installed yet)") && screen.contains("2  beta  (answers saved, not installed yet)"))
         s.type("3")
         s.send("Enter")
         s.waitFor("\"3\" is not one of 1-2")
@@ -39,5 +39,34 @@ import TestSupport
         let piped = Program.run([TmuxSession.binary!, "status"], environment: ["XDG_STATE_HOME": home, "PATH": "/usr/bin:/bin"], mergeErrors: true)
         #expect(piped.status == 2)
         #expect(piped.output.contains("several clusters") && piped.output.contains("alpha, beta"))
+    }
+
+    /// Welcome lists every cluster of the state folder, the open one marked; Enter on another opens
+    /// it (its own choices below), and the one before is left as it was.
+    @Test(.enabled(if: TmuxSession.available && TmuxSession.binary != nil, "tmux or the binary is missing"))
+    func welcomeListsEveryClusterAndOpensThePickedOne() throws {
+        let home = try Self.stateHome()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let beta = home + "/joget-cluster/beta"
+        try FileManager.default.copyItem(atPath: beta + "/answers.yaml", toPath: beta + "/installed.yaml")
+        // beta is the newest: the wizard opens it.
+        try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3600)],
+                                              ofItemAtPath: home + "/joget-cluster/alpha/answers.yaml")
+        let before = try String(contentsOfFile: beta + "/answers.yaml", encoding: .utf8)
+        let s = TmuxSession([TmuxSession.binary!], width: 80, height: 24, env: ["XDG_STATE_HOME": home])
+        defer { s.kill() }
+        var screen = s.waitFor("Change this cluster")
+        #expect(screen.contains("Clusters in \(home)/joget-cluster:"))
+        #expect(screen.contains("alpha  answers saved, not installed yet"))
+        #expect(screen.contains("beta   installed: 2 nodes (node01, node02)  (open)"))
+        s.send("Up")
+        s.send("Up")
+        s.waitFor("Enter Open")
+        s.send("Enter")
+        screen = s.waitFor("Continue where you left off")
+        #expect(screen.contains("cluster: alpha"))
+        #expect(screen.contains("alpha  answers saved, not installed yet  (open)"))
+        #expect(!screen.contains("Change this cluster"))
+        #expect(try String(contentsOfFile: beta + "/answers.yaml", encoding: .utf8) == before)
     }
 }

@@ -26,6 +26,8 @@ public enum AppEffect: Sendable {
     case licenses(LicenseEffect)
     /// The host-key scan and the checkup ("Check hosts and network").
     case checkup(CheckupEffect)
+    /// Read another cluster's folder of the state root (Welcome's list), to show it instead.
+    case openCluster(path: String)
     case quit
 
     /// A short name, for tests and logs.
@@ -42,6 +44,7 @@ public enum AppEffect: Sendable {
         case .backup(let v): return "backup:" + v.name
         case .licenses(let l): return "licenses:" + l.name
         case .checkup(let c): return "checkup:" + c.name
+        case .openCluster(let path): return "open:\(path)"
         case .quit: return "quit"
         }
     }

@@ -28,6 +28,8 @@ public enum AppMessage: Sendable {
     case licenses(LicenseMessage)
     /// From the host-key scan and the checkup service ("Check hosts and network").
     case checkup(CheckupMessage)
+    /// Another cluster of the state root, read for Welcome; or why it could not be.
+    case clusterOpened(Result<AppStartup, InvalidAnswers>, path: String)
 }
 
 /// What the license service tells the license page.

@@ -159,6 +159,15 @@ public final class AppRuntime {
         case .backup(let v): performBackup(v)
         case .licenses(let l): performLicenses(l)
         case .checkup(let c): performCheckup(c)
+        case .openCluster(let path):
+            let config = state.config
+            do throws(InvalidAnswers) {
+                var startup = try AppStartup.load(answersFile: nil, stateDirectory: nil, cluster: path, environment: config.environment)
+                startup.config.knownHostsFile = config.knownHostsFile
+                inbox.post(.clusterOpened(.success(startup), path: path))
+            } catch {
+                inbox.post(.clusterOpened(.failure(error), path: path))
+            }
         case .quit:
             state.done = true
         }

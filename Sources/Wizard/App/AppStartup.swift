@@ -14,12 +14,16 @@ public struct AppStartup: Sendable {
     public var installed: Answers?
     /// One line for the welcome page: what was found where.
     public var found: String?
+    /// Every cluster in the state root, listed on Welcome when there are several (none with
+    /// `--answers` or `--state-dir`, which name one).
+    public var clusters: [ClusterFolder] = []
 
     /// - Parameters:
     ///   - answersFile: `--answers FILE`; its problems are thrown (as for `apply`).
     ///   - stateDirectory: `--state-dir DIR`; without it the newest cluster folder under
     ///     `$XDG_STATE_HOME/joget-cluster/` that has answers is used.
-    public static func load(answersFile: String?, stateDirectory: String?,
+    ///   - cluster: a cluster folder picked on Welcome, instead of the newest.
+    public static func load(answersFile: String?, stateDirectory: String?, cluster: String? = nil,
                             environment: [String: String] = ProcessInfo.processInfo.environment) throws(InvalidAnswers) -> AppStartup {
         var config = AppConfig(stateDirectory: stateDirectory, environment: environment)
         var startup = AppStartup(config: config, answers: nil, savedAnswers: false, unfinishedInstall: false, installed: nil,
@@ -28,7 +32,7 @@ public struct AppStartup: Sendable {
             let a = try AnswersFile.load(path: answersFile)
             startup.answers = a
             startup.found = "Answers from \(answersFile): cluster \(a.cluster), \(a.hosts.count) hosts."
-        } else if let dir = stateDirectory ?? newestStateDirectory(environment: environment) {
+        } else if let dir = stateDirectory ?? cluster ?? newestStateDirectory(environment: environment) {
             let path = dir + "/answers.yaml"
             if FileManager.default.fileExists(atPath: path) {
                 let a = try AnswersFile.load(path: path)
@@ -53,6 +57,7 @@ public struct AppStartup: Sendable {
                     + nodes.map(\.name).joined(separator: ", ") + ")."
             }
         }
+        if answersFile == nil, stateDirectory == nil { startup.clusters = ClusterFolder.all(environment: environment) }
         return startup
     }
 
@@ -73,8 +78,13 @@ public struct AppStartup: Sendable {
 
     /// The app's first state.
     public func makeState(hostedPages: HostedPages = HostedPages()) -> AppState {
-        AppState(config: config, answers: answers, savedAnswers: savedAnswers, givenAnswers: answers != nil && !savedAnswers,
-                 unfinishedInstall: unfinishedInstall, installed: installed, found: found, hostedPages: hostedPages)
+        var state = AppState(config: config, answers: answers, savedAnswers: savedAnswers, givenAnswers: answers != nil && !savedAnswers,
+                             unfinishedInstall: unfinishedInstall, installed: installed, found: found, hostedPages: hostedPages)
+        if clusters.count > 1 {
+            let open = answers.flatMap { config.stateDirectoryPath(cluster: $0.cluster) }
+            state.welcome.showClusters(clusters, open: open)
+        }
+        return state
     }
 }
 

@@ -30,6 +30,7 @@ public enum App {
         case .backup(let m): return backupMessage(&s, m)
         case .licenses(let m): return licenseMessage(&s, m)
         case .checkup(let m): return checkupMessage(&s, m)
+        case .clusterOpened(let result, let path): return clusterOpened(&s, result, path: path)
         case .tick:
             s.tickCount += 1
             if s.page == .hosted(.licenses), s.licenses != nil { _ = s.licenses!.tick() }
@@ -175,6 +176,7 @@ public enum App {
         case .back: return goBack(&s)
         case .next: return goNext(&s)
         case .welcome(let option): return welcomeChoice(&s, option)
+        case .openCluster(let path): return [.openCluster(path: path)]
         case .edit(let id):
             guard let i = s.setup.firstIndex(where: { $0.spec.id == id }) else { return [] }
             let effects = enter(&s, .setup(i))
@@ -198,6 +200,24 @@ public enum App {
             if s.page == .hosted(.changes), s.changes?.problem == nil { return [.changes(.again)] }
             return []
         }
+    }
+
+    /// Welcome shows the cluster picked from its list: a fresh state for it, as if the wizard had
+    /// been started on its folder; the focus goes to its options.
+    static func clusterOpened(_ s: inout AppState, _ result: Result<AppStartup, InvalidAnswers>, path: String) -> [AppEffect] {
+        guard s.page == .welcome else { return [] }
+        switch result {
+        case .success(let startup):
+            var fresh = startup.makeState(hostedPages: s.hostedPages)
+            fresh.size = s.size
+            fresh.clock = s.clock
+            fresh.tickCount = s.tickCount
+            s = fresh
+        case .failure(let error):
+            let name = path.split(separator: "/").last.map(String.init) ?? path
+            s.welcome.problem = "Cluster \(name) cannot be opened: \(error)"
+        }
+        return []
     }
 
     /// Start over never hides the cluster on screen: it is kept in its folder, and the new one gets

@@ -31,6 +31,8 @@ public enum ScreenRequest: Equatable, Sendable {
     case quit                 // asks "Quit? Your answers are kept" first
     /// The Welcome page's choice.
     case welcome(WelcomePage.Option)
+    /// Welcome's Enter on another cluster of the state folder: open it.
+    case openCluster(path: String)
     /// The review's Enter on a layer: open that setup page (by spec id); Next comes back to the review.
     case edit(setupPage: String)
     /// The review's Install: open the Run page.

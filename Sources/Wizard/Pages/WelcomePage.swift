@@ -1,4 +1,6 @@
 import ClusterCore
+import ClusterEngine
+import Foundation
 import TermUI
 
 /// The first page: what the wizard does, what to have at hand (the welcome screen file's intro),
@@ -34,6 +36,14 @@ public struct WelcomePage: Screen {
 
     public var options: [Option]
     public var selected: Int
+    /// The clusters in the state root, when there are several: Enter on one opens it.
+    public private(set) var clusters: [ClusterFolder] = []
+    /// The folder of the cluster on screen (its options are the menu below the list).
+    public private(set) var openCluster: String?
+    /// The cluster row with the focus; nil while the focus is in the options.
+    public var focusedCluster: Int?
+    /// Why the cluster picked could not be opened.
+    public var problem: String?
     /// A line about what was found: "Saved answers for cluster prod (3 hosts) in ...".
     public var found: String?
     public var intro: String
@@ -60,22 +70,30 @@ public struct WelcomePage: Screen {
         intro = SetupSpecs.named("welcome")?.intro.trimmingTrailingNewlines ?? ""
     }
 
+    /// Lists the clusters above the options, the open one marked.
+    public mutating func showClusters(_ list: [ClusterFolder], open: String?) {
+        clusters = list
+        openCluster = open
+    }
+
     public var title: String { "Welcome" }
 
     public var legend: [KeyLegend.Item] {
-        [.init("Up/Down", "Choose"), .init("Enter", "Start")]
+        [.init("Up/Down", "Choose"), .init("Enter", focusedCluster == nil ? "Start" : "Open")]
     }
 
     public var help: String? {
-        "Up and Down choose, Enter starts.\n\nNew install asks every question from the start. Continue opens the answers saved last time. Resume goes on with an install that stopped: what finished is not run again. License checklist shows each node's license status.\n\nOnce the cluster is installed: Change this cluster opens the pages with its answers, to add a host and a node or take a node out; the Review then lists what changes, and asks before it retires a node. Check for changes runs every step's read-only check on the hosts and lists what an install would change, and why (as joget-cluster apply --dry-run). Back up takes a backup of the database and the shared folder while the cluster serves (as joget-cluster backup)."
+        (clusters.isEmpty ? "" : "The clusters kept in the state folder are listed first: Enter on one opens it, and the choices below are then about it. Nothing of the others is changed.\n\n")
+        + "Up and Down choose, Enter starts.\n\nNew install asks every question from the start. Continue opens the answers saved last time. Resume goes on with an install that stopped: what finished is not run again. License checklist shows each node's license status.\n\nOnce the cluster is installed: Change this cluster opens the pages with its answers, to add a host and a node or take a node out; the Review then lists what changes, and asks before it retires a node. Check for changes runs every step's read-only check on the hosts and lists what an install would change, and why (as joget-cluster apply --dry-run). Back up takes a backup of the database and the shared folder while the cluster serves (as joget-cluster backup)."
     }
 
     public var selectedOption: Option { options[min(max(0, selected), options.count - 1)] }
 
     public mutating func handle(_ key: Key) -> ScreenRequest {
+        if let c = focusedCluster { return handleCluster(key, c) }
         switch key {
         case .up, .backTab:
-            if selected > 0 { selected -= 1 }
+            if selected > 0 { selected -= 1 } else if !clusters.isEmpty { focusedCluster = clusters.count - 1 }
             return .none
         case .down, .tab:
             if selected < options.count - 1 { selected += 1 }
@@ -89,35 +107,73 @@ public struct WelcomePage: Screen {
         }
     }
 
+    mutating func handleCluster(_ key: Key, _ c: Int) -> ScreenRequest {
+        switch key {
+        case .up, .backTab: focusedCluster = max(0, c - 1)
+        case .down, .tab:
+            if c < clusters.count - 1 { focusedCluster = c + 1 } else { focusedCluster = nil; selected = 0 }
+        case .home: focusedCluster = 0
+        case .end: focusedCluster = nil; selected = options.count - 1
+        case .enter, .space:
+            let folder = clusters[c]
+            if folder.path == openCluster { focusedCluster = nil; selected = 0; return .none }
+            return .openCluster(path: folder.path)
+        default: return .ignored
+        }
+        return .none
+    }
+
     public func render(_ area: Rect, into buffer: inout Buffer, theme: Theme) {
         guard !area.isEmpty else { return }
         let s = theme.symbols
         buffer.writeLine("Welcome", in: area.row(0), style: theme[.title], ellipsis: s.ellipsis)
-        let menuHeight = options.count + (found == nil ? 0 : 2)
+        let listHeight = clusters.isEmpty ? 0 : clusters.count + 2
+        let menuHeight = listHeight + options.count + (found == nil && problem == nil ? 0 : 2)
         let textArea = Rect(x: area.x, y: area.y + 1, width: area.width, height: max(0, area.height - 2 - menuHeight))
         var lines = PageText.wrap(intro, width: max(1, textArea.width))
         // What does not fit goes a paragraph at a time: a sentence is never cut half way.
-        if lines.count > textArea.height, let blank = lines.prefix(textArea.height + 1).lastIndex(where: { $0.isEmpty }) {
-            lines = Array(lines[..<blank])
+        if lines.count > textArea.height {
+            if let blank = lines.prefix(textArea.height + 1).lastIndex(where: { $0.isEmpty }) {
+                lines = Array(lines[..<blank])
+            } else if let end = lines.prefix(textArea.height).lastIndex(where: { $0.hasSuffix(".") || $0.hasSuffix(":") }) {
+                lines = Array(lines[...end])   // a paragraph taller than the space: cut after a whole sentence
+            }
         }
         for (i, line) in lines.prefix(textArea.height).enumerated() {
             let role: Role = line.hasPrefix("Have at hand") ? .label : .normal
             buffer.writeLine(line, in: textArea.row(i), style: theme[role], ellipsis: s.ellipsis)
         }
         var y = area.bottom - menuHeight
-        if let found {
-            buffer.writeLine(found, in: Rect(x: area.x, y: y, width: area.width, height: 1), style: theme[.ok],
-                             ellipsis: s.ellipsis)
+        if !clusters.isEmpty {
+            renderClusters(Rect(x: area.x, y: y, width: area.width, height: listHeight), into: &buffer, theme: theme)
+            y += listHeight
+        }
+        if let line = problem ?? found {
+            buffer.writeLine(line, in: Rect(x: area.x, y: y, width: area.width, height: 1),
+                             style: theme[problem == nil ? .ok : .error], ellipsis: s.ellipsis)
             y += 2
         }
         for (i, option) in options.enumerated() {
-            let row = Rect(x: area.x, y: y + i, width: area.width, height: 1)
-            let isSel = i == selected
-            if isSel {
-                buffer.write(s.focusMarker, x: row.x, y: row.y, style: theme[.focused], clip: row)
-            }
-            buffer.writeLine(option.label, in: row.inset(left: 2), style: theme[isSel ? .focused : .normal],
-                             ellipsis: s.ellipsis)
+            menuRow(option.label, focused: focusedCluster == nil && i == selected,
+                    in: Rect(x: area.x, y: y + i, width: area.width, height: 1), into: &buffer, theme: theme)
         }
+    }
+
+    /// The clusters, a row each: name, how far it got, and which one is open.
+    func renderClusters(_ area: Rect, into buffer: inout Buffer, theme: Theme) {
+        let root = clusters.first.map { ($0.path as NSString).deletingLastPathComponent } ?? ""
+        buffer.writeLine("Clusters in \(root):", in: area.row(0), style: theme[.label], ellipsis: theme.symbols.ellipsis)
+        let nameWidth = min(24, clusters.map(\.name.count).max() ?? 0)
+        for (i, c) in clusters.enumerated() {
+            let name = c.name.count > nameWidth ? String(c.name.prefix(nameWidth - 1)) + "~" : c.name
+            let open = c.path == openCluster ? "  (open)" : ""
+            let text = name.padding(toLength: nameWidth, withPad: " ", startingAt: 0) + "  " + c.stageText + open
+            menuRow(text, focused: focusedCluster == i, in: area.row(1 + i), into: &buffer, theme: theme)
+        }
+    }
+
+    func menuRow(_ text: String, focused: Bool, in row: Rect, into buffer: inout Buffer, theme: Theme) {
+        if focused { buffer.write(theme.symbols.focusMarker, x: row.x, y: row.y, style: theme[.focused], clip: row) }
+        buffer.writeLine(text, in: row.inset(left: 2), style: theme[focused ? .focused : .normal], ellipsis: theme.symbols.ellipsis)
     }
 }
