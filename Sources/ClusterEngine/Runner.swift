@@ -59,11 +59,16 @@ public actor Runner {
         /// A step's check and apply go to the host as one frame (one round trip); false sends them
         /// one after the other (the benchmark's baseline).
         public var joinCheckAndApply: Bool
+        /// Every journal record waits for its `fsync` before the run goes on (the benchmark's
+        /// baseline); by default the journal's syncer makes records durable behind the run.
+        public var syncEachJournalRecord: Bool
 
         public init(maxConcurrency: Int? = nil, stopHostOnFailure: Bool = false, uploadMode: Int = 0o600,
-                    connectTimeout: Duration = .seconds(120), joinCheckAndApply: Bool = true) {
+                    connectTimeout: Duration = .seconds(120), joinCheckAndApply: Bool = true,
+                    syncEachJournalRecord: Bool = false) {
             self.maxConcurrency = maxConcurrency; self.stopHostOnFailure = stopHostOnFailure
             self.uploadMode = uploadMode; self.connectTimeout = connectTimeout; self.joinCheckAndApply = joinCheckAndApply
+            self.syncEachJournalRecord = syncEachJournalRecord
         }
     }
 
@@ -123,7 +128,7 @@ public actor Runner {
         self.makeTransport = transports
         self.logs = LogStore(stateDir: stateDir)
         self.hub = RunEventHub()
-        self.journal = try Journal(stateDir: stateDir)
+        self.journal = try Journal(stateDir: stateDir, syncEachRecord: options.syncEachJournalRecord)
         var byHost: [String: [String]] = [:]
         var byID: [String: Step] = [:]
         for step in plan.steps {
@@ -395,6 +400,11 @@ public actor Runner {
         control.withLock { $0.stopping = false }
         lastSummary = s
         appendJournal(.runEnd(s))
+        // The run's end is reported only once its every record is on disk.
+        do { try journal.sync() } catch {
+            hub.emit(.notice("The journal could not be made durable (\(redactor.clean(String(describing: error)))): "
+                             + "a power cut now could lose its last records; resume would check those steps again."))
+        }
         hub.emit(.runFinished(s))
         let w = waiters
         waiters.removeAll()
