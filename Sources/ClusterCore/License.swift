@@ -245,6 +245,36 @@ public struct LicenseError: Error, Equatable, Sendable, CustomStringConvertible 
     }
 }
 
+/// One thing the checklist's work found, tied to the node it is about, so that a screen can file it
+/// under that node without reading it back out of the text.
+public struct LicenseNote: Equatable, Hashable, Sendable, CustomStringConvertible {
+    /// The node it is about; nil for the checklist as a whole (its file's mode, another cluster's file).
+    public var node: String?
+    /// What a node's "Seen" line shows: the words without the node's name in front.
+    public var text: String
+    /// The note as logged and printed: `node01: text`, or the text alone when it names the node itself.
+    public var line: String
+
+    /// A note about `node`, printed after its name.
+    public init(_ node: String, _ text: String) {
+        self.node = node; self.text = text; line = "\(node): \(text)"
+    }
+
+    /// A note whose text names its node itself (an error's field), or that is about no node.
+    public init(node: String?, line: String) {
+        self.node = node; text = line; self.line = line
+    }
+
+    public var description: String { line }
+
+    /// The same note with `clean` applied to its words (masking license keys).
+    public func map(_ clean: (String) -> String) -> LicenseNote {
+        var n = self
+        n.text = clean(text); n.line = clean(line)
+        return n
+    }
+}
+
 public struct LicenseChecklist: Codable, Equatable, Sendable {
     /// The newest format this program reads. 2 has retired rows; a checklist without any is still
     /// written as 1, so a program from before retired rows keeps reading it.
@@ -275,8 +305,8 @@ public struct LicenseChecklist: Codable, Equatable, Sendable {
     /// facts and history (the vendor asks which key a freed license was made for) and goes after
     /// the live rows. A retired node back in the answers takes up its row again, at the status its
     /// keys say. Returns what changed, in words.
-    public mutating func sync(with answers: Answers, at: Date) -> [String] {
-        var notes: [String] = []
+    public mutating func sync(with answers: Answers, at: Date) -> [LicenseNote] {
+        var notes: [LicenseNote] = []
         var next: [LicenseRow] = []
         cluster = answers.cluster
         for node in answers.appServers.nodes {
@@ -288,24 +318,24 @@ public struct LicenseChecklist: Codable, Equatable, Sendable {
                     row.reactivation = []
                     row.move(to: back, at: at, note: "\(node.name) back in the answers on host \(node.host)"
                         + (row.systemKey == nil ? "" : "; its recorded key is kept: a refresh tells whether the node still has it"))
-                    notes.append("\(node.name): back in the answers, \(back.title) again")
+                    notes.append(LicenseNote(node.name, "back in the answers, \(back.title) again"))
                 }
                 if row.address != address || row.port != port || row.host != node.host {
                     let before = row.url
                     row.host = node.host; row.address = address; row.port = port
-                    notes.append("\(node.name): URL now \(row.url) (was \(before))")
+                    notes.append(LicenseNote(node.name, "URL now \(row.url) (was \(before))"))
                 }
                 next.append(row)
             } else {
                 next.append(LicenseRow(node: node.name, host: node.host, address: address, port: port, at: at))
-                if !rows.isEmpty { notes.append("\(node.name): new node, key needed") }
+                if !rows.isEmpty { notes.append(LicenseNote(node.name, "new node, key needed")) }
             }
         }
         for var row in rows where !next.contains(where: { $0.node == row.node }) {
             if !row.isRetired {
                 let kept = row.systemKey == nil ? "no system key was recorded" : "its system key is kept"
                 row.move(to: .retired, at: at, note: "\(row.node) retired: no longer in the answers; \(kept)")
-                notes.append("\(row.node): no longer in the answers, retired in the checklist (\(kept))")
+                notes.append(LicenseNote(row.node, "no longer in the answers, retired in the checklist (\(kept))"))
             }
             next.append(row)
         }
@@ -470,9 +500,9 @@ public struct LicenseChecklist: Codable, Equatable, Sendable {
     /// fills facts unknown at key capture, and flags a node whose facts or key changed since.
     /// Returns what happened, in words.
     @discardableResult
-    public mutating func apply(_ seen: NodeObservation, at: Date) -> [String] {
+    public mutating func apply(_ seen: NodeObservation, at: Date) -> [LicenseNote] {
         guard let i = rows.firstIndex(where: { $0.node == seen.node }), !rows[i].isRetired else { return [] }
-        var notes: [String] = seen.problems.map { "\(seen.node): \($0)" }
+        var notes: [LicenseNote] = seen.problems.map { LicenseNote(seen.node, $0) }
         rows[i].current = seen.facts
         rows[i].lastRead = at
         if case .found(let key, _) = seen.key { rows[i].currentKey = key }
@@ -482,16 +512,16 @@ public struct LicenseChecklist: Codable, Equatable, Sendable {
             case .found(let key, let place):
                 do throws(LicenseError) {
                     try setSystemKey(key, for: seen.node, facts: seen.facts, source: .read, at: at)
-                    notes.append("\(seen.node): system key \(key) read from \(place)")
+                    notes.append(LicenseNote(seen.node, "system key \(key) read from \(place)"))
                 } catch {
                     rows[i].lastCheck = error.description
-                    notes.append(error.description)
+                    notes.append(LicenseNote(node: seen.node, line: error.description))
                 }
             case .notFound(let why):
                 let text = "system key not found (\(why)): open \(rows[i].url), then paste it"
                 rows[i].lastCheck = text
                 // A node that could not be read at all is already in the problems.
-                if !seen.problems.contains(where: { why.hasSuffix($0) }) { notes.append("\(seen.node): \(text)") }
+                if !seen.problems.contains(where: { why.hasSuffix($0) }) { notes.append(LicenseNote(seen.node, text)) }
             }
             return notes
         }
@@ -500,12 +530,12 @@ public struct LicenseChecklist: Codable, Equatable, Sendable {
         if let recorded = row.recorded {
             let filled = recorded.filled(from: seen.facts)
             if filled != recorded {
-                notes.append("\(row.node): facts unknown when the key was recorded are now filled in: \(filled.summary)")
+                notes.append(LicenseNote(row.node, "facts unknown when the key was recorded are now filled in: \(filled.summary)"))
                 row.recorded = filled
             }
         } else {
             row.recorded = seen.facts
-            notes.append("\(row.node): facts recorded with the key: \(seen.facts.summary)")
+            notes.append(LicenseNote(row.node, "facts recorded with the key: \(seen.facts.summary)"))
         }
         var changes = seen.facts.changes(since: row.recorded ?? NodeFacts())
         if case .found(let key, _) = seen.key, let old = row.systemKey, old.lowercased() != key.lowercased() {
@@ -515,10 +545,10 @@ public struct LicenseChecklist: Codable, Equatable, Sendable {
             let text = changes.map(\.description).joined(separator: "; ")
             if row.status != .needsReactivation {
                 row.move(to: .needsReactivation, at: at, note: text)
-                notes.append("\(row.node): needs re-activation: \(text)")
+                notes.append(LicenseNote(row.node, "needs re-activation: \(text)"))
             } else if row.reactivation != changes {
                 row.history.append(StatusChange(.needsReactivation, at: at, note: text))
-                notes.append("\(row.node): needs re-activation: \(text)")
+                notes.append(LicenseNote(row.node, "needs re-activation: \(text)"))
             }
             row.reactivation = changes
         } else if row.status == .needsReactivation, row.reactivation.allSatisfy({ seen.knows($0.fact) }) {
@@ -527,7 +557,7 @@ public struct LicenseChecklist: Codable, Equatable, Sendable {
             let back = row.history.last(where: { $0.status != .needsReactivation && $0.status != .retired })?.status ?? .keyRecorded
             row.reactivation = []
             row.move(to: back, at: at, note: "facts are again as when the key was recorded")
-            notes.append("\(row.node): facts are again as when the key was recorded: back to \(back.title)")
+            notes.append(LicenseNote(row.node, "facts are again as when the key was recorded: back to \(back.title)"))
         }
         rows[i] = row
         return notes
@@ -535,37 +565,33 @@ public struct LicenseChecklist: Codable, Equatable, Sendable {
 
     /// What a look at the node's console found (verify).
     @discardableResult
-    public mutating func apply(_ check: ActivationCheck, for node: String, at: Date) -> String? {
+    public mutating func apply(_ check: ActivationCheck, for node: String, at: Date) -> LicenseNote? {
         guard let i = rows.firstIndex(where: { $0.node == node }), !rows[i].isRetired else { return nil }
         var row = rows[i]
-        let note: String
+        let text: String
         switch check {
         case .activated(let evidence):
             if row.status == .needsReactivation {
-                note = "\(node): shows no license link (\(evidence)), but its \(row.reactivation.map(\.fact.title).joined(separator: ", ")) changed since its key was recorded: it will ask again; record its new key"
+                text = "shows no license link (\(evidence)), but its \(row.reactivation.map(\.fact.title).joined(separator: ", ")) changed since its key was recorded: it will ask again; record its new key"
             } else {
                 row.move(to: .activated, at: at, note: evidence)
-                note = "\(node): activated (verified): \(evidence)"
+                text = "activated (verified): \(evidence)"
             }
         case .notActivated(let evidence):
             if row.status == .activated {
                 let back = row.statusFromKeys
                 row.move(to: back, at: at, note: "no longer activated: \(evidence)")
-                note = "\(node): no longer activated: \(evidence)"
+                text = "no longer activated: \(evidence)"
             } else {
-                note = "\(node): not activated yet: \(evidence)"
+                text = "not activated yet: \(evidence)"
             }
         case .cannotTell(let what):
-            note = "\(node): cannot tell: \(what)"
+            text = "cannot tell: \(what)"
         }
-        row.lastCheck = note.dropPrefix("\(node): ")
+        row.lastCheck = text
         rows[i] = row
-        return note
+        return LicenseNote(node, text)
     }
-}
-
-extension String {
-    fileprivate func dropPrefix(_ prefix: String) -> String { hasPrefix(prefix) ? String(dropFirst(prefix.count)) : self }
 }
 
 /// A system key read from a node's pages, or why none was.

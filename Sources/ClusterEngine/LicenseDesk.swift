@@ -22,7 +22,7 @@ public actor LicenseDesk {
     public nonisolated let store: LicenseStore
     public private(set) var checklist: LicenseChecklist
     /// What opening found: a file mode tightened, nodes added to or dropped from the answers.
-    public nonisolated let openingNotes: [String]
+    public nonisolated let openingNotes: [LicenseNote]
 
     private let makeTransport: @Sendable (ClusterCore.Host) throws -> any Transport
     private var transports: [String: any Transport] = [:]
@@ -38,11 +38,11 @@ public actor LicenseDesk {
                 transport: @escaping @Sendable (ClusterCore.Host) throws -> any Transport) throws(LicenseStoreError) {
         self.answers = answers; self.store = store; self.timeout = timeout; self.now = now; self.log = log
         makeTransport = transport
-        var notes: [String] = []
-        if let stored = try store.load(warn: { notes.append($0) }) {
+        var notes: [LicenseNote] = []
+        if let stored = try store.load(warn: { notes.append(LicenseNote(node: nil, line: $0)) }) {
             var c = stored
             if c.cluster != answers.cluster {
-                notes.append("\(store.path) was written for cluster \(c.cluster); the answers name \(answers.cluster)")
+                notes.append(LicenseNote(node: nil, line: "\(store.path) was written for cluster \(c.cluster); the answers name \(answers.cluster)"))
             }
             notes += c.sync(with: answers, at: now())
             checklist = c
@@ -50,8 +50,8 @@ public actor LicenseDesk {
             checklist = LicenseChecklist(answers: answers, at: now())
         }
         let redactor = Redactor(secrets: checklist.licenseKeys)
-        openingNotes = notes.map(redactor.clean)
-        for note in openingNotes { log(note) }
+        openingNotes = notes.map { $0.map(redactor.clean) }
+        for note in openingNotes { log(note.line) }
     }
 
     /// Opens the checklist and reads every node again at once: what re-opening the checklist days
@@ -60,7 +60,7 @@ public actor LicenseDesk {
     public static func reopen(answers: Answers, store: LicenseStore, timeout: Duration = .seconds(60),
                               now: @escaping @Sendable () -> Date = LicenseDesk.wholeSecond,
                               log: @escaping @Sendable (String) -> Void = { _ in },
-                              transport: @escaping @Sendable (ClusterCore.Host) throws -> any Transport) async throws(LicenseStoreError) -> (desk: LicenseDesk, notes: [String]) {
+                              transport: @escaping @Sendable (ClusterCore.Host) throws -> any Transport) async throws(LicenseStoreError) -> (desk: LicenseDesk, notes: [LicenseNote]) {
         let desk = try LicenseDesk(answers: answers, store: store, timeout: timeout, now: now, log: log, transport: transport)
         let read = (try? await desk.refresh()) ?? []
         return (desk, desk.openingNotes + read)
@@ -71,12 +71,16 @@ public actor LicenseDesk {
 
     private var redactor: Redactor { Redactor(secrets: checklist.licenseKeys) }
 
-    private func say(_ lines: [String]) -> [String] {
+    /// Masks the license keys in the notes and logs them.
+    private func say(_ notes: [LicenseNote]) -> [LicenseNote] {
         let r = redactor
-        let clean = lines.map(r.clean)
-        for line in clean { log(line) }
+        let clean = notes.map { $0.map(r.clean) }
+        for note in clean { log(note.line) }
         return clean
     }
+
+    /// A progress line for the log only.
+    private func progress(_ line: String) { log(redactor.clean(line)) }
 
     /// The nodes named (all by default), from the answers: a retired node's row is never read
     /// (`nothing` says what is not done to it).
@@ -97,10 +101,10 @@ public actor LicenseDesk {
     /// in the answers by default; a retired node named is an error): records a key found where one was needed, and flags a node whose facts or key
     /// changed since its key was recorded. Returns what happened, in words.
     @discardableResult
-    public func refresh(_ names: [String]? = nil) async throws(LicenseError) -> [String] {
-        var notes: [String] = []
+    public func refresh(_ names: [String]? = nil) async throws(LicenseError) -> [LicenseNote] {
+        var notes: [LicenseNote] = []
         for node in try nodes(names) {
-            _ = say(["\(node.name): reading MAC, datasource profile, version and system key on host \(node.host)"])
+            progress("\(node.name): reading MAC, datasource profile, version and system key on host \(node.host)")
             let result = await run(LicenseProbes.capture(node, answers: answers))
             let seen = LicenseProbes.observation(of: node.name, from: result, answers: answers)
             notes += say(checklist.apply(seen, at: now()))
@@ -112,40 +116,40 @@ public actor LicenseDesk {
     /// from the node first (unless `readFacts` is false); when they cannot be, the key is recorded
     /// with unknown facts, filled in by a later refresh.
     @discardableResult
-    public func setKey(_ key: String, for name: String, readFacts: Bool = true) async throws(LicenseError) -> [String] {
+    public func setKey(_ key: String, for name: String, readFacts: Bool = true) async throws(LicenseError) -> [LicenseNote] {
         let trimmed = try checklist.checkSystemKey(key, for: name)
-        var notes: [String] = []
+        var notes: [LicenseNote] = []
         var facts: NodeFacts? = nil
         if readFacts, let node = try nodes([name]).first {
             let seen = LicenseProbes.observation(of: name, from: await run(LicenseProbes.capture(node, answers: answers)), answers: answers)
             if seen.facts == NodeFacts() {
-                notes.append("\(name): facts at key capture unknown (\(seen.problems.first ?? "nothing read")); a later refresh fills them in")
+                notes.append(LicenseNote(name, "facts at key capture unknown (\(seen.problems.first ?? "nothing read")); a later refresh fills them in"))
             } else {
                 facts = seen.facts
-                notes += seen.problems.map { "\(name): \($0)" }
+                notes += seen.problems.map { LicenseNote(name, $0) }
             }
             if case .found(let shown, let place) = seen.key, shown.lowercased() != trimmed.lowercased() {
-                notes.append("\(name): careful: \(place) shows the key \(shown), not \(trimmed)")
+                notes.append(LicenseNote(name, "careful: \(place) shows the key \(shown), not \(trimmed)"))
             }
         }
         try checklist.setSystemKey(trimmed, for: name, facts: facts, source: .pasted, at: now())
-        notes.append("\(name): system key \(trimmed) recorded; \(facts?.summary ?? "facts unknown")")
+        notes.append(LicenseNote(name, "system key \(trimmed) recorded; \(facts?.summary ?? "facts unknown")"))
         return say(notes)
     }
 
     /// Records that the license key was entered in the node's pop-up. Kept only in licenses.json.
     public func setLicense(_ license: String, for name: String) throws(LicenseError) {
         try checklist.setLicense(license, for: name, at: now())
-        _ = say(["\(name): license \(checklist.row(name)?.license(revealed: false) ?? "") recorded; run verify once it is entered at \(checklist.row(name)?.url ?? "")"])
+        _ = say([LicenseNote(name, "license \(checklist.row(name)?.license(revealed: false) ?? "") recorded; run verify once it is entered at \(checklist.row(name)?.url ?? "")")])
     }
 
     /// Looks at each node's console and footer: activated when the license link is gone, not yet
     /// while it shows, and "cannot tell: …" when the pages do not say. Retired nodes are not looked at.
     @discardableResult
-    public func verify(_ names: [String]? = nil) async throws(LicenseError) -> [String] {
-        var notes: [String] = []
+    public func verify(_ names: [String]? = nil) async throws(LicenseError) -> [LicenseNote] {
+        var notes: [LicenseNote] = []
         for node in try nodes(names, nothing: "nothing to verify") {
-            _ = say(["\(node.name): reading the console footer at http://127.0.0.1:\(answers.httpPort(of: node)) on host \(node.host)"])
+            progress("\(node.name): reading the console footer at http://127.0.0.1:\(answers.httpPort(of: node)) on host \(node.host)")
             let check = LicenseProbes.activation(from: await run(LicenseProbes.pages(node, answers: answers)))
             if let note = checklist.apply(check, for: node.name, at: now()) { notes += say([note]) }
         }

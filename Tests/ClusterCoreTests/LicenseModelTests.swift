@@ -147,7 +147,7 @@ import Testing
         c.apply(.activated("ok"), for: "node01", at: Self.t(3))
         var moved = Self.facts1
         moved.mac = "02:6A:6C:07:00:99"
-        let notes = c.apply(observation("node01", moved), at: Self.t(4))
+        let notes = c.apply(observation("node01", moved), at: Self.t(4)).map(\.line)
         let row = try #require(c.row("node01"))
         #expect(row.status == .needsReactivation)
         #expect(row.reactivation == [FactChange(.mac, old: "02:6a:6c:07:00:13", new: "02:6A:6C:07:00:99")])
@@ -189,7 +189,7 @@ import Testing
         moved.profile = "other"
         c.apply(observation("node01", moved), at: Self.t(3))
         #expect(c.row("node01")?.status == .needsReactivation)
-        let notes = c.apply(observation("node01", Self.facts1), at: Self.t(4))
+        let notes = c.apply(observation("node01", Self.facts1), at: Self.t(4)).map(\.line)
         #expect(c.row("node01")?.status == .licenseEntered)
         #expect(notes == ["node01: facts are again as when the key was recorded: back to license entered"])
     }
@@ -218,16 +218,16 @@ import Testing
 
     @Test func refreshRecordsAKeyFoundWhereOneWasNeeded() throws {
         var c = try fresh()
-        let notes = c.apply(observation("node02", Self.facts2, key: .found(Self.key2, place: "http://127.0.0.1:8080/jw/web/console/home")), at: Self.t(1))
+        let notes = c.apply(observation("node02", Self.facts2, key: .found(Self.key2, place: "http://127.0.0.1:8080/jw/web/console/home")), at: Self.t(1)).map(\.line)
         #expect(c.row("node02")?.status == .keyRecorded)
         #expect(c.row("node02")?.keySource == .read)
         #expect(c.row("node02")?.recorded == Self.facts2)
         #expect(notes == ["node02: system key \(Self.key2) read from http://127.0.0.1:8080/jw/web/console/home"])
-        let missing = c.apply(observation("node01", Self.facts1), at: Self.t(1))
+        let missing = c.apply(observation("node01", Self.facts1), at: Self.t(1)).map(\.line)
         #expect(missing == ["node01: system key not found (no System Key label): open http://192.168.1.10:8080/jw/web/console/home, then paste it"])
         #expect(c.row("node01")?.status == .keyNeeded)
         // The same key read for node01 too (through the balancer?) is refused, naming node02.
-        let dup = c.apply(observation("node01", Self.facts1, key: .found(Self.key2, place: "x")), at: Self.t(2))
+        let dup = c.apply(observation("node01", Self.facts1, key: .found(Self.key2, place: "x")), at: Self.t(2)).map(\.line)
         #expect(dup.count == 1 && dup[0].contains("is also node02's key"))
         #expect(c.row("node01")?.status == .keyNeeded)
     }
@@ -235,7 +235,7 @@ import Testing
     @Test func factsUnknownAtCaptureAreFilledInLater() throws {
         var c = try fresh()
         try c.setSystemKey(Self.key1, for: "node01", facts: nil, source: .pasted, at: Self.t(1))
-        let notes = c.apply(observation("node01", Self.facts1), at: Self.t(2))
+        let notes = c.apply(observation("node01", Self.facts1), at: Self.t(2)).map(\.line)
         #expect(c.row("node01")?.recorded == Self.facts1)
         #expect(c.row("node01")?.status == .keyRecorded)
         #expect(notes.first?.contains("facts recorded with the key") == true)
@@ -245,7 +245,7 @@ import Testing
         var c = try fresh()
         try c.setSystemKey(Self.key1, for: "node01", facts: Self.facts1, source: .pasted, at: Self.t(1))
         try c.setLicense(Self.license1, for: "node01", at: Self.t(2))
-        let unsure = c.apply(.cannotTell("http://127.0.0.1:8080/jw/web/console/home answered HTTP 302"), for: "node01", at: Self.t(3))
+        let unsure = c.apply(.cannotTell("http://127.0.0.1:8080/jw/web/console/home answered HTTP 302"), for: "node01", at: Self.t(3))?.line
         #expect(unsure == "node01: cannot tell: http://127.0.0.1:8080/jw/web/console/home answered HTTP 302")
         #expect(c.row("node01")?.status == .licenseEntered)
         #expect(c.row("node01")?.lastCheck == "cannot tell: http://127.0.0.1:8080/jw/web/console/home answered HTTP 302")
@@ -262,7 +262,7 @@ import Testing
         try c.setSystemKey(Self.key1, for: "node01", facts: Self.facts1, source: .pasted, at: Self.t(1))
         var a = try exampleAnswers()
         a.appServers.nodes = [Node(name: "node01", host: "app1", httpPort: 8090), Node(name: "node03", host: "app2")]
-        let notes = c.sync(with: a, at: Self.t(2))
+        let notes = c.sync(with: a, at: Self.t(2)).map(\.line)
         #expect(c.rows.map(\.node) == ["node01", "node03", "node02"])
         #expect(c.row("node01")?.systemKey == Self.key1)
         #expect(c.row("node02")?.status == .retired)

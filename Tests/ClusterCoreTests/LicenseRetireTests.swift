@@ -30,7 +30,7 @@ import Testing
     @Test func syncRetiresTheRowAndKeepsItsKey() throws {
         var c = try checklist()
         let before = try #require(c.row("node02"))
-        let notes = c.sync(with: try answers([("node01", "app1", nil), ("node03", "app2", nil)]), at: Self.t(10))
+        let notes = c.sync(with: try answers([("node01", "app1", nil), ("node03", "app2", nil)]), at: Self.t(10)).map(\.line)
         #expect(notes == ["node03: new node, key needed",
                           "node02: no longer in the answers, retired in the checklist (its system key is kept)"])
         // Live rows in the answers' order, then the retired one.
@@ -63,7 +63,7 @@ import Testing
         var c = try checklist()
         _ = c.sync(with: try answers([("node01", "app1", nil)]), at: Self.t(10))
         // Back on another host and port: the status its keys say, the new URL.
-        let notes = c.sync(with: try answers([("node01", "app1", nil), ("node02", "app1", 8090)]), at: Self.t(20))
+        let notes = c.sync(with: try answers([("node01", "app1", nil), ("node02", "app1", 8090)]), at: Self.t(20)).map(\.line)
         #expect(notes == ["node02: back in the answers, license entered again",
                           "node02: URL now http://192.168.1.10:8090/jw/web/console/home (was http://192.168.1.11:8080/jw/web/console/home)"])
         #expect(c.rows.map(\.node) == ["node01", "node02"])
@@ -77,7 +77,7 @@ import Testing
 
         // It is read again: on its new host the MAC differs, so it needs re-activation.
         let moved = NodeFacts(mac: "02:6a:6c:07:00:13", profile: "default", version: "8.1.6", edition: "enterprise")
-        let read = c.apply(NodeObservation(node: "node02", facts: moved, key: .notFound("x"), activation: .cannotTell("x")), at: Self.t(21))
+        let read = c.apply(NodeObservation(node: "node02", facts: moved, key: .notFound("x"), activation: .cannotTell("x")), at: Self.t(21)).map(\.line)
         #expect(read == ["node02: needs re-activation: MAC 02:6a:6c:07:00:14 → 02:6a:6c:07:00:13"])
 
         // An activated node comes back as "license entered" (to verify again); one without a key as "key needed".
@@ -86,7 +86,7 @@ import Testing
         _ = d.sync(with: try answers([("node01", "app1", nil), ("node03", "app2", nil)]), at: Self.t(11))
         #expect(d.row("node01")?.status == .licenseEntered)
         _ = d.sync(with: try answers([("node01", "app1", nil)]), at: Self.t(12))
-        let back = d.sync(with: try answers([("node01", "app1", nil), ("node03", "app2", nil)]), at: Self.t(13))
+        let back = d.sync(with: try answers([("node01", "app1", nil), ("node03", "app2", nil)]), at: Self.t(13)).map(\.line)
         #expect(back == ["node03: back in the answers, key needed again"])
         #expect(d.row("node03")?.history.last?.note == "node03 back in the answers on host app2")
     }

@@ -58,10 +58,11 @@ final class LicenseWorld: @unchecked Sendable {
     /// Opened and read again, as the license screen does when it is re-opened.
     func reopen() async throws(LicenseStoreError) -> (desk: LicenseDesk, notes: [String]) {
         let shells = self.shells, log = self.log
-        return try await LicenseDesk.reopen(answers: answers, store: LicenseStore(directory: stateDir), log: { log.append($0) }) { host in
+        let (desk, notes) = try await LicenseDesk.reopen(answers: answers, store: LicenseStore(directory: stateDir), log: { log.append($0) }) { host in
             guard let shell = shells[host.name] else { throw TransportError.unreachable(host: host.name, detail: "no such fake") }
             return shell
         }
+        return (desk, notes.map(\.line))
     }
 
     /// A new desk, as a new process would open it: new store, new transports' session.
@@ -79,7 +80,7 @@ final class LicenseWorld: @unchecked Sendable {
     @Test func autoCaptureRecordsKeysAndTheFactsBehindThem() async throws {
         let w = try LicenseWorld()
         let desk = try w.desk()
-        let notes = try await desk.refresh()
+        let notes = (try await desk.refresh()).map(\.line)
         let c = await desk.checklist
         let r1 = try #require(c.row("node01")), r2 = try #require(c.row("node02"))
         #expect(r1.status == .keyRecorded && r2.status == .keyRecorded)
@@ -95,10 +96,29 @@ final class LicenseWorld: @unchecked Sendable {
         await desk.close()
     }
 
+    /// Each note comes with the node it is about: a screen files it under that node without reading
+    /// the node's name back out of the words (the refusal below names node02 and node01 in its text).
+    @Test func notesComePairedWithTheirNode() async throws {
+        let w = try LicenseWorld(key1: LicenseWorld.key1, key2: LicenseWorld.key1)
+        let desk = try w.desk()
+        let notes = try await desk.refresh()
+        #expect(!notes.isEmpty && notes.allSatisfy { $0.node == "node01" || $0.node == "node02" })
+        let read = try #require(notes.first { $0.node == "node01" })
+        #expect(read.text == "system key \(LicenseWorld.key1) read from http://127.0.0.1:\(w.node1.port)/jw/web/console/home")
+        #expect(read.line == "node01: " + read.text)
+        // An error names its node itself: its text is the whole line, filed under node02 all the same.
+        let refusal = try #require(notes.first { $0.line.hasPrefix("node02 system key:") })
+        #expect(refusal.node == "node02" && refusal.text == refusal.line)
+        let checked = try await desk.verify(["node01"])
+        #expect(checked.map(\.node) == ["node01"])
+        #expect(checked.first?.text.hasPrefix("not activated yet") == true)
+        await desk.close()
+    }
+
     @Test func manualPasteWhenThePageShowsNoKey() async throws {
         let w = try LicenseWorld(key2: "")
         let desk = try w.desk()
-        let notes = try await desk.refresh()
+        let notes = (try await desk.refresh()).map(\.line)
         var c = await desk.checklist
         #expect(c.row("node02")?.status == .keyNeeded)
         let expected = "node02: system key not found (http://127.0.0.1:\(w.node2.port)/jw/web/console/home: a System Key label without a key after it; "
@@ -117,7 +137,7 @@ final class LicenseWorld: @unchecked Sendable {
         // Both "nodes" answer with one key: what reading through the balancer looks like.
         let w = try LicenseWorld(key1: LicenseWorld.key1, key2: LicenseWorld.key1)
         let desk = try w.desk()
-        let notes = try await desk.refresh()
+        let notes = (try await desk.refresh()).map(\.line)
         var c = await desk.checklist
         #expect(c.row("node01")?.status == .keyRecorded)
         #expect(c.row("node02")?.status == .keyNeeded)
@@ -139,11 +159,11 @@ final class LicenseWorld: @unchecked Sendable {
             let desk = try w.desk()
             try await desk.refresh()
             try await desk.setLicense(LicenseWorld.license1, for: "node01")
-            var notes = try await desk.verify(["node01"])
+            var notes = (try await desk.verify(["node01"])).map(\.line)
             #expect(notes == ["node01: not activated yet: http://127.0.0.1:\(w.node1.port)/jw/web/console/home shows the license link; "
                               + "http://127.0.0.1:\(w.node1.port)/jw/web/json/plugin/org.joget.apps.ext.ConsoleWebPlugin/service?spot=footer shows the license link"])
             w.node1.set("activated", "Example Org")
-            notes = try await desk.verify(["node01"])
+            notes = (try await desk.verify(["node01"])).map(\.line)
             #expect(notes.first?.hasPrefix("node01: activated (verified): http://127.0.0.1:\(w.node1.port)/jw/web/console/home shows \"Licensed to Example Org\"") == true)
             #expect(await desk.checklist.row("node01")?.status == .activated)
             try await desk.save()
@@ -171,16 +191,16 @@ final class LicenseWorld: @unchecked Sendable {
         let desk = try w.desk()
         try await desk.refresh()
         w.node1.set("mode", "unexpected")
-        var notes = try await desk.verify(["node01"])
+        var notes = (try await desk.verify(["node01"])).map(\.line)
         let base = "http://127.0.0.1:\(w.node1.port)"
         #expect(notes == ["node01: cannot tell: unexpected page at \(base)/jw/web/console/home: \"It works!\"; "
                           + "unexpected page at \(base)/jw/web/json/plugin/org.joget.apps.ext.ConsoleWebPlugin/service?spot=footer: \"It works!\""])
         w.node1.set("mode", "login")
         w.node1.set("activated", "Example Org")
-        notes = try await desk.verify(["node01"])  // the console redirects, the footer fragment still tells
+        notes = (try await desk.verify(["node01"])).map(\.line)  // the console redirects, the footer fragment still tells
         #expect(notes.first?.hasPrefix("node01: activated (verified): \(base)/jw/web/json/plugin/") == true)
         w.node1.stop()
-        notes = try await desk.verify(["node01"])
+        notes = (try await desk.verify(["node01"])).map(\.line)
         #expect(notes.first?.hasPrefix("node01: cannot tell: \(base)/jw/web/console/home did not answer") == true)
         #expect(await desk.checklist.row("node01")?.status == .activated)  // not guessed away
         await desk.close()
@@ -189,11 +209,11 @@ final class LicenseWorld: @unchecked Sendable {
     @Test func anUnreachableHostChangesNothing() async throws {
         let w = try LicenseWorld(app2Reachable: false)
         let desk = try w.desk()
-        let notes = try await desk.refresh()
+        let notes = (try await desk.refresh()).map(\.line)
         #expect(notes.filter { $0.hasPrefix("node02") } == ["node02: could not read the node: app2: cannot connect: connection refused"])
         #expect(await desk.checklist.row("node02")?.lastCheck?.hasPrefix("system key not found (could not read the node") == true)
         #expect(await desk.checklist.row("node02")?.status == .keyNeeded)
-        let verify = try await desk.verify(["node02"])
+        let verify = (try await desk.verify(["node02"])).map(\.line)
         #expect(verify == ["node02: cannot tell: could not read the node: app2: cannot connect: connection refused"])
         // A key pasted while the host cannot be read is kept with unknown facts; a later read fills them in.
         try await desk.setKey("EE-55aa66bb77cc", for: "node02")
@@ -323,7 +343,7 @@ final class LicenseWorld: @unchecked Sendable {
         }
         chmod(w.licensesPath, 0o644)
         let desk = try w.desk()
-        #expect(desk.openingNotes == ["\(w.licensesPath) was readable by others (mode 644); it holds license keys: now 0600"])
+        #expect(desk.openingNotes.map(\.line) == ["\(w.licensesPath) was readable by others (mode 644); it holds license keys: now 0600"])
         var info = stat()
         stat(w.licensesPath, &info)
         #expect(Int(info.st_mode) & 0o777 == 0o600)

@@ -195,6 +195,33 @@ struct ServicePagesTests {
         #expect(x.state.page == .welcome)
     }
 
+    /// Notes are filed under the node they come paired with, never by the node names in their words.
+    @Test func licenseNotesGoUnderTheirOwnNode() {
+        let a = LicenseFixtures.answers(nodes: 2)
+        let checklist = LicenseChecklist(answers: a, at: LicenseFixtures.at(days: 1))
+        var s = AppState(answers: a)
+        s.page = .hosted(.licenses)
+        let page = LicensePage(checklist: checklist, stateDirectory: "/state", comeBack: "joget-cluster licenses",
+                               mode: .inFlow, timeZone: LicenseFixtures.utc)
+        _ = App.update(&s, .licenses(.opened(page)))
+        _ = App.update(&s, .licenses(.finished(.init(kind: .open, checklist: checklist, notes: [], failure: nil))))
+        _ = App.update(&s, .key(.char("r")))
+        let notes = [LicenseNote("node02", "node01: mentioned, but this is node02's"),
+                     LicenseNote(node: "node01", line: "node01 system key: refused"),
+                     LicenseNote(node: nil, line: "node02: about no node")]
+        _ = App.update(&s, .licenses(.finished(.init(kind: .refresh, checklist: checklist, notes: notes, failure: nil))))
+        #expect(s.licenses?.seen["node02"] == ["node01: mentioned, but this is node02's"])
+        #expect(s.licenses?.seen["node01"] == ["node01 system key: refused"])
+
+        // A check of node01 files only node01's notes: node02's stay as the refresh left them.
+        _ = App.update(&s, .licenses(.finished(.init(kind: .verify("node01"), checklist: checklist,
+                                                     notes: [LicenseNote("node02", "x"), LicenseNote("node01", "activated")],
+                                                     failure: nil))))
+        #expect(s.licenses?.seen["node01"] == ["activated"])
+        #expect(s.licenses?.seen["node02"] == ["node01: mentioned, but this is node02's"])
+        #expect(s.licenses?.message == "node01: activated")
+    }
+
     /// The license page by messages alone: the test stands in for the license service.
     @Test func licenseWorkGoesOutAsEffectsAndComesBackAsMessages() {
         let a = LicenseFixtures.answers(nodes: 2)
@@ -213,7 +240,7 @@ struct ServicePagesTests {
         _ = App.update(&s, .licenses(.progress("node01: reading MAC")))
         #expect(s.licenses?.progress == "node01: reading MAC")
         _ = App.update(&s, .licenses(.finished(.init(kind: .refresh, checklist: checklist,
-                                                     notes: ["node01: could not read the node: offline"], failure: nil))))
+                                                     notes: [LicenseNote("node01", "could not read the node: offline")], failure: nil))))
         #expect(s.licenses?.progress == nil)
         #expect(s.licenses?.message?.contains("1 could not be") == true)
         #expect(s.licenses?.seen["node01"] == ["could not read the node: offline"])

@@ -39,10 +39,11 @@ public struct LicensePage: Screen, Sendable {
     public struct Outcome: Sendable {
         public var kind: Work
         public var checklist: LicenseChecklist
-        public var notes: [String]
+        /// What the work found, each with its node.
+        public var notes: [LicenseNote]
         public var failure: String?
 
-        public init(kind: Work, checklist: LicenseChecklist, notes: [String], failure: String?) {
+        public init(kind: Work, checklist: LicenseChecklist, notes: [LicenseNote], failure: String?) {
             self.kind = kind; self.checklist = checklist; self.notes = notes; self.failure = failure
         }
     }
@@ -102,7 +103,7 @@ public struct LicensePage: Screen, Sendable {
     /// A page over a checklist as the service's desk holds it; the first work reads it and saves
     /// it once (so licenses.json exists from the first visit on).
     public init(checklist: LicenseChecklist, stateDirectory: String, comeBack: String, mode: Mode = .inFlow,
-                timeZone: TimeZone = .current, openingNotes: [String] = []) {
+                timeZone: TimeZone = .current, openingNotes: [LicenseNote] = []) {
         self.checklist = checklist
         self.stateDirectory = stateDirectory
         self.comeBack = comeBack
@@ -110,7 +111,7 @@ public struct LicensePage: Screen, Sendable {
         self.timeZone = timeZone
         problem = nil
         if !openingNotes.isEmpty {
-            message = openingNotes.joined(separator: "; ")
+            message = openingNotes.map(\.line).joined(separator: "; ")
             messageRole = .warning
         }
         perform(.open)
@@ -402,13 +403,11 @@ public struct LicensePage: Screen, Sendable {
         case .verify(let n), .setKey(let n): seen[n] = []
         default: break
         }
-        for note in o.notes where o.kind == .refresh || o.kind == .verify(note.prefix { $0 != ":" }.description)
-            || o.kind == .setKey(note.prefix { $0 != ":" }.description) {
-            for row in checklist.rows where note.hasPrefix(row.node + ":") || note.hasPrefix(row.node + " ") {
-                let text = note.hasPrefix(row.node + ": ") ? String(note.dropFirst(row.node.count + 2)) : note
-                seen[row.node, default: []].append(text)
-                break
-            }
+        // A node's notes go under it: all of a refresh's, and those of the node a key or check was for.
+        for note in o.notes {
+            guard let node = note.node, checklist.row(node) != nil,
+                  o.kind == .refresh || o.kind == .verify(node) || o.kind == .setKey(node) else { continue }
+            seen[node, default: []].append(note.text)
         }
         if let failure = o.failure {
             say(failure, .error)
@@ -424,7 +423,7 @@ public struct LicensePage: Screen, Sendable {
         case .export(let path):
             say("Wrote \(path) for whoever requests the licenses (no license keys in it).", .ok)
         case .setKey, .setLicense, .verify:
-            let last = o.notes.last ?? "done"
+            let last = o.notes.last?.line ?? "done"
             let role: Role = last.contains("cannot tell") || last.contains("careful") || last.contains("not activated") ? .warning : .ok
             say(last, role)
         }

@@ -45,7 +45,7 @@ public final class LicenseService: Sendable {
             let previous = chain
             chain = Task {
                 await previous?.value
-                var notes: [String] = []
+                var notes: [LicenseNote] = []
                 var failure: String?
                 do { notes = try await Self.perform(task, on: desk) } catch { failure = "\(error)" }
                 // Nothing to keep for answers without nodes (a new install not answered yet).
@@ -59,7 +59,7 @@ public final class LicenseService: Sendable {
         }
     }
 
-    static func perform(_ task: LicenseTask, on desk: LicenseDesk) async throws -> [String] {
+    static func perform(_ task: LicenseTask, on desk: LicenseDesk) async throws -> [LicenseNote] {
         switch task {
         case .open: return []
         case .refresh: return try await desk.refresh()
@@ -67,7 +67,7 @@ public final class LicenseService: Sendable {
         case .setLicense(let license, let node):
             try await desk.setLicense(license, for: node)
             let row = await desk.checklist.row(node)
-            return ["\(node): license \(row?.license(revealed: false) ?? "") recorded. Enter it in \(node)'s own pop-up too, at \(row?.url ?? "its URL"), then press c to check"]
+            return [LicenseNote(node, "license \(row?.license(revealed: false) ?? "") recorded. Enter it in \(node)'s own pop-up too, at \(row?.url ?? "its URL"), then press c to check")]
         case .verify(let node): return try await desk.verify([node])
         case .export(let format, let path):
             let text = await desk.export(format)
