@@ -56,6 +56,21 @@ public enum StepStatus: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
+/// Where a step stands, for the runner and the views alike: waiting, running (in which part), or
+/// finished (how it ended).
+public enum StepState: Sendable, Hashable {
+    case pending
+    case running(StepPhase)
+    case finished(StepStatus)
+
+    public var isRunning: Bool { if case .running = self { true } else { false } }
+    /// Finished done, already done or skipped: what the steps after it need.
+    public var isSettled: Bool { status?.satisfiesDependents ?? false }
+    public var isFailed: Bool { status?.isFailed ?? false }
+    /// How it ended, once finished.
+    public var status: StepStatus? { if case .finished(let s) = self { s } else { nil } }
+}
+
 /// What a step's check said, as the journal records it.
 public enum CheckResult: String, Sendable, Codable {
     case passed      // exit 0: already done

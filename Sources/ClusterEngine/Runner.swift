@@ -25,13 +25,6 @@ public enum RunnerError: Error, Equatable, CustomStringConvertible {
     }
 }
 
-/// Where one step stands in this runner.
-public enum StepRunState: Sendable, Hashable {
-    case pending
-    case running
-    case finished(StepOutcome)
-}
-
 /// Runs a plan: each host's steps one at a time in plan order, hosts in parallel, `dependsOn`
 /// honoured; each step `check` → (upload) → `apply` → `verify` → (download). Every output line is
 /// sanitised and redacted before it reaches events, logs or the journal.
@@ -93,10 +86,14 @@ public actor Runner {
     private struct Control {
         var stopping = false
         var tasks: [String: Task<Void, Never>] = [:]
+        /// The part each running step is in, set from its task as it moves on.
+        var phases: [String: StepPhase] = [:]
     }
     private nonisolated let control = Mutex(Control())
 
-    private var states: [String: StepRunState] = [:]
+    /// Where each step stands; for a finished one, `outcomes` has the details (time, exit code, journal).
+    private var states: [String: StepState] = [:]
+    private var outcomes: [String: StepOutcome] = [:]
     private var attempts: [String: Int] = [:]
     private var transports: [String: any Transport] = [:]
     private var notices: [String] = []
@@ -138,7 +135,8 @@ public actor Runner {
         hostOrder = byHost
         stepByID = byID
 
-        var states: [String: StepRunState] = [:]
+        var states: [String: StepState] = [:]
+        var outcomes: [String: StepOutcome] = [:]
         for step in plan.steps { states[step.id] = .pending }
         var notices: [String] = []
         if let m = journal.repairMessage { notices.append(m) }
@@ -154,10 +152,11 @@ public actor Runner {
                     guard let e = resume.steps[step.id] else { continue }
                     switch e.status {
                     case .done, .alreadyDone, .skipped:
-                        states[step.id] = .finished(StepOutcome(
+                        states[step.id] = .finished(e.status)
+                        outcomes[step.id] = StepOutcome(
                             stepID: step.id, host: step.host, status: e.status, exitCode: e.exitCode,
                             duration: .milliseconds(e.durationMs ?? 0), check: e.check ?? .notRun, attempt: 0,
-                            fromJournal: true, endedAt: e.time ?? Date()))
+                            fromJournal: true, endedAt: e.time ?? Date())
                     default: break
                     }
                 }
@@ -165,6 +164,7 @@ public actor Runner {
         }
         answersChanged = changed
         self.states = states
+        self.outcomes = outcomes
         self.notices = notices
     }
 
@@ -177,9 +177,15 @@ public actor Runner {
     @discardableResult
     public nonisolated func observe(_ observer: @escaping @Sendable (RunEvent) -> Void) -> Int { hub.observe(observer) }
 
-    public func state(of stepID: String) -> StepRunState? { states[stepID] }
+    /// Where a step stands now; a running step says the part it is in.
+    public func state(of stepID: String) -> StepState? {
+        guard case .running(let started)? = states[stepID] else { return states[stepID] }
+        return .running(control.withLock { $0.phases[stepID] } ?? started)
+    }
+    /// How a finished step ended, in full.
+    public func outcome(of stepID: String) -> StepOutcome? { outcomes[stepID] }
     /// Every step's state, in plan order.
-    public func snapshot() -> [(step: Step, state: StepRunState)] { plan.steps.map { ($0, states[$0.id] ?? .pending) } }
+    public func snapshot() -> [(step: Step, state: StepState)] { plan.steps.map { ($0, state(of: $0.id) ?? .pending) } }
     public var isRunning: Bool { active }
 
     // MARK: driving
@@ -190,11 +196,9 @@ public actor Runner {
     @discardableResult
     public func run() async -> RunSummary {
         begin(clearStop: false)
-        for step in plan.steps {
-            if case .finished(let o)? = states[step.id], o.status == .interrupted {
-                states[step.id] = .pending
-                unblock(dependentsOf: step.id)
-            }
+        for step in plan.steps where states[step.id] == .finished(.interrupted) {
+            setPending(step.id)
+            unblock(dependentsOf: step.id)
         }
         return await wait()
     }
@@ -205,14 +209,14 @@ public actor Runner {
     public func retry(_ stepID: String) async throws -> RunSummary {
         guard stepByID[stepID] != nil else { throw RunnerError.unknownStep(stepID) }
         switch states[stepID] {
-        case .finished(let o)? where o.status == .interrupted || o.status.isFailed:
+        case .finished(let status)? where status == .interrupted || status.isFailed:
             break
-        case .finished(let o)?: throw RunnerError.notRetryable(stepID, status: o.status.description)
+        case .finished(let status)?: throw RunnerError.notRetryable(stepID, status: status.description)
         case .running?: throw RunnerError.notRetryable(stepID, status: "running")
         default: throw RunnerError.notRetryable(stepID, status: "not run yet")
         }
         begin(clearStop: true)
-        states[stepID] = .pending
+        setPending(stepID)
         unblock(dependentsOf: stepID)
         return await wait()
     }
@@ -225,8 +229,8 @@ public actor Runner {
         guard step.optional else { throw RunnerError.requiredStep(stepID) }
         switch states[stepID] {
         case .running?: throw RunnerError.notSkippable(stepID, status: "running")
-        case .finished(let o)? where o.status.satisfiesDependents:
-            throw RunnerError.notSkippable(stepID, status: o.status.description)
+        case .finished(let status)? where status.satisfiesDependents:
+            throw RunnerError.notSkippable(stepID, status: status.description)
         default: break
         }
         if continueRun { begin(clearStop: true) }
@@ -271,7 +275,7 @@ public actor Runner {
         active = true
         if clearStop { control.withLock { $0.stopping = false } }
         driveStart = .now
-        let trusted = states.values.filter { if case .finished(let o) = $0, o.fromJournal { true } else { false } }.count
+        let trusted = outcomes.values.filter(\.fromJournal).count
         appendJournal(.runHeader(answersHash: answersHash, plan: plan))
         hub.emit(.runStarted(PlanSummary(plan: plan, trustedFromJournal: announcedJournal ? 0 : trusted), answersHash: answersHash))
         for n in notices { hub.emit(.notice(n)) }
@@ -279,7 +283,7 @@ public actor Runner {
         if !announcedJournal {
             announcedJournal = true
             for step in plan.steps {
-                if case .finished(let o)? = states[step.id], o.fromJournal { hub.emit(.stepFinished(o)) }
+                if let o = outcomes[step.id], o.fromJournal { hub.emit(.stepFinished(o)) }
             }
         }
     }
@@ -302,7 +306,7 @@ public actor Runner {
         var waiting = false
         for dep in step.dependsOn {
             switch states[dep] {
-            case .finished(let o)? where o.status.satisfiesDependents: continue
+            case .finished(let status)? where status.satisfiesDependents: continue
             case .finished?: return .blocked(by: dep)
             default: waiting = true
             }
@@ -310,13 +314,13 @@ public actor Runner {
         if options.stopHostOnFailure {
             for id in hostOrder[step.host] ?? [] {
                 if id == step.id { break }
-                if case .finished(let o)? = states[id], o.status.isFailure { return .blocked(by: id) }
+                if states[id]?.status?.isFailure == true { return .blocked(by: id) }
             }
         }
         return waiting ? .wait : .ready
     }
 
-    private var runningCount: Int { states.values.filter { $0 == .running }.count }
+    private var runningCount: Int { states.values.filter(\.isRunning).count }
 
     /// Starts what can start; when nothing runs any more, the run goes idle.
     private func pump() {
@@ -330,7 +334,7 @@ public actor Runner {
                 for host in plan.hosts {
                     guard runningCount < limit else { break }
                     let ids = hostOrder[host] ?? []
-                    if ids.contains(where: { states[$0] == .running }) { continue }
+                    if ids.contains(where: { states[$0]?.isRunning == true }) { continue }
                     guard let next = ids.first(where: { states[$0] == .pending }), let step = stepByID[next] else { continue }
                     switch readiness(step) {
                     case .wait: continue
@@ -351,11 +355,15 @@ public actor Runner {
     private func launch(_ step: Step) {
         let attempt = (attempts[step.id] ?? 0) + 1
         attempts[step.id] = attempt
-        states[step.id] = .running
-        appendJournal(.stepStart(step.id, host: step.host, phase: step.check == nil ? .apply : .check, attempt: attempt))
+        let phase: StepPhase = step.check == nil ? .apply : .check
+        states[step.id] = .running(phase)
+        control.withLock { $0.phases[step.id] = phase }
+        appendJournal(.stepStart(step.id, host: step.host, phase: phase, attempt: attempt))
+        let id = step.id
         let context = StepContext(transport: transport(for: step.host), secrets: secrets, redactor: redactor,
                                   logs: logs, hub: hub, stateDir: stateDir, options: options,
-                                  isStopping: { [weak self] in self?.stopRequested ?? true })
+                                  isStopping: { [weak self] in self?.stopRequested ?? true },
+                                  entered: { [weak self] p in self?.control.withLock { $0.phases[id] = p } })
         let task = Task.detached { [weak self] in
             let (outcome, phase) = await Runner.execute(step, attempt: attempt, context)
             await self?.finished(outcome, phase: phase)
@@ -364,7 +372,10 @@ public actor Runner {
     }
 
     private func finished(_ outcome: StepOutcome, phase: StepPhase) {
-        control.withLock { _ = $0.tasks.removeValue(forKey: outcome.stepID) }
+        control.withLock {
+            _ = $0.tasks.removeValue(forKey: outcome.stepID)
+            $0.phases[outcome.stepID] = nil
+        }
         logs.endAttempt(stepID: outcome.stepID, host: outcome.host)
         record(outcome, phase: phase)
         pump()
@@ -372,7 +383,8 @@ public actor Runner {
 
     /// A step's end: state, journal, event.
     private func record(_ outcome: StepOutcome, phase: StepPhase?) {
-        states[outcome.stepID] = .finished(outcome)
+        states[outcome.stepID] = .finished(outcome.status)
+        outcomes[outcome.stepID] = outcome
         appendJournal(.stepEnd(outcome, phase: phase))
         hub.emit(.stepFinished(outcome))
     }
@@ -384,13 +396,19 @@ public actor Runner {
         while changed {
             changed = false
             for step in plan.steps {
-                if case .finished(let o)? = states[step.id], case .blocked(let by) = o.status, freed.contains(by) {
-                    states[step.id] = .pending
+                if case .finished(.blocked(let by))? = states[step.id], freed.contains(by) {
+                    setPending(step.id)
                     freed.insert(step.id)
                     changed = true
                 }
             }
         }
+    }
+
+    /// Back to waiting (a retry, a step unblocked): its old outcome goes.
+    private func setPending(_ stepID: String) {
+        states[stepID] = .pending
+        outcomes[stepID] = nil
     }
 
     private func finishDrive(stopped: Bool) {
@@ -415,7 +433,7 @@ public actor Runner {
         var outcomes: [StepOutcome] = []
         var remaining: [String] = []
         for step in plan.steps {
-            if case .finished(let o)? = states[step.id] { outcomes.append(o) } else { remaining.append(step.id) }
+            if let o = self.outcomes[step.id] { outcomes.append(o) } else { remaining.append(step.id) }
         }
         return RunSummary(outcomes: outcomes, remaining: remaining, stopped: stopped, duration: .now - driveStart)
     }

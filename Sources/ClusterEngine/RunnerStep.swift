@@ -12,6 +12,8 @@ struct StepContext: Sendable {
     let options: Runner.Options
     /// Whether `stop()` was asked: a process it killed exits non-zero, and that is no failure of its own.
     let isStopping: @Sendable () -> Bool
+    /// Tells the runner the part the step is in now (for `Runner.state(of:)`).
+    let entered: @Sendable (StepPhase) -> Void
 }
 
 struct StepTimedOut: Error {}
@@ -40,6 +42,7 @@ extension Runner {
         func failed(_ reason: String) -> (StepOutcome, StepPhase) { end(.failed(ctx.redactor.clean(reason))) }
         func begin(_ p: StepPhase) {
             phase = p
+            ctx.entered(p)
             ctx.hub.emit(.stepStarted(stepID: step.id, host: step.host, phase: p))
             log.phase(stepID: step.id, host: step.host, p)
         }
@@ -229,6 +232,7 @@ extension Runner {
             let remaining = deadline - clock.now
             guard remaining > .zero else { return .failure(.timedOut, inApply: false) }
             let output = CheckThenApplyOutput(check: linesHandler(step, .check, ctx), applyStarts: {
+                ctx.entered(.apply)
                 ctx.hub.emit(.stepStarted(stepID: step.id, host: step.host, phase: .apply))
                 log.phase(stepID: step.id, host: step.host, .apply)
             }, apply: linesHandler(step, .apply, ctx))

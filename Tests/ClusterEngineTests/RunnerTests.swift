@@ -193,7 +193,7 @@ import Testing
                                      fakeStep("b1", host: "b")], world: world, dir: dir)
         let task = Task { await runner.run() }
         // Stop once a1 has finished and the hanging steps are running.
-        try await waitForState(runner) { $0("a2") == .running && $0("b1") == .running }
+        try await waitForState(runner) { $0("a2")?.isRunning == true && $0("b1")?.isRunning == true }
         runner.stop()
         let s = await task.value
         #expect(s.stopped)
@@ -208,13 +208,34 @@ import Testing
         #expect(journal.runFinished && !journal.runComplete)
     }
 
+    /// The runner says where a step stands with the enum the Run page shows: pending, running in the
+    /// part it is in now (the apply, past its check), finished with how it ended.
+    @Test func stepStateNamesThePartRunningAndHowAStepEnded() async throws {
+        let dir = TempDir(); defer { dir.cleanup() }
+        let world = FakeWorld()
+        world.on("apply a2", .hang)
+        let runner = try makeRunner([fakeStep("a1", host: "a"), fakeStep("a2", host: "a"), fakeStep("a3", host: "a")],
+                                    world: world, dir: dir)
+        #expect(await runner.state(of: "a1") == .pending)
+        let task = Task { await runner.run() }
+        try await waitForState(runner) { $0("a2") == .running(.apply) }
+        #expect(await runner.state(of: "a1") == .finished(.done))
+        #expect(await runner.outcome(of: "a1")?.check == .failed)
+        #expect(await runner.state(of: "a3") == .pending)
+        #expect(await runner.outcome(of: "a3") == nil)
+        runner.stop()
+        _ = await task.value
+        #expect(await runner.state(of: "a2") == .finished(.interrupted))
+        #expect(await runner.outcome(of: "a2")?.status == .interrupted)
+    }
+
     @Test func cancellingTheRunTaskInterrupts() async throws {
         let dir = TempDir(); defer { dir.cleanup() }
         let world = FakeWorld()
         world.on("apply a1", .hang)
         let runner = try makeRunner([fakeStep("a1", host: "a"), fakeStep("a2", host: "a")], world: world, dir: dir)
         let task = Task { await runner.run() }
-        try await waitForState(runner) { $0("a1") == .running }
+        try await waitForState(runner) { $0("a1")?.isRunning == true }
         task.cancel()
         let s = await task.value
         #expect(s.status("a1") == .interrupted)
@@ -465,7 +486,7 @@ import Testing
 
 /// Polls until `condition` holds (5 s at most).
 /// Waits until the runner's step states satisfy `condition` (given a lookup by step id).
-func waitForState(_ runner: Runner, _ condition: (@Sendable (String) -> StepRunState?) -> Bool) async throws {
+func waitForState(_ runner: Runner, _ condition: (@Sendable (String) -> StepState?) -> Bool) async throws {
     let deadline = ContinuousClock.now + .seconds(30)
     while true {
         let states = Dictionary(uniqueKeysWithValues: await runner.snapshot().map { ($0.step.id, $0.state) })

@@ -43,10 +43,10 @@ import Testing
 
         #expect(await waitFor(controller, &page) { $0.failure != nil && !$0.isRunning })
         #expect(page.failure?.stepID == "files.read@local")
-        if case .failed(let why)? = page.step("files.read@local")?.state { #expect(why.contains("status 1")) } else {
+        if case .finished(.failed(let why))? = page.step("files.read@local")?.state { #expect(why.contains("status 1")) } else {
             Issue.record("files.read@local is \(String(describing: page.step("files.read@local")?.state))")
         }
-        #expect(page.step("db.after@local")?.state == .blocked(by: "files.read@local"))
+        #expect(page.step("db.after@local")?.state == .finished(.blocked(by: "files.read@local")))
         #expect(page.logLines(host: "local").contains { $0.contains("No such file") }, "stderr reaches the pane")
         #expect(page.logLines(host: "local").contains("hello from the local shell"))
         // Skip is refused: the step is required.
@@ -60,9 +60,9 @@ import Testing
         try "now it is here\n".write(toFile: needed, atomically: true, encoding: .utf8)
         #expect(controller.perform(page.handle(.char("r"))) == .handled)
         #expect(await waitFor(controller, &page) { $0.succeeded })
-        #expect(page.step("files.read@local")?.state == .done)
+        #expect(page.step("files.read@local")?.state == .finished(.done))
         #expect(page.step("files.read@local")?.attempts == 2)
-        #expect(page.step("db.after@local")?.state == .done)
+        #expect(page.step("db.after@local")?.state == .finished(.done))
         #expect(page.logLines(host: "local").contains("now it is here"))
         #expect(page.failure == nil && page.failureQueue.isEmpty)
         await controller.close()
@@ -86,7 +86,7 @@ import Testing
         #expect(controller.perform(page.handle(.enter)) == .quitWhenStopped)
         await controller.waitUntilIdle()
         controller.drain(into: &page)
-        #expect(page.step("hosts.sleep@local")?.state == .interrupted)
+        #expect(page.step("hosts.sleep@local")?.state == .finished(.interrupted))
         #expect(page.stopped)
         await controller.close()
         let journal = try Journal.load(stateDir: state)
@@ -174,7 +174,7 @@ import Testing
         }
         #expect(runtime.state.done, "the page asked already: the app exits without a second question")
         #expect(runtime.state.dialog == nil)
-        #expect(runtime.state.run?.screen.step("hosts.sleep@local")?.state == .interrupted)
+        #expect(runtime.state.run?.screen.step("hosts.sleep@local")?.state == .finished(.interrupted))
         await runner.close()
     }
 }

@@ -42,19 +42,36 @@ import Testing
         p.apply(.stepStarted(stepID: "hosts.a@a", host: "a", phase: .apply))
         #expect(p.step("hosts.a@a")?.startedAt == .seconds(5), "a new phase is not a new attempt")
         p.apply(outcome("hosts.a@a", "a", .done, ms: 3_200))
-        #expect(p.step("hosts.a@a")?.state == .done)
+        #expect(p.step("hosts.a@a")?.state == .finished(.done))
         #expect(p.step("hosts.a@a")?.duration == .milliseconds(3_200))
         p.apply(outcome("hosts.b@b", "b", .alreadyDone, ms: 100, journal: true))
-        #expect(p.step("hosts.b@b")?.state == .alreadyDone)
+        #expect(p.step("hosts.b@b")?.state == .finished(.alreadyDone))
         #expect(p.step("hosts.b@b")?.shownDuration(now: p.elapsed) == nil, "trusted from the journal: no time now")
         p.apply(outcome("files.a@a", "a", .interrupted, ms: 10))
         p.apply(outcome("files.b@b", "b", .skipped, ms: 0))
         p.apply(outcome("db.a@a", "a", .blocked(by: "files.a@a"), ms: 0))
-        #expect(p.step("files.a@a")?.state == .interrupted)
-        #expect(p.step("files.b@b")?.state == .skipped)
-        #expect(p.step("db.a@a")?.state == .blocked(by: "files.a@a"))
+        #expect(p.step("files.a@a")?.state == .finished(.interrupted))
+        #expect(p.step("files.b@b")?.state == .finished(.skipped))
+        #expect(p.step("db.a@a")?.state == .finished(.blocked(by: "files.a@a")))
         #expect(p.step("db.b@b")?.state == .pending)
         #expect(p.failure == nil, "only a failed step opens the dialog")
+    }
+
+    /// The page holds the engine's own `StepState`: a finished step is `.finished` with the status the
+    /// runner sent, and counts as settled, failed or running exactly as the engine's status says.
+    @Test(arguments: [StepStatus.done, .alreadyDone, .skipped, .interrupted, .failed("exit 1"), .blocked(by: "hosts.a@a")])
+    func aFinishedStepHoldsTheRunnersStatus(status: StepStatus) {
+        var p = Self.page()
+        p.apply(.runStarted(PlanSummary(plan: Self.plan), answersHash: nil))
+        p.apply(.stepStarted(stepID: "files.a@a", host: "a", phase: .apply))
+        #expect(p.step("files.a@a")?.state == .running(.apply))
+        #expect(p.step("files.a@a")?.state.isRunning == true && p.step("files.a@a")?.state.status == nil)
+        p.apply(outcome("files.a@a", "a", status, ms: 10))
+        let state = p.step("files.a@a")?.state
+        #expect(state == .finished(status) && state?.status == status)
+        #expect(state?.isSettled == status.satisfiesDependents)
+        #expect(state?.isFailed == status.isFailed)
+        #expect(state?.isRunning == false)
     }
 
     /// A probe that ran says "passed": it changed nothing, unlike a step that is "done".

@@ -166,7 +166,7 @@ extension RunScreen {
         guard width >= 20, area.height >= 8 else { return }
         let inner = width - 4
         var reason = ""
-        if case .failed(let why) = s.state { reason = why }
+        if case .finished(.failed(let why)) = s.state { reason = why }
         let took = s.duration.map { " after \(LineOutput.seconds($0))" } ?? ""
         let attempt = s.attempts > 1 ? " (attempt \(s.attempts))" : ""
         let others = steps.filter { $0.state.isRunning && $0.host != s.host }.count

@@ -22,39 +22,6 @@ import TermUI
 /// Memory is bounded: each host keeps its last ``ringCapacity`` lines (the full text is on disk),
 /// ``apply(_:)`` costs O(1) per output line, and rendering reads only the lines on screen.
 public struct RunScreen: Screen, Sendable {
-    /// A step as the page shows it.
-    public enum StepState: Hashable, Sendable {
-        case pending
-        case running(StepPhase)
-        case done
-        case alreadyDone
-        case skipped
-        case interrupted
-        case failed(String)
-        case blocked(by: String)
-
-        /// Done, already done or skipped: what the steps after it need.
-        public var isSettled: Bool {
-            switch self {
-            case .done, .alreadyDone, .skipped: true
-            default: false
-            }
-        }
-        public var isRunning: Bool { if case .running = self { true } else { false } }
-        public var isFailed: Bool { if case .failed = self { true } else { false } }
-
-        init(_ status: StepStatus) {
-            switch status {
-            case .done: self = .done
-            case .alreadyDone: self = .alreadyDone
-            case .skipped: self = .skipped
-            case .interrupted: self = .interrupted
-            case .failed(let why): self = .failed(why)
-            case .blocked(let by): self = .blocked(by: by)
-            }
-        }
-    }
-
     public struct StepRow: Hashable, Sendable {
         public let id: String
         public let layer: Layer
@@ -249,7 +216,7 @@ public struct RunScreen: Screen, Sendable {
 
         case .stepFinished(let o):
             guard let i = stepIndex[o.stepID] else { return }
-            steps[i].state = StepState(o.status)
+            steps[i].state = .finished(o.status)
             steps[i].fromJournal = o.fromJournal
             if !o.fromJournal { steps[i].duration = o.duration }
             if !o.fromJournal, o.attempt > 0, let h = hostIndex[o.host] {

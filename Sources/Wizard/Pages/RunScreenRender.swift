@@ -91,14 +91,14 @@ extension RunScreen {
         let p = progress()
         if case .idle(let s) = runState {
             if s.succeeded {
-                let already = p.trusted + steps.filter { $0.state == .alreadyDone && !$0.fromJournal }.count
+                let already = p.trusted + steps.filter { $0.state == .finished(.alreadyDone) && !$0.fromJournal }.count
                 let note = already > 0 ? " (\(already) already in place)" : ""
                 return ("All \(p.total) steps done\(note) in \(LineOutput.seconds(runElapsed)). Press Enter to verify the cluster.", .ok)
             }
             if s.stopped {
                 return ("Stopped: running steps were interrupted, the rest kept. Start again (or joget-cluster resume) to go on.", .warning)
             }
-            let blocked = steps.filter { if case .blocked = $0.state { true } else { false } }.count
+            let blocked = steps.filter { if case .finished(.blocked) = $0.state { true } else { false } }.count
             let waiting = failureQueue.isEmpty ? "" : ": press f to decide (Retry, Skip, Abort)"
             return ("\(p.failed) failed" + (blocked > 0 ? ", \(blocked) blocked" : "") + "\(waiting).", .error)
         }
@@ -162,12 +162,12 @@ extension RunScreen {
         switch state {
         case .pending: return (s.pending, .muted)
         case .running: return (s.spinner.isEmpty ? s.running : s.spinner[spinnerFrame % s.spinner.count], .title)
-        case .done: return (s.done, .ok)
-        case .alreadyDone: return (s.skipped, .muted)
-        case .skipped: return (s.skipped, .warning)
-        case .interrupted: return ("!", .warning)
-        case .failed: return (s.failed, .error)
-        case .blocked: return ("-", .warning)
+        case .finished(.done): return (s.done, .ok)
+        case .finished(.alreadyDone): return (s.skipped, .muted)
+        case .finished(.skipped): return (s.skipped, .warning)
+        case .finished(.interrupted): return ("!", .warning)
+        case .finished(.failed): return (s.failed, .error)
+        case .finished(.blocked): return ("-", .warning)
         }
     }
 
@@ -206,12 +206,12 @@ extension RunScreen {
         case .pending: return ("", .muted)
         case .running(let phase):
             return ("\(phase.rawValue) \(ProgressBar.format(row.shownDuration(now: elapsed) ?? .zero))", .title)
-        case .done: return (row.fromJournal ? "done earlier" : (row.readOnly ? "passed" : "done") + took, .ok)
-        case .alreadyDone: return ("already done", .muted)
-        case .skipped: return ("skipped", .warning)
-        case .interrupted: return ("interrupted", .warning)
-        case .failed: return ("FAILED" + took, .error)
-        case .blocked: return ("blocked", .warning)
+        case .finished(.done): return (row.fromJournal ? "done earlier" : (row.readOnly ? "passed" : "done") + took, .ok)
+        case .finished(.alreadyDone): return ("already done", .muted)
+        case .finished(.skipped): return ("skipped", .warning)
+        case .finished(.interrupted): return ("interrupted", .warning)
+        case .finished(.failed): return ("FAILED" + took, .error)
+        case .finished(.blocked): return ("blocked", .warning)
         }
     }
 
@@ -227,7 +227,7 @@ extension RunScreen {
         let hostRect = Rect(x: r.x + 5, y: r.y, width: hostWidth, height: 1)
         buffer.writeLine(row.host, in: hostRect, style: selected ? base : theme[.label], ellipsis: theme.symbols.ellipsis)
         var title = row.title
-        if case .blocked(let by) = row.state { title += " (needs \(by))" }
+        if case .finished(.blocked(let by)) = row.state { title += " (needs \(by))" }
         let titleRect = Rect(x: hostRect.right + 2, y: r.y, width: max(0, r.right - hostRect.right - 2 - statusWidth - 1), height: 1)
         buffer.writeLine(title, in: titleRect, style: base, ellipsis: theme.symbols.ellipsis)
         buffer.writeLine(status, in: Rect(x: r.right - statusWidth, y: r.y, width: statusWidth, height: 1),
@@ -243,8 +243,8 @@ extension RunScreen {
             any = true
             switch st.state {
             case .running: running = true; all = false
-            case .failed: failed = true; all = false
-            case .interrupted, .blocked: trouble = true; all = false
+            case .finished(.failed): failed = true; all = false
+            case .finished(.interrupted), .finished(.blocked): trouble = true; all = false
             case .pending: all = false
             default: break
             }
