@@ -11,6 +11,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // ncursesw, wide characters, with static-inline wrappers for its macros.
@@ -26,9 +27,11 @@ let package = Package(
                 plugins: ["EmbedFiles"]),
 
         // Transports (local shell, OpenSSH), scheduler, journal, logs, redaction.
+        // swift-crypto for SHA-256 (the answers hash, the transfer checks): see bench/sha256.
         .target(name: "ClusterEngine", dependencies: [
             "ClusterCore",
             .product(name: "Subprocess", package: "swift-subprocess"),
+            .product(name: "Crypto", package: "swift-crypto"),
         ]),
 
         // Cell buffer, widgets, key events, headless screen. Knows nothing of SSH or Joget.

@@ -24,7 +24,7 @@ public struct BackupManifest: Codable, Sendable, Equatable {
         for name in partNames {
             let path = folder + "/" + name
             let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value ?? 0
-            parts.append(Part(name: name, size: size, sha256: try await FileDigest.sha256(path: path, host: "local")))
+            parts.append(Part(name: name, size: size, sha256: try await SHA256Hex.ofFile(path: path, host: "local")))
         }
         let manifest = BackupManifest(cluster: cluster, createdAt: Backup.iso(createdAt), jogetVersion: jogetVersion, nodes: nodes, parts: parts)
         let encoder = JSONEncoder()
@@ -53,7 +53,7 @@ public struct BackupManifest: Codable, Sendable, Equatable {
             }
             let size = (attrs[.size] as? NSNumber)?.int64Value ?? -1
             if size != part.size { throw BackupError.damaged("\(part.name) is \(size) bytes, the manifest says \(part.size)") }
-            let sum = try await FileDigest.sha256(path: file, host: "local")
+            let sum = try await SHA256Hex.ofFile(path: file, host: "local")
             if sum != part.sha256 { throw BackupError.damaged("\(part.name) does not match its sha256 in the manifest (damaged)") }
         }
         return manifest

@@ -193,7 +193,7 @@ public final class Journal: Sendable {
     public static func load(stateDir: StateDir) throws -> JournalState { try load(path: stateDir.journalPath) }
 
     /// SHA-256 of the answers file's canonical text (`AnswersFile.encode`), lower-case hex.
-    public static func answersHash(_ answers: Answers) -> String { SHA256Digest.hex(AnswersFile.encode(answers)) }
+    public static func answersHash(_ answers: Answers) -> String { SHA256Hex.of(AnswersFile.encode(answers)) }
 
     /// Every record, after truncating a cut-off last line. A bad line elsewhere: the file is copied to
     /// `journal.jsonl.corrupt-<time>` and `JournalError.corrupt` names the line.

@@ -174,7 +174,7 @@ actor ShellHost {
     /// from there when those bytes are the same as the start of the local file, else starts over.
     func upload(localPath: String, remotePath: String, mode: Int) async throws -> UploadOutcome {
         let fail = { (detail: String) in TransportError.transferFailed(host: self.hostName, detail: "\(remotePath): \(detail)") }
-        let localSum = try await FileDigest.sha256(path: localPath, host: hostName)
+        let localSum = try await SHA256Hex.ofFile(path: localPath, host: hostName)
         let size = (try? FileManager.default.attributesOfItem(atPath: localPath)[.size] as? NSNumber)?.int64Value ?? 0
         let q = Shell.quote(remotePath)
         let modeText = String(mode, radix: 8)
@@ -241,8 +241,8 @@ actor ShellHost {
     private func samePrefix(_ localPath: String, remote: String, length: Int64) async -> Bool {
         let (r, out, _) = await capture("__s=$(sha256sum < \(remote)) || exit 4; printf '%s\\n' \"${__s%% *}\"")
         guard r == .exited(0), let remoteSum = out.last else { return false }
-        let local = try? await ProcessSupport.collect("/bin/sh", ["-c", "head -c \"$1\" -- \"$2\" | sha256sum", "sh", String(length), localPath])
-        return local.map { $0.status == 0 && $0.out.hasPrefix(remoteSum) } ?? false
+        let local = try? await SHA256Hex.ofFile(path: localPath, length: length, host: hostName)
+        return local == remoteSum
     }
 
     func download(remotePath: String, localPath: String, progress: (@Sendable (Int64) -> Void)? = nil) async throws {
@@ -273,7 +273,7 @@ actor ShellHost {
         if let e = writeError.withLock({ $0 }) { unlink(temp); throw fail("writing \(localPath): \(e)") }
         guard status == 0 else { unlink(temp); throw fail("the copy failed (status \(status)): \(channel.stderrTail.suffix(300))") }
         let localSum: String
-        do { localSum = try await FileDigest.sha256(path: temp, host: hostName) } catch { unlink(temp); throw error }
+        do { localSum = try await SHA256Hex.ofFile(path: temp, host: hostName) } catch { unlink(temp); throw error }
         guard localSum == remoteSum else { unlink(temp); throw fail("checksum mismatch after transfer") }
         guard rename(temp, localPath) == 0 else {
             let e = String(cString: strerror(errno)); unlink(temp); throw fail("cannot move into place: \(e)")
@@ -283,25 +283,5 @@ actor ShellHost {
     private nonisolated func describe(_ result: CommandResult, _ stderr: [String]) -> String {
         let tail = stderr.suffix(3).joined(separator: " / ")
         return tail.isEmpty ? "\(result)" : "\(result): \(tail)"
-    }
-}
-
-/// SHA-256 of a local file, streamed by coreutils' sha256sum (CryptoKit is not on Linux).
-enum FileDigest {
-    static func sha256(path: String, host: String) async throws -> String {
-        guard let tool = ProcessSupport.which("sha256sum") else {
-            throw TransportError.transferFailed(host: host, detail: "sha256sum is not installed on this machine")
-        }
-        let result: ProcessSupport.Collected
-        do { result = try await ProcessSupport.collect(tool, ["--", path]) } catch {
-            throw TransportError.transferFailed(host: host, detail: "\(path): \(error)")
-        }
-        var text = Substring(result.out)
-        if text.hasPrefix("\\") { text = text.dropFirst() }  // sha256sum escapes odd file names
-        let hex = String(text.prefix(64))
-        guard result.status == 0, hex.count == 64, hex.allSatisfy({ $0.isHexDigit }) else {
-            throw TransportError.transferFailed(host: host, detail: "\(path): \(result.err.trimmingCharacters(in: .whitespacesAndNewlines))")
-        }
-        return hex
     }
 }

@@ -16,14 +16,20 @@ import Testing
          "d7a8fbb307d7809469ca9abcb0082e4f8d5651e46d3cdb762d02d0bf37c9e592"),
     ])
     func knownVectors(input: String, digest: String) {
-        #expect(SHA256Digest.hex(input) == digest)
+        #expect(SHA256Hex.of(input) == digest)
     }
 
-    @Test func oneMillionAs() {
-        var h = SHA256Digest()
-        let chunk = [UInt8](repeating: UInt8(ascii: "a"), count: 1000)
-        for _ in 0..<1000 { h.update(chunk) }
-        #expect(SHA256Digest.hex(bytes: h.finalize()) == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+    /// A million "a"s from a file, and 3.5 million (three reads of 1 MB and a short one).
+    @Test func oneMillionAsFromAFile() async throws {
+        let dir = TempDir(); defer { dir.cleanup() }
+        try Data(repeating: UInt8(ascii: "a"), count: 1_000_000).write(to: URL(fileURLWithPath: dir.path + "/a"))
+        #expect(try await SHA256Hex.ofFile(path: dir.path + "/a", host: "local") == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+        try Data(repeating: UInt8(ascii: "a"), count: 3_500_000).write(to: URL(fileURLWithPath: dir.path + "/b"))
+        #expect(try await SHA256Hex.ofFile(path: dir.path + "/b", length: 1_000_000, host: "local")
+                == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0", "the first million bytes")
+        #expect(try await SHA256Hex.ofFile(path: dir.path + "/b", host: "local")
+                == SHA256Hex.of(bytes: [UInt8](repeating: UInt8(ascii: "a"), count: 3_500_000)))
+        await #expect(throws: TransportError.self) { try await SHA256Hex.ofFile(path: dir.path + "/none", host: "local") }
     }
 
     /// Every length around the 55/56/64-byte padding edges, against the system's sha256sum.
@@ -35,14 +41,14 @@ import Testing
             let path = dir.path + "/f\(length)"
             try Data(bytes).write(to: URL(fileURLWithPath: path))
             let out = Program.run(["/usr/bin/sha256sum", path]).output
-            #expect(SHA256Digest.hex(bytes: SHA256Digest.hash(bytes)) == String(out.prefix(64)), "length \(length)")
+            #expect(SHA256Hex.of(bytes: bytes) == String(out.prefix(64)), "length \(length)")
         }
     }
 
     @Test func answersHashIsOfTheCanonicalText() {
         var answers = Answers()
         answers.cluster = "prod"
-        #expect(Journal.answersHash(answers) == SHA256Digest.hex(AnswersFile.encode(answers)))
+        #expect(Journal.answersHash(answers) == SHA256Hex.of(AnswersFile.encode(answers)))
         var other = answers
         other.cluster = "test"
         #expect(Journal.answersHash(answers) != Journal.answersHash(other))

@@ -374,7 +374,7 @@ struct SSHTransportTests {
         let (r, log) = await t.capture("stat -c '%a %U' \(Shell.quote(remote)); sha256sum < \(Shell.quote(remote))")
         #expect(r == .exited(0))
         #expect(log.stdout.first == "640 root")
-        let localSum = try await FileDigest.sha256(path: local, host: "x")
+        let localSum = try await SHA256Hex.ofFile(path: local, host: "x")
         #expect(log.stdout.last?.hasPrefix(localSum) == true)
         // A copy cut off earlier left its start: the next upload goes on from there...
         let partial = top + "/sub dir/.bundle.bin.jc-partial"
@@ -385,7 +385,7 @@ struct SSHTransportTests {
                 == .sent(bytes: Int64(bytes.count) - 1_000_000, resumedAt: 1_000_000))
         let (listed, files) = await t.capture("ls -A \(Shell.quote(top + "/sub dir")); sha256sum < \(Shell.quote(remote))")
         #expect(listed == .exited(0) && files.stdout.first == "bundle.bin" && files.stdout.count == 2, "in the folder: \(files.stdout)")
-        #expect(files.stdout.last?.hasPrefix(try await FileDigest.sha256(path: local, host: "x")) == true)
+        #expect(files.stdout.last?.hasPrefix(try await SHA256Hex.ofFile(path: local, host: "x")) == true)
         // ...but not from bytes that are not the local file's start: those are sent again.
         bytes[5] ^= 0xFF
         try Data(bytes).write(to: URL(fileURLWithPath: local))
@@ -437,7 +437,7 @@ extension SSHTransportTests {
         }
         #expect(resumedAt > 0 && sent + resumedAt == Int64(size), "sent \(sent) after \(resumedAt)")
         let (_, sum) = await watcher.capture("sha256sum < \(Shell.quote(remote)); ls -A \(Shell.quote(top))")
-        #expect(sum.stdout.first?.hasPrefix(try await FileDigest.sha256(path: local, host: "x")) == true)
+        #expect(sum.stdout.first?.hasPrefix(try await SHA256Hex.ofFile(path: local, host: "x")) == true)
         #expect(sum.stdout.dropFirst() == ["bundle.tar.gz"], "left: \(sum.stdout)")
         await t.close()
     }
