@@ -50,7 +50,8 @@ import TermUI
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let s = AppState(config: AppConfig(stateDirectory: dir, environment: ["HOME": dir]), answers: a)
         var page = try #require(s.setup.first { $0.spec.id == "sharedFiles" })
-        #expect(page.next() == .none, "Next went on with no NFS server chosen")
+        var draft = SetupDraft(s.model)
+        #expect(page.next(draft: &draft) == .none, "Next went on with no NFS server chosen")
         #expect(page.fields.form["sharedFiles.server"]?.error == "no host is chosen")
         #expect(page.message?.contains("no host is chosen") == true)
     }
@@ -91,7 +92,7 @@ import TermUI
         let x = WizardHarness(width: 100, height: 30, answers: Example.small)
         x.jump(to: 3)
         var s = x.runtime.state
-        s.setup[3].openEditor(0) // node01
+        s.setup[3].openEditor(0, model: s.model) // node01
         x.runtime.replaceState(s)
         x.setupPageFocus("appServers.nodes[].name")
         x.send(.ctrl("u"))

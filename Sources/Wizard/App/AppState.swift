@@ -61,23 +61,33 @@ public struct AppState {
         self.installed = installed
         let model = self.model
         setup = SetupSpecs.setupPages.map { SetupPage(spec: $0, model: model) }
-        review = ReviewPage(model: model, installed: installed)
+        review = ReviewPage(installed: installed)
+        review.layOut(model)
         self.hostedPages = hostedPages
         self.size = size
     }
 
-    /// The page on screen, as a `Screen` (with the model put in).
-    public var currentScreen: any Screen {
+    /// The page on screen: its title, legend and help.
+    public var currentPage: any PageChrome {
+        if case .setup(let i) = page { return setup[i] }
+        return currentScreen ?? welcome
+    }
+
+    /// Draws the page on screen; a setup page reads the app's model as it draws.
+    public func renderPage(_ area: Rect, into buffer: inout Buffer, theme: Theme) {
+        if case .setup(let i) = page {
+            setup[i].render(area, model: model, into: &buffer, theme: theme)
+        } else {
+            currentScreen?.render(area, into: &buffer, theme: theme)
+        }
+    }
+
+    /// The page on screen as a `Screen`; nil for a setup page (drawn with the model, see `renderPage`).
+    var currentScreen: (any Screen)? {
         switch page {
         case .welcome: return welcome
-        case .setup(let i):
-            var p = setup[i]
-            p.model = model
-            return p
-        case .review:
-            var r = review
-            r.model = model
-            return r
+        case .setup: return nil
+        case .review: return review
         case .hosted(.run): return run ?? OpeningPage(page: .run)
         case .hosted(.verify): return verify ?? OpeningPage(page: .verify)
         case .hosted(.changes): return changes ?? OpeningPage(page: .changes)

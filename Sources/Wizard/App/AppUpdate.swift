@@ -56,6 +56,7 @@ public enum App {
             s.installed = installed
             s.review.installed = installed
             s.review.setPlan(result)
+            s.review.layOut(s.model)
             return []
         case .saved(let path, let error):
             s.saveError = error
@@ -116,22 +117,26 @@ public enum App {
 
     static func answersChanged(_ s: inout AppState) -> [AppEffect] {
         s.review.invalidate()
+        s.review.layOut(s.model)
         return [.saveAnswers(s.model.answers)]
     }
 
-    /// Gives the key to the page on screen, with the model put in and taken back.
+    /// Makes a setup page's edits to the one setup model, in order.
+    static func apply(_ s: inout AppState, _ edits: [SetupEdit]) {
+        for e in edits { s.model.apply(e) }
+    }
+
+    /// Gives the key to the page on screen. A setup page reads the model through a draft for this
+    /// key and hands back its edits, which are made here.
     static func sendToPage(_ s: inout AppState, _ key: Key) -> ScreenRequest {
         switch s.page {
         case .welcome: return s.welcome.handle(key)
         case .setup(let i):
-            var p = s.setup[i]
-            p.model = s.model
-            let r = p.handle(key)
-            s.model = p.model
-            s.setup[i] = p
+            var draft = SetupDraft(s.model)
+            let r = s.setup[i].handle(key, draft: &draft)
+            apply(&s, draft.edits)
             return r
         case .review:
-            s.review.model = s.model
             s.review.bodyHeight = max(1, s.size.height - 3)
             s.review.bodyWidth = max(1, s.size.width - 2)
             return s.review.handle(key)
@@ -179,10 +184,16 @@ public enum App {
         case .openCluster(let path): return [.openCluster(path: path)]
         case .edit(let id):
             guard let i = s.setup.firstIndex(where: { $0.spec.id == id }) else { return [] }
-            let effects = enter(&s, .setup(i))
+            var effects = enter(&s, .setup(i))
             s.returnToReview = true
             // A layer Review marks [!] opens with its problems shown, the focus on the first field at fault.
-            if !s.setup[i].problems().isEmpty { _ = s.setup[i].next() }
+            if !s.setup[i].problems(s.model).isEmpty {
+                let before = s.model.answers
+                var draft = SetupDraft(s.model)
+                _ = s.setup[i].next(draft: &draft)
+                apply(&s, draft.edits)
+                if s.model.answers != before { effects += answersChanged(&s) }
+            }
             return effects
         case .install: return install(&s)
         // The page already asked (the Run page's "Stop and quit"): no second question.
@@ -253,7 +264,8 @@ public enum App {
         for i in s.setup.indices {
             s.setup[i] = SetupPage(spec: s.setup[i].spec, model: s.model)
         }
-        s.review = ReviewPage(model: s.model, installed: nil)
+        s.review = ReviewPage(installed: nil)
+        s.review.layOut(s.model)
         var effects = enter(&s, .setup(0))
         effects.append(.saveAnswers(s.model.answers))
         return effects
@@ -265,7 +277,7 @@ public enum App {
     }
 
     static func showHelp(_ s: inout AppState) {
-        let screen = s.currentScreen
+        let screen = s.currentPage
         let text = screen.help ?? "No help for this part of the page."
         let keys = "\n\nKeys: Tab/Shift-Tab or Up/Down move, Enter goes on, Esc goes back (nothing is lost), F1 or ? (outside a text field) help, F10 or q (outside a text field) quits."
         var title = s.page == .welcome ? "Help" : "Help: \(screen.title)"
@@ -283,7 +295,7 @@ public enum App {
                 dismissDialog(&s)
             case .entered(let name, let value):
                 s.model.secrets[name] = value
-                s.review.model = s.model
+                s.review.layOut(s.model)
                 if prompt.current == nil {
                     dismissDialog(&s)
                     return openHosted(&s, prompt.then)
@@ -334,15 +346,12 @@ public enum App {
         s.page = page
         switch page {
         case .setup(let i):
-            var p = s.setup[i]
-            p.model = s.model
-            p.refresh()
-            s.setup[i] = p
+            s.setup[i].refresh(s.model)
             return []
         case .review:
             s.returnToReview = false
-            s.review.model = s.model
             s.review.invalidate()
+            s.review.layOut(s.model)
             return [.buildPlan(s.model.answers)]
         default:
             return []

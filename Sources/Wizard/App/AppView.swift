@@ -19,12 +19,11 @@ public enum AppView {
             return
         }
         let rows = area.rows(.fixed(1), .fixed(1), .fill, .fixed(1))
-        let screen = s.currentScreen
         renderHeader(s, in: rows[0], into: &buffer, theme: theme)
         buffer.fill(rows[1], symbol: Character(theme.symbols.border.horizontal), style: theme[.border])
         let body = rows[2].inset(horizontal: 1)
-        screen.render(body, into: &buffer, theme: theme)
-        var legend = s.dialog.map { dialogLegend($0) } ?? screen.legend
+        s.renderPage(body, into: &buffer, theme: theme)
+        var legend = s.dialog.map { dialogLegend($0) } ?? s.currentPage.legend
         if s.dialog == nil {
             // The app's keys, unless the page names them itself (the Run page's F10 is "Stop").
             for item in [KeyLegend.Item("F1", "Help"), .init("F10", "Quit")] where !legend.contains(where: { $0.key == item.key }) {

@@ -1,16 +1,21 @@
 import TermUI
 
-/// A full-screen page of the wizard. Pages are values held in the app's state: `handle` changes
-/// the page and may ask the app for something; `render` is pure.
-///
-/// Keys reach the page first; keys it ignores go to the app (F1 help, F10/q quit, resize).
-public protocol Screen {
+/// What every page shows around its body: a title, the key legend, help.
+public protocol PageChrome {
     /// The title shown in the header, e.g. "3 Application servers".
     var title: String { get }
     /// The key legend at the bottom, in order: `[("Enter", "Next"), ("Esc", "Back")]`.
     var legend: [KeyLegend.Item] { get }
     /// Help for what has focus (F1), or nil when there is none.
     var help: String? { get }
+}
+
+/// A full-screen page of the wizard. Pages are values held in the app's state: `handle` changes
+/// the page and may ask the app for something; `render` is pure. (The setup pages are not
+/// `Screen`s: they read the app's setup model as they handle a key or draw, see ``SetupPage``.)
+///
+/// Keys reach the page first; keys it ignores go to the app (F1 help, F10/q quit, resize).
+public protocol Screen: PageChrome {
     mutating func handle(_ key: Key) -> ScreenRequest
     func render(_ area: Rect, into buffer: inout Buffer, theme: Theme)
     /// Called on every tick of the app's loop (about every 100 ms):

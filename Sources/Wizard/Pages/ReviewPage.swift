@@ -15,11 +15,18 @@ public struct ReviewPage: Screen {
     }
 
     /// A host's steps, one a row: Enter shows the selected step's scripts.
+    /// A host's steps, one a row: Enter shows the selected step's scripts.
     public struct StepList: Sendable, Equatable {
         public var host: String
         /// The host's step ids, in plan order.
         public var ids: [String]
         public var selected = 0
+        /// The list as drawn, laid out when it opens (and again on a resize).
+        var lines: [Line] = []
+
+        public static func == (a: StepList, b: StepList) -> Bool {
+            a.host == b.host && a.ids == b.ids && a.selected == b.selected
+        }
     }
 
     public struct Viewer: Sendable {
@@ -28,7 +35,6 @@ public struct ReviewPage: Screen {
         public var view: LogView
     }
 
-    public var model: SetupModel
     /// What earlier runs installed (`installed.yaml`), nil before the first install. When set, the
     /// page starts with what the install changes: nodes added and retired, hosts left with no role.
     public var installed: Answers?
@@ -49,9 +55,11 @@ public struct ReviewPage: Screen {
     public var bodyHeight: Int = 20
     /// Columns of the body, for wrapping the steps' notes.
     public var bodyWidth: Int = 78
+    /// Everything the page shows and acts on that comes from the answers, the plan and what is
+    /// installed: worked out by ``layOut(_:width:)`` when one of them changes, never per key or frame.
+    public private(set) var layout = Layout()
 
-    public init(model: SetupModel, installed: Answers? = nil) {
-        self.model = model
+    public init(installed: Answers? = nil) {
         self.installed = installed
     }
 
@@ -67,7 +75,6 @@ public struct ReviewPage: Screen {
             problems = e.problems
             files = []
         }
-        selected = min(selected, max(0, rows.count - 1))
     }
 
     /// Forgets the plan (the answers changed).
@@ -82,14 +89,7 @@ public struct ReviewPage: Screen {
         ("appServers", "3 Application servers"), ("loadBalancer", "4 Load balancer"),
     ]
 
-    public var rows: [Row] {
-        var out: [Row] = ReviewPage.layers.map { .layer(pageID: $0.id, title: $0.title) }
-        if let plan { out += plan.hosts.map { .host($0) } }
-        out += files.indices.map { .file($0) }
-        out.append(.checkHosts)
-        out.append(.install)
-        return out
-    }
+    public var rows: [Row] { layout.rows }
 
     public func problems(of pageID: String) -> [Problem] {
         (problems ?? []).filter { SetupSpecs.owns(pageID, problemField: $0.field) }
@@ -98,7 +98,7 @@ public struct ReviewPage: Screen {
     public var isComplete: Bool { problems?.isEmpty == true && plan != nil }
 
     /// Nodes installed earlier that the answers no longer have: the install retires them.
-    public var retiringNodes: [Node] { Installed.retiredNodes(installed: installed, answers: model.answers) }
+    public var retiringNodes: [Node] { layout.retiringNodes }
 
     /// What an install of `answers` changes in the installed cluster, a paragraph a line, with how
     /// to show it; empty before the first install. The retirement is worded as `apply` words it.
@@ -126,7 +126,9 @@ public struct ReviewPage: Screen {
 
     /// Every password the install uses (the database's, the SSH and sudo logins, a retiring host's
     /// login), what it is for, and whether this session has it already.
-    public var installSecrets: [(name: SecretName, what: String, typed: Bool)] {
+    public var installSecrets: [(name: SecretName, what: String, typed: Bool)] { layout.installSecrets }
+
+    static func installSecrets(_ model: SetupModel, installed: Answers?, plan: Plan?) -> [(name: SecretName, what: String, typed: Bool)] {
         var known = model.answers
         for h in installed?.hosts ?? [] where known.host(named: h.name) == nil { known.hosts.append(h) }
         return App.neededSecrets(.run, answers: model.answers, installed: installed, plan: plan).sorted().map {
@@ -222,14 +224,7 @@ public struct ReviewPage: Screen {
     /// Shows why nothing can start yet; false when the answers are complete and planned.
     mutating func notReady(title: String, what: String) -> Bool {
         if let all = problems, !all.isEmpty {
-            var lines: [String] = []
-            for (id, title) in ReviewPage.layers {
-                let p = self.problems(of: id)
-                if let first = p.first {
-                    lines.append("[!] \(title): " + SetupSpecs.describe(first, answers: model.answers) + (p.count > 1 ? " (+\(p.count - 1) more)" : ""))
-                }
-            }
-            dialog = Dialog(title: title, message: "\(what) when every layer is complete. Missing:\n" + lines.joined(separator: "\n"),
+            dialog = Dialog(title: title, message: "\(what) when every layer is complete. Missing:\n" + layout.missing.joined(separator: "\n"),
                             buttons: ["OK"], cancelIndex: 0, borderRole: .error, maxWidth: 76)
             return true
         }
@@ -245,9 +240,8 @@ public struct ReviewPage: Screen {
         let retiring = retiringNodes
         if !retiring.isEmpty {
             // Never silently: the operator reads what retiring does and says yes.
-            let lines = Installed.retirement(installed: installed, answers: model.answers, purge: false)
             dialog = Dialog(title: "Retire " + retiring.map(\.name).joined(separator: ", ") + "?",
-                            message: lines.joined(separator: "\n") + "\n\nEnter retires and installs; Esc goes back.",
+                            message: layout.retirement.joined(separator: "\n") + "\n\nEnter retires and installs; Esc goes back.",
                             buttons: ["Retire and install", "Back"], focused: 0, cancelIndex: 1, borderRole: .warning,
                             maxWidth: 76)
             confirmsRetirement = true
@@ -258,30 +252,28 @@ public struct ReviewPage: Screen {
 
     mutating func openSteps(_ host: String) {
         guard let plan else { return }
-        steps = StepList(host: host, ids: plan.steps.filter { $0.host == host }.map(\.id))
+        var list = StepList(host: host, ids: plan.steps.filter { $0.host == host }.map(\.id))
+        list.lines = ReviewPage.stepLines(list, plan: plan)
+        steps = list
     }
 
     /// The step list as lines: layer headings, a row per step, its notes wrapped under it.
-    func stepLines(_ list: StepList, theme: Theme, width: Int) -> [Line] {
-        guard let plan else { return [] }
-        var out: [Line] = [Line(row: -1, spans: [Span("Steps on \(list.host): \(list.ids.count)", style: theme[.label].bold()),
-                                                 Span("  (Enter shows a step's scripts)", style: theme[.muted])])]
+    static func stepLines(_ list: StepList, plan: Plan) -> [Line] {
+        var out: [Line] = [Line(row: -1, [Piece("Steps on \(list.host): \(list.ids.count)", .label, bold: true),
+                                          Piece("  (Enter shows a step's scripts)", .muted)])]
         var layer: Layer? = nil
         let byID = Dictionary(plan.steps.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         for (i, id) in list.ids.enumerated() {
             guard let step = byID[id] else { continue }
             if step.layer != layer {
-                out.append(Line(row: -1, spans: []))
-                out.append(Line(row: -1, spans: [Span(step.layer.title, style: theme[.label])]))
+                out.append(Line(row: -1, []))
+                out.append(Line(row: -1, [Piece(step.layer.title, .label)]))
                 layer = step.layer
             }
-            out.append(Line(row: i, spans: [Span(step.title), Span(step.optional ? "  (optional)" : "", style: theme[.muted])]))
+            out.append(Line(row: i, [Piece(step.title), Piece(step.optional ? "  (optional)" : "", .muted)]))
             for note in step.notes {
                 // Wrapped to the view, hanging under the note's text.
-                let wrapped = PageText.wrap("note: " + note, width: max(20, width - 12))
-                for (j, l) in wrapped.enumerated() {
-                    out.append(Line(row: -1, spans: [Span((j == 0 ? "  " : "        ") + l, style: theme[.muted])]))
-                }
+                out.append(Line(paragraph: Paragraph("note: " + note, .muted, margin: 12, minimum: 20, first: "  ", rest: "        ")))
             }
         }
         return out
@@ -331,6 +323,204 @@ public struct ReviewPage: Screen {
         viewer = Viewer(title: "\(f.host):\(f.path)", lines: lines, view: .textView(title: "\(f.host):\(f.path)"))
     }
 
+    // MARK: Layout
+
+    /// What the page shows, worked out from the answers, the plan and what is installed.
+    public struct Layout: Sendable {
+        public fileprivate(set) var rows: [Row] = []
+        var lines: [Line] = []
+        /// The review's intro (wrapped when drawn).
+        var intro = ""
+        /// A line per layer with a problem, for the "Not ready" dialog.
+        var missing: [String] = []
+        public fileprivate(set) var retiringNodes: [Node] = []
+        /// What retiring them does, for the dialog that asks first.
+        var retirement: [String] = []
+        public fileprivate(set) var installSecrets: [(name: SecretName, what: String, typed: Bool)] = []
+    }
+
+    /// Works out the layout again: the app calls it when the answers, the passwords, the plan or
+    /// what is installed change.
+    public mutating func layOut(_ model: SetupModel) {
+        let a = model.answers
+        var l = Layout()
+        var rows: [Row] = ReviewPage.layers.map { .layer(pageID: $0.id, title: $0.title) }
+        if let plan { rows += plan.hosts.map { .host($0) } }
+        rows += files.indices.map { .file($0) }
+        rows.append(.checkHosts)
+        rows.append(.install)
+        l.rows = rows
+        l.intro = SetupSpecs.named("review")?.intro.trimmingTrailingNewlines ?? ""
+        for (id, title) in ReviewPage.layers {
+            let p = problems(of: id)
+            if let first = p.first {
+                l.missing.append("[!] \(title): " + SetupSpecs.describe(first, answers: a) + (p.count > 1 ? " (+\(p.count - 1) more)" : ""))
+            }
+        }
+        l.retiringNodes = Installed.retiredNodes(installed: installed, answers: a)
+        l.retirement = l.retiringNodes.isEmpty ? [] : Installed.retirement(installed: installed, answers: a, purge: false)
+        l.installSecrets = ReviewPage.installSecrets(model, installed: installed, plan: plan)
+        layout = l
+        layout.lines = displayLines(a)
+        selected = min(selected, max(0, rows.count - 1))
+        if var list = steps, let plan {
+            list.lines = ReviewPage.stepLines(list, plan: plan)
+            steps = list
+        }
+    }
+
+    /// A piece of a line: its text and the role it is drawn in (nil: plain), or a layer's mark.
+    struct Piece: Sendable {
+        var text: String
+        var role: Role?
+        var bold = false
+        var mark: Mark?
+
+        init(_ text: String, _ role: Role? = nil, bold: Bool = false) { self.text = text; self.role = role; self.bold = bold }
+        init(mark: Mark, _ role: Role) { text = ""; self.role = role; self.mark = mark }
+
+        func span(_ theme: Theme) -> Span {
+            let s = theme.symbols
+            let text = mark.map { m in
+                (m == .checking ? "[ ]" : m == .complete ? s.checkOn : s.checkAttention) + " "
+            } ?? self.text
+            let style = role.map { theme[$0] } ?? .plain
+            return Span(text, style: bold ? style.bold() : style)
+        }
+    }
+
+    /// A layer's mark: still checking, complete, or something to attend to.
+    enum Mark: Sendable { case checking, complete, attention }
+
+    /// Text wrapped to the width it is drawn at: `minimum` columns at least, `margin` fewer than the
+    /// view; the first line after `first`, the others after `rest`.
+    struct Paragraph: Sendable {
+        var text: String
+        var role: Role
+        var margin = 2
+        var minimum = 1
+        var first = ""
+        var rest = ""
+
+        init(_ text: String, _ role: Role, margin: Int = 2, minimum: Int = 1, first: String = "", rest: String = "") {
+            self.text = text; self.role = role; self.margin = margin; self.minimum = minimum; self.first = first; self.rest = rest
+        }
+    }
+
+    struct Line: Sendable {
+        var row: Int        // index in `rows`, or -1 for a heading
+        var pieces: [Piece] = []
+        var paragraph: Paragraph?
+
+        init(row: Int, _ pieces: [Piece]) { self.row = row; self.pieces = pieces }
+        init(paragraph: Paragraph) { row = -1; self.paragraph = paragraph }
+    }
+
+    /// The body's lines, every one from the layout.
+    func displayLines(_ a: Answers) -> [Line] {
+        var out: [Line] = []
+        let rows = layout.rows
+        let titleWidth = ReviewPage.layers.map { TextWidth.of($0.title) }.max() ?? 20
+        var sawHost = false, sawFile = false
+        let hostWidth = max(4, (plan?.hosts.map { TextWidth.of($0) }.max() ?? 4))
+        let stepsByHost = Dictionary(grouping: plan?.steps ?? [], by: \.host)
+        for (i, row) in rows.enumerated() {
+            switch row {
+            case .layer(let id, let title):
+                if i == 0 {
+                    if installed != nil {
+                        out.append(Line(row: -1, [Piece("Changes to the installed cluster", .label, bold: true)]))
+                        for change in ReviewPage.changes(installed: installed, answers: a) {
+                            out.append(Line(paragraph: Paragraph(change.text, change.role)))
+                        }
+                        out.append(Line(row: -1, []))
+                    }
+                    out.append(Line(row: -1, [Piece("Layers", .label, bold: true)]))
+                }
+                let ps = problems(of: id)
+                let mark: Mark
+                let detail: String
+                let role: Role
+                if problems == nil {
+                    mark = .checking; detail = "checking..."; role = .muted
+                } else if let p = ps.first {
+                    mark = .attention
+                    let more = ps.count > 1 ? " (+\(ps.count - 1) more)" : ""
+                    detail = SetupSpecs.describe(p, answers: a) + more; role = .error
+                } else {
+                    mark = .complete; detail = ReviewPage.summary(of: id, answers: a); role = .muted
+                }
+                out.append(Line(row: i, [Piece(mark: mark, ps.isEmpty && problems != nil ? .ok : .warning),
+                                         Piece(TextLayout.pad(title, to: titleWidth) + "  "),
+                                         Piece(detail, role)]))
+            case .host(let name):
+                if !sawHost {
+                    sawHost = true
+                    out.append(Line(row: -1, []))
+                    let total = plan?.steps.count ?? 0
+                    out.append(Line(row: -1, [Piece("Plan: \(total) steps on \(plan?.hosts.count ?? 0) hosts", .label, bold: true),
+                                              Piece("  (Enter lists a host's steps and their scripts)", .muted)]))
+                }
+                let steps = stepsByHost[name] ?? []
+                var layers: [String] = []
+                for st in steps where !layers.contains(st.layer.tag) { layers.append(st.layer.tag) }
+                out.append(Line(row: i, [Piece(TextLayout.pad(name, to: hostWidth) + "  "),
+                                         Piece(TextLayout.pad("\(steps.count) steps", to: 9), .normal),
+                                         Piece("  " + layers.joined(separator: ", "), .muted)]))
+            case .file(let f):
+                if !sawFile {
+                    sawFile = true
+                    out.append(Line(row: -1, []))
+                    out.append(Line(row: -1, [Piece("Files to be written: \(files.count)", .label, bold: true),
+                                              Piece("  (Enter shows one; passwords as ****)", .muted)]))
+                }
+                let file = files[f]
+                out.append(Line(row: i, [Piece(TextLayout.pad(file.host, to: hostWidth) + "  "), Piece(file.path)]))
+            case .checkHosts:
+                if isComplete {
+                    let secrets = layout.installSecrets
+                    out.append(Line(row: -1, []))
+                    let asked = secrets.filter { !$0.typed }.count
+                    out.append(Line(row: -1, [Piece("Passwords the install uses: \(secrets.count)", .label, bold: true),
+                                              Piece(asked == 0 ? "  (all typed; kept in memory only)"
+                                                      : "  (\(asked) asked at Install; never saved)", .muted)]))
+                    let nameWidth = min(28, secrets.map { TextWidth.of($0.name.rawValue) }.max() ?? 0)
+                    for secret in secrets {
+                        out.append(Line(row: -1, [Piece(TextLayout.pad(secret.name.rawValue, to: nameWidth) + "  "),
+                                                  Piece(TextLayout.pad(secret.typed ? "typed" : "asked", to: 5) + "  ",
+                                                        secret.typed ? .ok : .warning),
+                                                  Piece(secret.what, .muted)]))
+                    }
+                }
+                out.append(Line(row: -1, []))
+                out.append(Line(row: i, [Piece("[ Check hosts and network ]", isComplete ? .normal : .muted),
+                                         Piece("  read-only; Install runs it first", .muted)]))
+            case .install:
+                let label = isComplete ? "[ Install ]" : "[ Install ]  (not yet: complete the [!] layers)"
+                out.append(Line(row: i, [Piece(label, isComplete ? .normal : .muted)]))
+            }
+        }
+        return out
+    }
+
+    static func summary(of id: String, answers a: Answers) -> String {
+        switch id {
+        case "hosts":
+            return "\(a.hosts.count) host\(a.hosts.count == 1 ? "" : "s"): " + a.hosts.map(\.name).joined(separator: ", ")
+        case "sharedFiles":
+            return a.sharedFiles.provider == .nfs
+                ? "NFS from \(a.sharedFiles.server ?? "?"), mounted at \(a.sharedFiles.mountPoint)"
+                : "existing, at \(a.sharedFiles.mountPoint)"
+        case "database":
+            return "\(a.database.engine.rawValue) on \(a.database.host):\(a.database.port), database \(a.database.name)"
+        case "appServers":
+            return "\(a.appServers.nodes.count) node\(a.appServers.nodes.count == 1 ? "" : "s"): " + a.appServers.nodes.map { "\($0.name)@\($0.host)" }.joined(separator: ", ")
+        case "loadBalancer":
+            return "Apache on \(a.loadBalancer.host), http://\(a.loadBalancer.serverName)" + (a.loadBalancer.tls != nil ? " + https" : "")
+        default: return ""
+        }
+    }
+
     // MARK: Drawing
 
     public func render(_ area: Rect, into buffer: inout Buffer, theme: Theme) {
@@ -341,12 +531,12 @@ public struct ReviewPage: Screen {
             return
         }
         if let list = steps {
-            drawList(stepLines(list, theme: theme, width: area.width), selected: list.selected, in: area, into: &buffer, theme: theme)
+            drawList(list.lines, selected: list.selected, in: area, into: &buffer, theme: theme)
             return
         }
         buffer.writeLine("Review", in: area.row(0), style: theme[.title], ellipsis: s.ellipsis)
         var top = area.y + 1
-        let intro = PageText.wrap(SetupSpecs.named("review")?.intro.trimmingTrailingNewlines ?? "", width: max(1, area.width))
+        let intro = PageText.wrap(layout.intro, width: max(1, area.width))
         for line in intro.prefix(max(0, area.height - 8)) {
             buffer.writeLine(line, in: Rect(x: area.x, y: top, width: area.width, height: 1), style: theme[.muted],
                              ellipsis: s.ellipsis)
@@ -354,13 +544,24 @@ public struct ReviewPage: Screen {
         }
         if area.bottom - top > 8 { top += 1 }
         let listArea = Rect(x: area.x, y: top, width: area.width, height: max(0, area.bottom - top))
-        drawList(displayLines(theme: theme, width: listArea.width), selected: selected, in: listArea, into: &buffer, theme: theme)
+        drawList(layout.lines, selected: selected, in: listArea, into: &buffer, theme: theme)
         if let d = dialog { d.render(area, into: &buffer, theme: theme) }
     }
 
-    /// Lines with selectable rows, scrolled to keep the selected one in view.
-    func drawList(_ lines: [Line], selected: Int, in listArea: Rect, into buffer: inout Buffer, theme: Theme) {
+    /// Lines with selectable rows, scrolled to keep the selected one in view; paragraphs wrapped to the width.
+    func drawList(_ laidOut: [Line], selected: Int, in listArea: Rect, into buffer: inout Buffer, theme: Theme) {
         let s = theme.symbols
+        var lines: [(row: Int, spans: [Span])] = []
+        lines.reserveCapacity(laidOut.count)
+        for line in laidOut {
+            guard let p = line.paragraph else {
+                lines.append((line.row, line.pieces.map { $0.span(theme) }))
+                continue
+            }
+            for (j, text) in PageText.wrap(p.text, width: max(p.minimum, listArea.width - p.margin)).enumerated() {
+                lines.append((-1, [Span((j == 0 ? p.first : p.rest) + text, style: theme[p.role])]))
+            }
+        }
         // Scroll to keep the selected row visible.
         let selLine = lines.firstIndex { $0.row == selected } ?? 0
         var first = 0
@@ -376,127 +577,13 @@ public struct ReviewPage: Screen {
             if isSel, !spans.isEmpty {
                 spans = spans.map { Span($0.text, style: $0.style.patched(with: theme[.focused])) }
             }
-            buffer.writeLine(spans, in: r.inset(left: 2), alignment: line.centered ? .center : .left, ellipsis: s.ellipsis)
+            buffer.writeLine(spans, in: r.inset(left: 2), alignment: .left, ellipsis: s.ellipsis)
         }
         if lines.count > listArea.height, listArea.width > 2 {
             if first > 0 { buffer.write(s.moreAbove, x: listArea.right - 1, y: listArea.y, style: theme[.muted]) }
             if first + listArea.height < lines.count {
                 buffer.write(s.moreBelow, x: listArea.right - 1, y: listArea.bottom - 1, style: theme[.muted])
             }
-        }
-    }
-
-    struct Line {
-        var row: Int        // index in `rows`, or -1 for a heading
-        var spans: [Span]
-        var centered = false
-    }
-
-    func displayLines(theme: Theme, width: Int) -> [Line] {
-        let s = theme.symbols
-        var out: [Line] = []
-        let rows = self.rows
-        let titleWidth = ReviewPage.layers.map { TextWidth.of($0.title) }.max() ?? 20
-        var sawHost = false, sawFile = false
-        let hostWidth = max(4, (plan?.hosts.map { TextWidth.of($0) }.max() ?? 4))
-        for (i, row) in rows.enumerated() {
-            switch row {
-            case .layer(let id, let title):
-                if i == 0 {
-                    if installed != nil {
-                        out.append(Line(row: -1, spans: [Span("Changes to the installed cluster", style: theme[.label].bold())]))
-                        for change in ReviewPage.changes(installed: installed, answers: model.answers) {
-                            for line in PageText.wrap(change.text, width: max(1, width - 2)) {
-                                out.append(Line(row: -1, spans: [Span(line, style: theme[change.role])]))
-                            }
-                        }
-                        out.append(Line(row: -1, spans: []))
-                    }
-                    out.append(Line(row: -1, spans: [Span("Layers", style: theme[.label].bold())]))
-                }
-                let ps = problems(of: id)
-                let mark: String
-                let detail: String
-                let role: Role
-                if problems == nil {
-                    mark = "[ ]"; detail = "checking..."; role = .muted
-                } else if let p = ps.first {
-                    mark = s.checkAttention
-                    let more = ps.count > 1 ? " (+\(ps.count - 1) more)" : ""
-                    detail = SetupSpecs.describe(p, answers: model.answers) + more; role = .error
-                } else {
-                    mark = s.checkOn; detail = summary(of: id); role = .muted
-                }
-                out.append(Line(row: i, spans: [Span(mark + " ", style: theme[ps.isEmpty && problems != nil ? .ok : .warning]),
-                                                Span(TextLayout.pad(title, to: titleWidth) + "  "),
-                                                Span(detail, style: theme[role])]))
-            case .host(let name):
-                if !sawHost {
-                    sawHost = true
-                    out.append(Line(row: -1, spans: []))
-                    let total = plan?.steps.count ?? 0
-                    out.append(Line(row: -1, spans: [Span("Plan: \(total) steps on \(plan?.hosts.count ?? 0) hosts", style: theme[.label].bold()),
-                                                     Span("  (Enter lists a host's steps and their scripts)", style: theme[.muted])]))
-                }
-                let steps = plan?.steps.filter { $0.host == name } ?? []
-                var layers: [String] = []
-                for st in steps where !layers.contains(st.layer.tag) { layers.append(st.layer.tag) }
-                out.append(Line(row: i, spans: [Span(TextLayout.pad(name, to: hostWidth) + "  "),
-                                                Span(TextLayout.pad("\(steps.count) steps", to: 9), style: theme[.normal]),
-                                                Span("  " + layers.joined(separator: ", "), style: theme[.muted])]))
-            case .file(let f):
-                if !sawFile {
-                    sawFile = true
-                    out.append(Line(row: -1, spans: []))
-                    out.append(Line(row: -1, spans: [Span("Files to be written: \(files.count)", style: theme[.label].bold()),
-                                                     Span("  (Enter shows one; passwords as ****)", style: theme[.muted])]))
-                }
-                let file = files[f]
-                out.append(Line(row: i, spans: [Span(TextLayout.pad(file.host, to: hostWidth) + "  "), Span(file.path)]))
-            case .checkHosts:
-                if isComplete {
-                    let secrets = installSecrets
-                    out.append(Line(row: -1, spans: []))
-                    let asked = secrets.filter { !$0.typed }.count
-                    out.append(Line(row: -1, spans: [Span("Passwords the install uses: \(secrets.count)", style: theme[.label].bold()),
-                                                     Span(asked == 0 ? "  (all typed; kept in memory only)"
-                                                            : "  (\(asked) asked at Install; never saved)",
-                                                          style: theme[.muted])]))
-                    let nameWidth = min(28, secrets.map { TextWidth.of($0.name.rawValue) }.max() ?? 0)
-                    for secret in secrets {
-                        out.append(Line(row: -1, spans: [Span(TextLayout.pad(secret.name.rawValue, to: nameWidth) + "  "),
-                                                         Span(TextLayout.pad(secret.typed ? "typed" : "asked", to: 5) + "  ",
-                                                              style: theme[secret.typed ? .ok : .warning]),
-                                                         Span(secret.what, style: theme[.muted])]))
-                    }
-                }
-                out.append(Line(row: -1, spans: []))
-                out.append(Line(row: i, spans: [Span("[ Check hosts and network ]", style: theme[isComplete ? .normal : .muted]),
-                                                Span("  read-only; Install runs it first", style: theme[.muted])]))
-            case .install:
-                let label = isComplete ? "[ Install ]" : "[ Install ]  (not yet: complete the [!] layers)"
-                out.append(Line(row: i, spans: [Span(label, style: theme[isComplete ? .normal : .muted])], centered: false))
-            }
-        }
-        return out
-    }
-
-    func summary(of id: String) -> String {
-        let a = model.answers
-        switch id {
-        case "hosts":
-            return "\(a.hosts.count) host\(a.hosts.count == 1 ? "" : "s"): " + a.hosts.map(\.name).joined(separator: ", ")
-        case "sharedFiles":
-            return a.sharedFiles.provider == .nfs
-                ? "NFS from \(a.sharedFiles.server ?? "?"), mounted at \(a.sharedFiles.mountPoint)"
-                : "existing, at \(a.sharedFiles.mountPoint)"
-        case "database":
-            return "\(a.database.engine.rawValue) on \(a.database.host):\(a.database.port), database \(a.database.name)"
-        case "appServers":
-            return "\(a.appServers.nodes.count) node\(a.appServers.nodes.count == 1 ? "" : "s"): " + a.appServers.nodes.map { "\($0.name)@\($0.host)" }.joined(separator: ", ")
-        case "loadBalancer":
-            return "Apache on \(a.loadBalancer.host), http://\(a.loadBalancer.serverName)" + (a.loadBalancer.tls != nil ? " + https" : "")
-        default: return ""
         }
     }
 }

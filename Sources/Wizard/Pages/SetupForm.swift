@@ -137,9 +137,9 @@ public struct SpecForm: Sendable {
 
     // MARK: Keys
 
-    /// Gives a key to the form: edits, focus moves, and the checks as focus leaves a field.
-    /// Returns whether the key was used and whether the answers changed.
-    public mutating func handle(_ key: Key, model: inout SetupModel) -> (used: Bool, changed: Bool) {
+    /// Gives a key to the form: edits, focus moves, and the checks as focus leaves a field (what
+    /// passes goes into `draft` as edits). Returns whether the key was used and whether the answers changed.
+    public mutating func handle(_ key: Key, draft: inout SetupDraft) -> (used: Bool, changed: Bool) {
         let before = form.focusedID
         var used: Bool
         // An unanswered host choice: the first Left/Right/Space picks the option under the cursor.
@@ -161,35 +161,37 @@ public struct SpecForm: Sendable {
         // Choices take effect at once, so fields they show or hide follow live.
         if let id = before, let spec = spec(id), spec.kind == .choice || spec.kind == .host,
            case .choice? = form[id]?.control {
-            if commit(id, model: &model) { changed = true }
+            if commit(id, draft: &draft) { changed = true }
         }
         if let id = before, form.focusedID != before {
-            if commit(id, model: &model) { changed = true }
+            if commit(id, draft: &draft) { changed = true }
         }
-        if changed { rebuild(model) }
+        if changed { rebuild(draft.model) }
         return (used, changed)
     }
 
     /// Checks the focused field and writes it to the model (before leaving the page, say).
     @discardableResult
-    public mutating func commitFocused(model: inout SetupModel) -> Bool {
+    public mutating func commitFocused(draft: inout SetupDraft) -> Bool {
         guard let id = form.focusedID else { return false }
-        let changed = commit(id, model: &model)
-        if changed { rebuild(model) }
+        let changed = commit(id, draft: &draft)
+        if changed { rebuild(draft.model) }
         return changed
     }
 
-    /// Checks one field; a value that passes goes into the model. Returns whether the answers changed.
+    /// Checks one field; a value that passes goes into the draft as an edit. Returns whether the answers changed.
     @discardableResult
-    public mutating func commit(_ id: String, model: inout SetupModel) -> Bool {
-        if let password = confirmed(by: id) { return commitAgain(password, model: &model) }
+    public mutating func commit(_ id: String, draft: inout SetupDraft) -> Bool {
+        let model = draft.model
+        if let password = confirmed(by: id) { return commitAgain(password, draft: &draft) }
         guard let spec = spec(id), let value = form.value(id) else { return false }
         if spec.kind == .password {
             form.setError(id, nil)
             if let name = model.secretName(for: spec, item: item) {
                 // A password typed twice is kept once the two match.
                 let again = spec.confirm ? form.value(SpecForm.againID(id)) : value
-                model.secrets[name] = value.isEmpty || again != value ? nil : value
+                let kept = value.isEmpty || again != value ? nil : value
+                if model.secrets[name] != kept { draft.apply(.secret(name, kept)) }
                 if spec.confirm { form.setError(SpecForm.againID(id), SpecForm.mismatch(value, again ?? "", final: false)) }
             } else if !value.isEmpty {
                 form.setError(id, "give the host a name first")
@@ -207,15 +209,16 @@ public struct SpecForm: Sendable {
             form.setError(id, problem)
             return false
         }
-        var answers = model.answers
-        if let problem = answers.set(value, at: id, item: item) {
+        // Tried on a copy first: a value the model's type refuses stays in the field with the reason.
+        var trial = model.answers
+        if let problem = trial.set(value, at: id, item: item) {
             form.setError(id, problem)
             return false
         }
         form.setError(id, nil)
-        model.answers = answers
-        if id == "hosts[].name" { model.renameHostReferences(from: old, to: value) }
-        if id == "hosts[].user", let item { model.followUser(host: item) }
+        draft.apply(.answer(path: id, item: item, value: value))
+        if id == "hosts[].name" { draft.apply(.renameHost(from: old, to: value)) }
+        if id == "hosts[].user", let item { draft.apply(.followUser(host: item)) }
         return true
     }
 
@@ -237,12 +240,13 @@ public struct SpecForm: Sendable {
     }
 
     /// Leaving the second typing of a password: kept when the two match, else said so.
-    mutating func commitAgain(_ password: FieldSpec, model: inout SetupModel) -> Bool {
+    mutating func commitAgain(_ password: FieldSpec, draft: inout SetupDraft) -> Bool {
         let id = SpecForm.againID(password.id)
         let first = form.value(password.id) ?? "", again = form.value(id) ?? ""
         form.setError(id, SpecForm.mismatch(first, again, final: false))
-        if first == again, !first.isEmpty, let name = model.secretName(for: password, item: item) {
-            model.secrets[name] = first
+        if first == again, !first.isEmpty, let name = draft.model.secretName(for: password, item: item),
+           draft.model.secrets[name] != first {
+            draft.apply(.secret(name, first))
         }
         return false
     }

@@ -10,12 +10,13 @@ import TermUI
 /// Focus moves form → list → buttons with Tab/Down (back with Shift-Tab/Up). Enter on the last
 /// field (or the Next button) runs the page's check: `Validator.validate` narrowed to this page;
 /// with problems, each is drawn beside its field and the first gets focus; without, `.next`.
-public struct SetupPage: Screen {
+///
+/// The page holds no copy of the setup model: the app passes its model in to read (`render`), or a
+/// ``SetupDraft`` of it for one key (`handle`), and applies the ``SetupEdit``s the key made.
+public struct SetupPage: PageChrome {
     public enum Focus: Sendable, Equatable { case form, list, buttons }
 
     public let spec: ScreenSpec
-    /// The app puts its model here before each key and frame, and takes it back after.
-    public var model: SetupModel
     public var fields: SpecForm
     public var list: ListEditor?
     /// The open row editor (a form of the list's fields for one row).
@@ -32,9 +33,9 @@ public struct SetupPage: Screen {
     /// The key ran the page's check (Next): its summary stands as made.
     var checked = false
 
+    /// A page whose fields start from `model` (read here, not kept).
     public init(spec: ScreenSpec, model: SetupModel) {
         self.spec = spec
-        self.model = model
         fields = SpecForm(specs: spec.fields, model: model)
         if let l = spec.list {
             list = ListEditor(headers: SetupPage.headers(for: l.id), rows: [],
@@ -107,28 +108,29 @@ public struct SetupPage: Screen {
         return text
     }
 
-    public mutating func handle(_ key: Key) -> ScreenRequest {
+    /// One key: the edits it makes to the model go into `draft`, for the app to apply.
+    public mutating func handle(_ key: Key, draft: inout SetupDraft) -> ScreenRequest {
         checked = false
-        let request = dispatch(key)
+        let request = dispatch(key, &draft)
         // A fix (or a new mistake) after Next: the summary says what is wrong now, not then.
-        if !checked { updateSummary() }
+        if !checked { updateSummary(draft.model) }
         return request
     }
 
-    mutating func dispatch(_ key: Key) -> ScreenRequest {
-        if confirm != nil { return handleConfirm(key) }
-        if itemEditor != nil { return handleEditor(key) }
+    mutating func dispatch(_ key: Key, _ draft: inout SetupDraft) -> ScreenRequest {
+        if confirm != nil { return handleConfirm(key, &draft) }
+        if itemEditor != nil { return handleEditor(key, &draft) }
         defer { syncFocus() }
         switch focus {
         case .form:
-            if key == .escape { fields.commitFocused(model: &model); return .back }
-            let r = fields.handle(key, model: &model)
+            if key == .escape { fields.commitFocused(draft: &draft); return .back }
+            let r = fields.handle(key, draft: &draft)
             if r.used { refreshMessage(); return .none }
             switch key {
             case .tab, .down, .enter:
-                fields.commitFocused(model: &model)
+                fields.commitFocused(draft: &draft)
                 if list != nil, spec.list != nil { focus = .list; return .none }
-                if key == .enter { return next() }
+                if key == .enter { return next(draft: &draft) }
                 focus = .buttons
                 return .none
             case .backTab, .up: return .none
@@ -136,14 +138,14 @@ public struct SetupPage: Screen {
             }
         case .list:
             guard var l = list else { focus = .buttons; return .none }
-            l.rows = rows()
+            l.rows = rows(draft.model)
             let r = l.handle(key)
             list = l
             switch r {
-            case .action(.add): addItem(); return .none
-            case .action(.edit(let i)): openEditor(i); return .none
+            case .action(.add): addItem(&draft); return .none
+            case .action(.edit(let i)): openEditor(i, model: draft.model); return .none
             case .action(.remove(let i)):
-                askRemove(i); return .none
+                askRemove(i, draft.model); return .none
             case .handled: return .none
             case .ignored: break
             }
@@ -154,15 +156,15 @@ public struct SetupPage: Screen {
                 return .none
             case .escape: return .back
             case .char("t") where isHosts:
-                guard let sel = l.selection, model.answers.hosts.indices.contains(sel) else { return .none }
+                guard let sel = l.selection, draft.model.answers.hosts.indices.contains(sel) else { return .none }
                 return .testConnection(.host(index: sel))
             case .char("T") where isHosts:
-                return model.answers.hosts.isEmpty ? .none : .testConnection(.all)
+                return draft.model.answers.hosts.isEmpty ? .none : .testConnection(.all)
             default: return .ignored
             }
         case .buttons:
             let r = buttons.handle(key)
-            if case .action(let i) = r { return i == 0 ? .back : next() }
+            if case .action(let i) = r { return i == 0 ? .back : next(draft: &draft) }
             if r.consumed { return .none }
             switch key {
             case .backTab, .up: focus = list != nil ? .list : (fields.isEmpty ? .buttons : .form); return .none
@@ -173,11 +175,12 @@ public struct SetupPage: Screen {
         }
     }
 
+    /// Marks the part with focus. The list's rows come from the model where they are used (a key
+    /// on the list, a frame).
     mutating func syncFocus() {
         fields.form.hasFocus = focus == .form && itemEditor == nil
         list?.isFocused = focus == .list && itemEditor == nil
         buttons.isFocused = focus == .buttons && itemEditor == nil
-        if list != nil { list!.rows = rows() }
     }
 
     mutating func refreshMessage() {
@@ -187,16 +190,17 @@ public struct SetupPage: Screen {
     // MARK: Page check
 
     /// The problems `Validator.validate` finds in this page's part of the answers.
-    public func problems() -> [Problem] {
+    public func problems(_ model: SetupModel) -> [Problem] {
         Validator.validate(model.answers).filter { SetupSpecs.owns(spec.id, problemField: $0.field) }
     }
 
     /// Next: checks the page; returns `.next` when nothing is wrong, else shows every problem.
-    public mutating func next() -> ScreenRequest {
+    public mutating func next(draft: inout SetupDraft) -> ScreenRequest {
         checked = true
-        fields.commitFocused(model: &model)
-        if itemEditor != nil { closeEditor() }
-        let all = problems()
+        fields.commitFocused(draft: &draft)
+        if itemEditor != nil { closeEditor(&draft) }
+        let model = draft.model
+        let all = problems(model)
         let own = all.filter { ProblemPath($0.field).item == nil }
         let fieldErrors = fields.showProblems(own)
         let unplacedOwn = fields.unplaced(own)
@@ -212,10 +216,10 @@ public struct SetupPage: Screen {
             first = "\(f.label): \(e)"
             focus = .form
         } else if let p = unplacedOwn.first {
-            first = describe(p)
+            first = describe(p, model)
             focus = list != nil ? .list : .buttons
         } else if let p = rowProblems.first {
-            first = describe(p)
+            first = describe(p, model)
             focus = .list
             if let item = ProblemPath(p.field).item { list?.selectedIndex = item }
         } else {
@@ -229,9 +233,9 @@ public struct SetupPage: Screen {
 
     /// Counts the page's problems again once a summary is shown (after Next), keeping the focus:
     /// an error the validator put beside a field goes when the validator no longer finds it.
-    mutating func updateSummary() {
+    mutating func updateSummary(_ model: SetupModel) {
         guard message != nil, itemEditor == nil, confirm == nil else { return }
-        let all = problems()
+        let all = problems(model)
         let own = all.filter { ProblemPath($0.field).item == nil }
         for i in fields.form.fields.indices {
             let f = fields.form.fields[i]
@@ -242,15 +246,15 @@ public struct SetupPage: Screen {
             }
         }
         var texts = fields.form.fields.compactMap { f in f.error.map { "\(f.label): \($0)" } }
-        texts += fields.unplaced(own).map(describe)
-        texts += all.filter { ProblemPath($0.field).item != nil }.map(describe)
+        texts += fields.unplaced(own).map { describe($0, model) }
+        texts += all.filter { ProblemPath($0.field).item != nil }.map { describe($0, model) }
         texts += itemDrafts.values.flatMap { $0.pendingErrors }.map { "\($0.label): \($0.message)" }
         guard let first = texts.first else { message = nil; return }
         message = texts.count > 1 ? "\(first)  (+\(texts.count - 1) more)" : first
     }
 
     /// A problem in words with its field's label: `Host 2 (app1) Address: "x" is not ...`.
-    public func describe(_ p: Problem) -> String {
+    public func describe(_ p: Problem, _ model: SetupModel) -> String {
         let path = ProblemPath(p.field)
         let allSpecs = spec.fields + (spec.list?.fields ?? [])
         if p.field == "hosts" || p.field == "appServers.nodes" {
@@ -258,12 +262,12 @@ public struct SetupPage: Screen {
         }
         let label = allSpecs.first { $0.id == path.fieldID }?.label ?? path.fieldID
         if let item = path.item {
-            return "\(rowName(item)) \(label): \(p.message)"
+            return "\(rowName(item, model)) \(label): \(p.message)"
         }
         return "\(label): \(p.message)"
     }
 
-    func rowName(_ item: Int) -> String {
+    func rowName(_ item: Int, _ model: SetupModel) -> String {
         if isHosts {
             let name = model.answers.hosts.indices.contains(item) ? model.answers.hosts[item].name : ""
             return name.isEmpty ? "Host \(item + 1)" : "Host \(item + 1) (\(name))"
@@ -278,10 +282,10 @@ public struct SetupPage: Screen {
         listID == "hosts" ? ["Name", "Address", "User", "Port", "Login", "Roles", "Test"] : ["Node name", "Host", "HTTP port"]
     }
 
-    var itemCount: Int { isHosts ? model.answers.hosts.count : model.answers.appServers.nodes.count }
+    func itemCount(_ model: SetupModel) -> Int { isHosts ? model.answers.hosts.count : model.answers.appServers.nodes.count }
 
     /// The list's rows from the model; a `!` marks a row with a problem.
-    public func rows() -> [[String]] {
+    public func rows(_ model: SetupModel) -> [[String]] {
         let problems = Validator.validate(model.answers)
         func flagged(_ i: Int) -> String {
             let prefix = (isHosts ? "hosts" : "appServers.nodes") + "[\(i)]"
@@ -304,31 +308,33 @@ public struct SetupPage: Screen {
         }
     }
 
-    mutating func addItem() {
+    mutating func addItem(_ draft: inout SetupDraft) {
         guard let l = spec.list else { return }
         let index: Int
         if isHosts {
-            model.answers.hosts.append(SetupModel.newHost())
-            index = model.answers.hosts.count - 1
+            draft.apply(.addHost(SetupModel.newHost()))
+            index = draft.model.answers.hosts.count - 1
         } else {
+            let model = draft.model
             let taken = Set(model.answers.appServers.nodes.map(\.name))
             var n = model.answers.appServers.nodes.count + 1
             while taken.contains(String(format: "node%02d", n)) { n += 1 }
             // A new node goes to the first host no node uses yet.
             let used = Set(model.answers.appServers.nodes.map(\.host))
             let host = model.hostNames.first { !used.contains($0) && HostRoles.roles(of: $0, in: model.answers).isEmpty } ?? ""
-            model.answers.appServers.nodes.append(Node(name: String(format: "node%02d", n), host: host))
-            index = model.answers.appServers.nodes.count - 1
+            draft.apply(.addNode(Node(name: String(format: "node%02d", n), host: host)))
+            index = draft.model.answers.appServers.nodes.count - 1
         }
         for f in l.fields where f.kind != .password {
-            if let d = f.defaultValue { model.answers.set(d, at: f.id, item: index) }
+            if let d = f.defaultValue { draft.apply(.answer(path: f.id, item: index, value: d)) }
         }
         list?.selectedIndex = index
-        openEditor(index)
+        openEditor(index, model: draft.model)
     }
 
-    mutating func openEditor(_ index: Int) {
-        guard let l = spec.list, index < itemCount else { return }
+    /// Opens the row editor of list row `index`, its fields read from `model`.
+    mutating func openEditor(_ index: Int, model: SetupModel) {
+        guard let l = spec.list, index < itemCount(model) else { return }
         var editor = itemDrafts.removeValue(forKey: index) ?? SpecForm(specs: l.fields, item: index, model: model)
         editor.rebuild(model)
         editor.form.hasFocus = true
@@ -336,30 +342,30 @@ public struct SetupPage: Screen {
         syncFocus()
     }
 
-    mutating func closeEditor() {
+    mutating func closeEditor(_ draft: inout SetupDraft) {
         guard var editor = itemEditor, let index = editor.item else { itemEditor = nil; return }
-        editor.commitFocused(model: &model)
+        editor.commitFocused(draft: &draft)
         if !editor.pendingErrors.isEmpty { itemDrafts[index] = editor }
         itemEditor = nil
         message = nil
         syncFocus()
     }
 
-    mutating func handleEditor(_ key: Key) -> ScreenRequest {
+    mutating func handleEditor(_ key: Key, _ draft: inout SetupDraft) -> ScreenRequest {
         guard var editor = itemEditor, let index = editor.item else { itemEditor = nil; return .none }
         if key == .escape {
-            closeEditor()
+            closeEditor(&draft)
             return .none
         }
-        let r = editor.handle(key, model: &model)
+        let r = editor.handle(key, draft: &draft)
         itemEditor = editor
         if r.used { message = nil; return .none }
         switch key {
         case .enter:
             // Done: the row's own checks and the validator's problems for this row.
-            editor.commitFocused(model: &model)
+            editor.commitFocused(draft: &draft)
             let prefix = (isHosts ? "hosts" : "appServers.nodes") + "[\(index)]."
-            let rowProblems = Validator.validate(model.answers).filter { $0.field.hasPrefix(prefix) }
+            let rowProblems = Validator.validate(draft.model.answers).filter { $0.field.hasPrefix(prefix) }
             if editor.showProblems(rowProblems) > 0 {
                 itemEditor = editor
                 if let f = editor.form.focusedID.flatMap({ editor.form[$0] }), let e = f.error {
@@ -368,7 +374,7 @@ public struct SetupPage: Screen {
                 return .none
             }
             itemEditor = editor
-            closeEditor()
+            closeEditor(&draft)
             return .none
         case .tab, .down, .backTab, .up:
             return .none
@@ -377,7 +383,7 @@ public struct SetupPage: Screen {
         }
     }
 
-    mutating func askRemove(_ i: Int) {
+    mutating func askRemove(_ i: Int, _ model: SetupModel) {
         let name: String
         if isHosts {
             let h = model.answers.hosts[i]
@@ -391,35 +397,34 @@ public struct SetupPage: Screen {
                          buttons: ["Remove", "Keep"], focused: 1, cancelIndex: 1)
     }
 
-    mutating func handleConfirm(_ key: Key) -> ScreenRequest {
+    mutating func handleConfirm(_ key: Key, _ draft: inout SetupDraft) -> ScreenRequest {
         guard var d = confirm else { return .none }
         let r = d.handle(key)
         confirm = d
         if case .action(let i) = r {
             confirm = nil
-            if i == 0, let index = pendingRemoval { remove(index) }
+            if i == 0, let index = pendingRemoval { remove(index, &draft) }
             pendingRemoval = nil
         }
         return .none
     }
 
-    mutating func remove(_ index: Int) {
+    mutating func remove(_ index: Int, _ draft: inout SetupDraft) {
         if isHosts {
-            guard model.answers.hosts.indices.contains(index) else { return }
-            let name = model.answers.hosts.remove(at: index).name
-            model.tests[name] = nil
+            guard draft.model.answers.hosts.indices.contains(index) else { return }
+            draft.apply(.removeHost(at: index))
         } else {
-            guard model.answers.appServers.nodes.indices.contains(index) else { return }
-            model.answers.appServers.nodes.remove(at: index)
+            guard draft.model.answers.appServers.nodes.indices.contains(index) else { return }
+            draft.apply(.removeNode(at: index))
         }
         itemDrafts = [:]
-        let count = itemCount
+        let count = itemCount(draft.model)
         if var l = list { l.selectedIndex = min(l.selectedIndex, max(0, count - 1)); list = l }
         syncFocus()
     }
 
     /// The answers changed elsewhere (another page, a loaded file): show the model's values.
-    public mutating func reload() {
+    public mutating func reload(_ model: SetupModel) {
         fields.reload(model)
         itemDrafts = [:]
         itemEditor = nil
@@ -427,17 +432,18 @@ public struct SetupPage: Screen {
     }
 
     /// The model changed on another page (host names): refresh choices, keep what is typed here.
-    public mutating func refresh() {
+    public mutating func refresh(_ model: SetupModel) {
         fields.rebuild(model)
         syncFocus()
     }
 
     // MARK: Drawing
 
-    public func render(_ area: Rect, into buffer: inout Buffer, theme: Theme) {
+    public func render(_ area: Rect, model: SetupModel, into buffer: inout Buffer, theme: Theme) {
         guard !area.isEmpty else { return }
         var page = self
         page.syncFocus()
+        if page.list != nil { page.list!.rows = rows(model) }
         let width = area.width
         let introLines = spec.intro.isEmpty ? [] : PageText.wrap(spec.intro.trimmingTrailingNewlines, width: max(1, width))
         var y = area.y
@@ -466,7 +472,7 @@ public struct SetupPage: Screen {
         var body = Rect(x: area.x, y: y, width: width, height: max(0, messageRow.y - y))
 
         if let editor = itemEditor, let index = editor.item {
-            let heading = rowName(index)
+            let heading = rowName(index, model)
             buffer.writeLine(heading, in: body.row(0), style: theme[.label].bold(), ellipsis: theme.symbols.ellipsis)
             body = body.inset(top: 2)
             editor.form.render(body, into: &buffer, theme: theme)
@@ -478,7 +484,7 @@ public struct SetupPage: Screen {
         if let l = spec.list {
             let rowsNeeded = max(1, page.list?.rows.count ?? 0)
             let listNeed = 2 + rowsNeeded
-            let testNeed = isHosts ? 1 + max(1, page.selectedTest?.checks.count ?? 1) : 0
+            let testNeed = isHosts ? 1 + max(1, page.selectedTest(model)?.checks.count ?? 1) : 0
             // Blank lines between the parts only when everything fits with them.
             let spare = body.height - formHeight - listNeed - testNeed
             let formGap = !fields.isEmpty && spare >= 1 ? 1 : 0
@@ -493,7 +499,7 @@ public struct SetupPage: Screen {
             var listWidget = page.list ?? ListEditor()
             listWidget.title = l.label
             listWidget.render(listArea, into: &buffer, theme: theme)
-            if isHosts { page.renderTests(rest, into: &buffer, theme: theme) }
+            if isHosts { page.renderTests(rest, model: model, into: &buffer, theme: theme) }
         } else {
             page.fields.form.render(body, into: &buffer, theme: theme)
         }
@@ -541,12 +547,12 @@ public struct SetupPage: Screen {
     }
 
     /// The last test of the selected host.
-    var selectedTest: HostTest? {
+    func selectedTest(_ model: SetupModel) -> HostTest? {
         guard let sel = list?.selection, model.answers.hosts.indices.contains(sel) else { return nil }
         return model.tests[model.answers.hosts[sel].name]
     }
 
-    func renderTests(_ area: Rect, into buffer: inout Buffer, theme: Theme) {
+    func renderTests(_ area: Rect, model: SetupModel, into buffer: inout Buffer, theme: Theme) {
         guard !area.isEmpty else { return }
         let hosts = model.answers.hosts
         guard let sel = list?.selection, hosts.indices.contains(sel) else { return }

@@ -247,8 +247,6 @@ public final class PlainWizard {
         do { result = .success(try Planner.plan(model.answers, installed: installed)) } catch { result = .failure(error) }
         let problems: [Problem]
         if case .failure(let e) = result { problems = e.problems } else { problems = [] }
-        var page = ReviewPage(model: model, installed: installed)
-        page.setPlan(result)
         if installed != nil {
             say("Changes to the installed cluster:")
             for change in ReviewPage.changes(installed: installed, answers: model.answers) { say("  " + change.text) }
@@ -259,7 +257,7 @@ public final class PlainWizard {
             if let first = p.first {
                 say("[!] \(title): " + SetupSpecs.describe(first, answers: model.answers) + (p.count > 1 ? " (+\(p.count - 1) more)" : ""))
             } else {
-                say("[x] \(title): \(page.summary(of: id))")
+                say("[x] \(title): \(ReviewPage.summary(of: id, answers: model.answers))")
             }
         }
         guard case .success(let plan) = result else {
@@ -276,14 +274,14 @@ public final class PlainWizard {
             say("  \(host): \(steps.count) steps (\(layers.joined(separator: ", ")))")
         }
         say("Files to be written: \(Planner.renderedFiles(plan).count) (joget-cluster plan --answers FILE --out DIR writes them for reading)")
-        let secrets = page.installSecrets
+        let secrets = ReviewPage.installSecrets(model, installed: installed, plan: plan)
         if !secrets.isEmpty {
             say("Passwords the install uses (kept in memory, never saved):")
             for s in secrets { say("  \(s.name.rawValue): \(s.what) (\(s.typed ? "typed" : "asked when the install starts"))") }
         }
         say("")
         do {
-            let retiring = page.retiringNodes.map(\.name)
+            let retiring = Installed.retiredNodes(installed: installed, answers: model.answers).map(\.name)
             let question = retiring.isEmpty ? "Install now?" : "Retire \(retiring.joined(separator: ", ")) and install now?"
             return try yesNo(question, defaultYes: false) ? .install : .stopped
         } catch {
