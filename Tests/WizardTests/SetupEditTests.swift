@@ -24,7 +24,7 @@ import TermUI
         #expect(draft.edits.isEmpty, "typing is not an edit yet: the field is checked as it is left")
         _ = s.setup[2].handle(.tab, draft: &draft)
         #expect(draft.edits == [.answer(path: "database.name", item: nil, value: "jw_new")])
-        #expect(draft.model.answers.database.name == "jw_new", "the key sees its own edit")
+        #expect(draft.current.answers.database.name == "jw_new", "the key sees its own edit")
         #expect(s.model.answers.database.name != "jw_new", "the app's model changes only when the app applies it")
         App.apply(&s, draft.edits)
         #expect(s.model.answers.database.name == "jw_new")

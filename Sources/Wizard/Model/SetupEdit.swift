@@ -48,13 +48,14 @@ extension SetupModel {
 /// so far applied (a field is committed, then the page is checked with it in). It lives for one key;
 /// the app applies `edits` to its own model afterwards.
 public struct SetupDraft {
-    public private(set) var model: SetupModel
+    /// The app's model as it stands within this key.
+    public private(set) var current: SetupModel
     public private(set) var edits: [SetupEdit] = []
 
-    public init(_ model: SetupModel) { self.model = model }
+    public init(_ model: SetupModel) { current = model }
 
     public mutating func apply(_ edit: SetupEdit) {
-        model.apply(edit)
+        current.apply(edit)
         edits.append(edit)
     }
 }

@@ -166,7 +166,7 @@ public struct SpecForm: Sendable {
         if let id = before, form.focusedID != before {
             if commit(id, draft: &draft) { changed = true }
         }
-        if changed { rebuild(draft.model) }
+        if changed { rebuild(draft.current) }
         return (used, changed)
     }
 
@@ -175,14 +175,14 @@ public struct SpecForm: Sendable {
     public mutating func commitFocused(draft: inout SetupDraft) -> Bool {
         guard let id = form.focusedID else { return false }
         let changed = commit(id, draft: &draft)
-        if changed { rebuild(draft.model) }
+        if changed { rebuild(draft.current) }
         return changed
     }
 
     /// Checks one field; a value that passes goes into the draft as an edit. Returns whether the answers changed.
     @discardableResult
     public mutating func commit(_ id: String, draft: inout SetupDraft) -> Bool {
-        let model = draft.model
+        let model = draft.current
         if let password = confirmed(by: id) { return commitAgain(password, draft: &draft) }
         guard let spec = spec(id), let value = form.value(id) else { return false }
         if spec.kind == .password {
@@ -244,8 +244,8 @@ public struct SpecForm: Sendable {
         let id = SpecForm.againID(password.id)
         let first = form.value(password.id) ?? "", again = form.value(id) ?? ""
         form.setError(id, SpecForm.mismatch(first, again, final: false))
-        if first == again, !first.isEmpty, let name = draft.model.secretName(for: password, item: item),
-           draft.model.secrets[name] != first {
+        if first == again, !first.isEmpty, let name = draft.current.secretName(for: password, item: item),
+           draft.current.secrets[name] != first {
             draft.apply(.secret(name, first))
         }
         return false

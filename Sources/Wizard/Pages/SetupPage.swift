@@ -113,7 +113,7 @@ public struct SetupPage: PageChrome {
         checked = false
         let request = dispatch(key, &draft)
         // A fix (or a new mistake) after Next: the summary says what is wrong now, not then.
-        if !checked { updateSummary(draft.model) }
+        if !checked { updateSummary(draft.current) }
         return request
     }
 
@@ -138,14 +138,14 @@ public struct SetupPage: PageChrome {
             }
         case .list:
             guard var l = list else { focus = .buttons; return .none }
-            l.rows = rows(draft.model)
+            l.rows = rows(draft.current)
             let r = l.handle(key)
             list = l
             switch r {
             case .action(.add): addItem(&draft); return .none
-            case .action(.edit(let i)): openEditor(i, model: draft.model); return .none
+            case .action(.edit(let i)): openEditor(i, model: draft.current); return .none
             case .action(.remove(let i)):
-                askRemove(i, draft.model); return .none
+                askRemove(i, draft.current); return .none
             case .handled: return .none
             case .ignored: break
             }
@@ -156,10 +156,10 @@ public struct SetupPage: PageChrome {
                 return .none
             case .escape: return .back
             case .char("t") where isHosts:
-                guard let sel = l.selection, draft.model.answers.hosts.indices.contains(sel) else { return .none }
+                guard let sel = l.selection, draft.current.answers.hosts.indices.contains(sel) else { return .none }
                 return .testConnection(.host(index: sel))
             case .char("T") where isHosts:
-                return draft.model.answers.hosts.isEmpty ? .none : .testConnection(.all)
+                return draft.current.answers.hosts.isEmpty ? .none : .testConnection(.all)
             default: return .ignored
             }
         case .buttons:
@@ -199,7 +199,7 @@ public struct SetupPage: PageChrome {
         checked = true
         fields.commitFocused(draft: &draft)
         if itemEditor != nil { closeEditor(&draft) }
-        let model = draft.model
+        let model = draft.current
         let all = problems(model)
         let own = all.filter { ProblemPath($0.field).item == nil }
         let fieldErrors = fields.showProblems(own)
@@ -313,9 +313,9 @@ public struct SetupPage: PageChrome {
         let index: Int
         if isHosts {
             draft.apply(.addHost(SetupModel.newHost()))
-            index = draft.model.answers.hosts.count - 1
+            index = draft.current.answers.hosts.count - 1
         } else {
-            let model = draft.model
+            let model = draft.current
             let taken = Set(model.answers.appServers.nodes.map(\.name))
             var n = model.answers.appServers.nodes.count + 1
             while taken.contains(String(format: "node%02d", n)) { n += 1 }
@@ -323,13 +323,13 @@ public struct SetupPage: PageChrome {
             let used = Set(model.answers.appServers.nodes.map(\.host))
             let host = model.hostNames.first { !used.contains($0) && HostRoles.roles(of: $0, in: model.answers).isEmpty } ?? ""
             draft.apply(.addNode(Node(name: String(format: "node%02d", n), host: host)))
-            index = draft.model.answers.appServers.nodes.count - 1
+            index = draft.current.answers.appServers.nodes.count - 1
         }
         for f in l.fields where f.kind != .password {
             if let d = f.defaultValue { draft.apply(.answer(path: f.id, item: index, value: d)) }
         }
         list?.selectedIndex = index
-        openEditor(index, model: draft.model)
+        openEditor(index, model: draft.current)
     }
 
     /// Opens the row editor of list row `index`, its fields read from `model`.
@@ -365,7 +365,7 @@ public struct SetupPage: PageChrome {
             // Done: the row's own checks and the validator's problems for this row.
             editor.commitFocused(draft: &draft)
             let prefix = (isHosts ? "hosts" : "appServers.nodes") + "[\(index)]."
-            let rowProblems = Validator.validate(draft.model.answers).filter { $0.field.hasPrefix(prefix) }
+            let rowProblems = Validator.validate(draft.current.answers).filter { $0.field.hasPrefix(prefix) }
             if editor.showProblems(rowProblems) > 0 {
                 itemEditor = editor
                 if let f = editor.form.focusedID.flatMap({ editor.form[$0] }), let e = f.error {
@@ -411,14 +411,14 @@ public struct SetupPage: PageChrome {
 
     mutating func remove(_ index: Int, _ draft: inout SetupDraft) {
         if isHosts {
-            guard draft.model.answers.hosts.indices.contains(index) else { return }
+            guard draft.current.answers.hosts.indices.contains(index) else { return }
             draft.apply(.removeHost(at: index))
         } else {
-            guard draft.model.answers.appServers.nodes.indices.contains(index) else { return }
+            guard draft.current.answers.appServers.nodes.indices.contains(index) else { return }
             draft.apply(.removeNode(at: index))
         }
         itemDrafts = [:]
-        let count = itemCount(draft.model)
+        let count = itemCount(draft.current)
         if var l = list { l.selectedIndex = min(l.selectedIndex, max(0, count - 1)); list = l }
         syncFocus()
     }
