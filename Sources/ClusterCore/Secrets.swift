@@ -96,12 +96,17 @@ public struct Redactor: Sendable {
     public static let mask = "****"
     private let needles: [String]
     private let asciiFilter: ASCIINeedleFilter
+    /// The first bytes of the needles' ASCII forms, when few enough to look for all at once
+    /// (`ByteScan.containsAny`); nil: ask the filter about every line.
+    private let firstBytes: [UInt8]?
 
     public init(secrets: [String]) {
         // Longest first, so a secret containing another is masked whole. Very short values would mask
         // ordinary text everywhere; they are still masked, as leaking them is worse.
         needles = Array(Set(secrets.filter { !$0.isEmpty })).sorted { $0.count > $1.count }
         asciiFilter = ASCIINeedleFilter(needles)
+        let firsts = asciiFilter.firstBytes
+        firstBytes = firsts.count <= 8 ? firsts : nil
     }
 
     public func redact(_ text: String) -> String {
@@ -181,6 +186,30 @@ public struct Redactor: Sendable {
         return clean(Redactor.visibleAfterCarriageReturns(redact(raw)))
     }
 
+    /// One raw output line as read (its bytes, without the newline), appended to `out` as
+    /// `cleanOutputLine(String(decoding: raw, as: UTF8.self))` would give it, in UTF-8.
+    ///
+    /// The usual line, printable ASCII without a secret in it, is copied as it is: two passes of
+    /// sixteen bytes at a time (`ByteScan`), one for a byte that is not printable ASCII (an escape,
+    /// a carriage return, another control, DEL, part of a multi-byte character), one for the first
+    /// byte of a secret's ASCII form; a line where one is found is asked of the filter, and when it
+    /// may hold a secret, or holds anything but printable ASCII, gets the full work on its text.
+    public func appendCleanOutputLine(_ raw: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        if ByteScan.isPlainASCII(raw) && !mayHoldSecret(asciiLine: raw) {
+            out.append(contentsOf: raw)
+            return
+        }
+        var cleaned = cleanOutputLine(String(decoding: raw, as: UTF8.self))
+        cleaned.withUTF8 { out.append(contentsOf: $0) }
+    }
+
+    /// For a line of printable ASCII: false only when no secret can occur in it.
+    private func mayHoldSecret(asciiLine raw: UnsafeBufferPointer<UInt8>) -> Bool {
+        if needles.isEmpty { return false }
+        if let firstBytes, !ByteScan.containsAny(of: firstBytes, in: raw) { return false }
+        return asciiFilter.mayOccur(in: raw)
+    }
+
     /// A progress bar redraws with `\r`: what a terminal would show is the last non-empty segment.
     public static func visibleAfterCarriageReturns(_ text: String) -> String {
         var probe = text
@@ -247,6 +276,8 @@ struct ASCIINeedleFilter: Sendable {
     private var singles: [UInt64] = [0, 0, 0, 0]           // one-byte needles, a bit per byte value
     private var pairs: [UInt64] = []                       // longer needles, a bit per first two bytes
     private var byPair: [UInt16: [[UInt8]]] = [:]
+    /// Every byte an ASCII form of a needle starts with, sorted.
+    private(set) var firstBytes: [UInt8] = []
 
     init(_ needles: [String]) {
         guard !needles.isEmpty else { return }
@@ -260,6 +291,7 @@ struct ASCIINeedleFilter: Sendable {
                 }
             }
         }
+        firstBytes = Set(forms.compactMap(\.first)).sorted()
         for bytes in forms where !bytes.isEmpty {
             if bytes.count == 1 {
                 singles[Int(bytes[0] >> 6)] |= 1 << UInt64(bytes[0] & 63)

@@ -1,0 +1,71 @@
+/// Whole-line tests on raw output bytes, sixteen bytes at a time, for the output path's fast case:
+/// a line of printable ASCII with no secret's first byte in it is copied as it is.
+///
+/// Only lane-wise additions and bit operations are used (`SIMD16<UInt8>`'s comparisons compile to
+/// a loop over the lanes here; these compile to SSE2 or NEON). For a lane `b` with its top bit
+/// clear, `b &+ 0x60` has its top bit set exactly when `b >= 0x20`, and `b &+ 1` exactly when
+/// `b == 0x7F`; `zero(t)` has its top bit set exactly when `t == 0`.
+enum ByteScan {
+    typealias Lanes = SIMD16<UInt8>
+
+    @inline(__always)
+    static func zero(_ t: Lanes) -> Lanes { ~(t | (t &+ Lanes(repeating: 0x7F))) }
+
+    @inline(__always)
+    static func anyTopBit(_ v: Lanes) -> Bool {
+        let w = unsafeBitCast(v & Lanes(repeating: 0x80), to: SIMD2<UInt64>.self)
+        return (w[0] | w[1]) != 0
+    }
+
+    /// Top bit set in the lanes that are not printable ASCII or a tab.
+    @inline(__always)
+    static func notPlain(_ b: Lanes) -> Lanes {
+        let outside = b | ~(b &+ Lanes(repeating: 0x60)) | (b &+ Lanes(repeating: 1))
+        return outside & ~zero(b ^ Lanes(repeating: 0x09))
+    }
+
+    /// Every byte is printable ASCII (0x20...0x7E) or a tab: what `Redactor.sanitize` keeps as it
+    /// is, with no carriage return, escape, other control, DEL or byte of a multi-byte character.
+    static func isPlainASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        let raw = UnsafeRawPointer(base)
+        let n = bytes.count
+        var i = 0
+        while n &- i >= 32 {
+            let a = raw.loadUnaligned(fromByteOffset: i, as: Lanes.self)
+            let b = raw.loadUnaligned(fromByteOffset: i &+ 16, as: Lanes.self)
+            if anyTopBit(notPlain(a) | notPlain(b)) { return false }
+            i &+= 32
+        }
+        if n &- i >= 16 {
+            if anyTopBit(notPlain(raw.loadUnaligned(fromByteOffset: i, as: Lanes.self))) { return false }
+            i &+= 16
+        }
+        while i < n {
+            let b = base[i]
+            if !(b >= 0x20 && b < 0x7F || b == 0x09) { return false }
+            i &+= 1
+        }
+        return true
+    }
+
+    /// Whether any byte of `bytes` is one of `set` (at most a few values; an empty set finds nothing).
+    static func containsAny(of set: [UInt8], in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress, !set.isEmpty else { return false }
+        let raw = UnsafeRawPointer(base)
+        let n = bytes.count
+        var i = 0
+        while n &- i >= 16 {
+            let b = raw.loadUnaligned(fromByteOffset: i, as: Lanes.self)
+            var hit = Lanes(repeating: 0)
+            for v in set { hit |= zero(b ^ Lanes(repeating: v)) }
+            if anyTopBit(hit) { return true }
+            i &+= 16
+        }
+        while i < n {
+            if set.contains(base[i]) { return true }
+            i &+= 1
+        }
+        return false
+    }
+}
