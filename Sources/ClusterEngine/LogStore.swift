@@ -55,6 +55,12 @@ public final class LogStore: Sendable {
         store(stepID: stepID, host: host, bytes)
     }
 
+    /// A batch of a step's output (cleaned by the runner), in the form it already holds, with one write.
+    public func append(_ batch: OutputBatch) {
+        guard !batch.isEmpty else { return }
+        batch.logSlice.withUnsafeBufferPointer { store(stepID: batch.stepID, host: batch.host, $0) }
+    }
+
     /// Closes the step's log file; the next attempt reopens it. Not fsynced: the journal is the
     /// durable record of what ran, and waiting for the disk here held up the end of every step by
     /// as long as its log took to flush (about 0.1 s for a step that printed 100 MB).
@@ -74,16 +80,20 @@ public final class LogStore: Sendable {
 
     // MARK: -
 
-    private static let stdoutMark: [UInt8] = [0x20, 0x20]   // "  ": stdout lines plain
-    private static let stderrMark: [UInt8] = [0x21, 0x20]   // "! ": stderr lines marked
+    private static let stdoutMark = OutputBatch.stdoutMark
+    private static let stderrMark = OutputBatch.stderrMark
 
     /// One line: `mark` (stdout, stderr, or none for the runner's own lines), the text, a newline.
     private func write(host: String, stepID: String, mark: [UInt8], text: String) {
         store(stepID: stepID, host: host, mark + Array(text.utf8) + [0x0A])
     }
 
-    /// Appends the bytes to the step's log file, under one lock.
     private func store(stepID: String, host: String, _ bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { store(stepID: stepID, host: host, $0) }
+    }
+
+    /// Appends the bytes to the step's log file, under one lock.
+    private func store(stepID: String, host: String, _ bytes: UnsafeBufferPointer<UInt8>) {
         state.withLock { s in
             let key = host + "\u{0}" + stepID
             var fd = s.files[key] ?? -1
@@ -101,7 +111,8 @@ public final class LogStore: Sendable {
                 fchmod(fd, 0o600)
                 s.files[key] = fd
             }
-            bytes.withUnsafeBytes { raw in
+            do {
+                let raw = UnsafeRawBufferPointer(bytes)
                 var offset = 0
                 while offset < raw.count {
                     let n = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)

@@ -8,10 +8,18 @@ import Synchronization
 final class PhaseSplitter: Sendable {
     let marker = "__jc_checked_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
     private let output: CheckThenApplyOutput
+    private let rawOutput: CheckThenApplyRawOutput?
     private struct State { var past: Set<OutputLine.Stream> = []; var status: Int32? = nil }
     private let state = Mutex(State())
 
-    init(_ output: CheckThenApplyOutput) { self.output = output }
+    init(_ output: CheckThenApplyOutput) { self.output = output; rawOutput = nil }
+
+    /// For `take(raw:)`: the lines go on as they came.
+    init(raw output: CheckThenApplyRawOutput) {
+        rawOutput = output
+        self.output = CheckThenApplyOutput(check: { output.check(RawLines($0)) }, applyStarts: output.applyStarts,
+                                           apply: { output.apply(RawLines($0)) })
+    }
 
     /// The check's status once its marker was seen; nil before (or when it never came).
     var checkStatus: Int32? { state.withLock { $0.status } }
@@ -45,6 +53,47 @@ final class PhaseSplitter: Sendable {
         if !before.isEmpty { output.check(before) }
         if starts { output.applyStarts() }
         if !after.isEmpty { output.apply(after) }
+    }
+
+    /// The same for lines as they came: a batch wholly before or wholly after the marker is handed
+    /// on as it is; only a line that ends in a digit can be the marker's (`<marker> <status>`), and
+    /// only such a line is looked at as text.
+    func take(raw batch: RawLines) {
+        guard let rawOutput else { take(batch.lines); return }
+        var before: [Int] = [], after: [Int] = []
+        var heads: [(at: Int, line: OutputLine)] = []
+        var starts = false
+        let markerLength = marker.utf8.count
+        state.withLock { s in
+            batch.bytes.withUnsafeBufferPointer { all in
+                for i in 0..<batch.count {
+                    let stream = batch.stream(i)
+                    if s.past.contains(stream) { after.append(i); continue }
+                    let r = batch.ranges[i]
+                    guard r.count > markerLength, (0x30...0x39).contains(all[r.upperBound - 1]),
+                          let (text, status) = split(batch.text(i)) else { before.append(i); continue }
+                    // Output the check left without a newline ends up in front of the marker.
+                    if !text.isEmpty { heads.append((before.count + heads.count, OutputLine(stream: stream, text: text, time: batch.time))) }
+                    s.past.insert(stream)
+                    if s.status == nil {
+                        s.status = status
+                        starts = status != 0
+                    }
+                }
+            }
+        }
+        if before.count == batch.count {
+            rawOutput.check(batch)
+        } else if !heads.isEmpty {
+            // The line in front of a marker, as text: a batch made anew (once per stream and step).
+            var lines = before.map { OutputLine(stream: batch.stream($0), text: batch.text($0), time: batch.time) }
+            for h in heads { lines.insert(h.line, at: h.at) }
+            rawOutput.check(RawLines(lines))
+        } else if !before.isEmpty {
+            rawOutput.check(batch.selecting(before))
+        }
+        if starts { rawOutput.applyStarts() }
+        if after.count == batch.count { rawOutput.apply(batch) } else if !after.isEmpty { rawOutput.apply(batch.selecting(after)) }
     }
 
     /// What precedes the marker, and the status after it, when the line ends with the marker and a number.

@@ -101,19 +101,113 @@ public struct StepOutcome: Sendable, Hashable {
 
 /// Output lines of one step that came together (what one read of its output held), sanitised
 /// and redacted, in the order printed.
+///
+/// Held as the step's log holds them, one buffer for the whole batch: each line is a mark (`"  "`
+/// for stdout, `"! "` for stderr), its text in UTF-8, and a newline. The log file gets the buffer
+/// in one write; a page makes text only of the lines it keeps (``text(_:)``).
 public struct OutputBatch: Sendable, Hashable {
     public var stepID: String
     public var host: String
     public var phase: StepPhase
-    public var lines: [OutputLine]
+    /// When the lines came (a batch is one read: one time).
+    public var time: Date
+    /// The lines in the log's form (see above); lines before ``firstLine`` are left out.
+    public private(set) var logBytes: [UInt8]
+    /// Where each line starts in ``logBytes`` (its mark), and where the last one ends.
+    private var bounds: [Int32]
+    /// The first line still in the batch (``removeFirst(_:)`` only moves it).
+    public private(set) var firstLine = 0
+    /// Times of the lines when they were not all the same (a batch made of lines).
+    private var lineTimes: [Date]?
 
+    static let stdoutMark: [UInt8] = [0x20, 0x20]   // "  ": stdout lines plain
+    static let stderrMark: [UInt8] = [0x21, 0x20]   // "! ": stderr lines marked
+
+    /// A batch in the log's form, as `OutputBatch.Builder` makes it.
+    init(stepID: String, host: String, phase: StepPhase, time: Date, logBytes: [UInt8], bounds: [Int32]) {
+        self.stepID = stepID; self.host = host; self.phase = phase; self.time = time
+        self.logBytes = logBytes; self.bounds = bounds
+    }
+
+    /// A batch of lines already sanitised and redacted.
     public init(stepID: String, host: String, phase: StepPhase, lines: [OutputLine]) {
-        self.stepID = stepID; self.host = host; self.phase = phase; self.lines = lines
+        var b = Builder()
+        for line in lines { b.append(line.stream, text: line.text) }
+        self.init(stepID: stepID, host: host, phase: phase, time: lines.first?.time ?? Date(), logBytes: b.bytes, bounds: b.bounds)
+        if lines.contains(where: { $0.time != time }) { lineTimes = lines.map(\.time) }
+    }
+
+    /// Makes the log's form: a mark, the text, a newline per line.
+    struct Builder {
+        var bytes: [UInt8] = []
+        var bounds: [Int32] = [0]
+
+        mutating func reserve(lines: Int, bytes count: Int) {
+            bytes.reserveCapacity(count + 3 * lines)
+            bounds.reserveCapacity(lines + 1)
+        }
+
+        /// Starts a line: its mark. The text follows, then `endLine()`.
+        mutating func beginLine(_ stream: OutputLine.Stream) {
+            bytes.append(stream == .stderr ? 0x21 : 0x20)   // stderrMark or stdoutMark
+            bytes.append(0x20)
+        }
+
+        mutating func endLine() {
+            bytes.append(0x0A)
+            bounds.append(Int32(truncatingIfNeeded: bytes.count))
+        }
+
+        mutating func append(_ stream: OutputLine.Stream, text: String) {
+            beginLine(stream)
+            var t = text
+            t.withUTF8 { bytes.append(contentsOf: $0) }
+            endLine()
+        }
+    }
+
+    /// Lines in the batch.
+    public var count: Int { bounds.count - 1 - firstLine }
+    public var isEmpty: Bool { count == 0 }
+
+    /// The stream of line `i` (0 is the first line still in the batch).
+    public func stream(_ i: Int) -> OutputLine.Stream {
+        logBytes[Int(bounds[firstLine + i])] == OutputBatch.stderrMark[0] ? .stderr : .stdout
+    }
+
+    /// The text of line `i`.
+    public func text(_ i: Int) -> String {
+        let start = Int(bounds[firstLine + i]) + 2, end = Int(bounds[firstLine + i + 1]) - 1
+        return logBytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self) }
+    }
+
+    /// The lines still in the batch, in the log's form.
+    public var logSlice: ArraySlice<UInt8> { logBytes[Int(bounds[firstLine])..<Int(bounds[bounds.count - 1])] }
+
+    /// Each line on its own, as text.
+    public var lines: [OutputLine] {
+        (0..<count).map { OutputLine(stream: stream($0), text: text($0), time: lineTimes?[firstLine + $0] ?? time) }
+    }
+
+    /// Leaves out the first `n` lines (the page fell behind: they are in the step's log file).
+    public mutating func removeFirst(_ n: Int) {
+        precondition(n >= 0 && n <= count, "OutputBatch.removeFirst(\(n)) of \(count) lines")
+        firstLine += n
     }
 
     /// Each line on its own.
     public var events: [OutputEvent] {
         lines.map { OutputEvent(stepID: stepID, host: host, phase: phase, stream: $0.stream, text: $0.text, time: $0.time) }
+    }
+
+    public static func == (a: OutputBatch, b: OutputBatch) -> Bool {
+        a.stepID == b.stepID && a.host == b.host && a.phase == b.phase && a.lines == b.lines
+    }
+
+    public func hash(into h: inout Hasher) {
+        h.combine(stepID); h.combine(host); h.combine(phase)
+        h.combine(logSlice.count)
+        for b in logSlice { h.combine(b) }
     }
 }
 

@@ -75,7 +75,7 @@ extension Runner {
             let remaining = deadline - clock.now
             guard remaining > .zero else { return .failure(.timedOut) }
             let onLines = linesHandler(step, p, ctx)
-            switch await ctx.transport.runBatched(text, timeout: remaining, onLines: onLines) {
+            switch await ctx.transport.runRaw(text, timeout: remaining, onRaw: onLines) {
             case .exited(let code) where code != 0 && (Task.isCancelled || ctx.isStopping()):
                 return .failure(.cancelled)   // killed by the stop, not a failure of its own
             case .exited(let code): return .success(code)
@@ -231,12 +231,12 @@ extension Runner {
             }
             let remaining = deadline - clock.now
             guard remaining > .zero else { return .failure(.timedOut, inApply: false) }
-            let output = CheckThenApplyOutput(check: linesHandler(step, .check, ctx), applyStarts: {
+            let output = CheckThenApplyRawOutput(check: linesHandler(step, .check, ctx), applyStarts: {
                 ctx.entered(.apply)
                 ctx.hub.emit(.stepStarted(stepID: step.id, host: step.host, phase: .apply))
                 log.phase(stepID: step.id, host: step.host, .apply)
             }, apply: linesHandler(step, .apply, ctx))
-            let (checked, result) = await ctx.transport.runCheckThenApply(check: checkText, apply: applyText, timeout: remaining, output: output)
+            let (checked, result) = await ctx.transport.runCheckThenApplyRaw(check: checkText, apply: applyText, timeout: remaining, output: output)
             switch result {
             case .exited(let code) where code != 0 && (Task.isCancelled || ctx.isStopping()):
                 return .failure(.cancelled, inApply: checked != nil)
@@ -281,14 +281,22 @@ extension Runner {
     }
 
     /// Each batch of raw lines: every line redacted, cut to what its carriage returns left visible,
-    /// sanitised and redacted again (`Redactor.cleanOutputLine`), then logged and emitted as one event.
-    static func linesHandler(_ step: Step, _ phase: StepPhase, _ ctx: StepContext) -> @Sendable ([OutputLine]) -> Void {
+    /// sanitised and redacted again (`Redactor.appendCleanOutputLine`, which copies the usual line
+    /// as it is), straight into the log's form; then logged with one write and emitted as one event.
+    static func linesHandler(_ step: Step, _ phase: StepPhase, _ ctx: StepContext) -> @Sendable (RawLines) -> Void {
         let redactor = ctx.redactor, logs = ctx.logs, hub = ctx.hub
         let id = step.id, host = step.host
         return { raw in
-            let lines = raw.map { OutputLine(stream: $0.stream, text: redactor.cleanOutputLine($0.text), time: $0.time) }
-            logs.append(stepID: id, host: host, lines: lines)
-            hub.emit(.output(OutputBatch(stepID: id, host: host, phase: phase, lines: lines)))
+            var b = OutputBatch.Builder()
+            b.reserve(lines: raw.count, bytes: raw.bytes.count)
+            raw.forEachLine { line, stream in
+                b.beginLine(stream)
+                redactor.appendCleanOutputLine(line, to: &b.bytes)
+                b.endLine()
+            }
+            let batch = OutputBatch(stepID: id, host: host, phase: phase, time: raw.time, logBytes: b.bytes, bounds: b.bounds)
+            logs.append(batch)
+            hub.emit(.output(batch))
         }
     }
 

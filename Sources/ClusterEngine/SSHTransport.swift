@@ -69,6 +69,15 @@ public actor SSHTransport: Transport {
         await core.run(script, timeout: timeout, onLines: onLines)
     }
 
+    public func runRaw(_ script: String, timeout: Duration, onRaw: @escaping @Sendable (RawLines) -> Void) async -> CommandResult {
+        await core.run(script, timeout: timeout, onRaw: onRaw)
+    }
+
+    public func runCheckThenApplyRaw(check: String, apply: String, timeout: Duration, output: CheckThenApplyRawOutput) async
+        -> (checked: Int32?, result: CommandResult) {
+        await splitCheckThenApplyRaw(check: check, apply: apply, timeout: timeout, output: output)
+    }
+
     public func upload(localPath: String, remotePath: String, mode: Int) async throws -> UploadOutcome {
         try await core.upload(localPath: localPath, remotePath: remotePath, mode: mode)
     }

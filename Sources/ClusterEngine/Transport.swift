@@ -30,6 +30,17 @@ public struct CheckThenApplyOutput: Sendable {
     }
 }
 
+/// The same for lines as they came (`RawLines`): what the runner cleans itself.
+public struct CheckThenApplyRawOutput: Sendable {
+    public var check: @Sendable (RawLines) -> Void
+    public var applyStarts: @Sendable () -> Void
+    public var apply: @Sendable (RawLines) -> Void
+    public init(check: @escaping @Sendable (RawLines) -> Void, applyStarts: @escaping @Sendable () -> Void,
+                apply: @escaping @Sendable (RawLines) -> Void) {
+        self.check = check; self.applyStarts = applyStarts; self.apply = apply
+    }
+}
+
 public enum UploadOutcome: Sendable, Equatable {
     case sent(bytes: Int64, resumedAt: Int64 = 0)   // bytes sent now; resumedAt: bytes an earlier cut-off copy had left
     case alreadyPresent          // the remote file had the same sha256
@@ -47,10 +58,16 @@ public protocol Transport: Sendable {
     /// The same, with the lines handed over in batches (what one read of the output held), in
     /// order; never an empty batch. What the runner uses: a step may print a million lines.
     func runBatched(_ script: String, timeout: Duration, onLines: @escaping @Sendable ([OutputLine]) -> Void) async -> CommandResult
+    /// The same, with each batch's lines as the bytes that came (`RawLines`), not yet decoded:
+    /// the runner's way, which cleans them as bytes. The default decodes `runBatched`'s lines.
+    func runRaw(_ script: String, timeout: Duration, onRaw: @escaping @Sendable (RawLines) -> Void) async -> CommandResult
     /// A step's check, then its apply only when the check failed, in one round trip. `checked` is
     /// the check's status, nil when the check did not end; `result` is the apply's end (the
     /// check's, when it passed or did not end).
     func runCheckThenApply(check: String, apply: String, timeout: Duration, output: CheckThenApplyOutput) async
+        -> (checked: Int32?, result: CommandResult)
+    /// `runCheckThenApply` with the lines as they came (`RawLines`).
+    func runCheckThenApplyRaw(check: String, apply: String, timeout: Duration, output: CheckThenApplyRawOutput) async
         -> (checked: Int32?, result: CommandResult)
     /// Copies a local file to the host, verified by sha256; skipped when the same sum is already there.
     func upload(localPath: String, remotePath: String, mode: Int) async throws -> UploadOutcome
@@ -75,6 +92,26 @@ extension Transport {
         -> (checked: Int32?, result: CommandResult) {
         let splitter = PhaseSplitter(output)
         let result = await runBatched(splitter.frame(check: check, apply: apply), timeout: timeout, onLines: splitter.take)
+        return (splitter.checkStatus, result)
+    }
+
+    /// Lines of `runBatched`, as bytes.
+    public func runRaw(_ script: String, timeout: Duration, onRaw: @escaping @Sendable (RawLines) -> Void) async -> CommandResult {
+        await runBatched(script, timeout: timeout, onLines: { onRaw(RawLines($0)) })
+    }
+
+    /// Lines of `runCheckThenApply`, as bytes.
+    public func runCheckThenApplyRaw(check: String, apply: String, timeout: Duration, output: CheckThenApplyRawOutput) async
+        -> (checked: Int32?, result: CommandResult) {
+        await runCheckThenApply(check: check, apply: apply, timeout: timeout, output: CheckThenApplyOutput(
+            check: { output.check(RawLines($0)) }, applyStarts: output.applyStarts, apply: { output.apply(RawLines($0)) }))
+    }
+
+    /// One frame through `runRaw`, for a transport whose `runRaw` is its own: see `PhaseSplitter`.
+    func splitCheckThenApplyRaw(check: String, apply: String, timeout: Duration, output: CheckThenApplyRawOutput) async
+        -> (checked: Int32?, result: CommandResult) {
+        let splitter = PhaseSplitter(raw: output)
+        let result = await runRaw(splitter.frame(check: check, apply: apply), timeout: timeout, onRaw: splitter.take(raw:))
         return (splitter.checkStatus, result)
     }
 

@@ -30,37 +30,40 @@ struct StreamFramer {
         heldEmpty = false
     }
 
+    /// Frames the next bytes of the stream; lines come out as text (tests, and whoever wants text).
     mutating func feed(_ bytes: some Collection<UInt8>, into events: inout [Event]) {
-        let done: Void? = bytes.withContiguousStorageIfAvailable { feed(contiguous: $0, into: &events) }
-        if done == nil { Array(bytes).withUnsafeBufferPointer { feed(contiguous: $0, into: &events) } }
+        var ranges: [Range<Int>] = []
+        let (data, status) = feed(Array(bytes), lines: &ranges)
+        data.withUnsafeBufferPointer { all in
+            for r in ranges { events.append(.line(String(decoding: UnsafeBufferPointer(rebasing: all[r]), as: UTF8.self))) }
+        }
+        if let status { events.append(.marker(status: status)) }
     }
 
-    /// Lines are framed straight from the chunk; only a line left unfinished at its end is copied
-    /// (into `buffer`, completed by the next chunk).
-    private mutating func feed(contiguous chunk: UnsafeBufferPointer<UInt8>, into events: inout [Event]) {
-        guard let base = chunk.baseAddress, !chunk.isEmpty else { return }
-        var from = 0
-        if !buffer.isEmpty {
-            // Finish the pending line: move the chunk's bytes up to its first newline (all of them
-            // without one) behind it, and frame that.
-            let newline = memchr(base, 0x0A, chunk.count).map { UnsafeRawPointer($0) - UnsafeRawPointer(base) }
-            from = newline.map { $0 + 1 } ?? chunk.count
-            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[..<from]))
-            var pending = buffer
-            buffer = []
-            let framed = pending.withUnsafeBufferPointer { frame($0, into: &events) }
-            pending.removeFirst(framed)
-            buffer = pending
-            guard buffer.isEmpty else { return }   // still unfinished: the chunk is all in it
+    /// Frames the next bytes of the stream without decoding them: each line is a range of the
+    /// returned bytes (the chunk itself, or a line left unfinished by the last chunk followed by
+    /// it), appended to `lines`; the status when this command's marker came (nothing after it is
+    /// a line of this command).
+    mutating func feed(_ chunk: [UInt8], lines: inout [Range<Int>]) -> (bytes: [UInt8], status: Int32?) {
+        guard !chunk.isEmpty else { return (chunk, nil) }
+        let data: [UInt8]
+        if buffer.isEmpty {
+            data = chunk
+        } else {
+            var joined = buffer
+            joined.append(contentsOf: chunk)
+            data = joined
+            buffer.removeAll(keepingCapacity: true)
         }
-        let rest = UnsafeBufferPointer(rebasing: chunk[from...])
-        let framed = frame(rest, into: &events)
-        buffer.append(contentsOf: UnsafeBufferPointer(rebasing: rest[framed...]))
+        var status: Int32? = nil
+        let used = data.withUnsafeBufferPointer { frame($0, lines: &lines, status: &status) }
+        if used < data.count { buffer.append(contentsOf: data[used...]) }
+        return (data, status)
     }
 
     /// Frames the complete lines of `bytes` (and cuts a line without a newline every `maxLine`
     /// bytes); returns how many bytes it used. The rest is an unfinished line.
-    private mutating func frame(_ bytes: UnsafeBufferPointer<UInt8>, into events: inout [Event]) -> Int {
+    private mutating func frame(_ bytes: UnsafeBufferPointer<UInt8>, lines: inout [Range<Int>], status: inout Int32?) -> Int {
         guard let base = bytes.baseAddress else { return 0 }
         let count = bytes.count
         var start = 0
@@ -70,7 +73,7 @@ struct StreamFramer {
             if let newline, newline - start <= StreamFramer.maxLine {
                 var end = newline
                 if end > start, base[end - 1] == 0x0D { end -= 1 }
-                complete(UnsafeBufferPointer(rebasing: bytes[start..<end]), into: &events)
+                complete(start..<end, in: bytes, lines: &lines, status: &status)
                 start = newline + 1
             } else if count - start > StreamFramer.maxLine {
                 var cut = start + StreamFramer.maxLine
@@ -78,7 +81,7 @@ struct StreamFramer {
                 var back = 0
                 while back < 3, cut > start, base[cut] & 0xC0 == 0x80 { cut -= 1; back += 1 }
                 if cut == start { cut = start + StreamFramer.maxLine }
-                emit(UnsafeBufferPointer(rebasing: bytes[start..<cut]), into: &events)
+                emit(start..<cut, lines: &lines)
                 start = cut
             } else {
                 break
@@ -89,34 +92,44 @@ struct StreamFramer {
 
     /// What is left when the stream ends without a marker (a lost connection).
     mutating func flush(into events: inout [Event]) {
-        if heldEmpty { heldEmpty = false; if marker != nil { events.append(.line("")) } }
-        if !buffer.isEmpty {
-            var rest = buffer
-            buffer = []
-            if rest.last == 0x0D { rest.removeLast() }
-            rest.withUnsafeBufferPointer { emit($0, into: &events) }
-        }
+        var ranges: [Range<Int>] = []
+        let data = flush(lines: &ranges)
+        for r in ranges { events.append(.line(String(decoding: data[r], as: UTF8.self))) }
     }
 
-    private mutating func complete(_ line: UnsafeBufferPointer<UInt8>, into events: inout [Event]) {
-        if let marker, let status = StreamFramer.status(of: line, marker: marker) {
+    /// The same, as ranges of the returned bytes.
+    mutating func flush(lines: inout [Range<Int>]) -> [UInt8] {
+        if heldEmpty { heldEmpty = false; if marker != nil { lines.append(0..<0) } }
+        var rest = buffer
+        buffer = []
+        if !rest.isEmpty {
+            if rest.last == 0x0D { rest.removeLast() }
+            emit(0..<rest.count, lines: &lines)
+        }
+        return rest
+    }
+
+    private mutating func complete(_ line: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>, lines: inout [Range<Int>],
+                                   status: inout Int32?) {
+        if let marker, line.count > marker.count, marker.first.map({ bytes[line.lowerBound] == $0 }) ?? true,
+           let found = StreamFramer.status(of: UnsafeBufferPointer(rebasing: bytes[line]), marker: marker) {
             heldEmpty = false  // the newline before the marker was the wrapper's
-            events.append(.marker(status: status))
+            status = found
             self.marker = nil
             return
         }
         if line.isEmpty {
-            if heldEmpty, marker != nil { events.append(.line("")) }
+            if heldEmpty, marker != nil { lines.append(line) }
             heldEmpty = true
             return
         }
-        emit(line, into: &events)
+        emit(line, lines: &lines)
     }
 
-    private mutating func emit(_ bytes: UnsafeBufferPointer<UInt8>, into events: inout [Event]) {
+    private mutating func emit(_ line: Range<Int>, lines: inout [Range<Int>]) {
         guard marker != nil else { heldEmpty = false; return }
-        if heldEmpty { heldEmpty = false; events.append(.line("")) }
-        events.append(.line(String(decoding: bytes, as: UTF8.self)))
+        if heldEmpty { heldEmpty = false; lines.append(line.lowerBound..<line.lowerBound) }
+        lines.append(line)
     }
 
     /// `<marker> <digits>` exactly.

@@ -97,6 +97,11 @@ actor ShellHost {
     }
 
     func run(_ script: String, timeout: Duration, onLines: @escaping @Sendable ([OutputLine]) -> Void) async -> CommandResult {
+        await run(script, timeout: timeout, onRaw: { onLines($0.lines) })
+    }
+
+    /// Runs a script, handing over each read's lines as they came (`RawLines`).
+    func run(_ script: String, timeout: Duration, onRaw: @escaping @Sendable (RawLines) -> Void) async -> CommandResult {
         if Task.isCancelled { return .cancelled }
         let session: ShellSession
         do { session = try await ensureSession() } catch {
@@ -109,7 +114,7 @@ actor ShellHost {
             await self?.interrupt(session, marker, .timedOut, interruption)
         }
         let outcome = await withTaskCancellationHandler {
-            await session.execute(script, marker: marker, onLines: onLines)
+            await session.execute(script, marker: marker, onRaw: onRaw)
         } onCancel: {
             Task { await self.interrupt(session, marker, .cancelled, interruption) }
         }

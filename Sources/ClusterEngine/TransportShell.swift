@@ -255,7 +255,7 @@ final class ShellSession: Sendable {
 
     private struct Pending {
         var marker: String
-        var onLines: @Sendable ([OutputLine]) -> Void
+        var onLines: @Sendable (RawLines) -> Void
         var status: Int32? = nil
         var stderrDone = false
         var continuation: CheckedContinuation<Outcome, Never>
@@ -299,6 +299,12 @@ final class ShellSession: Sendable {
 
     func execute(_ script: String, marker: String = ShellSession.newMarker(),
                  onLines: @escaping @Sendable ([OutputLine]) -> Void) async -> Outcome {
+        await execute(script, marker: marker, onRaw: { onLines($0.lines) })
+    }
+
+    /// The same, with each read's lines handed over as they came, not decoded (`RawLines`).
+    func execute(_ script: String, marker: String = ShellSession.newMarker(),
+                 onRaw: @escaping @Sendable (RawLines) -> Void) async -> Outcome {
         let frame = "__jc_run " + Shell.quote(script) + " " + marker + "\n"
         return await withCheckedContinuation { (c: CheckedContinuation<Outcome, Never>) in
             let early: Outcome? = state.withLock { s in
@@ -306,7 +312,7 @@ final class ShellSession: Sendable {
                 if s.pending != nil { return .lost("another command is still running on this shell") }
                 s.out.begin(marker: marker)
                 s.err.begin(marker: marker)
-                s.pending = Pending(marker: marker, onLines: onLines, continuation: c)
+                s.pending = Pending(marker: marker, onLines: onRaw, continuation: c)
                 return nil
             }
             if let early { c.resume(returning: early); return }
@@ -340,20 +346,20 @@ final class ShellSession: Sendable {
     }
 
     private func parseAndDeliver(_ stream: ShellChannel.Stream, _ bytes: [UInt8]) -> (CheckedContinuation<Outcome, Never>, Outcome)? {
-        var events: [StreamFramer.Event] = []
-        var onLines: (@Sendable ([OutputLine]) -> Void)? = nil
+        var ranges: [Range<Int>] = []
+        var data: [UInt8] = []
+        var onLines: (@Sendable (RawLines) -> Void)? = nil
         var done: (CheckedContinuation<Outcome, Never>, Outcome)? = nil
         state.withLock { s in
+            let status: Int32?
             switch stream {
-            case .stdout: s.out.feed(bytes, into: &events)
-            case .stderr: s.err.feed(bytes, into: &events)
+            case .stdout: (data, status) = s.out.feed(bytes, lines: &ranges)
+            case .stderr: (data, status) = s.err.feed(bytes, lines: &ranges)
             }
             guard var p = s.pending else { return }
             onLines = p.onLines
-            for e in events {
-                if case .marker(let status) = e {
-                    if stream == .stdout { p.status = status } else { p.stderrDone = true }
-                }
+            if status != nil {
+                if stream == .stdout { p.status = status } else { p.stderrDone = true }
             }
             if let status = p.status, p.stderrDone {
                 s.pending = nil
@@ -362,14 +368,9 @@ final class ShellSession: Sendable {
                 s.pending = p
             }
         }
-        if let onLines {
-            // One batch per read, all stamped with the time it came.
-            let kind: OutputLine.Stream = stream == .stdout ? .stdout : .stderr
-            let now = Date()
-            var batch: [OutputLine] = []
-            batch.reserveCapacity(events.count)
-            for e in events { if case .line(let text) = e { batch.append(OutputLine(stream: kind, text: text, time: now)) } }
-            if !batch.isEmpty { onLines(batch) }
+        if let onLines, !ranges.isEmpty {
+            // One batch per read, stamped with the time it came.
+            onLines(RawLines(stream: stream == .stdout ? .stdout : .stderr, bytes: data, ranges: ranges, time: Date()))
         }
         return done
     }
@@ -386,21 +387,21 @@ final class ShellSession: Sendable {
     }
 
     private func finishLocked(lost reason: String) {
-        var events: [StreamFramer.Event] = []
-        var leftovers: [OutputLine] = []
+        var leftovers: [RawLines] = []
         let pending: Pending? = state.withLock { s in
             if s.lost == nil { s.lost = reason }
             guard let p = s.pending else { return nil }
             s.pending = nil
-            s.out.flush(into: &events)
-            for case .line(let t) in events { leftovers.append(OutputLine(stream: .stdout, text: t)) }
-            events = []
-            s.err.flush(into: &events)
-            for case .line(let t) in events { leftovers.append(OutputLine(stream: .stderr, text: t)) }
+            var ranges: [Range<Int>] = []
+            let out = s.out.flush(lines: &ranges)
+            if !ranges.isEmpty { leftovers.append(RawLines(stream: .stdout, bytes: out, ranges: ranges, time: Date())) }
+            ranges = []
+            let err = s.err.flush(lines: &ranges)
+            if !ranges.isEmpty { leftovers.append(RawLines(stream: .stderr, bytes: err, ranges: ranges, time: Date())) }
             return p
         }
         guard let pending else { return }
-        if !leftovers.isEmpty { pending.onLines(leftovers) }
+        for batch in leftovers { pending.onLines(batch) }
         pending.continuation.resume(returning: .lost(reason))
     }
 }

@@ -16,7 +16,7 @@ struct RunEventBuffer {
     mutating func push(_ event: RunEvent) {
         events.append(event)
         if case .output(let batch) = event {
-            outputs += batch.lines.count
+            outputs += batch.count
             if outputs > threshold { compact() }
         }
     }
@@ -32,12 +32,12 @@ struct RunEventBuffer {
             if case .output(var batch) = e {
                 let k = kept[batch.host, default: 0]
                 let room = max(0, keep - k)
-                if batch.lines.count > room {
-                    leftOut[batch.host, default: 0] += batch.lines.count - room
+                if batch.count > room {
+                    leftOut[batch.host, default: 0] += batch.count - room
                     if room == 0 { continue }
-                    batch.lines.removeFirst(batch.lines.count - room)
+                    batch.removeFirst(batch.count - room)
                 }
-                kept[batch.host] = k + batch.lines.count
+                kept[batch.host] = k + batch.count
                 out.append(.output(batch))
             } else {
                 out.append(e)

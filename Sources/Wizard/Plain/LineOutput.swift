@@ -58,7 +58,7 @@ public final class LineOutput {
             lastOutputStep = id
             return ["\(prefix(id, host)): \(phase.rawValue)..."]
         case .output(let o):
-            guard options.showOutput, !o.lines.isEmpty else { return [] }
+            guard options.showOutput, !o.isEmpty else { return [] }
             var lines: [String] = []
             if lastOutputStep != o.stepID {
                 lastOutputStep = o.stepID
