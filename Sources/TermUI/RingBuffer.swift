@@ -5,29 +5,41 @@
 ///
 /// Index `0` is the oldest element still kept. Each element also has a *stable index* (its position among all
 /// elements ever appended) that does not shift when old elements are dropped: see ``stableIndices``.
+///
+/// Inlinable, so that a module using it for its own element type gets code made for that type (a log
+/// pane appends a line per output line; through the generic entry points each append cost several
+/// hundred instructions).
 public struct RingBuffer<Element>: RandomAccessCollection {
     public let capacity: Int
-    private var storage: ContiguousArray<Element> = []
-    private var head = 0
+    @usableFromInline var storage: ContiguousArray<Element> = []
+    @usableFromInline var head = 0
+    @usableFromInline var appended = 0
     /// How many elements were ever appended.
-    public private(set) var totalAppended = 0
+    @inlinable public var totalAppended: Int { appended }
 
     /// - Parameter capacity: at least 1.
+    @inlinable
     public init(capacity: Int) {
         self.capacity = Swift.max(1, capacity)
     }
 
+    @inlinable
     public init<S: Sequence>(capacity: Int, _ elements: S) where S.Element == Element {
         self.init(capacity: capacity)
         append(contentsOf: elements)
     }
 
+    @inlinable
     public var startIndex: Int { 0 }
+    @inlinable
     public var endIndex: Int { storage.count }
+    @inlinable
     public var count: Int { storage.count }
+    @inlinable
     public var isFull: Bool { storage.count == capacity }
 
     /// The element `i` places after the oldest kept one.
+    @inlinable
     public subscript(i: Int) -> Element {
         get {
             precondition(i >= 0 && i < storage.count, "RingBuffer index \(i) out of range 0..<\(storage.count)")
@@ -42,6 +54,7 @@ public struct RingBuffer<Element>: RandomAccessCollection {
     }
 
     /// Adds an element, dropping the oldest when full.
+    @inlinable
     public mutating func append(_ element: Element) {
         if storage.count < capacity {
             storage.append(element)
@@ -50,23 +63,37 @@ public struct RingBuffer<Element>: RandomAccessCollection {
             head += 1
             if head == capacity { head = 0 }
         }
-        totalAppended += 1
+        appended += 1
     }
 
+    @inlinable
     public mutating func append<S: Sequence>(contentsOf elements: S) where S.Element == Element {
         for e in elements { append(e) }
     }
 
     /// Drops everything (stable indices keep counting up).
+    @inlinable
     public mutating func removeAll() {
         storage.removeAll(keepingCapacity: true)
         head = 0
     }
 
+    /// Counts `count` elements as appended without keeping them: as if each were appended, when at
+    /// least `capacity` more appends follow before anything is read (what they would have kept is
+    /// dropped by then). Until then the buffer is empty.
+    @inlinable
+    public mutating func skip(_ count: Int) {
+        guard count > 0 else { return }
+        removeAll()
+        appended += count
+    }
+
     /// Stable indices of the kept elements: `totalAppended - count ..< totalAppended`.
+    @inlinable
     public var stableIndices: Range<Int> { (totalAppended - storage.count)..<totalAppended }
 
     /// The element with a stable index, or `nil` when it was dropped or not appended yet.
+    @inlinable
     public func element(atStable index: Int) -> Element? {
         let r = stableIndices
         guard r.contains(index) else { return nil }

@@ -179,8 +179,8 @@ public struct RunScreen: Screen, Sendable {
         switch event {
         case .output(let o):
             guard let h = hostIndex[o.host] else { return }
-            let step = Int32(stepIndex[o.stepID] ?? -1)
-            for line in o.lines { panes[h].lines.append(PaneLine(step: step, isMarker: false, text: line.text)) }
+            var none = 0
+            applyOutput(o, pane: h, skipping: &none)
 
         case .runStarted:
             if runStartedAt == nil { runStartedAt = elapsed }
