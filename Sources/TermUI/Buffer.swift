@@ -85,6 +85,18 @@ public struct Buffer: Hashable, Sendable {
     public mutating func write(_ text: some StringProtocol, x: Int, y: Int, style: Style = .plain, clip: Rect? = nil) -> Int {
         let bounds = clip.map { $0.intersection(area) } ?? area
         guard y >= bounds.y, y < bounds.bottom else { return x + TextWidth.of(text) }
+        // Printable ASCII (most of what is drawn): a cell per byte, no grapheme breaking.
+        let ascii = text.utf8.withContiguousStorageIfAvailable { bytes -> Int? in
+            guard bytes.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) else { return nil }
+            var cx = x
+            for b in bytes {
+                if cx >= bounds.right { break }
+                if cx >= bounds.x { place(Buffer.asciiSymbols[Int(b)], width: 1, style: style, x: cx, y: y) }
+                cx += 1
+            }
+            return cx
+        }
+        if let ascii, let ascii { return ascii }
         var cx = x
         for ch in text {
             if ch == "\t" {
@@ -231,6 +243,9 @@ public struct Buffer: Hashable, Sendable {
     }
 
     /// Places one grapheme, keeping wide characters whole: a wide character that is partly overwritten is blanked.
+    /// The one-byte strings, by byte.
+    static let asciiSymbols: [String] = (0..<128).map { String(Character(Unicode.Scalar(UInt8($0)))) }
+
     private mutating func place(_ symbol: String, width w: Int, style: Style, x: Int, y: Int) {
         guard x >= 0, y >= 0, x < width, y < height else { return }
         let w = (w == 2 && x + 1 < width) ? 2 : 1

@@ -35,6 +35,13 @@ public enum TextWidth {
         let v = scalar.value
         if v < 0x20 || (v >= 0x7F && v < 0xA0) { return 0 }        // C0/C1 controls, DEL
         if v < 0x300 { return 1 }                                   // Latin, fast path
+        if isCommonNarrow(v) { return 1 }                           // box drawing and friends, fast path
+        return byProperties(scalar)
+    }
+
+    /// The width of a scalar from 0x300 on, from its properties (`of` without its fast paths).
+    static func byProperties(_ scalar: Unicode.Scalar) -> Int {
+        let v = scalar.value
         if isZeroWidth(v) { return 0 }
         switch scalar.properties.generalCategory {
         case .nonspacingMark, .enclosingMark, .format: return 0
@@ -47,9 +54,29 @@ public enum TextWidth {
 
     /// Total column width of a string.
     public static func of<S: StringProtocol>(_ text: S) -> Int {
+        // ASCII: a column per printable byte (every ASCII character is one scalar, but CR LF, whose
+        // two controls are 0 wide either way).
+        if let ascii = text.utf8.withContiguousStorageIfAvailable(asciiWidth), let ascii { return ascii }
         var total = 0
         for ch in text { total += of(ch) }
         return total
+    }
+
+    /// Symbols the widgets draw all the time, each one column (box drawing, block elements,
+    /// geometric shapes but the two wide ones, arrows, the ellipsis, braille for spinners): the
+    /// answer of the full lookup below, without the Unicode property tables.
+    static func isCommonNarrow(_ v: UInt32) -> Bool {
+        (v >= 0x2500 && v <= 0x25FC) || (v >= 0x2190 && v <= 0x21FF) || v == 0x2026 || (v >= 0x2800 && v <= 0x28FF)
+    }
+
+    /// The width of ASCII text (bytes 0x20...0x7E count 1, controls and DEL 0); nil when a byte is not ASCII.
+    static func asciiWidth(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        var n = 0
+        for b in bytes {
+            if b >= 0x80 { return nil }
+            if b >= 0x20 && b != 0x7F { n &+= 1 }
+        }
+        return n
     }
 
     static func isRegionalIndicator(_ s: Unicode.Scalar) -> Bool { s.value >= 0x1F1E6 && s.value <= 0x1F1FF }

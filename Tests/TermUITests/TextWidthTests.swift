@@ -63,3 +63,29 @@ import Testing
         #expect(TextLayout.strippingEscapes("plain") == "plain")
     }
 }
+
+/// The fast paths of `TextWidth` against the full work.
+@Suite struct TextWidthFastPathTests {
+    @Test func commonNarrowSymbolsAsTheirProperties() {
+        var wrong: [UInt32] = []
+        for v in UInt32(0x2000)...UInt32(0x2FFF) where TextWidth.isCommonNarrow(v) {
+            if let s = Unicode.Scalar(v), TextWidth.byProperties(s) != 1 { wrong.append(v) }
+        }
+        #expect(wrong.isEmpty, "\(wrong.map { String($0, radix: 16) })")
+        #expect(!TextWidth.isCommonNarrow(0x25FD) && !TextWidth.isCommonNarrow(0x25FE))
+    }
+
+    @Test func asciiTextAsCharacters() {
+        // Every ASCII byte alone and in pairs (CR LF is one character), as the character-by-character sum.
+        for a in 0..<128 {
+            for b in [-1] + Array(0..<128) {
+                var bytes = [UInt8(a)]
+                if b >= 0 { bytes.append(UInt8(b)) }
+                let text = String(decoding: bytes, as: UTF8.self)
+                let slow = text.reduce(0) { $0 + TextWidth.of($1) }
+                #expect(TextWidth.of(text) == slow, "\(bytes)")
+                #expect(TextWidth.of(text[...]) == slow, "\(bytes)")
+            }
+        }
+    }
+}
