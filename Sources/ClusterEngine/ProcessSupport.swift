@@ -300,10 +300,15 @@ final class OutputPipe: Sendable {
         await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
             let fd = readEnd, size = capacity
             let thread = Thread {
-                var buffer = [UInt8](repeating: 0, count: size)
                 while true {
-                    let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, size) }
-                    if n > 0 { handler(Array(buffer[0..<n])); continue }
+                    // Straight into the array handed over (no copy of a full read); a short read is
+                    // handed over in an array of its own size, so the big one is not kept alive by it.
+                    var n = 0
+                    let chunk = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+                        n = Glibc.read(fd, buffer.baseAddress, size)
+                        count = max(0, n)
+                    }
+                    if n > 0 { handler(n * 2 < size ? Array(chunk[0..<n]) : chunk); continue }
                     if n < 0 && errno == EINTR { continue }
                     break
                 }

@@ -32,41 +32,58 @@ struct StreamFramer {
 
     /// Frames the next bytes of the stream; lines come out as text (tests, and whoever wants text).
     mutating func feed(_ bytes: some Collection<UInt8>, into events: inout [Event]) {
-        var ranges: [Range<Int>] = []
-        let (data, status) = feed(Array(bytes), lines: &ranges)
-        data.withUnsafeBufferPointer { all in
-            for r in ranges { events.append(.line(String(decoding: UnsafeBufferPointer(rebasing: all[r]), as: UTF8.self))) }
+        var pieces: [Piece] = []
+        let status = feed(Array(bytes), into: &pieces)
+        for piece in pieces {
+            piece.bytes.withUnsafeBufferPointer { all in
+                for r in piece.lines { events.append(.line(String(decoding: UnsafeBufferPointer(rebasing: all[r]), as: UTF8.self))) }
+            }
         }
         if let status { events.append(.marker(status: status)) }
     }
 
-    /// Frames the next bytes of the stream without decoding them: each line is a range of the
-    /// returned bytes (the chunk itself, or a line left unfinished by the last chunk followed by
-    /// it), appended to `lines`; the status when this command's marker came (nothing after it is
-    /// a line of this command).
-    mutating func feed(_ chunk: [UInt8], lines: inout [Range<Int>]) -> (bytes: [UInt8], status: Int32?) {
-        guard !chunk.isEmpty else { return (chunk, nil) }
-        let data: [UInt8]
-        if buffer.isEmpty {
-            data = chunk
-        } else {
-            var joined = buffer
-            joined.append(contentsOf: chunk)
-            data = joined
-            buffer.removeAll(keepingCapacity: true)
-        }
-        var status: Int32? = nil
-        let used = data.withUnsafeBufferPointer { frame($0, lines: &lines, status: &status) }
-        if used < data.count { buffer.append(contentsOf: data[used...]) }
-        return (data, status)
+    /// Lines framed from the stream, as ranges of `bytes`, not decoded.
+    struct Piece {
+        var bytes: [UInt8]
+        var lines: [Range<Int>]
     }
 
-    /// Frames the complete lines of `bytes` (and cuts a line without a newline every `maxLine`
-    /// bytes); returns how many bytes it used. The rest is an unfinished line.
-    private mutating func frame(_ bytes: UnsafeBufferPointer<UInt8>, lines: inout [Range<Int>], status: inout Int32?) -> Int {
+    /// Frames the next bytes of the stream without decoding them, in at most two pieces: the line
+    /// the last chunk left unfinished, completed by this chunk's bytes up to its first newline (a
+    /// small copy), then the chunk's own lines as ranges of the chunk itself (no copy). Returns the
+    /// status when this command's marker came (nothing after it is a line of this command).
+    mutating func feed(_ chunk: [UInt8], into pieces: inout [Piece]) -> Int32? {
+        guard !chunk.isEmpty else { return nil }
+        var status: Int32? = nil
+        var from = 0
+        if !buffer.isEmpty {
+            let newline = chunk.withUnsafeBufferPointer { c in
+                memchr(c.baseAddress!, 0x0A, c.count).map { UnsafeRawPointer($0) - UnsafeRawPointer(c.baseAddress!) }
+            }
+            from = newline.map { $0 + 1 } ?? chunk.count
+            var head = buffer
+            buffer = []
+            head.append(contentsOf: chunk[..<from])
+            var lines: [Range<Int>] = []
+            let used = head.withUnsafeBufferPointer { frame($0, from: 0, lines: &lines, status: &status) }
+            if used < head.count { buffer = Array(head[used...]) }
+            if !lines.isEmpty { pieces.append(Piece(bytes: head, lines: lines)) }
+            guard buffer.isEmpty else { return status }   // still unfinished: the chunk is all in it
+        }
+        guard from < chunk.count else { return status }
+        var lines: [Range<Int>] = []
+        let used = chunk.withUnsafeBufferPointer { frame($0, from: from, lines: &lines, status: &status) }
+        if used < chunk.count { buffer.append(contentsOf: chunk[used...]) }
+        if !lines.isEmpty { pieces.append(Piece(bytes: chunk, lines: lines)) }
+        return status
+    }
+
+    /// Frames the complete lines of `bytes` from `from` on (and cuts a line without a newline every
+    /// `maxLine` bytes); returns where it stopped. The rest is an unfinished line.
+    private mutating func frame(_ bytes: UnsafeBufferPointer<UInt8>, from: Int, lines: inout [Range<Int>], status: inout Int32?) -> Int {
         guard let base = bytes.baseAddress else { return 0 }
         let count = bytes.count
-        var start = 0
+        var start = from
         while start < count {
             let found = memchr(base + start, 0x0A, count - start)
             let newline = found.map { UnsafeRawPointer($0) - UnsafeRawPointer(base) }

@@ -346,15 +346,14 @@ final class ShellSession: Sendable {
     }
 
     private func parseAndDeliver(_ stream: ShellChannel.Stream, _ bytes: [UInt8]) -> (CheckedContinuation<Outcome, Never>, Outcome)? {
-        var ranges: [Range<Int>] = []
-        var data: [UInt8] = []
+        var pieces: [StreamFramer.Piece] = []
         var onLines: (@Sendable (RawLines) -> Void)? = nil
         var done: (CheckedContinuation<Outcome, Never>, Outcome)? = nil
         state.withLock { s in
             let status: Int32?
             switch stream {
-            case .stdout: (data, status) = s.out.feed(bytes, lines: &ranges)
-            case .stderr: (data, status) = s.err.feed(bytes, lines: &ranges)
+            case .stdout: status = s.out.feed(bytes, into: &pieces)
+            case .stderr: status = s.err.feed(bytes, into: &pieces)
             }
             guard var p = s.pending else { return }
             onLines = p.onLines
@@ -368,9 +367,12 @@ final class ShellSession: Sendable {
                 s.pending = p
             }
         }
-        if let onLines, !ranges.isEmpty {
-            // One batch per read, stamped with the time it came.
-            onLines(RawLines(stream: stream == .stdout ? .stdout : .stderr, bytes: data, ranges: ranges, time: Date()))
+        if let onLines, !pieces.isEmpty {
+            // The lines of one read, stamped with the time it came (a line the read before left
+            // unfinished comes first, in a batch of its own).
+            let kind: OutputLine.Stream = stream == .stdout ? .stdout : .stderr
+            let now = Date()
+            for piece in pieces { onLines(RawLines(stream: kind, bytes: piece.bytes, ranges: piece.lines, time: now)) }
         }
         return done
     }

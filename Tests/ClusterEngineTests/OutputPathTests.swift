@@ -35,9 +35,9 @@ import Testing
         let all = bytes + Array("\n\(marker) 0\n".utf8)
         var at = 0
         for cut in (cuts.filter { $0 > 0 && $0 < all.count } + [all.count]) where cut > at {
-            var ranges: [Range<Int>] = []
-            let (data, _) = framer.feed(Array(all[at..<cut]), lines: &ranges)
-            if !ranges.isEmpty { handler(RawLines(stream: stream, bytes: data, ranges: ranges, time: Date())) }
+            var pieces: [StreamFramer.Piece] = []
+            _ = framer.feed(Array(all[at..<cut]), into: &pieces)
+            for piece in pieces { handler(RawLines(stream: stream, bytes: piece.bytes, ranges: piece.lines, time: Date())) }
             at = cut
         }
         logs.endAttempt(stepID: step.id, host: step.host)
