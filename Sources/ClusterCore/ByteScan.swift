@@ -17,16 +17,21 @@ enum ByteScan {
         return (w[0] | w[1]) != 0
     }
 
-    /// Top bit set in the lanes that are not printable ASCII or a tab.
+    /// Top bit set in the lanes that are not printable ASCII or a tab (or a newline, with `newlines`).
+    /// For a lane `b` below 0x80, `b &+ (0x80 - lo)` has its top bit set exactly when `b >= lo`, and
+    /// `b &+ (0x7F - hi)` exactly when `b > hi`: `b` is in `lo...hi` when the first has it and the
+    /// second not. A lane from 0x80 up has its own top bit set.
     @inline(__always)
-    static func notPlain(_ b: Lanes) -> Lanes {
-        let outside = b | ~(b &+ Lanes(repeating: 0x60)) | (b &+ Lanes(repeating: 1))
-        return outside & ~zero(b ^ Lanes(repeating: 0x09))
+    static func notPlain(_ b: Lanes, newlines: Bool) -> Lanes {
+        let printable = (b &+ Lanes(repeating: 0x60)) & ~(b &+ Lanes(repeating: 0x01))                    // 0x20...0x7E
+        let blank = (b &+ Lanes(repeating: 0x77)) & ~(b &+ Lanes(repeating: newlines ? 0x75 : 0x76))      // 0x09...0x0A or 0x09
+        return b | ~(printable | blank)
     }
 
     /// Every byte is printable ASCII (0x20...0x7E) or a tab: what `Redactor.sanitize` keeps as it
     /// is, with no carriage return, escape, other control, DEL or byte of a multi-byte character.
-    static func isPlainASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    /// With `newlines`, newlines are allowed too: every line of a read's bytes is plain.
+    static func isPlainASCII(_ bytes: UnsafeBufferPointer<UInt8>, newlines: Bool = false) -> Bool {
         guard let base = bytes.baseAddress else { return true }
         let raw = UnsafeRawPointer(base)
         let n = bytes.count
@@ -34,16 +39,16 @@ enum ByteScan {
         while n &- i >= 32 {
             let a = raw.loadUnaligned(fromByteOffset: i, as: Lanes.self)
             let b = raw.loadUnaligned(fromByteOffset: i &+ 16, as: Lanes.self)
-            if anyTopBit(notPlain(a) | notPlain(b)) { return false }
+            if anyTopBit(notPlain(a, newlines: newlines) | notPlain(b, newlines: newlines)) { return false }
             i &+= 32
         }
         if n &- i >= 16 {
-            if anyTopBit(notPlain(raw.loadUnaligned(fromByteOffset: i, as: Lanes.self))) { return false }
+            if anyTopBit(notPlain(raw.loadUnaligned(fromByteOffset: i, as: Lanes.self), newlines: newlines)) { return false }
             i &+= 16
         }
         while i < n {
             let b = base[i]
-            if !(b >= 0x20 && b < 0x7F || b == 0x09) { return false }
+            if !(b >= 0x20 && b < 0x7F || b == 0x09 || newlines && b == 0x0A) { return false }
             i &+= 1
         }
         return true

@@ -203,6 +203,13 @@ public struct Redactor: Sendable {
         cleaned.withUTF8 { out.append(contentsOf: $0) }
     }
 
+    /// Whether every line within `bytes` (lines separated by newlines, as a read holds them) comes
+    /// out of `appendCleanOutputLine` as it is: all printable ASCII, tabs and newlines, and no
+    /// secret can occur anywhere in it (a secret across a newline only makes the answer no).
+    public func leavesLinesAsTheyAre(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        ByteScan.isPlainASCII(bytes, newlines: true) && !mayHoldSecret(asciiLine: bytes)
+    }
+
     /// For a line of printable ASCII: false only when no secret can occur in it.
     private func mayHoldSecret(asciiLine raw: UnsafeBufferPointer<UInt8>) -> Bool {
         if needles.isEmpty { return false }

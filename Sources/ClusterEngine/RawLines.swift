@@ -57,6 +57,18 @@ public struct RawLines: Sendable {
         }
     }
 
+    /// The bytes from the first line's start to the last one's end, when the lines lie in order
+    /// within them (what a read gives: the lines and the newlines between them).
+    var region: Range<Int>? {
+        guard let first = ranges.first, let last = ranges.last, first.lowerBound <= last.upperBound else { return nil }
+        var at = first.lowerBound
+        for r in ranges {
+            guard r.lowerBound >= at else { return nil }
+            at = r.upperBound
+        }
+        return first.lowerBound..<last.upperBound
+    }
+
     /// The lines at these indices, in the order given (the same bytes).
     func selecting(_ indices: [Int]) -> RawLines {
         var copy = self

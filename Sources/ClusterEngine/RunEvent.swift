@@ -129,6 +129,32 @@ public struct OutputBatch: Sendable, Hashable {
         self.logBytes = logBytes; self.bounds = bounds
     }
 
+    /// Lines that are already clean as they came (`Redactor.leavesLinesAsTheyAre` said so of
+    /// their region): each copied straight behind its mark, with one allocation for the batch.
+    init(stepID: String, host: String, phase: StepPhase, plain raw: RawLines) {
+        let n = raw.count
+        let total = raw.ranges.reduce(0) { $0 + $1.count + 3 }
+        var bounds = [Int32](repeating: 0, count: n + 1)
+        let bytes = [UInt8](unsafeUninitializedCapacity: total) { out, count in
+            raw.bytes.withUnsafeBufferPointer { src in
+                bounds.withUnsafeMutableBufferPointer { bounds in
+                    var at = 0
+                    for i in 0..<n {
+                        let r = raw.ranges[i]
+                        out[at] = raw.stream(i) == .stderr ? 0x21 : 0x20
+                        out[at + 1] = 0x20
+                        if !r.isEmpty { (out.baseAddress! + at + 2).update(from: src.baseAddress! + r.lowerBound, count: r.count) }
+                        at += r.count + 3
+                        out[at - 1] = 0x0A
+                        bounds[i + 1] = Int32(truncatingIfNeeded: at)
+                    }
+                }
+            }
+            count = total
+        }
+        self.init(stepID: stepID, host: host, phase: phase, time: raw.time, logBytes: bytes, bounds: bounds)
+    }
+
     /// A batch of lines already sanitised and redacted.
     public init(stepID: String, host: String, phase: StepPhase, lines: [OutputLine]) {
         var b = Builder()

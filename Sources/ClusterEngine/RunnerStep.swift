@@ -287,14 +287,24 @@ extension Runner {
         let redactor = ctx.redactor, logs = ctx.logs, hub = ctx.hub
         let id = step.id, host = step.host
         return { raw in
-            var b = OutputBatch.Builder()
-            b.reserve(lines: raw.count, bytes: raw.bytes.count)
-            raw.forEachLine { line, stream in
-                b.beginLine(stream)
-                redactor.appendCleanOutputLine(line, to: &b.bytes)
-                b.endLine()
+            // The usual read: its lines, with the newlines between them, are one plain region:
+            // one look at it, and each line is copied as it is.
+            let plain = raw.region.map { r in
+                raw.bytes.withUnsafeBufferPointer { redactor.leavesLinesAsTheyAre(UnsafeBufferPointer(rebasing: $0[r])) }
+            } ?? false
+            let batch: OutputBatch
+            if plain {
+                batch = OutputBatch(stepID: id, host: host, phase: phase, plain: raw)
+            } else {
+                var b = OutputBatch.Builder()
+                b.reserve(lines: raw.count, bytes: raw.bytes.count)
+                raw.forEachLine { line, stream in
+                    b.beginLine(stream)
+                    redactor.appendCleanOutputLine(line, to: &b.bytes)
+                    b.endLine()
+                }
+                batch = OutputBatch(stepID: id, host: host, phase: phase, time: raw.time, logBytes: b.bytes, bounds: b.bounds)
             }
-            let batch = OutputBatch(stepID: id, host: host, phase: phase, time: raw.time, logBytes: b.bytes, bounds: b.bounds)
             logs.append(batch)
             hub.emit(.output(batch))
         }

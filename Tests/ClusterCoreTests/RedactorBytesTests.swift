@@ -28,17 +28,21 @@ import Testing
         for b in 0...255 {
             let byte = UInt8(b)
             let plain = byte >= 0x20 && byte < 0x7F || byte == 0x09
-            if [byte].withUnsafeBufferPointer(ByteScan.isPlainASCII) != plain { wrong.append("byte \(b)") }
-            for length in [1, 15, 16, 17, 31, 32, 33, 47, 48, 49, 63, 64, 65, 97] {
-                for at in 0..<length {
-                    var line = [UInt8](repeating: 0x61, count: length)
-                    line[at] = byte
-                    if line.withUnsafeBufferPointer(ByteScan.isPlainASCII) != plain { wrong.append("byte \(b) at \(at) of \(length)") }
+            for newlines in [false, true] {
+                let want = plain || newlines && byte == 0x0A
+                func scan(_ line: [UInt8]) -> Bool { line.withUnsafeBufferPointer { ByteScan.isPlainASCII($0, newlines: newlines) } }
+                if scan([byte]) != want { wrong.append("byte \(b), newlines \(newlines)") }
+                for length in [1, 15, 16, 17, 31, 32, 33, 47, 48, 49, 63, 64, 65, 97] {
+                    for at in 0..<length {
+                        var line = [UInt8](repeating: 0x61, count: length)
+                        line[at] = byte
+                        if scan(line) != want { wrong.append("byte \(b) at \(at) of \(length), newlines \(newlines)") }
+                    }
                 }
             }
         }
         #expect(wrong.isEmpty, "\(wrong.prefix(20))")
-        #expect([UInt8]().withUnsafeBufferPointer(ByteScan.isPlainASCII))
+        #expect([UInt8]().withUnsafeBufferPointer { ByteScan.isPlainASCII($0) })
     }
 
     @Test func containsAnyAtEveryPlace() {
@@ -100,5 +104,24 @@ import Testing
                 Self.check(r, Array(("some plain text " + s + " more plain text").utf8))
             }
         }
+    }
+
+    /// A read's lines as one region: when the redactor says it leaves them as they are, each line
+    /// cleaned on its own is indeed the line itself.
+    @Test func aPlainRegionIsPlainLineByLine() {
+        var rng = Eq.Rng(state: 0x5E610)
+        let plainPieces = ["flood line ", "0123456789", "x", " ", "\t", "=", "'", "s3", "cret", "K;", "pa ss", "*"]
+        var yes = 0
+        for round in 0..<3_000 {
+            let r = Redactor(secrets: round % 2 == 0 ? Eq.fixedSecrets : [])
+            let lines = (0..<Int.random(in: 1...6, using: &rng)).map { _ in
+                Array(Eq.randomText(&rng, maxPieces: 8, from: round % 5 == 0 ? Eq.pieces : plainPieces).utf8)
+            }
+            let region = Array(lines.joined(separator: [0x0A]))
+            guard region.withUnsafeBufferPointer(r.leavesLinesAsTheyAre) else { continue }
+            yes += 1
+            for line in lines { #expect(Self.cleaned(r, line) == line, "\(line) in \(region)") }
+        }
+        #expect(yes > 500)
     }
 }
