@@ -78,16 +78,6 @@ public struct RingBuffer<Element>: RandomAccessCollection {
         head = 0
     }
 
-    /// Counts `count` elements as appended without keeping them: as if each were appended, when at
-    /// least `capacity` more appends follow before anything is read (what they would have kept is
-    /// dropped by then). Until then the buffer is empty.
-    @inlinable
-    public mutating func skip(_ count: Int) {
-        guard count > 0 else { return }
-        removeAll()
-        appended += count
-    }
-
     /// Stable indices of the kept elements: `totalAppended - count ..< totalAppended`.
     @inlinable
     public var stableIndices: Range<Int> { (totalAppended - storage.count)..<totalAppended }

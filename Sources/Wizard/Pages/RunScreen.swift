@@ -20,7 +20,8 @@ import TermUI
 /// | `.quit` | nothing is running: the app's usual "Quit?" |
 ///
 /// Memory is bounded: each host keeps its last ``ringCapacity`` lines (the full text is on disk),
-/// ``apply(_:)`` costs O(1) per output line, and rendering reads only the lines on screen.
+/// ``apply(_:)`` costs O(1) per batch of output lines (a pane keeps the batches and decodes a line
+/// only when it is read), and rendering reads only the lines on screen.
 public struct RunScreen: Screen, Sendable {
     public struct StepRow: Hashable, Sendable {
         public let id: String
@@ -174,13 +175,12 @@ public struct RunScreen: Screen, Sendable {
         for e in events { apply(e) }
     }
 
-    /// Applies one event. O(1) per output line (two dictionary lookups per batch, a ring append per line).
+    /// Applies one event. O(1) per batch of output lines (two dictionary lookups, the batch kept).
     public mutating func apply(_ event: RunEvent) {
         switch event {
         case .output(let o):
             guard let h = hostIndex[o.host] else { return }
-            var none = 0
-            applyOutput(o, pane: h, skipping: &none)
+            applyOutput(o, pane: h)
 
         case .runStarted:
             if runStartedAt == nil { runStartedAt = elapsed }
@@ -254,11 +254,11 @@ public struct RunScreen: Screen, Sendable {
     public func step(_ id: String) -> StepRow? { stepIndex[id].map { steps[$0] } }
 
     /// Lines held for a host's pane (at most ``ringCapacity``).
-    public func logLineCount(host: String) -> Int { hostIndex[host].map { panes[$0].lines.ring.count } ?? 0 }
+    public func logLineCount(host: String) -> Int { hostIndex[host].map { panes[$0].lines.count } ?? 0 }
     /// Lines ever received for a host.
-    public func logLinesReceived(host: String) -> Int { hostIndex[host].map { panes[$0].lines.ring.totalAppended } ?? 0 }
+    public func logLinesReceived(host: String) -> Int { hostIndex[host].map { panes[$0].lines.totalAppended } ?? 0 }
     /// The lines held for a host, oldest first (tests and diagnostics; copies them).
-    public func logLines(host: String) -> [String] { hostIndex[host].map { panes[$0].lines.ring.map(\.text) } ?? [] }
+    public func logLines(host: String) -> [String] { hostIndex[host].map { panes[$0].lines.texts } ?? [] }
     /// The view state of a host's pane.
     public func logView(host: String) -> LogView? { hostIndex[host].map { panes[$0].view } }
     public var selectedHostName: String? { hostNames.indices.contains(selectedHost) ? hostNames[selectedHost] : nil }

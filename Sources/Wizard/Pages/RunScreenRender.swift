@@ -295,11 +295,11 @@ extension RunScreen {
         guard hostNames.indices.contains(selectedHost) else { return }
         let pane = panes[selectedHost]
         var view = pane.view
-        if let problem = hostProblems[hostNames[selectedHost]], pane.lines.ring.isEmpty {
+        if let problem = hostProblems[hostNames[selectedHost]], pane.lines.isEmpty {
             buffer.writeLine(problem, in: r.row(1).inset(left: 1), style: theme[.error], ellipsis: theme.symbols.ellipsis)
             return
         }
-        if pane.lines.ring.isEmpty {
+        if pane.lines.isEmpty {
             buffer.writeLine("No output from \(hostNames[selectedHost]) yet.", in: r.row(1).inset(left: 1),
                              style: theme[.muted], ellipsis: theme.symbols.ellipsis)
             view.showsStatusLine = false
@@ -329,7 +329,7 @@ extension RunScreen {
             var view = pane.view
             view.showsStatusLine = selected && rect.height >= 5
             let body = rect.inset(top: 1)
-            if pane.lines.ring.isEmpty {
+            if pane.lines.isEmpty {
                 let text = hostProblems[hostNames[i]] ?? "No output yet."
                 buffer.writeLine(text, in: body.row(0).inset(left: 1), style: theme[hostProblems[hostNames[i]] == nil ? .muted : .error],
                                  ellipsis: theme.symbols.ellipsis)
