@@ -75,10 +75,23 @@ struct BenchRunCommand: AsyncParsableCommand {
             {"run_seconds": \(summary.duration.secondsValue), "status": "\(status)", \
             "lines_received": \(page.logLinesReceived(host: "remote")), "lines_left_out": \(page.linesLeftOut), \
             "lines_kept": \(page.logLineCount(host: "remote")), \
-            "vmhwm_kb": \(peakMemoryKB())}
+            "vmhwm_kb": \(peakMemoryKB()), "cpu_seconds": \(cpuSeconds())}
 
             """
         try? json.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    /// CPU time of this process so far, user and system, all threads (its ssh processes are not in it).
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        #if canImport(Glibc)
+        let who = __rusage_who_t(RUSAGE_SELF.rawValue)
+        #else
+        let who = RUSAGE_SELF
+        #endif
+        guard getrusage(who, &usage) == 0 else { return -1 }
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 
     /// VmHWM (peak resident memory) of this process, from /proc/self/status.

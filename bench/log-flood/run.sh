@@ -196,7 +196,7 @@ for n in range(rounds):
     keyed = f"key p50 {w['p50']:.1f} ms, p95 {w['p95']:.1f} ms ({w['presses']} presses)" if w["p95"] is not None else "no keys"
     print(f"round {n + 1}: wizard {w['run_seconds']:.3f} s, ssh cat {base:.3f} s"
           + (f", ssh cat gcm {base_gcm:.3f} s" if base_gcm else "")
-          + f", VmHWM {w['vmhwm_kb'] / 1024:.1f} MB, {keyed}", flush=True)
+          + f", wizard CPU {w['cpu_seconds']:.3f} s, VmHWM {w['vmhwm_kb'] / 1024:.1f} MB, {keyed}", flush=True)
 
 def spread(xs, fmt="{:.2f}"):
     return f"{fmt.format(min(xs))}-{fmt.format(max(xs))} (median {fmt.format(statistics.median(xs))})"
@@ -222,6 +222,8 @@ print(f"{'wizard (s)':38}{spread(wt)}")
 print(f"{'ssh cat, default cipher (s)':38}{spread(bt)}   wizard / it: {spread(ratio)}x")
 if gcm:
     print(f"{'ssh cat -c aes128-gcm (s)':38}{spread(gt)}   wizard / it: {spread(gratio)}x")
+print(f"{'wizard process CPU, user+sys (s)':38}{spread([w['cpu_seconds'] for w, _, _ in rows], '{:.3f}')}   "
+      f"(its own threads; not its ssh processes)")
 print(f"{'peak memory VmHWM (MB)':38}{spread(mem, '{:.1f}')}   target <= 100: {mark(max(mem) <= 100)}")
 if keys:
     p95 = [w["p95"] for w, _, _ in rows if w["p95"] is not None]
