@@ -76,7 +76,7 @@ tmux new-session -d -s "$SESSION" -x 120 -y 40 \
      --state-dir '$OUT/state' --report '$OUT/report.json' --exit-when-done --command 'cat $FILE' 2>'$OUT/valgrind.txt'"
 while tmux has-session -t "$SESSION" 2>/dev/null; do sleep 1; done
 [ -f "$OUT/report.json" ] || { echo "callgrind.sh: no report; see $OUT/valgrind.txt" >&2; exit 1; }
-rm -f "$FILE"
+rm -rf "$FILE" "$OUT/state"   # the flood and its 98 MB log: the callgrind files are what is kept
 
 python3 - "$OUT" <<'EOF'
 import glob, json, re, subprocess, sys
