@@ -1,5 +1,6 @@
 @testable import ClusterCore
 import Testing
+import TestSupport
 
 /// The byte-level output path (`ByteScan`, `Redactor.appendCleanOutputLine`) against the text one:
 /// the same bytes out for every input, hostile and invalid UTF-8 included.
@@ -81,7 +82,7 @@ import Testing
     }
 
     @Test func randomBytesAndPieces() {
-        var rng = Eq.Rng(state: 0xB17E5)
+        var rng = SplitMix64(state: 0xB17E5)
         for round in 0..<3_000 {
             let secrets: [String]
             switch round % 3 {
@@ -109,7 +110,7 @@ import Testing
     /// A read's lines as one region: when the redactor says it leaves them as they are, each line
     /// cleaned on its own is indeed the line itself.
     @Test func aPlainRegionIsPlainLineByLine() {
-        var rng = Eq.Rng(state: 0x5E610)
+        var rng = SplitMix64(state: 0x5E610)
         let plainPieces = ["flood line ", "0123456789", "x", " ", "\t", "=", "'", "s3", "cret", "K;", "pa ss", "*"]
         var yes = 0
         for round in 0..<3_000 {

@@ -1,6 +1,7 @@
 @testable import ClusterCore
 import Foundation
 import Testing
+import TestSupport
 
 /// The redactor's fast paths (plain text returned as it is) against the full work, on random and
 /// hostile text: they must agree on every input.
@@ -16,18 +17,6 @@ import Testing
         }
         func clean(_ t: String) -> String { redact(Reference.sanitize(t)) }
         func cleanOutputLine(_ t: String) -> String { clean(Reference.visible(redact(t))) }
-    }
-
-    /// A small deterministic generator (SplitMix64), so a failure can be replayed.
-    struct Rng: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
     }
 
     /// Pieces of hostile text: controls, escape sequences, C1, carriage returns, canonically
@@ -47,7 +36,7 @@ import Testing
         "'it'\\''s'", "a\\=b", "漢字", "🙂pw", "\u{37E}\u{37E}", "`q", "\u{1FEF}q",
     ]
 
-    static func randomText(_ rng: inout Rng, maxPieces: Int = 14, from pieces: [String] = pieces) -> String {
+    static func randomText(_ rng: inout SplitMix64, maxPieces: Int = 14, from pieces: [String] = pieces) -> String {
         let n = Int.random(in: 0...maxPieces, using: &rng)
         return (0..<n).map { _ in pieces.randomElement(using: &rng)! }.joined()
     }
@@ -67,7 +56,7 @@ import Testing
     }
 
     @Test func fastPathsAgreeOnRandomText() {
-        var rng = Rng(state: 0x5EED)
+        var rng = SplitMix64(state: 0x5EED)
         for round in 0..<4_000 {
             // Fixed secrets, random ones made of the same hostile pieces, or none.
             var secrets: [String] = []
@@ -124,7 +113,7 @@ import Testing
     }
 
     @Test func cleanedLinesHoldNoControlsAndNoSecret() {
-        var rng = Rng(state: 42)
+        var rng = SplitMix64(state: 42)
         let r = Redactor(secrets: ["s3cret", "pa ss"])
         for _ in 0..<5_000 {
             let line = r.cleanOutputLine(Self.randomText(&rng))

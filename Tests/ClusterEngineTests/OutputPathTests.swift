@@ -2,6 +2,7 @@ import ClusterCore
 @testable import ClusterEngine
 import Foundation
 import Testing
+import TestSupport
 
 /// The runner's output path on bytes (the framer's lines as they came, `Runner.linesHandler`
 /// cleaning them into the log's form): whatever the reads' cuts, the page's lines and the log file
@@ -95,7 +96,7 @@ import Testing
         let bytes = Array(text.utf8)
         let whole = try Self.run(bytes, cuts: [], secrets: [])
         #expect(whole.lines[.stdout] == Self.expected(bytes, secrets: []))
-        var rng = RedactorRng(state: 7)
+        var rng = SplitMix64(state: 7)
         for _ in 0..<20 {
             let cuts = (0..<30).map { _ in Int.random(in: 1..<bytes.count, using: &rng) }.sorted()
             #expect(try Self.run(bytes, cuts: cuts, secrets: []) == whole)
@@ -109,14 +110,3 @@ import Testing
     }
 }
 
-/// SplitMix64, for cut points that replay.
-struct RedactorRng: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

@@ -1,17 +1,6 @@
 import Testing
+import TestSupport
 @testable import TermUI
-
-/// Deterministic pseudo-random numbers for the key fuzzing below.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 let allKeys: [Key] = [.char("a"), .char("Z"), .char("日"), .char("🚀"), .char(" "), .char("/"), .char("n"), .char("N"),
                       .char("e"), .char("d"), .char("g"), .char("G"), .char("j"), .char("k"),
@@ -74,7 +63,7 @@ let themes: [Theme] = [.colored(), .monochrome(symbols: .ascii)]
     }
 
     @Test func randomKeysNeverBreakWidgets() {
-        var rng = SplitMix(state: 42)
+        var rng = SplitMix64(state: 42)
         var text = TextField(label: "T", maxLength: 12)
         var pass = PasswordField(label: "P")
         var choice = Choice(options: ["a", "b", "c"])

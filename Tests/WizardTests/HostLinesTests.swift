@@ -2,24 +2,14 @@ import ClusterEngine
 import Foundation
 import TermUI
 import Testing
+import TestSupport
 @testable import Wizard
 
 /// A pane's lines kept as batches against a ring of decoded lines: the same lines, indices and
 /// steps after any mix of page lines and batches, whatever the capacity.
 @Suite struct HostLinesTests {
-    struct Rng: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test func asARingOfDecodedLines() {
-        var rng = Rng(state: 42)
+        var rng = SplitMix64(state: 42)
         var n = 0
         for capacity in [1, 2, 3, 10, 64, 500] {
             var lines = HostLines(capacity: capacity)

@@ -196,13 +196,19 @@ struct ServicePagesTests {
     }
 
     /// Notes are filed under the node they come paired with, never by the node names in their words.
-    @Test func licenseNotesGoUnderTheirOwnNode() {
+    /// The license page of two nodes, on screen, with its checklist.
+    func licenseState() -> (AppState, LicensePage, LicenseChecklist) {
         let a = LicenseFixtures.answers(nodes: 2)
         let checklist = LicenseChecklist(answers: a, at: LicenseFixtures.at(days: 1))
         var s = AppState(answers: a)
         s.page = .hosted(.licenses)
         let page = LicensePage(checklist: checklist, stateDirectory: "/state", comeBack: "joget-cluster licenses",
                                mode: .inFlow, timeZone: LicenseFixtures.utc)
+        return (s, page, checklist)
+    }
+
+    @Test func licenseNotesGoUnderTheirOwnNode() {
+        var (s, page, checklist) = licenseState()
         _ = App.update(&s, .licenses(.opened(page)))
         _ = App.update(&s, .licenses(.finished(.init(kind: .open, checklist: checklist, notes: [], failure: nil))))
         _ = App.update(&s, .key(.char("r")))
@@ -224,12 +230,7 @@ struct ServicePagesTests {
 
     /// The license page by messages alone: the test stands in for the license service.
     @Test func licenseWorkGoesOutAsEffectsAndComesBackAsMessages() {
-        let a = LicenseFixtures.answers(nodes: 2)
-        let checklist = LicenseChecklist(answers: a, at: LicenseFixtures.at(days: 1))
-        var s = AppState(answers: a)
-        s.page = .hosted(.licenses)
-        let page = LicensePage(checklist: checklist, stateDirectory: "/state", comeBack: "joget-cluster licenses",
-                               mode: .inFlow, timeZone: LicenseFixtures.utc)
+        var (s, page, checklist) = licenseState()
         #expect(App.update(&s, .licenses(.opened(page))).map(\.name) == ["licenses:open"])
         #expect(s.licenses?.running == 1)
         _ = App.update(&s, .licenses(.finished(.init(kind: .open, checklist: checklist, notes: [], failure: nil))))
