@@ -115,7 +115,7 @@ public enum Validator {
         for (i, h) in a.hosts.enumerated() {
             let f = "hosts[\(i)]"
             rule(.hostName, h.name, "\(f).name")
-            if !names.insert(h.name).inserted { out.append(Problem("\(f).name", "\(show(h.name)) is used by another host too")) }
+            if !names.insert(h.name).inserted { out.append(Problem("\(f).name", takenHostName(h.name))) }
             rule(.address, h.address, "\(f).address")
             if h.auth != .local {
                 rule(.userName, h.user, "\(f).user")
@@ -191,9 +191,7 @@ public enum Validator {
         for (i, n) in p.nodes.enumerated() {
             let f = "appServers.nodes[\(i)]"
             rule(.nodeName, n.name, "\(f).name")
-            if !nodeNames.insert(n.name.lowercased()).inserted {
-                out.append(Problem("\(f).name", "\(show(n.name)) is used by another node too (jvmRoutes must differ)"))
-            }
+            if !nodeNames.insert(n.name.lowercased()).inserted { out.append(Problem("\(f).name", takenNodeName(n.name))) }
             refersToHost(n.host, "\(f).host")
             if let port = n.httpPort { number(.port, port, "\(f).httpPort") }
             let port = a.httpPort(of: n)
@@ -230,8 +228,13 @@ public enum Validator {
         return octets.count == 4 && octets[0] == "127" && octets.allSatisfy { UInt8($0) != nil }
     }
 
+    /// A host name given twice (host names are compared exactly).
+    public static func takenHostName(_ name: String) -> String { "\(show(name)) is used by another host too" }
+    /// A node name given twice (compared without case: they become jvmRoutes).
+    public static func takenNodeName(_ name: String) -> String { "\(show(name)) is used by another node too (jvmRoutes must differ)" }
+
     /// A value as it appears in a message: quoted, control characters made visible, cut if long.
-    public static func show(_ value: String) -> String {
+    static func show(_ value: String) -> String {
         var shown = ""
         for scalar in value.unicodeScalars {
             if scalar.value < 0x20 || scalar.value == 0x7F { shown += "\\u{\(String(scalar.value, radix: 16))}" }

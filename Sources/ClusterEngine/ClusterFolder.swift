@@ -15,6 +15,8 @@ public struct ClusterFolder: Sendable, Hashable {
     public let name: String
     public let path: String
     public let stage: Stage
+    /// When its answers.yaml last changed: the wizard opens the newest.
+    public let answersChanged: Date
 
     /// `installed: 2 nodes (node01, node02)`, `install not finished`, `answers saved, not installed yet`.
     public var stageText: String {
@@ -29,8 +31,7 @@ public struct ClusterFolder: Sendable, Hashable {
 
     /// Reads one folder; nil when it holds no answers.yaml.
     public static func read(_ path: String) -> ClusterFolder? {
-        let fm = FileManager.default
-        guard fm.fileExists(atPath: path + "/answers.yaml") else { return nil }
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path + "/answers.yaml") else { return nil }
         let stage: Stage
         if let journal = try? Journal.load(path: path + "/journal.jsonl"), !journal.isEmpty, !journal.runComplete {
             stage = .unfinished
@@ -39,7 +40,8 @@ public struct ClusterFolder: Sendable, Hashable {
         } else {
             stage = .notInstalled
         }
-        return ClusterFolder(name: (path as NSString).lastPathComponent, path: path, stage: stage)
+        return ClusterFolder(name: (path as NSString).lastPathComponent, path: path, stage: stage,
+                             answersChanged: attributes[.modificationDate] as? Date ?? .distantPast)
     }
 
     /// The state root: the folder that holds every cluster's folder.

@@ -28,11 +28,13 @@ public struct AppStartup: Sendable {
         var config = AppConfig(stateDirectory: stateDirectory, environment: environment)
         var startup = AppStartup(config: config, answers: nil, savedAnswers: false, unfinishedInstall: false, installed: nil,
                                  found: nil)
+        // One look at the state root: the list Welcome shows, and the newest cluster to open.
+        let folders = answersFile == nil && stateDirectory == nil ? ClusterFolder.all(environment: environment) : []
         if let answersFile {
             let a = try AnswersFile.load(path: answersFile)
             startup.answers = a
             startup.found = "Answers from \(answersFile): cluster \(a.cluster), \(a.hosts.count) hosts."
-        } else if let dir = stateDirectory ?? cluster ?? newestStateDirectory(environment: environment) {
+        } else if let dir = stateDirectory ?? cluster ?? folders.max(by: { $0.answersChanged < $1.answersChanged })?.path {
             let path = dir + "/answers.yaml"
             if FileManager.default.fileExists(atPath: path) {
                 let a = try AnswersFile.load(path: path)
@@ -57,23 +59,8 @@ public struct AppStartup: Sendable {
                     + nodes.map(\.name).joined(separator: ", ") + ")."
             }
         }
-        if answersFile == nil, stateDirectory == nil { startup.clusters = ClusterFolder.all(environment: environment) }
+        startup.clusters = folders
         return startup
-    }
-
-    /// The cluster folder whose answers.yaml changed last, if any.
-    static func newestStateDirectory(environment: [String: String]) -> String? {
-        guard let sample = try? StateDir.defaultPath(cluster: "x", environment: environment) else { return nil }
-        let root = (sample as NSString).deletingLastPathComponent
-        let fm = FileManager.default
-        guard let names = try? fm.contentsOfDirectory(atPath: root) else { return nil }
-        var best: (String, Date)? = nil
-        for name in names {
-            let path = root + "/" + name + "/answers.yaml"
-            guard let attrs = try? fm.attributesOfItem(atPath: path), let date = attrs[.modificationDate] as? Date else { continue }
-            if best == nil || date > best!.1 { best = (root + "/" + name, date) }
-        }
-        return best?.0
     }
 
     /// The app's first state.

@@ -222,21 +222,18 @@ public struct SpecForm: Sendable {
         return true
     }
 
-    /// A host or node name that another row of the same list already has.
+    /// A host or node name that another row of the same list already has, in the validator's words.
     static func nameTaken(_ id: String, _ value: String, item: Int?, in answers: Answers) -> String? {
-        let others: [String], taken: String
+        func others<T>(_ rows: [T]) -> [T] { rows.enumerated().filter { $0.offset != item }.map(\.element) }
         switch id {
         case "hosts[].name":
-            others = answers.hosts.enumerated().filter { $0.offset != item }.map(\.element.name)
-            taken = "is used by another host too"
+            return others(answers.hosts).contains { $0.name == value } ? Validator.takenHostName(value) : nil
         case "appServers.nodes[].name":
-            others = answers.appServers.nodes.enumerated().filter { $0.offset != item }.map { $0.element.name.lowercased() }
-            taken = "is used by another node too (jvmRoutes must differ)"
+            return others(answers.appServers.nodes).contains { $0.name.lowercased() == value.lowercased() }
+                ? Validator.takenNodeName(value) : nil
         default:
             return nil
         }
-        let key = id == "hosts[].name" ? value : value.lowercased()
-        return others.contains(key) ? "\(Validator.show(value)) \(taken)" : nil
     }
 
     /// Leaving the second typing of a password: kept when the two match, else said so.
