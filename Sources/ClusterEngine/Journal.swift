@@ -346,6 +346,12 @@ private final class JournalCore: @unchecked Sendable {
     private var failure: String?
     private var closing = false
     private var syncerRunning = true
+    private var syncerWaiting = false
+    /// Callers waiting in `sync()`: while there are any, the syncer does not nap.
+    private var syncWaiters = 0
+    /// After an `fsync`, the syncer lets records gather this long before the next one (each record
+    /// is in the kernel already; a run's end and `sync()` do not wait for the nap).
+    private static let gather: TimeInterval = 0.01
 
     init(fd: Int32, path: String, syncEachRecord: Bool) {
         self.fd = fd
@@ -373,13 +379,17 @@ private final class JournalCore: @unchecked Sendable {
         }
         guard ok else { throw JournalError.io(path: path, reason: String(cString: strerror(errno))) }
         written += 1
-        cond.broadcast()
+        // The syncer is woken only when it waits: while it syncs or naps, it sees this record anyway.
+        if syncerWaiting { cond.broadcast() }
         if syncEachRecord { try waitSynced(written) }
     }
 
     func sync() throws {
         cond.lock()
         defer { cond.unlock() }
+        syncWaiters += 1
+        defer { syncWaiters -= 1 }
+        cond.broadcast()
         try waitSynced(written)
     }
 
@@ -398,11 +408,15 @@ private final class JournalCore: @unchecked Sendable {
         cond.unlock()
     }
 
-    /// One `fsync` covers every line written since the last: under load, records share it.
+    /// One `fsync` covers every line written since the last: records share it.
     private func syncLoop() {
         cond.lock()
         while true {
-            while written == synced && !closing { cond.wait() }
+            while written == synced && !closing {
+                syncerWaiting = true
+                cond.wait()
+                syncerWaiting = false
+            }
             if written == synced || fd < 0 { break }
             let target = written, d = fd
             cond.unlock()
@@ -412,6 +426,10 @@ private final class JournalCore: @unchecked Sendable {
             synced = target
             if let reason, failure == nil { failure = "fsync: \(reason)" }
             cond.broadcast()
+            // Nap unless someone waits for the disk: the next records then share one fsync.
+            if !syncEachRecord && syncWaiters == 0 && !closing {
+                _ = cond.wait(until: Date(timeIntervalSinceNow: Self.gather))
+            }
         }
         syncerRunning = false
         cond.broadcast()

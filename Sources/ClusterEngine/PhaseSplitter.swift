@@ -6,7 +6,7 @@ import Synchronization
 /// status after it as `<marker> <status>` on stdout and on stderr; on each stream, what comes
 /// before is the check's and what comes after is the apply's. The marker is fresh for each frame.
 final class PhaseSplitter: Sendable {
-    let marker = "__jc_checked_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+    let marker = "__jc_checked_" + ProcessSupport.nonce()
     private let output: CheckThenApplyOutput
     private let rawOutput: CheckThenApplyRawOutput?
     private struct State { var past: Set<OutputLine.Stream> = []; var status: Int32? = nil }

@@ -116,8 +116,6 @@ final class LiveProcess: Sendable {
         var exit: @Sendable (Int32) -> Void
     }
 
-    private enum Write: Sendable { case data([UInt8]), dataAck([UInt8], CheckedContinuation<Bool, Never>), finish }
-
     private struct State {
         var pid: pid_t = 0
         var exited = false
@@ -126,13 +124,12 @@ final class LiveProcess: Sendable {
     }
 
     private let state = Mutex(State())
-    private let writes: AsyncStream<Write>.Continuation
-    private let writeStream: AsyncStream<Write>
+    private let input: InputPipe
     let label: String
 
-    private init(label: String) {
+    private init(label: String, input: InputPipe) {
         self.label = label
-        (writeStream, writes) = AsyncStream.makeStream(of: Write.self)
+        self.input = input
     }
 
     var pid: pid_t { state.withLock { $0.pid } }
@@ -145,7 +142,8 @@ final class LiveProcess: Sendable {
     static func start(_ executable: String, _ arguments: [String], environment: Environment = .inherit,
                       label: String, outputPipeSize: Int = 64 << 10, handlers: Handlers) async throws -> LiveProcess {
         _ = ProcessSupport.ignoreBrokenPipes
-        let process = LiveProcess(label: label)
+        let input = try InputPipe()
+        let process = LiveProcess(label: label, input: input)
         var options = PlatformOptions()
         options.createSession = true
         let platformOptions = options
@@ -159,25 +157,22 @@ final class LiveProcess: Sendable {
                 var status: Int32 = 255
                 do {
                     let result = try await run(exe, arguments: Arguments(arguments), environment: environment,
-                                               platformOptions: platformOptions, input: .inputWriter,
+                                               platformOptions: platformOptions,
+                                               input: .fileDescriptor(FileDescriptor(rawValue: input.readEnd), closeAfterSpawningProcess: true),
                                                output: .fileDescriptor(FileDescriptor(rawValue: out.writeEnd), closeAfterSpawningProcess: true),
                                                error: .fileDescriptor(FileDescriptor(rawValue: err.writeEnd), closeAfterSpawningProcess: true)) { execution in
                         process.state.withLock { $0.pid = execution.processIdentifier.value }
                         once.withLock { $0.take() }?.resume(returning: execution.processIdentifier.value)
-                        let writer = execution.standardInputWriter
-                        await withTaskGroup(of: Void.self) { outer in
-                            outer.addTask { await process.pump(writer) }
-                            async let outDone: Void = out.read(into: handlers.stdout)
-                            async let errDone: Void = err.read(into: handlers.stderr)
-                            _ = await (outDone, errDone)
-                            // Both outputs ended: stop the stdin writer.
-                            process.writes.finish()
-                        }
+                        async let outDone: Void = out.read(into: handlers.stdout)
+                        async let errDone: Void = err.read(into: handlers.stderr)
+                        _ = await (outDone, errDone)
+                        // Both outputs ended: nothing reads stdin any more.
+                        input.abandon()
                     }
                     status = ProcessSupport.code(result.terminationStatus)
                 } catch {
-                    // swift-subprocess has closed the write ends either way; a read end is ours.
-                    out.closeUnread(); err.closeUnread()
+                    // swift-subprocess has closed the child's ends either way; the others are ours.
+                    out.closeUnread(); err.closeUnread(); input.abandon()
                     once.withLock { $0.take() }?.resume(throwing: error)
                 }
                 let waiters = process.state.withLock { s -> [CheckedContinuation<Int32, Never>] in
@@ -193,37 +188,12 @@ final class LiveProcess: Sendable {
     }
 
     /// Queues bytes for the process's stdin, in order. Errors (the process is gone) show up as its exit.
-    func write(_ bytes: [UInt8]) { writes.yield(.data(bytes)) }
-    func write(_ text: String) { writes.yield(.data(Array(text.utf8))) }
+    func write(_ bytes: [UInt8]) { input.write(bytes) }
+    func write(_ text: String) { input.write(Array(text.utf8)) }
     /// Writes and returns once the bytes are in the pipe (false: the process is gone).
-    func writeAndWait(_ bytes: [UInt8]) async -> Bool {
-        await withCheckedContinuation { (c: CheckedContinuation<Bool, Never>) in
-            if case .terminated = writes.yield(.dataAck(bytes, c)) { c.resume(returning: false) }
-        }
-    }
+    func writeAndWait(_ bytes: [UInt8]) async -> Bool { await input.writeAndWait(bytes) }
     /// Closes stdin once the queued bytes are written.
-    func finishInput() { writes.yield(.finish) }
-
-    /// Runs the stdin writer, inside the body of `run`, until the queue is finished. After a failed
-    /// write or `finishInput`, queued writes are answered with false.
-    fileprivate func pump(_ writer: StandardInputWriter) async {
-        var broken = false
-        for await item in writeStream {
-            switch item {
-            case .data(let bytes):
-                guard !broken else { continue }
-                do { _ = try await writer.write(bytes) } catch { broken = true; writes.finish() }
-            case .dataAck(let bytes, let ack):
-                guard !broken else { ack.resume(returning: false); continue }
-                do { _ = try await writer.write(bytes); ack.resume(returning: true) } catch {
-                    broken = true; writes.finish(); ack.resume(returning: false)
-                }
-            case .finish:
-                if !broken { try? await writer.finish() }
-                broken = true
-            }
-        }
-    }
+    func finishInput() { input.finish() }
 
     /// Waits for the process to end; returns its status.
     func waitForExit() async -> Int32 {
@@ -264,6 +234,148 @@ final class LiveProcess: Sendable {
     }
 }
 
+/// The stdin pipe of a `LiveProcess`: the child gets the read end; bytes go in order through the
+/// write end, which is non-blocking. A write goes straight into the pipe from the caller's thread
+/// when nothing is queued and the pipe has room (a command frame, the usual case: no thread is
+/// woken); what does not fit waits in a queue for a thread of its own, which writes as the pipe
+/// drains (a file being uploaded).
+final class InputPipe: @unchecked Sendable {
+    let readEnd: Int32
+    // Every field below is read and written with `cond` locked.
+    private let cond = NSCondition()
+    private var fd: Int32
+    private var queue: [(bytes: [UInt8], sent: Int, ack: CheckedContinuation<Bool, Never>?)] = []
+    private var finishing = false
+    private var broken = false
+    private var drainer = false
+
+    init() throws {
+        var fds: [Int32] = [-1, -1]
+        guard OutputPipe.makePipe(&fds) else { throw Errno(rawValue: errno) }
+        readEnd = fds[0]; fd = fds[1]
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+    }
+
+    func write(_ bytes: [UInt8]) { enqueue(bytes, ack: nil) }
+
+    func writeAndWait(_ bytes: [UInt8]) async -> Bool {
+        await withCheckedContinuation { (c: CheckedContinuation<Bool, Never>) in enqueue(bytes, ack: c) }
+    }
+
+    /// Closes the write end once everything queued is written.
+    func finish() {
+        cond.lock(); defer { cond.unlock() }
+        finishing = true
+        if queue.isEmpty { closeLocked() } else { cond.broadcast() }
+    }
+
+    /// The child no longer reads: queued bytes are dropped (their writers are told false).
+    func abandon() {
+        cond.lock()
+        broken = true
+        let acks = queue.compactMap(\.ack)
+        queue.removeAll()
+        closeLocked()
+        cond.broadcast()
+        cond.unlock()
+        for a in acks { a.resume(returning: false) }
+    }
+
+    private func enqueue(_ bytes: [UInt8], ack: CheckedContinuation<Bool, Never>?) {
+        cond.lock()
+        if broken || finishing || fd < 0 {
+            cond.unlock()
+            ack?.resume(returning: false)
+            return
+        }
+        var sent = 0
+        if queue.isEmpty {
+            sent = writeSome(bytes, from: 0)
+            if sent == bytes.count {
+                cond.unlock()
+                ack?.resume(returning: true)
+                return
+            }
+            if sent < 0 {   // the pipe is broken: the process is going
+                broken = true
+                closeLocked()
+                cond.unlock()
+                ack?.resume(returning: false)
+                return
+            }
+        }
+        queue.append((bytes, sent, ack))
+        if !drainer {
+            drainer = true
+            let thread = Thread { [self] in drain() }
+            thread.name = "stdin"
+            thread.stackSize = 128 << 10
+            thread.start()
+        }
+        cond.broadcast()
+        cond.unlock()
+    }
+
+    /// Writes what the pipe takes now: the count written so far, or -1 when the pipe is broken.
+    /// With `cond` locked.
+    private func writeSome(_ bytes: [UInt8], from start: Int) -> Int {
+        var offset = start
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, bytes.count - offset) }
+            if n > 0 { offset += n; continue }
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { return offset }
+            return -1
+        }
+        return offset
+    }
+
+    /// The queue's thread: waits for room in the pipe, writes, tells each writer when its bytes are in.
+    private func drain() {
+        cond.lock()
+        while true {
+            if queue.isEmpty {
+                if finishing || broken || fd < 0 { break }
+                cond.wait()
+                continue
+            }
+            let target = fd
+            cond.unlock()
+            var p = pollfd(fd: target, events: Int16(POLLOUT), revents: 0)
+            _ = poll(&p, 1, 1000)
+            cond.lock()
+            guard fd >= 0, !queue.isEmpty else { continue }
+            let sent = writeSome(queue[0].bytes, from: queue[0].sent)
+            if sent < 0 {
+                broken = true
+                let acks = queue.compactMap(\.ack)
+                queue.removeAll()
+                closeLocked()
+                cond.unlock()
+                for a in acks { a.resume(returning: false) }
+                cond.lock()
+                break
+            }
+            queue[0].sent = sent
+            if sent == queue[0].bytes.count {
+                let ack = queue.removeFirst().ack
+                if queue.isEmpty && finishing { closeLocked() }
+                cond.unlock()
+                ack?.resume(returning: true)
+                cond.lock()
+            }
+        }
+        if finishing { closeLocked() }
+        drainer = false
+        cond.unlock()
+    }
+
+    /// With `cond` locked.
+    private func closeLocked() {
+        if fd >= 0 { close(fd); fd = -1 }
+    }
+}
+
 /// A pipe for one output stream of a `LiveProcess`: the child gets the write end; a thread of our
 /// own reads the other end until every writer has closed it.
 final class OutputPipe: Sendable {
@@ -274,20 +386,22 @@ final class OutputPipe: Sendable {
 
     init(capacity: Int) throws {
         var fds: [Int32] = [-1, -1]
-        // pipe2(O_CLOEXEC), so no program started meanwhile by another thread inherits an end (a
-        // writer left open would keep the reader from ever seeing the end). Glibc's module hides
-        // pipe2 without _GNU_SOURCE, hence dlsym; pipe() and fcntl where it is missing.
-        if let pipe2 = OutputPipe.pipe2 {
-            guard pipe2(&fds, O_CLOEXEC) == 0 else { throw Errno(rawValue: errno) }
-        } else {
-            guard pipe(&fds) == 0 else { throw Errno(rawValue: errno) }
-            for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-        }
+        guard OutputPipe.makePipe(&fds) else { throw Errno(rawValue: errno) }
         readEnd = fds[0]; writeEnd = fds[1]
         // Best effort: the kernel may cap it (fs.pipe-max-size); reads then are as big as it allows.
         // F_SETPIPE_SZ and F_GETPIPE_SZ (Linux; Glibc does not export them without _GNU_SOURCE).
         _ = fcntl(fds[0], 1031, Int32(capacity))
         self.capacity = max(4096, Int(fcntl(fds[0], 1032)))
+    }
+
+    /// pipe2(O_CLOEXEC), so no program started meanwhile by another thread inherits an end (a
+    /// writer left open would keep the reader from ever seeing the end). Glibc's module hides
+    /// pipe2 without _GNU_SOURCE, hence dlsym; pipe() and fcntl where it is missing.
+    static func makePipe(_ fds: inout [Int32]) -> Bool {
+        if let pipe2 = OutputPipe.pipe2 { return pipe2(&fds, O_CLOEXEC) == 0 }
+        guard pipe(&fds) == 0 else { return false }
+        for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        return true
     }
 
     private typealias Pipe2 = @convention(c) (UnsafeMutablePointer<Int32>, Int32) -> Int32

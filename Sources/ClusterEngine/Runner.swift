@@ -352,6 +352,17 @@ public actor Runner {
         if runningCount == 0 { finishDrive(stopped: stopping) }
     }
 
+    /// A step ready to run, with what it runs with.
+    private struct Launch: Sendable {
+        let step: Step
+        let attempt: Int
+        let context: StepContext
+    }
+
+    /// While a host's task reports its step's end: the task, and the host's next step when the
+    /// scheduler picks one, which that task runs next instead of a new task starting.
+    private var handOff: (host: String, task: Task<Void, Never>?, next: Launch?)? = nil
+
     private func launch(_ step: Step) {
         let attempt = (attempts[step.id] ?? 0) + 1
         attempts[step.id] = attempt
@@ -364,28 +375,46 @@ public actor Runner {
                                   logs: logs, hub: hub, stateDir: stateDir, options: options,
                                   isStopping: { [weak self] in self?.stopRequested ?? true },
                                   entered: { [weak self] p in self?.control.withLock { $0.phases[id] = p } })
+        let launch = Launch(step: step, attempt: attempt, context: context)
+        if let h = handOff, h.host == step.host, h.next == nil, let task = h.task {
+            handOff?.next = launch
+            control.withLock { $0.tasks[step.id] = task }
+            return
+        }
+        // One task per host runs its steps one after another: no task to start and no thread to
+        // wake between two steps of a host.
         let task = Task.detached { [weak self] in
-            let (outcome, phase) = await Runner.execute(step, attempt: attempt, context)
-            await self?.finished(outcome, phase: phase)
+            var next: Launch? = launch
+            while let l = next {
+                let (outcome, phase) = await Runner.execute(l.step, attempt: l.attempt, l.context)
+                next = await self?.finished(outcome, phase: phase)
+            }
         }
         control.withLock { $0.tasks[step.id] = task }
     }
 
-    private func finished(_ outcome: StepOutcome, phase: StepPhase) {
-        control.withLock {
-            _ = $0.tasks.removeValue(forKey: outcome.stepID)
+    /// Records a step's end and schedules what can run; returns the host's next step when it may
+    /// start now, for the calling task to run.
+    private func finished(_ outcome: StepOutcome, phase: StepPhase) -> Launch? {
+        let task = control.withLock {
             $0.phases[outcome.stepID] = nil
+            return $0.tasks.removeValue(forKey: outcome.stepID)
         }
         logs.endAttempt(stepID: outcome.stepID, host: outcome.host)
         record(outcome, phase: phase)
+        handOff = (outcome.host, task, nil)
         pump()
+        defer { handOff = nil }
+        return handOff?.next
     }
 
-    /// A step's end: state, journal, event.
+    /// A step's end: state, journal, event. A step that did not succeed has its log written out
+    /// first: the operator's next look is at that log.
     private func record(_ outcome: StepOutcome, phase: StepPhase?) {
         states[outcome.stepID] = .finished(outcome.status)
         outcomes[outcome.stepID] = outcome
         appendJournal(.stepEnd(outcome, phase: phase))
+        if outcome.status.isFailure { logs.flush() }
         hub.emit(.stepFinished(outcome))
     }
 
@@ -418,6 +447,7 @@ public actor Runner {
         control.withLock { $0.stopping = false }
         lastSummary = s
         appendJournal(.runEnd(s))
+        logs.flush()
         // The run's end is reported only once its every record is on disk.
         do { try journal.sync() } catch {
             hub.emit(.notice("The journal could not be made durable (\(redactor.clean(String(describing: error)))): "

@@ -48,9 +48,11 @@ extension Runner {
         }
         let budget = "\(step.timeoutSeconds)s"
 
-        // Log in (once per host; later calls reuse the session).
+        // Log in (once per host; later calls reuse the session, and need no deadline).
         do {
-            try await withDeadline(clock.now + ctx.options.connectTimeout) { try await ctx.transport.connect() }
+            if await !ctx.transport.isConnected {
+                try await withDeadline(clock.now + ctx.options.connectTimeout) { try await ctx.transport.connect() }
+            }
         } catch is CancellationError {
             return end(.interrupted)
         } catch is StepTimedOut {

@@ -60,6 +60,7 @@ public actor SSHTransport: Transport {
     }
 
     public func connect() async throws { try await core.connect() }
+    public var isConnected: Bool { get async { await core.isConnected } }
 
     public func run(_ script: String, timeout: Duration, onLine: @escaping @Sendable (OutputLine) -> Void) async -> CommandResult {
         await core.run(script, timeout: timeout, onLines: { for line in $0 { onLine(line) } })
@@ -75,7 +76,7 @@ public actor SSHTransport: Transport {
 
     public func runCheckThenApplyRaw(check: String, apply: String, timeout: Duration, output: CheckThenApplyRawOutput) async
         -> (checked: Int32?, result: CommandResult) {
-        await splitCheckThenApplyRaw(check: check, apply: apply, timeout: timeout, output: output)
+        await core.runCheckThenApply(check: check, apply: apply, timeout: timeout, output: output)
     }
 
     public func upload(localPath: String, remotePath: String, mode: Int) async throws -> UploadOutcome {

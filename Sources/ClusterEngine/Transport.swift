@@ -52,6 +52,9 @@ public protocol Transport: Sendable {
     var hostName: String { get }
     /// Logs in (once); later calls reuse the session. Throws `TransportError` with the reason.
     func connect() async throws
+    /// True when the session is up, so `connect()` would return at once (the runner then skips
+    /// its login deadline). The default says false: the runner always calls `connect()`.
+    var isConnected: Bool { get async }
     /// Runs a shell script (already rendered, secrets filled in: it travels over stdin, never argv)
     /// with stdin from /dev/null, streaming its output lines as they come.
     func run(_ script: String, timeout: Duration, onLine: @escaping @Sendable (OutputLine) -> Void) async -> CommandResult
@@ -80,6 +83,8 @@ public protocol Transport: Sendable {
 }
 
 extension Transport {
+    public var isConnected: Bool { get async { false } }
+
     /// A transport that cannot tell progress copies the file and says so once at the end.
     public func download(remotePath: String, localPath: String, progress: @escaping @Sendable (Int64) -> Void) async throws {
         try await download(remotePath: remotePath, localPath: localPath)
@@ -105,14 +110,6 @@ extension Transport {
         -> (checked: Int32?, result: CommandResult) {
         await runCheckThenApply(check: check, apply: apply, timeout: timeout, output: CheckThenApplyOutput(
             check: { output.check(RawLines($0)) }, applyStarts: output.applyStarts, apply: { output.apply(RawLines($0)) }))
-    }
-
-    /// One frame through `runRaw`, for a transport whose `runRaw` is its own: see `PhaseSplitter`.
-    func splitCheckThenApplyRaw(check: String, apply: String, timeout: Duration, output: CheckThenApplyRawOutput) async
-        -> (checked: Int32?, result: CommandResult) {
-        let splitter = PhaseSplitter(raw: output)
-        let result = await runRaw(splitter.frame(check: check, apply: apply), timeout: timeout, onRaw: splitter.take(raw:))
-        return (splitter.checkStatus, result)
     }
 
     /// A transport that delivers one line at a time hands each over as a batch of one.

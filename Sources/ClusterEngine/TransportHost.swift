@@ -23,6 +23,8 @@ actor ShellHost {
     private var launcher: ShellLauncher? = nil
     private var elevation: Elevation = .none
     private var closed = false
+    /// The timeouts of this host's commands.
+    private let timer = CommandTimer()
 
     init(hostName: String, prepare: @escaping Prepare, invalidate: @escaping @Sendable () async -> Void = {}) {
         self.hostName = hostName
@@ -34,6 +36,7 @@ actor ShellHost {
     static let markerGrace: Duration = .seconds(5)
 
     func connect() async throws { _ = try await ensureSession() }
+    var isConnected: Bool { session?.isAlive == true }
 
     private func ensureSession() async throws -> ShellSession {
         if let session, session.isAlive { return session }
@@ -102,6 +105,19 @@ actor ShellHost {
 
     /// Runs a script, handing over each read's lines as they came (`RawLines`).
     func run(_ script: String, timeout: Duration, onRaw: @escaping @Sendable (RawLines) -> Void) async -> CommandResult {
+        await run(.script(script), timeout: timeout, onRaw: onRaw)
+    }
+
+    /// A step's check and apply as one `__jc_step` frame; `PhaseSplitter` hands each line to its part.
+    func runCheckThenApply(check: String, apply: String, timeout: Duration, output: CheckThenApplyRawOutput) async
+        -> (checked: Int32?, result: CommandResult) {
+        let splitter = PhaseSplitter(raw: output)
+        let result = await run(.checkThenApply(check: check, apply: apply, checked: splitter.marker), timeout: timeout,
+                               onRaw: splitter.take(raw:))
+        return (splitter.checkStatus, result)
+    }
+
+    private func run(_ command: ShellCommand, timeout: Duration, onRaw: @escaping @Sendable (RawLines) -> Void) async -> CommandResult {
         if Task.isCancelled { return .cancelled }
         let session: ShellSession
         do { session = try await ensureSession() } catch {
@@ -109,16 +125,15 @@ actor ShellHost {
         }
         let interruption = Interruption()
         let marker = ShellSession.newMarker()
-        let timer = Task { [weak self] in
-            try await Task.sleep(for: timeout)
-            await self?.interrupt(session, marker, .timedOut, interruption)
+        let armed = timer.arm(at: .now + timeout) { [weak self] in
+            Task { await self?.interrupt(session, marker, .timedOut, interruption) }
         }
         let outcome = await withTaskCancellationHandler {
-            await session.execute(script, marker: marker, onRaw: onRaw)
+            await session.execute(command, marker: marker, onRaw: onRaw)
         } onCancel: {
             Task { await self.interrupt(session, marker, .cancelled, interruption) }
         }
-        if interruption.value == nil { timer.cancel() }
+        timer.disarm(armed)
         // The marker can come while the killer still walks the shell's descendants: wait for it, or
         // it could kill the next command.
         if interruption.value != nil { await interruption.waitUntilFinished() }
@@ -167,6 +182,7 @@ actor ShellHost {
 
     func close() async {
         closed = true
+        timer.cancelAll()
         if let connecting { connecting.cancel() }
         if let session { await session.close() }
         session = nil

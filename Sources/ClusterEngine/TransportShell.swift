@@ -234,6 +234,23 @@ final class ShellChannel: Sendable {
     }
 }
 
+/// What one frame asks the long-lived shell to run.
+enum ShellCommand: Sendable {
+    case script(String)
+    /// A step's check, then its apply only when the check failed (`__jc_step`); the check's status
+    /// comes as `<checked> <status>` on both streams between them.
+    case checkThenApply(check: String, apply: String, checked: String)
+
+    /// The line sent to the shell: every script single-quoted, so the shell's own parser reads it.
+    func frame(marker: String) -> String {
+        switch self {
+        case .script(let script): return "__jc_run " + Shell.quote(script) + " " + marker + "\n"
+        case .checkThenApply(let check, let apply, let checked):
+            return "__jc_step " + Shell.quote(check) + " " + Shell.quote(apply) + " " + marker + " " + checked + "\n"
+        }
+    }
+}
+
 /// The long-lived shell of one host, fed framed commands.
 ///
 /// Each command is sent as one line, `__jc_run <script, single-quoted> <marker>`: the shell's own
@@ -243,7 +260,7 @@ final class ShellChannel: Sendable {
 /// on stdout and on stderr. The marker is 128 fresh random bits per command, unknown to the script
 /// (the subshell clears its positional parameters before `eval`), so output cannot forge it. The
 /// command is complete when both markers are seen, so no stderr line of one step is attributed to
-/// the next.
+/// the next. A step's check and apply go as one `__jc_step` line (`ShellCommand.checkThenApply`).
 final class ShellSession: Sendable {
     enum Outcome: Sendable, Equatable {
         case exited(Int32)
@@ -299,13 +316,13 @@ final class ShellSession: Sendable {
 
     func execute(_ script: String, marker: String = ShellSession.newMarker(),
                  onLines: @escaping @Sendable ([OutputLine]) -> Void) async -> Outcome {
-        await execute(script, marker: marker, onRaw: { onLines($0.lines) })
+        await execute(.script(script), marker: marker, onRaw: { onLines($0.lines) })
     }
 
     /// The same, with each read's lines handed over as they came, not decoded (`RawLines`).
-    func execute(_ script: String, marker: String = ShellSession.newMarker(),
+    func execute(_ command: ShellCommand, marker: String = ShellSession.newMarker(),
                  onRaw: @escaping @Sendable (RawLines) -> Void) async -> Outcome {
-        let frame = "__jc_run " + Shell.quote(script) + " " + marker + "\n"
+        let frame = command.frame(marker: marker)
         return await withCheckedContinuation { (c: CheckedContinuation<Outcome, Never>) in
             let early: Outcome? = state.withLock { s in
                 if let lost = s.lost { return .lost(lost) }

@@ -16,6 +16,7 @@ import Testing
         logs.beginAttempt(stepID: "app.install@app1", host: "app1", attempt: 2)
         logs.append(stepID: "app.install@app1", host: "app1", stream: .stdout, text: "again")
         logs.endAttempt(stepID: "app.install@app1", host: "app1")
+        logs.flush()   // the writes are queued for the log's thread
 
         let path = state.logPath(host: "app1", stepID: "app.install@app1")
         let text = try String(contentsOfFile: path, encoding: .utf8)
@@ -42,6 +43,7 @@ import Testing
         logs.append(stepID: "s", host: "h", lines: [])
         logs.append(stepID: "s", host: "h", stream: .stdout, text: "five")
         logs.endAttempt(stepID: "s", host: "h")
+        logs.flush()
         let path = state.logPath(host: "h", stepID: "s")
         let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false)
         #expect(lines.dropFirst().map(String.init) == ["  one", "! two", "  ", "  ü✓", "  five", ""])

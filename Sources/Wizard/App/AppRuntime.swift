@@ -150,6 +150,7 @@ public final class AppRuntime {
             })
         case .openPager(let path):
             // The terminal goes to `less` (or $PAGER) and comes back repainted.
+            runWork?.flushLogs()
             terminal.backend.suspend()
             Pager.show(path)
             terminal.backend.resume()
@@ -190,6 +191,7 @@ public final class AppRuntime {
         case .skip(let id): runWork?.skip(id)
         case .stop: runWork?.stop()
         case .readLog(let path):
+            runWork?.flushLogs()
             inbox.post(.run(.log(RunLogViewer(path: path, maxLines: 20_000))))
         case .close:
             guard let work = runWork else { return }

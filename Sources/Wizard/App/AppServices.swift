@@ -12,6 +12,13 @@ public protocol RunWork: AnyObject, Sendable {
     func stop()
     /// Stops, waits, closes the journal and the transports.
     func close() async
+    /// Writes out every log line received so far (the logs are written by a thread of their own):
+    /// called before a step's log file is read.
+    func flushLogs()
+}
+
+extension RunWork {
+    public func flushLogs() {}
 }
 
 /// Work of a page that is started, maybe started again, and closed when the page is left: the

@@ -89,6 +89,7 @@ public final class RunController: RunWork {
 
     /// Stops the run: running steps end as interrupted (recorded, so the next start offers Resume).
     public func stop() { runner.stop() }
+    public func flushLogs() { runner.logs.flush() }
 
     /// Carries out a Run page request (alone: the app turns requests into effects instead).
     @discardableResult
