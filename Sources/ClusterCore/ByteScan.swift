@@ -36,6 +36,16 @@ enum ByteScan {
         let raw = UnsafeRawPointer(base)
         let n = bytes.count
         var i = 0
+        // 128 bytes a turn, one test of the top bits for all of them: the test and its branch cost
+        // more than the lanes' arithmetic.
+        while n &- i >= 128 {
+            var bad = notPlain(raw.loadUnaligned(fromByteOffset: i, as: Lanes.self), newlines: newlines)
+            for k in stride(from: 16, to: 128, by: 16) {
+                bad |= notPlain(raw.loadUnaligned(fromByteOffset: i &+ k, as: Lanes.self), newlines: newlines)
+            }
+            if anyTopBit(bad) { return false }
+            i &+= 128
+        }
         while n &- i >= 32 {
             let a = raw.loadUnaligned(fromByteOffset: i, as: Lanes.self)
             let b = raw.loadUnaligned(fromByteOffset: i &+ 16, as: Lanes.self)

@@ -17,7 +17,14 @@ struct StreamFramer {
     static let maxLine = 64 * 1024
 
     /// The marker of the command now running (`nil`: output between commands is dropped).
-    var marker: [UInt8]? = nil
+    var marker: [UInt8]? = nil {
+        didSet { running = marker != nil; markerFirst = marker?.first; markerCount = marker?.count ?? 0 }
+    }
+    /// Whether there is a marker, its first byte and its length: looked at for every line, before
+    /// the marker itself is.
+    private var running = false
+    private var markerFirst: UInt8? = nil
+    private var markerCount = 0
     private var buffer: [UInt8] = []
     private var heldEmpty = false
 
@@ -72,6 +79,7 @@ struct StreamFramer {
         }
         guard from < chunk.count else { return status }
         var lines: [Range<Int>] = []
+        lines.reserveCapacity(chunk.count / 64)
         let used = chunk.withUnsafeBufferPointer { frame($0, from: from, lines: &lines, status: &status) }
         if used < chunk.count { buffer.append(contentsOf: chunk[used...]) }
         if !lines.isEmpty { pieces.append(Piece(bytes: chunk, lines: lines)) }
@@ -128,7 +136,7 @@ struct StreamFramer {
 
     private mutating func complete(_ line: Range<Int>, in bytes: UnsafeBufferPointer<UInt8>, lines: inout [Range<Int>],
                                    status: inout Int32?) {
-        if let marker, line.count > marker.count, marker.first.map({ bytes[line.lowerBound] == $0 }) ?? true,
+        if running, line.count > markerCount, markerFirst.map({ bytes[line.lowerBound] == $0 }) ?? true, let marker,
            let found = StreamFramer.status(of: UnsafeBufferPointer(rebasing: bytes[line]), marker: marker) {
             heldEmpty = false  // the newline before the marker was the wrapper's
             status = found
@@ -144,7 +152,7 @@ struct StreamFramer {
     }
 
     private mutating func emit(_ line: Range<Int>, lines: inout [Range<Int>]) {
-        guard marker != nil else { heldEmpty = false; return }
+        guard running else { heldEmpty = false; return }
         if heldEmpty { heldEmpty = false; lines.append(line.lowerBound..<line.lowerBound) }
         lines.append(line)
     }

@@ -180,10 +180,17 @@ public struct Buffer: Hashable, Sendable {
     public mutating func fill(_ rect: Rect, symbol: Character = " ", style: Style = .plain) {
         let r = rect.intersection(area)
         guard !r.isEmpty else { return }
-        let w = TextWidth.of(symbol)
-        let sym = w == 1 ? String(symbol) : " "
+        let cell = Cell(TextWidth.of(symbol) == 1 ? String(symbol) : " ", style: style, width: 1)
         for y in r.y..<r.bottom {
-            for x in r.x..<r.right { place(sym, width: 1, style: style, x: x, y: y) }
+            let row = y * width
+            // A wide character cut by the rectangle's edge loses its other half, as `place` does it;
+            // every cell inside is simply replaced (a frame fills most of its cells: this is hot).
+            if cells[row + r.x].width == 0, r.x > 0, cells[row + r.x - 1].width == 2 {
+                cells[row + r.x - 1] = Cell(" ", style: cells[row + r.x - 1].style)
+            }
+            let last = row + r.right - 1
+            if cells[last].width == 2, r.right < width { cells[last + 1] = Cell(" ", style: cells[last + 1].style) }
+            for i in (row + r.x)...last { cells[i] = cell }
         }
     }
 

@@ -142,6 +142,22 @@ import Testing
         #expect(b.lines() == [""])
     }
 
+    /// Filling a rectangle that cuts wide characters leaves the buffer as writing a space in
+    /// each of its cells does (the other half of a cut wide character becomes a space).
+    @Test func fillCutsWideCharactersAsCellWritesDo() {
+        let rows = ["日本語ok字", "a日b本c語d", "x字字字字y"]
+        for x in 0..<8 {
+            for w in 1...(9 - x) {
+                var filled = Buffer(width: 9, height: 3), written = filled
+                for (y, row) in rows.enumerated() { filled.write(row, x: 0, y: y); written.write(row, x: 0, y: y) }
+                let rect = Rect(x: x, y: 0, width: w, height: 3)
+                filled.fill(rect, style: Style(foreground: .red))
+                for y in 0..<3 { for cx in x..<(x + w) { written.write(" ", x: cx, y: y, style: Style(foreground: .red)) } }
+                #expect(filled == written, "fill at \(x), width \(w)")
+            }
+        }
+    }
+
     @Test func positionOfText() {
         var b = Buffer(width: 10, height: 2)
         b.write("日本 ok", x: 1, y: 1)
