@@ -171,10 +171,7 @@ private final class LogWriter: @unchecked Sendable {
         asked += 1
         if !running {
             running = true
-            let thread = Thread { [self] in loop() }
-            thread.name = "logs"
-            thread.stackSize = 256 << 10
-            thread.start()
+            ProcessSupport.startThread("logs") { [self] in loop() }
         }
         if idle || queuedBytes >= LogWriter.wakeBytes { cond.broadcast() }
     }

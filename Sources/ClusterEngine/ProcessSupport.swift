@@ -100,6 +100,15 @@ enum ProcessSupport {
 
     static func closeDescriptor(_ fd: Int32) { _ = close(fd) }
 
+    /// Starts a thread of our own (blocking work: a pipe's reads or writes, the disk), named for
+    /// what it does, with a small stack.
+    static func startThread(_ name: String, stackSize: Int = 256 << 10, _ body: @escaping @Sendable () -> Void) {
+        let thread = Thread(block: body)
+        thread.name = name
+        thread.stackSize = stackSize
+        thread.start()
+    }
+
     static func removeTree(_ path: String) {
         try? FileManager.default.removeItem(atPath: path)
     }
@@ -307,10 +316,7 @@ final class InputPipe: @unchecked Sendable {
         queue.append((bytes, sent, ack))
         if !drainer {
             drainer = true
-            let thread = Thread { [self] in drain() }
-            thread.name = "stdin"
-            thread.stackSize = 128 << 10
-            thread.start()
+            ProcessSupport.startThread("stdin", stackSize: 128 << 10) { [self] in drain() }
         }
         cond.broadcast()
         cond.unlock()
