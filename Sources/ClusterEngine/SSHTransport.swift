@@ -142,6 +142,9 @@ actor SSHMaster {
         }
         if runtimeDirectory == nil { runtimeDirectory = try ProcessSupport.makeRuntimeDirectory() }
         unlink(controlPath)
+        // The cipher order is asked of ssh (`ssh -G`) while the host key is looked up.
+        let program = options.sshProgram, common = commonArguments(), address = host.address
+        async let cipherArguments = SSHCiphers.arguments(program: program, options: common, address: address)
         // A key already on record is compared by ssh itself (StrictHostKeyChecking=yes): the scan,
         // about 0.1 s, runs first only for a host not on record, and after a refused key to name it.
         var scanned = false
@@ -175,7 +178,7 @@ actor SSHMaster {
         // The master's own session is a remote `cat` reading our pipe: if this program dies, the pipe
         // closes, cat ends, and the master exits once the last multiplexed session has ended (their
         // stdin pipes close too), so nothing lingers on either side.
-        let ciphers = await SSHCiphers.arguments(program: options.sshProgram, options: commonArguments(), address: host.address)
+        let ciphers = await cipherArguments
         let args = commonArguments() + ciphers + ["-M", "-T", "-o", "ControlMaster=yes", "-o", "ControlPersist=no",
                                         "--", host.address, "exec cat >/dev/null"]
         let proc = try await LiveProcess.start(options.sshProgram, args, environment: Environment.inherit.updating(environment),
