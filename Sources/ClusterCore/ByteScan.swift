@@ -46,13 +46,7 @@ enum ByteScan {
             if anyTopBit(bad) { return false }
             i &+= 128
         }
-        while n &- i >= 32 {
-            let a = raw.loadUnaligned(fromByteOffset: i, as: Lanes.self)
-            let b = raw.loadUnaligned(fromByteOffset: i &+ 16, as: Lanes.self)
-            if anyTopBit(notPlain(a, newlines: newlines) | notPlain(b, newlines: newlines)) { return false }
-            i &+= 32
-        }
-        if n &- i >= 16 {
+        while n &- i >= 16 {
             if anyTopBit(notPlain(raw.loadUnaligned(fromByteOffset: i, as: Lanes.self), newlines: newlines)) { return false }
             i &+= 16
         }

@@ -99,14 +99,17 @@ public final class LogStore: Sendable {
 }
 
 /// The thread that writes a `LogStore`'s files: it takes what was queued since it last looked, and
-/// writes each file's run of consecutive pieces with one `writev`. A writer that gets more than
-/// `queueLimit` bytes ahead of it waits (a step flooding its output is held back, as a full pipe
-/// would hold it).
+/// writes each file's run of consecutive small pieces with one `write` (a large piece, a flood's
+/// read, goes as it is). A writer that gets more than `queueLimit` bytes ahead of it waits (a step
+/// flooding its output is held back, as a full pipe would hold it).
 private final class LogWriter: @unchecked Sendable {
+    private struct Key: Hashable { var host: String; var stepID: String }
     private enum Op {
-        case write(key: String, host: String, stepID: String, bytes: ArraySlice<UInt8>)
-        case close(key: String)
+        case write(Key, ArraySlice<UInt8>)
+        case close(Key)
     }
+    /// Pieces smaller than this are copied together into one write.
+    private static let smallPiece = 64 << 10
     private static let queueLimit = 8 << 20
     /// Past this many bytes queued, the writer is woken to write them now.
     private static let wakeBytes = 256 << 10
@@ -127,7 +130,7 @@ private final class LogWriter: @unchecked Sendable {
     private var flushers = 0       // callers waiting in `flush()`: no gathering meanwhile
     private var reported: [String] = []
     // Only the writer thread touches these.
-    private var files: [String: Int32] = [:]
+    private var files: [Key: Int32] = [:]
     private var madeFolders: Set<String> = []
 
     init(stateDir: StateDir) { self.stateDir = stateDir }
@@ -138,10 +141,10 @@ private final class LogWriter: @unchecked Sendable {
     }
 
     func write(host: String, stepID: String, _ bytes: ArraySlice<UInt8>) {
-        enqueue(.write(key: host + "\u{0}" + stepID, host: host, stepID: stepID, bytes: bytes), bytes: bytes.count)
+        enqueue(.write(Key(host: host, stepID: stepID), bytes), bytes: bytes.count)
     }
 
-    func close(host: String, stepID: String) { enqueue(.close(key: host + "\u{0}" + stepID), bytes: 0) }
+    func close(host: String, stepID: String) { enqueue(.close(Key(host: host, stepID: stepID)), bytes: 0) }
 
     func flush() {
         cond.lock(); defer { cond.unlock() }
@@ -206,30 +209,51 @@ private final class LogWriter: @unchecked Sendable {
     /// Does the ops in order; returns the bytes written (or given up on).
     private func perform(_ ops: [Op]) -> Int {
         var total = 0
-        var i = 0
-        while i < ops.count {
-            switch ops[i] {
+        var small: [UInt8] = []
+        var smallKey: Key? = nil
+        func writeSmall() {
+            if let key = smallKey, !small.isEmpty { write(small[...], to: key) }
+            small.removeAll(keepingCapacity: true)
+            smallKey = nil
+        }
+        for op in ops {
+            switch op {
             case .close(let key):
+                if key == smallKey { writeSmall() }
                 if let fd = files.removeValue(forKey: key) { Glibc.close(fd) }
-                i += 1
-            case .write(let key, let host, let stepID, _):
-                // This file's run of consecutive pieces, written together.
-                var run: [ArraySlice<UInt8>] = []
-                while i < ops.count, case .write(let k, _, _, let b) = ops[i], k == key, run.count < 64 {
-                    run.append(b); i += 1
+            case .write(let key, let bytes):
+                total += bytes.count
+                if key != smallKey { writeSmall() }
+                if bytes.count >= LogWriter.smallPiece {
+                    write(bytes, to: key)
+                } else {
+                    small.append(contentsOf: bytes)
+                    smallKey = key
                 }
-                let size = run.reduce(0) { $0 + $1.count }
-                total += size
-                guard let fd = open(key: key, host: host, stepID: stepID) else { continue }
-                if let error = writeAll(fd, run, size) { report("\(stateDir.logPath(host: host, stepID: stepID)): \(error)") }
             }
         }
+        writeSmall()
         return total
     }
 
-    private func open(key: String, host: String, stepID: String) -> Int32? {
+    private func write(_ bytes: ArraySlice<UInt8>, to key: Key) {
+        guard let fd = open(key) else { return }
+        let ok = bytes.withUnsafeBytes { raw -> Bool in
+            var offset = 0
+            while offset < raw.count {
+                let n = Glibc.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 { return false }
+                offset += n
+            }
+            return true
+        }
+        if !ok { report("\(stateDir.logPath(host: key.host, stepID: key.stepID)): \(String(cString: strerror(errno)))") }
+    }
+
+    private func open(_ key: Key) -> Int32? {
         if let fd = files[key] { return fd }
-        let path = stateDir.logPath(host: host, stepID: stepID)
+        let path = stateDir.logPath(host: key.host, stepID: key.stepID)
         let folder = (path as NSString).deletingLastPathComponent
         if !madeFolders.contains(folder) {
             do {
@@ -249,40 +273,6 @@ private final class LogWriter: @unchecked Sendable {
         if fstat(fd, &info) != 0 || info.st_mode & 0o777 != 0o600 { fchmod(fd, 0o600) }
         files[key] = fd
         return fd
-    }
-
-    /// `writev` until every piece is written; the error's text when it fails.
-    private func writeAll(_ fd: Int32, _ pieces: [ArraySlice<UInt8>], _ size: Int) -> String? {
-        var written = 0
-        while written < size {
-            // The pieces from where the last writev stopped.
-            var skip = written
-            var vectors: [iovec] = []
-            var keep: [ArraySlice<UInt8>] = []
-            for p in pieces {
-                if skip >= p.count { skip -= p.count; continue }
-                keep.append(p[(p.startIndex + skip)...])
-                skip = 0
-            }
-            let n: Int = withIOVecs(keep, into: &vectors) { Glibc.writev(fd, $0, Int32($1)) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { return String(cString: strerror(errno)) }
-            written += n
-        }
-        return nil
-    }
-
-    /// Calls `body` with an iovec for each piece (valid during the call only).
-    private func withIOVecs(_ pieces: [ArraySlice<UInt8>], into vectors: inout [iovec],
-                            _ body: (UnsafePointer<iovec>, Int) -> Int) -> Int {
-        func nest(_ k: Int, _ vectors: inout [iovec]) -> Int {
-            if k == pieces.count { return vectors.withUnsafeBufferPointer { body($0.baseAddress!, $0.count) } }
-            return pieces[k].withUnsafeBytes { raw in
-                vectors.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: raw.baseAddress), iov_len: raw.count))
-                return nest(k + 1, &vectors)
-            }
-        }
-        return nest(0, &vectors)
     }
 
     private func report(_ message: String) {
