@@ -92,7 +92,14 @@ public actor Runner {
     private nonisolated let control = Mutex(Control())
 
     /// Where each step stands; for a finished one, `outcomes` has the details (time, exit code, journal).
+    /// Written only through `setState`, which keeps the scheduler's indexes below in step with it.
     private var states: [String: StepState] = [:]
+    /// The step running on each host (a host runs one at a time).
+    private var runningOnHost: [String: String] = [:]
+    /// Per host, the position in `hostOrder` before which no step is pending.
+    private var pendingFrom: [String: Int] = [:]
+    /// Per host, its steps that ended in failure.
+    private var failedOnHost: [String: Set<String>] = [:]
     private var outcomes: [String: StepOutcome] = [:]
     private var attempts: [String: Int] = [:]
     private var transports: [String: any Transport] = [:]
@@ -104,6 +111,10 @@ public actor Runner {
     private var lastSummary: RunSummary? = nil
     private let hostOrder: [String: [String]]
     private let stepByID: [String: Step]
+    /// The plan's hosts in order of first appearance.
+    private let hosts: [String]
+    /// A step's position in its host's `hostOrder`.
+    private let positionOnHost: [String: Int]
 
     /// - Parameters:
     ///   - answersHash: `Journal.answersHash(answers)`, recorded in each run header.
@@ -128,12 +139,16 @@ public actor Runner {
         self.journal = try Journal(stateDir: stateDir, syncEachRecord: options.syncEachJournalRecord)
         var byHost: [String: [String]] = [:]
         var byID: [String: Step] = [:]
+        var position: [String: Int] = [:]
         for step in plan.steps {
+            position[step.id] = byHost[step.host, default: []].count
             byHost[step.host, default: []].append(step.id)
             byID[step.id] = step
         }
         hostOrder = byHost
         stepByID = byID
+        hosts = plan.hosts
+        positionOnHost = position
 
         var states: [String: StepState] = [:]
         var outcomes: [String: StepOutcome] = [:]
@@ -311,31 +326,49 @@ public actor Runner {
             default: waiting = true
             }
         }
-        if options.stopHostOnFailure {
-            for id in hostOrder[step.host] ?? [] {
-                if id == step.id { break }
-                if states[id]?.status?.isFailure == true { return .blocked(by: id) }
-            }
+        if options.stopHostOnFailure, let failed = failedOnHost[step.host], let mine = positionOnHost[step.id] {
+            let earlier = failed.compactMap { id in positionOnHost[id].map { (id, $0) } }.filter { $0.1 < mine }
+            if let first = earlier.min(by: { $0.1 < $1.1 }) { return .blocked(by: first.0) }
         }
         return waiting ? .wait : .ready
     }
 
-    private var runningCount: Int { states.values.filter(\.isRunning).count }
+    /// Sets a step's state and the indexes the scheduler reads instead of scanning every step.
+    private func setState(_ id: String, _ state: StepState) {
+        guard let step = stepByID[id] else { return }
+        let host = step.host
+        if case .running = states[id], runningOnHost[host] == id { runningOnHost[host] = nil }
+        states[id] = state
+        switch state {
+        case .running: runningOnHost[host] = id
+        case .pending: if let p = positionOnHost[id], p < pendingFrom[host, default: 0] { pendingFrom[host] = p }
+        case .finished: break
+        }
+        if state.status?.isFailure == true { failedOnHost[host, default: []].insert(id) } else { failedOnHost[host]?.remove(id) }
+    }
+
+    /// The host's first pending step, in plan order.
+    private func nextPending(on host: String) -> Step? {
+        guard let ids = hostOrder[host] else { return nil }
+        var i = pendingFrom[host, default: 0]
+        while i < ids.count, states[ids[i]] != .pending { i += 1 }
+        pendingFrom[host] = i
+        return i < ids.count ? stepByID[ids[i]] : nil
+    }
 
     /// Starts what can start; when nothing runs any more, the run goes idle.
     private func pump() {
         guard active else { return }
         let stopping = control.withLock { $0.stopping }
-        let limit = max(1, options.maxConcurrency ?? plan.hosts.count)
+        let limit = max(1, options.maxConcurrency ?? hosts.count)
         if !stopping {
             var changed = true
             while changed {
                 changed = false
-                for host in plan.hosts {
-                    guard runningCount < limit else { break }
-                    let ids = hostOrder[host] ?? []
-                    if ids.contains(where: { states[$0]?.isRunning == true }) { continue }
-                    guard let next = ids.first(where: { states[$0] == .pending }), let step = stepByID[next] else { continue }
+                for host in hosts {
+                    guard runningOnHost.count < limit else { break }
+                    if runningOnHost[host] != nil { continue }
+                    guard let step = nextPending(on: host) else { continue }
                     switch readiness(step) {
                     case .wait: continue
                     case .blocked(let by):
@@ -349,7 +382,7 @@ public actor Runner {
                 }
             }
         }
-        if runningCount == 0 { finishDrive(stopped: stopping) }
+        if runningOnHost.isEmpty { finishDrive(stopped: stopping) }
     }
 
     /// A step ready to run, with what it runs with.
@@ -367,7 +400,7 @@ public actor Runner {
         let attempt = (attempts[step.id] ?? 0) + 1
         attempts[step.id] = attempt
         let phase: StepPhase = step.check == nil ? .apply : .check
-        states[step.id] = .running(phase)
+        setState(step.id, .running(phase))
         control.withLock { $0.phases[step.id] = phase }
         appendJournal(.stepStart(step.id, host: step.host, phase: phase, attempt: attempt))
         let id = step.id
@@ -411,7 +444,7 @@ public actor Runner {
     /// A step's end: state, journal, event. A step that did not succeed has its log written out
     /// first: the operator's next look is at that log.
     private func record(_ outcome: StepOutcome, phase: StepPhase?) {
-        states[outcome.stepID] = .finished(outcome.status)
+        setState(outcome.stepID, .finished(outcome.status))
         outcomes[outcome.stepID] = outcome
         appendJournal(.stepEnd(outcome, phase: phase))
         if outcome.status.isFailure { logs.flush() }
@@ -436,7 +469,7 @@ public actor Runner {
 
     /// Back to waiting (a retry, a step unblocked): its old outcome goes.
     private func setPending(_ stepID: String) {
-        states[stepID] = .pending
+        setState(stepID, .pending)
         outcomes[stepID] = nil
     }
 
