@@ -6,16 +6,25 @@ import Synchronization
 /// status after it as `<marker> <status>` on stdout and on stderr; on each stream, what comes
 /// before is the check's and what comes after is the apply's. The marker is fresh for each frame.
 final class PhaseSplitter: Sendable {
-    let marker = "__jc_checked_" + ProcessSupport.nonce()
+    let marker: String
+    /// The marker and the space after it, as the line holds them.
+    private let markerSpace: [UInt8]
     private let output: CheckThenApplyOutput
     private let rawOutput: CheckThenApplyRawOutput?
     private struct State { var past: Set<OutputLine.Stream> = []; var status: Int32? = nil }
     private let state = Mutex(State())
 
-    init(_ output: CheckThenApplyOutput) { self.output = output; rawOutput = nil }
+    init(_ output: CheckThenApplyOutput) {
+        marker = "__jc_checked_" + ProcessSupport.nonce()
+        markerSpace = Array(marker.utf8) + [0x20]
+        self.output = output
+        rawOutput = nil
+    }
 
     /// For `take(raw:)`: the lines go on as they came.
     init(raw output: CheckThenApplyRawOutput) {
+        marker = "__jc_checked_" + ProcessSupport.nonce()
+        markerSpace = Array(marker.utf8) + [0x20]
         rawOutput = output
         self.output = CheckThenApplyOutput(check: { output.check(RawLines($0)) }, applyStarts: output.applyStarts,
                                            apply: { output.apply(RawLines($0)) })
@@ -98,7 +107,9 @@ final class PhaseSplitter: Sendable {
 
     /// What precedes the marker, and the status after it, when the line ends with the marker and a number.
     private func split(_ text: String) -> (String, Int32)? {
-        guard let r = text.range(of: marker + " ", options: .backwards), let status = Int32(text[r.upperBound...]) else { return nil }
-        return (String(text[..<r.lowerBound]), status)
+        let bytes = Array(text.utf8)
+        guard let at = ByteSearch.findLast(markerSpace, in: bytes),
+              let status = Int32(String(decoding: bytes[(at + markerSpace.count)...], as: UTF8.self)) else { return nil }
+        return (String(decoding: bytes[..<at], as: UTF8.self), status)
     }
 }

@@ -186,9 +186,55 @@ import Testing
     @Test func recordsAreSingleLinesWithSortedKeys() throws {
         var r = JournalRecord.stepStart("db.create@db", host: "db", phase: .check, attempt: 1)
         r.reason = "line1\nline2"
-        let line = String(decoding: try r.encodedLine(), as: UTF8.self)
+        let line = String(decoding: r.encodedLine(), as: UTF8.self)
         #expect(line.filter { $0 == "\n" }.count == 1 && line.hasSuffix("\n"))
         #expect(line.hasPrefix(#"{"attempt":1,"host":"db","kind":"start""#))
+    }
+
+    /// The hand-written time is the ISO 8601 formatter's, to the millisecond, for times around now
+    /// and across years, and reads back.
+    @Test func recordTimesAreWhatTheISOFormatterWrites() {
+        var generator = SystemRandomNumberGenerator()
+        let now = Date().timeIntervalSinceReferenceDate
+        var times = [0, 0.0005, 0.9995, 0.999_999_9, -0.0001, 86_400 * 365 * 30 - 0.0004, now, now.rounded(.down), now.rounded(.down) + 0.001]
+        for _ in 0..<5_000 { times.append(Double.random(in: 0...(now * 1.5), using: &generator)) }
+        let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+        for t in times {
+            let date = Date(timeIntervalSinceReferenceDate: t)
+            #expect(JournalTime.format(date) == date.formatted(style), "at \(t)")
+        }
+        let now2 = Date()
+        #expect(abs((JournalTime.parse(JournalTime.format(now2))?.timeIntervalSince(now2) ?? 9)) < 0.001)
+    }
+
+    /// The hand-written line is byte for byte what JSONEncoder writes, for every kind of record and
+    /// every field, with texts that need escaping; and it reads back as the same record.
+    @Test func recordLinesAreWhatJSONEncoderWrites() throws {
+        let hostile = ["", "plain", "quote \" and back\\slash", "a/b", "tab\tnew\nline\rcr", "\u{0}\u{1}\u{8}\u{c}\u{1f}\u{7f}",
+                       "é ü ☃ 🚀", "\u{2028}\u{2029}", "{\"kind\":\"end\"}"]
+        var records: [JournalRecord] = []
+        for text in hostile {
+            let plan = Plan(steps: [Step(id: "s@" + text, layer: .hosts, host: text, title: "t", check: nil, apply: "true")])
+            records.append(.runHeader(answersHash: text, plan: plan))
+            records.append(.stepStart("s@" + text, host: text, phase: .apply, attempt: 3))
+            for status: StepStatus in [.done, .alreadyDone, .failed(text), .skipped, .interrupted, .blocked(by: text)] {
+                let outcome = StepOutcome(stepID: text, host: "h", status: status, exitCode: -2, duration: .milliseconds(1234),
+                                          check: .failed, attempt: 2)
+                records.append(.stepEnd(outcome, phase: .verify))
+            }
+            var end = JournalRecord(kind: .runEnd)
+            end.complete = false; end.stopped = true; end.remaining = 0; end.durationMs = Int.max
+            records.append(end)
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        for r in records {
+            var expected = try encoder.encode(r)
+            expected.append(0x0A)
+            let line = r.encodedLine()
+            #expect(String(decoding: line, as: UTF8.self) == String(decoding: expected, as: UTF8.self))
+            #expect(try JSONDecoder().decode(JournalRecord.self, from: line) == r)
+        }
     }
 }
 
