@@ -4,13 +4,23 @@ import Foundation
 /// engine's own log lines format them here.
 public enum TimeText {
     /// `0.4s`, `12.0s`, `3m05s`, `1h02m`.
+    /// Written without `String(format:)`: the engine writes one of these for every step it ends.
     public static func seconds(_ d: Duration) -> String {
-        let s = max(0, Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
-        if s < 60 { return String(format: "%.1fs", s) }
-        let whole = Int(s.rounded())
-        if whole < 3600 { return String(format: "%dm%02ds", whole / 60, whole % 60) }
-        return String(format: "%dh%02dm", whole / 3600, (whole % 3600) / 60)
+        let (whole, atto) = d.components
+        guard whole >= 0, atto >= 0 else { return "0.0s" }
+        if whole < 60 {
+            // Tenths, rounded to nearest (an exact half to even, as printf's %.1f does).
+            let tenth: Int64 = 100_000_000_000_000_000, rest = atto % tenth
+            var tenths = whole * 10 + atto / tenth
+            if rest > tenth / 2 || (rest == tenth / 2 && tenths % 2 == 1) { tenths += 1 }
+            return "\(tenths / 10).\(tenths % 10)s"
+        }
+        let s = Int(whole) + (atto >= 500_000_000_000_000_000 ? 1 : 0)
+        if s < 3600 { return "\(s / 60)m" + twoDigits(s % 60) + "s" }
+        return "\(s / 3600)h" + twoDigits((s % 3600) / 60) + "m"
     }
+
+    private static func twoDigits(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
 
     /// Local time, `2025-01-02 03:04:05`.
     public static func local(_ date: Date) -> String {

@@ -6,6 +6,15 @@ import Testing
 
 /// LocalTransport: the same framed shell, on this machine.
 struct TransportLocalTests {
+    /// Markers are 32 lowercase hex digits of fresh random bits: leading zeros kept, never the same twice.
+    @Test func noncesAreThirtyTwoHexDigits() {
+        let nonces = (0..<2_000).map { _ in ProcessSupport.nonce() }
+        #expect(nonces.allSatisfy { $0.utf8.count == 32 && $0.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) } })
+        #expect(Set(nonces).count == nonces.count)
+        // Some of 4,000 sixteen-digit halves start with a zero digit (about 250 expected): the padding is exercised.
+        #expect(nonces.contains { $0.hasPrefix("0") || $0.dropFirst(16).hasPrefix("0") })
+    }
+
     @Test func runsScriptsWithStatusAndStreams() async throws {
         let t = LocalTransport()
         let (r, log) = await t.capture("echo out; echo err >&2; exit 4")
