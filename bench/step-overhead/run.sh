@@ -12,7 +12,9 @@
 #        floor under the engine, which the host's two forks (check, apply) and the link make;
 #      - steps whose check passes (--already-done): one fork, the apply not run;
 #      - the engine waiting for each record's fsync (--sync-each, the engine before the syncer);
-#      - check and apply as two frames (--separate).
+#      - check and apply as two frames (--separate);
+#      - the floor: the same session shell and frames from a minimal client (floor.py: one select
+#        loop, no runner, journal or log) over ssh with the wizard's cipher, for both step kinds.
 #      Three runs of each, alternating.
 # Targets (issue 14): (a') <= 1 ms per step of wall time, and >= 200x ansible-core's command module.
 #
@@ -56,11 +58,19 @@ ENGINE_SUDO=$(sed -n 's/.*engine\[sudo -n (nopasswd)\].*median_ms=\([0-9.]*\).*/
 
 echo "== (a') whole engine: runner, check + apply per step, journal synced (release build) =="
 swift build -c release --scratch-path "$SCRATCH-release" >/dev/null
-MODES=(engine transport-only already-done sync-each separate)
+MODES=(engine transport-only already-done sync-each separate floor-change floor-done)
 for mode in "${MODES[@]}"; do : >"$WORK/wall-$mode.txt"; done
 : >"$WORK/runner-steps.txt"
 for run in 1 2 3; do
     for mode in "${MODES[@]}"; do
+        if [[ $mode == floor-* ]]; then
+            "$PY" "$HERE/floor.py" "$STEPS" "${mode#floor-}" "$REPO/assets/scripts/engine/session.sh" \
+                ssh -T "${SSH_OPTS[@]}" -c aes128-gcm@openssh.com "$JC_SSHD_HOST" >"$WORK/runner.txt"
+            wall=$(sed -n 's/.*wall time per step: \([0-9.]*\) ms/\1/p' "$WORK/runner.txt")
+            echo "$wall" >>"$WORK/wall-$mode.txt"
+            echo "run $run, $mode: $wall ms per step of wall time"
+            continue
+        fi
         flag=(); [ "$mode" != engine ] && flag=(--"$mode")
         "$REPO/$SCRATCH-release/release/joget-cluster" bench-steps --address "$JC_SSHD_HOST" --port "$JC_SSHD_PORT" \
             --user "$JC_SSHD_KEY_USER" --key "$JC_SSHD_KEY" --known-hosts "$JC_SSHD_KNOWN_HOSTS" --steps "$STEPS" \
@@ -78,8 +88,11 @@ RUNNER_SYNC_EACH=$(median_of "$WORK/wall-sync-each.txt")
 RUNNER_SEPARATE=$(median_of "$WORK/wall-separate.txt")
 FLOOR=$(median_of "$WORK/wall-transport-only.txt"); FLOOR_SPREAD=$(spread "$WORK/wall-transport-only.txt")
 DONE=$(median_of "$WORK/wall-already-done.txt"); DONE_SPREAD=$(spread "$WORK/wall-already-done.txt")
+HOST_FLOOR=$(median_of "$WORK/wall-floor-change.txt"); HOST_FLOOR_SPREAD=$(spread "$WORK/wall-floor-change.txt")
+HOST_FLOOR_DONE=$(median_of "$WORK/wall-floor-done.txt"); HOST_FLOOR_DONE_SPREAD=$(spread "$WORK/wall-floor-done.txt")
 echo "wall per step: engine ${RUNNER_WALL} ms (runs ${WALL_SPREAD}), transport alone ${FLOOR} ms (runs ${FLOOR_SPREAD})," \
-     "already done ${DONE} ms (runs ${DONE_SPREAD}), fsync per record ${RUNNER_SYNC_EACH} ms" \
+     "already done ${DONE} ms (runs ${DONE_SPREAD}), minimal client ${HOST_FLOOR} ms (runs ${HOST_FLOOR_SPREAD})" \
+     "and ${HOST_FLOOR_DONE} ms already done (runs ${HOST_FLOOR_DONE_SPREAD}), fsync per record ${RUNNER_SYNC_EACH} ms" \
      "(runs $(spread "$WORK/wall-sync-each.txt")), two frames ${RUNNER_SEPARATE} ms (runs $(spread "$WORK/wall-separate.txt"))"
 
 echo "== (b) plain ssh per step =="
@@ -165,15 +178,16 @@ echo
 echo "== median ms per trivial step ($STEPS steps, one SSH host on loopback) =="
 echo "CPU: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | sed -n 1p), $(nproc) cores; engine: release build"
 "$PY" - "$ENGINE" "$RUNNER" "$RUNNER_WALL" "$RUNNER_SYNC_EACH" "$RUNNER_SEPARATE" "$ENGINE_SUDO" "$MUX" "$SSH" "$ANS_RAW" "$ANS_CMD" \
-    "$FLOOR" "$DONE" "$WALL_SPREAD" "$DONE_SPREAD" <<'PYEOF'
+    "$FLOOR" "$DONE" "$HOST_FLOOR" "$HOST_FLOOR_DONE" "$WALL_SPREAD" "$DONE_SPREAD" "$HOST_FLOOR_SPREAD" <<'PYEOF'
 import sys
 names = ["engine: framed shell (no sudo)", "engine: runner step (check+apply)", "engine: whole run, wall per step",
          "engine, fsync waited per record", "engine, check and apply as 2 frames",
          "engine: framed shell (sudo -n)", "ssh per step, ControlMaster",
          "ssh per step, new login", "ansible-core raw, pipelining", "ansible-core command, pipelining",
-         "the same frames, transport alone", "engine, steps already done (1 fork)"]
-vals = [float(v) if v else None for v in sys.argv[1:13]]
-spread, done_spread = sys.argv[13], sys.argv[14]
+         "the same frames, transport alone", "engine, steps already done (1 fork)",
+         "minimal client, the same frames", "minimal client, steps already done"]
+vals = [float(v) if v else None for v in sys.argv[1:15]]
+spread, done_spread, host_floor_spread = sys.argv[15], sys.argv[16], sys.argv[17]
 # The baseline is the whole engine's wall time per step, journal included: the honest figure.
 base = vals[2] or vals[0]
 print("%-38s %12s %14s" % ("method", "median ms", "x engine"))
@@ -186,6 +200,10 @@ print()
 print("target: whole engine <= 1 ms per step: %.3f ms (runs %s): %s" % (vals[2], spread, "met" if vals[2] <= 1.0 else "NOT met"))
 print("        steps already done: %.3f ms (runs %s): %s" % (vals[11], done_spread, "met" if vals[11] <= 1.0 else "NOT met"))
 print("        the floor, the same frames through the transport alone: %.3f ms" % vals[10])
+print("        the host and link alone, a minimal client sending the same frames: %.3f ms (runs %s);"
+      % (vals[12], host_floor_spread))
+print("        the engine adds %.3f ms to it (%.3f ms to steps already done, on %.3f)"
+      % (vals[2] - vals[12], vals[11] - vals[13], vals[13]))
 if vals[9]:
     r = vals[9] / vals[2]
     print("target: >= 200x ansible-core command: %.0fx: %s (steps already done: %.0fx)"
