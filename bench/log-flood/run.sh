@@ -72,10 +72,21 @@ rounds, keys, gcm = int(rounds), keys != "0", gcm == "1"
 ssh = ["ssh", "-p", port, "-i", identity, "-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes",
        "-o", f"UserKnownHostsFile={known}", "-o", "ControlMaster=no", "-o", "ControlPath=none", f"{user}@{host}"]
 
+def busy_seconds():
+    """CPU time the whole machine has spent busy (every core, every process), from /proc/stat."""
+    with open("/proc/stat") as f:
+        fields = [int(x) for x in f.readline().split()[1:]]
+    idle = fields[3] + fields[4]   # idle, iowait
+    return (sum(fields[:8]) - idle) / os.sysconf("SC_CLK_TCK")
+
+busy_gcm = []   # machine-wide CPU seconds of each same-cipher ssh cat
+
 def ssh_cat(cipher):
-    t = time.monotonic()
+    b, t = busy_seconds(), time.monotonic()
     subprocess.run(ssh + (["-c", cipher] if cipher else []) + ["cat", path], stdout=subprocess.DEVNULL, check=True)
-    return time.monotonic() - t
+    wall = time.monotonic() - t
+    if cipher: busy_gcm.append(busy_seconds() - b)
+    return wall
 
 class Control:
     """A tmux control-mode client (`tmux -C`): keys and captures without starting a process each, and
@@ -224,6 +235,11 @@ if gcm:
     print(f"{'ssh cat -c aes128-gcm (s)':38}{spread(gt)}   wizard / it: {spread(gratio)}x")
 print(f"{'wizard process CPU, user+sys (s)':38}{spread([w['cpu_seconds'] for w, _, _ in rows], '{:.3f}')}   "
       f"(its own threads; not its ssh processes)")
+if gcm:
+    # How much of the machine ssh cat alone keeps busy: what is left for a reader of the stream.
+    use = [b / (g * int(cores)) for b, (_, _, g) in zip(busy_gcm, rows)]
+    print(f"{'machine busy during ssh cat gcm':38}{spread([u * 100 for u in use], '{:.0f}')} % of {cores} cores"
+          f"   (every process: sshd, ssh, cat, the rest; /proc/stat)")
 print(f"{'peak memory VmHWM (MB)':38}{spread(mem, '{:.1f}')}   target <= 100: {mark(max(mem) <= 100)}")
 if keys:
     p95 = [w["p95"] for w, _, _ in rows if w["p95"] is not None]
