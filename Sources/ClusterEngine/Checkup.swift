@@ -106,6 +106,15 @@ public struct Checkup: Sendable {
         return lines.contains(where: { $0.status == .notRun }) ? notRunExitCode : 0
     }
 
+    /// Whether an install goes on after its checks: never past a FAIL; past warnings or checks that
+    /// did not run only when the operator says so, if there is one to ask (`ask` is nil for
+    /// `apply --yes` and for input that is not a terminal: they go on).
+    public static func installGoesOn(after lines: [Line], ask: (() -> Bool)?) -> Bool {
+        if lines.contains(where: { $0.status == .fail }) { return false }
+        guard let ask, lines.contains(where: { $0.status == .warn || $0.status == .notRun }) else { return true }
+        return ask()
+    }
+
     /// `5 passed, 1 warning, 1 failed, 0 not run`.
     public static func summary(_ lines: [Line]) -> String {
         let count = { (s: Line.Status) in lines.filter { $0.status == s }.count }

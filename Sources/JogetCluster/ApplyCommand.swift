@@ -46,7 +46,7 @@ struct ApplyCommand: AsyncParsableCommand {
         if dryRun {
             try await DryRun.run(options, quiet: quiet)
         } else {
-            try await Install.run(options, resume: false, confirm: !yes, quiet: quiet, purge: purge, check: !skipCheck)
+            try await Install.run(options, resume: false, confirm: !yes, quiet: quiet, purge: purge, check: !skipCheck, askOnWarnings: !yes)
         }
     }
 }
@@ -104,7 +104,10 @@ enum Install {
     /// `apply`'s exit status when its checkup failed and nothing ran.
     static let checkFailedExitCode: Int32 = 5
 
-    static func run(_ options: SessionOptions, resume: Bool, confirm: Bool, quiet: Bool, purge: Bool = false, check: Bool = false) async throws {
+    /// - Parameter askOnWarnings: when the checks end with warnings (no FAIL), ask at the terminal
+    ///   before installing, as the full screen waits on them.
+    static func run(_ options: SessionOptions, resume: Bool, confirm: Bool, quiet: Bool, purge: Bool = false, check: Bool = false,
+                    askOnWarnings: Bool = false) async throws {
         let code: Int32 = try await exitOnError {
             let answers = try options.loadAnswers()
             let session = try options.session(answers, purge: purge)
@@ -144,10 +147,15 @@ enum Install {
             if check {
                 try await options.connectAll(session, pool: pool, hosts: answers.hosts.map(\.name), failOnOtherErrors: false)
                 print("Checking the hosts and the network between them (joget-cluster check):")
-                if await Checking.run(answers, secrets: secrets, pool: pool, showPassed: false) == 1 {
+                let lines = await Checking.run(answers, secrets: secrets, pool: pool, showPassed: false)
+                let ask = askOnWarnings && SessionOptions.interactive ? Checking.askToInstallPastWarnings : nil
+                if !Checkup.installGoesOn(after: lines, ask: ask) {
                     await pool.closeAll()
-                    print("apply: a check failed, so nothing was changed. Fix what the FAIL lines say, or pass --skip-check.")
-                    return checkFailedExitCode
+                    if lines.contains(where: { $0.status == .fail }) {
+                        print("apply: a check failed, so nothing was changed. Fix what the FAIL lines say, or pass --skip-check.")
+                        return checkFailedExitCode
+                    }
+                    throw UsageError("not started: nothing was changed")
                 }
             }
             return try await execute(session, options, secrets: secrets, pool: pool, resume: resume, quiet: quiet)

@@ -33,7 +33,7 @@ struct CheckCommand: AsyncParsableCommand {
             let pool = session.pool(secrets: secrets)
             defer { Task { await pool.closeAll() } }
             try await options.connectAll(session, pool: pool, hosts: answers.hosts.map(\.name), failOnOtherErrors: false)
-            return await Checking.run(answers, secrets: secrets, pool: pool)
+            return Checkup.exitCode(await Checking.run(answers, secrets: secrets, pool: pool))
         }
         if code != 0 { throw ExitCode(code) }
     }
@@ -47,8 +47,8 @@ enum Checking {
     }
 
     /// Prints a line per check as it is known (with `showPassed` false, only what did not pass),
-    /// then the summary; returns the exit code.
-    static func run(_ answers: Answers, secrets: SecretValues, pool: TransportPool, showPassed: Bool = true) async -> Int32 {
+    /// then the summary; returns the lines.
+    static func run(_ answers: Answers, secrets: SecretValues, pool: TransportPool, showPassed: Bool = true) async -> [Checkup.Line] {
         let checkup = Checkup(preflight: Preflight(closesTransport: false) { pool.transport(for: $0.name) },
                               verifier: Verifier(secrets: secrets) { pool.transport(for: $0) })
         let lines = await checkup.run(answers) { line in
@@ -57,6 +57,13 @@ enum Checking {
             fflush(nil)
         }
         print(Checkup.summary(lines))
-        return Checkup.exitCode(lines)
+        return lines
+    }
+
+    /// The question asked at a terminal when the checks ended with warnings: y installs.
+    static func askToInstallPastWarnings() -> Bool {
+        print("Nothing is installed yet. Install despite the lines above? [y/N] ", terminator: "")
+        fflush(nil)
+        return readLine()?.lowercased().hasPrefix("y") == true
     }
 }

@@ -129,8 +129,9 @@ struct WizardCommand: AsyncParsableCommand {
             }
         }
         try await SecretsInput.$typed.withValue(secrets) {
-            // The checks of `check` first, as apply runs them: a FAIL stops before anything changes.
-            try await Install.run(options, resume: false, confirm: false, quiet: false, check: true)
+            // The checks of `check` first, as apply runs them: a FAIL stops before anything changes,
+            // and warnings are asked about, as the full screen waits on them.
+            try await Install.run(options, resume: false, confirm: false, quiet: false, check: true, askOnWarnings: true)
         }
         // As the full screen goes on after the Run page: Verify, the license checklist, the Summary.
         let code = try await Self.followUp(options, answers: answers, secrets: secrets).run()

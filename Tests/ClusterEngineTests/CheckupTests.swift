@@ -29,4 +29,20 @@ import Testing
         #expect(Checkup.summary([line(.pass), line(.warn), line(.fail)]) == "1 passed, 1 warning, 1 failed, 0 not run")
         #expect(line(.notRun).text == "NOT RUN  t")
     }
+
+    /// A FAIL stops the install without a question; warnings or checks that did not run ask the
+    /// operator when there is one (and the answer decides), and go on when there is none.
+    @Test func warningsAskTheOperatorAndAFailureStopsWithoutAsking() {
+        func line(_ s: Checkup.Line.Status) -> Checkup.Line { Checkup.Line(status: s, title: "t", evidence: "") }
+        var asked = 0
+        let yes = { asked += 1; return true }, no = { asked += 1; return false }
+        #expect(Checkup.installGoesOn(after: [line(.pass)], ask: no) && asked == 0)
+        #expect(!Checkup.installGoesOn(after: [line(.warn), line(.fail)], ask: yes) && asked == 0)
+        #expect(!Checkup.installGoesOn(after: [line(.pass), line(.warn)], ask: no) && asked == 1)
+        #expect(Checkup.installGoesOn(after: [line(.notRun)], ask: yes) && asked == 2)
+        #expect(!Checkup.installGoesOn(after: [line(.notRun)], ask: no) && asked == 3)
+        // No one to ask (apply --yes, input that is not a terminal): warnings go on, a FAIL does not.
+        #expect(Checkup.installGoesOn(after: [line(.warn), line(.notRun)], ask: nil))
+        #expect(!Checkup.installGoesOn(after: [line(.fail)], ask: nil))
+    }
 }
