@@ -15,8 +15,7 @@ enum AnsibleText {
             default:
                 if scalar.value < 0x20 || scalar.value == 0x7F || (0x80...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029
                     || scalar.value == 0xFEFF || scalar.value == 0x85 {
-                    let hex = String(scalar.value, radix: 16, uppercase: true)
-                    out += "\\u" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
+                    out += "\\u" + scalar.value.zeroPadded(4, radix: 16, uppercase: true)
                 } else {
                     out.unicodeScalars.append(scalar)
                 }

@@ -21,8 +21,7 @@ public enum JavaProperties {
                 if scalar.value < 0x20 || scalar.value > 0x7E {
                     // \uXXXX, as UTF-16 code units (a surrogate pair above U+FFFF).
                     for unit in String(scalar).utf16 {
-                        let hex = String(unit, radix: 16, uppercase: true)
-                        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                        out += "\\u" + unit.zeroPadded(4, radix: 16, uppercase: true)
                     }
                 } else {
                     out.unicodeScalars.append(scalar)

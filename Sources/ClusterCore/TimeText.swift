@@ -16,11 +16,9 @@ public enum TimeText {
             return "\(tenths / 10).\(tenths % 10)s"
         }
         let s = Int(whole) + (atto >= 500_000_000_000_000_000 ? 1 : 0)
-        if s < 3600 { return "\(s / 60)m" + twoDigits(s % 60) + "s" }
-        return "\(s / 3600)h" + twoDigits((s % 3600) / 60) + "m"
+        if s < 3600 { return "\(s / 60)m" + (s % 60).zeroPadded(2) + "s" }
+        return "\(s / 3600)h" + ((s % 3600) / 60).zeroPadded(2) + "m"
     }
-
-    private static func twoDigits(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
 
     /// Local time, `2025-01-02 03:04:05`.
     public static func local(_ date: Date) -> String {

@@ -169,9 +169,7 @@ struct JSONLine {
             case 0x0A: bytes.append(contentsOf: [0x5C, 0x6E])   // \n
             case 0x0D: bytes.append(contentsOf: [0x5C, 0x72])   // \r
             case 0x09: bytes.append(contentsOf: [0x5C, 0x74])   // \t
-            case 0x00..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                bytes.append(contentsOf: [0x5C, 0x75, 0x30, 0x30, hex[Int(b >> 4)], hex[Int(b & 0xF)]])
+            case 0x00..<0x20: bytes.append(contentsOf: ("\\u" + b.zeroPadded(4, radix: 16)).utf8)
             default: bytes.append(b)
             }
         }
@@ -188,13 +186,9 @@ enum JournalTime {
         var seconds = time_t(whole + Date.timeIntervalBetween1970AndReferenceDate)
         var t = tm()
         gmtime_r(&seconds, &t)
-        func digits(_ v: Int32, _ width: Int) -> String {
-            let s = String(v)
-            return s.count < width ? String(repeating: "0", count: width - s.count) + s : s
-        }
         let milli = Int32(((t2001 - whole) * 1_000_000_000).rounded(.down) / 1_000_000)
-        return digits(t.tm_year + 1900, 4) + "-" + digits(t.tm_mon + 1, 2) + "-" + digits(t.tm_mday, 2) + "T"
-            + digits(t.tm_hour, 2) + ":" + digits(t.tm_min, 2) + ":" + digits(t.tm_sec, 2) + "." + digits(milli, 3) + "Z"
+        return (t.tm_year + 1900).zeroPadded(4) + "-" + (t.tm_mon + 1).zeroPadded(2) + "-" + t.tm_mday.zeroPadded(2) + "T"
+            + t.tm_hour.zeroPadded(2) + ":" + t.tm_min.zeroPadded(2) + ":" + t.tm_sec.zeroPadded(2) + "." + milli.zeroPadded(3) + "Z"
     }
     static func parse(_ text: String) -> Date? {
         (try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text))

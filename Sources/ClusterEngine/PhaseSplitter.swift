@@ -14,20 +14,19 @@ final class PhaseSplitter: Sendable {
     private struct State { var past: Set<OutputLine.Stream> = []; var status: Int32? = nil }
     private let state = Mutex(State())
 
-    init(_ output: CheckThenApplyOutput) {
+    private init(_ output: CheckThenApplyOutput, raw: CheckThenApplyRawOutput?) {
         marker = "__jc_checked_" + ProcessSupport.nonce()
         markerSpace = Array(marker.utf8) + [0x20]
         self.output = output
-        rawOutput = nil
+        rawOutput = raw
     }
 
+    convenience init(_ output: CheckThenApplyOutput) { self.init(output, raw: nil) }
+
     /// For `take(raw:)`: the lines go on as they came.
-    init(raw output: CheckThenApplyRawOutput) {
-        marker = "__jc_checked_" + ProcessSupport.nonce()
-        markerSpace = Array(marker.utf8) + [0x20]
-        rawOutput = output
-        self.output = CheckThenApplyOutput(check: { output.check(RawLines($0)) }, applyStarts: output.applyStarts,
-                                           apply: { output.apply(RawLines($0)) })
+    convenience init(raw output: CheckThenApplyRawOutput) {
+        self.init(CheckThenApplyOutput(check: { output.check(RawLines($0)) }, applyStarts: output.applyStarts,
+                                       apply: { output.apply(RawLines($0)) }), raw: output)
     }
 
     /// The check's status once its marker was seen; nil before (or when it never came).

@@ -1,3 +1,4 @@
+import ClusterCore
 import Foundation
 import Subprocess
 import Synchronization
@@ -17,13 +18,7 @@ enum ProcessSupport {
     static func nonce() -> String {
         var rng = SystemRandomNumberGenerator()
         let a = rng.next() as UInt64, b = rng.next() as UInt64
-        return hex16(a) + hex16(b)
-    }
-
-    /// Sixteen lowercase hex digits (`String(format:)` cost more than the random bytes).
-    private static func hex16(_ v: UInt64) -> String {
-        let digits = String(v, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
+        return a.zeroPadded(16, radix: 16) + b.zeroPadded(16, radix: 16)
     }
 
     struct Collected: Sendable {
