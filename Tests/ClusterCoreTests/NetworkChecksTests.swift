@@ -55,7 +55,7 @@ import Testing
     /// listen.sh, reach.sh and unlisten.sh on this machine, by dash: a stand-in listener answers,
     /// a port already taken counts as its service, and after unlisten nothing answers.
     @Test func theStandInListenerAnswersUntilStopped() throws {
-        let port = Int.random(in: 20000...29999)
+        let port = Net.freePortPair()   // free when chosen: a taken port would read as "service"
         func run(_ path: String, _ values: KeyValuePairs<String, ScriptFile.Value>) throws -> String {
             try Run.program("/bin/dash", ["-c", ScriptFile.load(path, values).executable(with: SecretValues())]).output
         }
