@@ -14,19 +14,29 @@ struct BackupCommand: AsyncParsableCommand {
             database.sql.gz (a --single-transaction dump taken and gzipped on the database host), wflow.tar.gz \
             (the shared directory, archived as root on the first app host), answers.yaml (no secrets), and \
             manifest.json last, with each part's size and sha256: a folder without it is not a finished backup. \
-            Nothing is stopped. Exit codes: 0 done, 1 a part failed, 2 invalid input.
+            Nothing is stopped. With --keep N, once the new backup is finished, this cluster's finished backups in \
+            DIR beyond the newest N are removed; unfinished ones are named and left alone. \
+            Exit codes: 0 done, 1 a part failed (or older backups could not be removed), 2 invalid input.
             """)
 
     @OptionGroup var options: SessionOptions
     @Option(name: .long, help: "The folder to write the backup into (default: backups/ in the state folder).")
     var to: String?
+    @Option(name: .long, help: "After a finished backup, keep only this cluster's newest N finished backups in the folder.")
+    var keep: Int?
+
+    func validate() throws {
+        if let keep, keep < 1 { throw ValidationError("--keep: \(keep) keeps no backup; give 1 or more") }
+    }
 
     func run() async throws {
         let code: Int32 = try await exitOnError {
             let answers = try options.loadAnswers()
             let session: InstallSession
             do { session = try options.session(answers) } catch let e as StateDirError { throw UsageError("\(e)") }
-            return try await BackupSupport.take(options, session, into: to) == nil ? 1 : 0
+            guard let folder = try await BackupSupport.take(options, session, into: to) else { return 1 }
+            guard let keep else { return 0 }
+            return BackupSupport.prune(after: folder, cluster: answers.cluster, keep: keep) ? 0 : 1
         }
         if code != 0 { throw ExitCode(code) }
     }
@@ -126,6 +136,27 @@ enum BackupSupport {
         }
         await pool.closeAll()
         return nil
+    }
+
+    /// Removes this cluster's finished backups beyond the newest `keep` from the folder that holds
+    /// `folder` (just taken, always kept), and says what it removed and what it left; false when a
+    /// removal failed.
+    static func prune(after folder: String, cluster: String, keep: Int) -> Bool {
+        let directory = (folder as NSString).deletingLastPathComponent, current = (folder as NSString).lastPathComponent
+        do {
+            let r = try BackupRetention.prune(directory: directory, cluster: cluster, keep: keep, current: current)
+            say(r.removed.isEmpty
+                ? "older backups: none to remove (\(r.kept.count) of \(cluster)'s finished backups kept, --keep \(keep))"
+                : "older backups: removed \(r.removed.count) (\(r.removed.joined(separator: ", "))); kept the newest \(r.kept.count)")
+            for name in r.unfinished {
+                say("left alone: \(directory)/\(name) has no manifest.json (a backup stopped before it finished, or one "
+                    + "still running); remove it by hand once you know which")
+            }
+            return true
+        } catch {
+            Self.error("the backup is complete at \(folder), but removing older backups failed: \(error.localizedDescription)")
+            return false
+        }
     }
 
     /// The secrets the scripts need, and the logins of the hosts.

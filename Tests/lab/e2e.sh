@@ -480,6 +480,16 @@ n=$("$LAB" exec db mysql -N -B jwedb -e 'SELECT COUNT(*) FROM bk_marker' 2>&1)
 if [ $rc = 1 ] && grep -q 'database.sql.gz' "$WORK/restore-bad.log" && [ "$n" = 2 ]; then
     pass "a backup with one byte changed is refused, naming the part, and nothing changed: $(grep -m1 'database.sql.gz' "$WORK/restore-bad.log" | cut -c1-120)"
 else fail "damaged backup: exit $rc, rows $n: $(head -3 "$WORK/restore-bad.log")"; fi
+# --keep: a second backup keeps itself and removes the first; a folder without a manifest (a backup
+# that did not finish) is named and left where it is.
+stopped="$WORK/bk/$(basename "$B" | sed 's/-[0-9]\{8\}-[0-9]\{6\}$//')-20000101-000000"
+mkdir -p "$stopped"
+jcf "$WORK/retire.yaml" "$STATE" backup --to "$WORK/bk" --keep 1 >"$WORK/backup-keep.log" 2>&1; rc=$?
+left=$(find "$WORK/bk" -mindepth 1 -maxdepth 1 -type d -printf '%f ')
+if [ $rc = 0 ] && [ ! -e "$B" ] && [ -d "$stopped" ] && [ "$(echo "$left" | wc -w)" = 2 ] \
+    && grep -q "removed 1 ($(basename "$B"))" "$WORK/backup-keep.log" && grep -q "left alone: $stopped" "$WORK/backup-keep.log"; then
+    pass "backup --keep 1 removed the older backup and left the unfinished folder: $(grep -m1 'older backups' "$WORK/backup-keep.log" | cut -c1-110)"
+else fail "backup --keep 1: exit $rc, folders now: $left; $(grep -E 'older|left alone|rror' "$WORK/backup-keep.log" | head -3)"; fi
 
 # ---- 1d. Upgrading Joget: rolling, rollback, safe killed and resumed -----------------------------
 # shellcheck source=lib/e2e-upgrade.sh

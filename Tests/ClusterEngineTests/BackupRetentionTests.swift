@@ -1,0 +1,81 @@
+import ClusterCore
+@testable import ClusterEngine
+import Foundation
+import Testing
+
+/// `backup --keep N`: only this cluster's finished backups beyond the newest N are removed.
+struct BackupRetentionTests {
+    /// A folder of backups: finished ones of "prod" (each with a real manifest), one of "prod" that
+    /// did not finish, one whose manifest names another cluster, one of "prod-eu" (a name that
+    /// starts like prod's), and folders and files of the operator's.
+    static func shelf() async throws -> String {
+        let dir = SSHFixture.tempDir("bk-keep")
+        func finished(_ name: String, cluster: String) async throws {
+            let f = dir + "/" + name
+            try FileManager.default.createDirectory(atPath: f, withIntermediateDirectories: true)
+            for part in BackupManifest.partNames { FileManager.default.createFile(atPath: f + "/" + part, contents: Data(part.utf8)) }
+            _ = try await BackupManifest.write(folder: f, cluster: cluster, createdAt: Date(), jogetVersion: "8.1.6", nodes: ["node01@app1"])
+        }
+        for t in ["20261201-020000", "20261202-020000", "20261203-020000", "20261204-020000"] {
+            try await finished("prod-" + t, cluster: "prod")
+        }
+        try await finished("prod-eu-20261101-020000", cluster: "prod-eu")
+        try await finished("prod-20261130-020000", cluster: "staging")   // copied in by hand, another cluster's
+        try FileManager.default.createDirectory(atPath: dir + "/prod-20261203-120000", withIntermediateDirectories: true)   // stopped
+        for other in ["prod-notes", "prod-2026120-020000", "prod-20261201x020000", "keep-me"] {
+            try FileManager.default.createDirectory(atPath: dir + "/" + other, withIntermediateDirectories: true)
+        }
+        FileManager.default.createFile(atPath: dir + "/prod-20261101-020000", contents: Data("a file".utf8))
+        return dir
+    }
+
+    static func listing(_ dir: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).sorted()
+    }
+
+    @Test func keepsTheNewestFinishedAndRemovesOnlyOlderFinishedOnes() async throws {
+        let dir = try await Self.shelf(); defer { try? FileManager.default.removeItem(atPath: dir) }
+        let before = Self.listing(dir)
+        let plan = BackupRetention.plan(directory: dir, cluster: "prod", keep: 2)
+        #expect(plan.kept == ["prod-20261204-020000", "prod-20261203-020000"])
+        #expect(plan.removed == ["prod-20261202-020000", "prod-20261201-020000"])
+        #expect(plan.unfinished == ["prod-20261203-120000", "prod-20261130-020000"])
+        #expect(Self.listing(dir) == before, "plan changes nothing")
+
+        let done = try BackupRetention.prune(directory: dir, cluster: "prod", keep: 2)
+        #expect(done == plan)
+        #expect(Self.listing(dir) == before.filter { !plan.removed.contains($0) })
+        #expect(Self.listing(dir).contains("prod-eu-20261101-020000"))
+        #expect(Self.listing(dir).contains("keep-me"))
+    }
+
+    @Test func theBackupJustTakenIsKeptWhateverTheClockSays() async throws {
+        let dir = try await Self.shelf(); defer { try? FileManager.default.removeItem(atPath: dir) }
+        // A clock set back: the backup just taken has the oldest name.
+        let plan = BackupRetention.plan(directory: dir, cluster: "prod", keep: 1, current: "prod-20261201-020000")
+        #expect(plan.kept == ["prod-20261201-020000"])
+        #expect(plan.removed == ["prod-20261204-020000", "prod-20261203-020000", "prod-20261202-020000"])
+    }
+
+    @Test func keepingMoreThanThereAreRemovesNothing() async throws {
+        let dir = try await Self.shelf(); defer { try? FileManager.default.removeItem(atPath: dir) }
+        let before = Self.listing(dir)
+        let done = try BackupRetention.prune(directory: dir, cluster: "prod", keep: 30)
+        #expect(done.kept.count == 4 && done.removed.isEmpty)
+        #expect(Self.listing(dir) == before)
+        #expect(BackupRetention.plan(directory: dir + "/missing", cluster: "prod", keep: 1) == BackupRetention())
+    }
+
+    @Test(arguments: [
+        ("prod-20261204-020000", true), ("prod-20261204020000", false), ("prod-20261204-02000", false),
+        ("prod-eu-20261204-020000", false), ("prod-2026120a-020000", false), ("prod--20261204-020000", false),
+        ("xprod-20261204-020000", false), ("prod-20261204-020000/", false), ("prod-٢٠٢٦١٢٠٤-020000", false),
+    ])
+    func namesAreTheClusterAndAUTCTime(name: String, isBackup: Bool) {
+        #expect(BackupRetention.isBackupName(name, cluster: "prod") == isBackup)
+    }
+
+    @Test func theNameTheBackupWritesIsOneRetentionKnows() {
+        #expect(BackupRetention.isBackupName(Backup.folderName(cluster: "prod", at: Date()), cluster: "prod"))
+    }
+}
