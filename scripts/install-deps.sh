@@ -11,7 +11,7 @@ packages=(libncurses-dev openssh-client)
 if [ "$profile" = test ]; then
     packages+=(openssh-server sudo mariadb-server mariadb-client apache2 tomcat10 default-jre-headless
                default-jdk-headless libmariadb-java nfs-kernel-server systemd iproute2 unzip zip curl tmux
-               python3-venv procps psmisc util-linux systemd-container dbus shellcheck graphviz openssl)
+               python3-venv procps psmisc util-linux bsdutils systemd-container dbus shellcheck graphviz openssl)
 fi
 # ansible-core for `export ansible`'s tests, once the packages (python3-venv) are in. Without PyPI
 # those tests say "not run" and the lab's Ansible test fails; nothing else depends on it.

@@ -179,7 +179,8 @@ public struct Backup: Sendable {
         say("\(part): \(Backup.bytes(size)) in \(String(format: "%.1f", Date().timeIntervalSince(started))) s, copied at \(Backup.speed(size, since: copyStart))")
     }
 
-    static func bytes(_ n: Int64) -> String {
+    /// A size as people read it: 512 B, 3.3 KiB, 1.2 GiB.
+    public static func bytes(_ n: Int64) -> String {
         if n < 1024 { return "\(n) B" }
         let units = ["KiB", "MiB", "GiB", "TiB"]
         var v = Double(n) / 1024, i = 0

@@ -53,25 +53,31 @@ struct RestoreCommand: AsyncParsableCommand {
             refuses unless --yes), stops every node, drops and recreates the database and loads the dump, \
             replaces the shared directory's content with the archive's, starts the first node alone and waits \
             until it answers, then the others, and runs the checks of verify. \
+            Without BACKUP it lists this cluster's backups in --from DIR (default: backups/ in the state folder), \
+            newest first, and at a terminal asks which one. \
             Exit codes: verify's (0 every check passed, 1 a check failed, 4 some did not run); 1 the backup is \
             damaged or a restore step failed; 2 invalid input or not confirmed.
             """)
 
     @OptionGroup var options: SessionOptions
-    @Argument(help: "The backup folder (DIR/<cluster>-<time>).") var backup: String
+    @Argument(help: "The backup folder (DIR/<cluster>-<time>); without it, the backups are listed to choose from.") var backup: String?
+    @Option(name: .long, help: "The folder whose backups are listed when BACKUP is not given (default: backups/ in the state folder).")
+    var from: String?
     @Flag(name: .long, help: "Do not ask before restoring.") var yes = false
 
     func run() async throws {
-        let code: Int32 = try await exitOnError { try await RestoreCommand.restore(options, backup: backup, yes: yes) }
+        let code: Int32 = try await exitOnError { try await RestoreCommand.restore(options, backup: backup, from: from, yes: yes) }
         if code != 0 { throw ExitCode(code) }
     }
 
-    /// Checks the backup, asks (unless `yes`), restores it and runs verify's checks; the exit code.
-    static func restore(_ options: SessionOptions, backup: String, yes: Bool) async throws -> Int32 {
+    /// Checks the backup (or the one chosen from the list), asks (unless `yes`), restores it and
+    /// runs verify's checks; the exit code.
+    static func restore(_ options: SessionOptions, backup: String?, from: String?, yes: Bool) async throws -> Int32 {
         let answers = try options.loadAnswers()
         let session: InstallSession
         do { session = try options.session(answers) } catch let e as StateDirError { throw UsageError("\(e)") }
-        let folder = backup.hasSuffix("/") ? String(backup.dropLast()) : backup
+        let chosen = try backup ?? choose(from: from ?? session.stateDir.path + "/backups", cluster: answers.cluster)
+        let folder = chosen.hasSuffix("/") ? String(chosen.dropLast()) : chosen
         let manifest: BackupManifest
         do { manifest = try await BackupManifest.check(folder: folder) } catch let e as BackupError {
             BackupSupport.error("\(e); nothing was changed"); return 1
@@ -113,6 +119,29 @@ struct RestoreCommand: AsyncParsableCommand {
         let code = await VerifyReport.runHeadless(answers, verifier: session.verifier(secrets: secrets, pool: pool))
         await pool.closeAll()
         return code
+    }
+
+    /// Lists the cluster's backups in `directory`, newest first, and asks at a terminal which one
+    /// to restore; its folder. Without a terminal, or with none to choose, says what to give instead.
+    static func choose(from directory: String, cluster: String) throws -> String {
+        let shelf = BackupShelf.read(directory: directory, cluster: cluster)
+        guard !shelf.finished.isEmpty else {
+            throw UsageError("no finished backup of \(cluster) in \(directory): give the backup folder to restore "
+                             + "(or --from DIR), or take one with joget-cluster backup")
+        }
+        print("Backups of \(cluster) in \(directory), newest first:")
+        let width = String(shelf.finished.count).count
+        for (i, b) in shelf.finished.enumerated() {
+            let number = String(repeating: " ", count: width - String(i + 1).count) + String(i + 1)
+            let nodes = b.manifest.nodes.count == 1 ? "1 node" : "\(b.manifest.nodes.count) nodes"
+            print("  \(number)  \(b.name)  Joget \(b.manifest.jogetVersion)  \(Backup.bytes(b.bytes))  \(nodes)")
+        }
+        for name in shelf.unfinished { print("  (not finished, no manifest.json: \(name))") }
+        guard SessionOptions.interactive else {
+            throw UsageError("give the backup folder to restore, for example \(directory)/\(shelf.finished[0].name)")
+        }
+        if let i = SessionOptions.askWhichOne(shelf.finished.map(\.name)) { return directory + "/" + shelf.finished[i].name }
+        throw UsageError("no backup chosen: nothing was changed")
     }
 }
 

@@ -34,16 +34,23 @@ struct SessionOptions: ParsableArguments {
     static func pick(_ clusters: [ClusterFolder], in root: String) throws -> ClusterFolder {
         print("Several clusters in \(root):")
         for (i, c) in clusters.enumerated() { print("  \(i + 1)  \(c.name)  (\(c.stageText))") }
+        guard let i = askWhichOne(clusters.map(\.name)) else { throw UsageError("no cluster chosen: give --state-dir") }
+        return clusters[i]
+    }
+
+    /// Asks "Which one? [1-N]" on the terminal, up to three times; the index of the one given by
+    /// its number or its name, or nil.
+    static func askWhichOne(_ names: [String]) -> Int? {
         for _ in 0..<3 {
-            print("Which one? [1-\(clusters.count)] ", terminator: "")
+            print("Which one? [1-\(names.count)] ", terminator: "")
             fflush(nil)
             guard let line = readLine() else { break }
             let answer = line.trimmingCharacters(in: .whitespaces)
-            if let n = Int(answer), clusters.indices.contains(n - 1) { return clusters[n - 1] }
-            if let named = clusters.first(where: { $0.name == answer }) { return named }
-            print("\(line.isEmpty ? "nothing" : "\"\(line)\"") is not one of 1-\(clusters.count)")
+            if let n = Int(answer), names.indices.contains(n - 1) { return n - 1 }
+            if let named = names.firstIndex(of: answer) { return named }
+            print("\(line.isEmpty ? "nothing" : "\"\(line)\"") is not one of 1-\(names.count)")
         }
-        throw UsageError("no cluster chosen: give --state-dir")
+        return nil
     }
 
     func session(_ answers: Answers, purge: Bool = false, upgrade: Upgrade? = nil) throws -> InstallSession {

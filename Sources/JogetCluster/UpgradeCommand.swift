@@ -109,7 +109,7 @@ struct UpgradeCommand: AsyncParsableCommand {
                                              backupTo: nil, quiet: quiet, answersFileUpdated: false)
         if code == 0, restore, let backup = record.backup {
             print("Restoring \(backup):")
-            code = try await RestoreCommand.restore(options, backup: backup, yes: true)
+            code = try await RestoreCommand.restore(options, backup: backup, from: nil, yes: true)
         }
         return code
     }

@@ -2,6 +2,7 @@ import ClusterCore
 @testable import ClusterEngine
 import Foundation
 import Testing
+import TestSupport
 
 /// `backup --keep N`: only this cluster's finished backups beyond the newest N are removed.
 struct BackupRetentionTests {
@@ -72,10 +73,50 @@ struct BackupRetentionTests {
         ("xprod-20261204-020000", false), ("prod-20261204-020000/", false), ("prod-٢٠٢٦١٢٠٤-020000", false),
     ])
     func namesAreTheClusterAndAUTCTime(name: String, isBackup: Bool) {
-        #expect(BackupRetention.isBackupName(name, cluster: "prod") == isBackup)
+        #expect(BackupShelf.isBackupName(name, cluster: "prod") == isBackup)
     }
 
     @Test func theNameTheBackupWritesIsOneRetentionKnows() {
-        #expect(BackupRetention.isBackupName(Backup.folderName(cluster: "prod", at: Date()), cluster: "prod"))
+        #expect(BackupShelf.isBackupName(Backup.folderName(cluster: "prod", at: Date()), cluster: "prod"))
+    }
+}
+
+/// The backups `restore` lists when no folder is given.
+struct BackupShelfTests {
+    @Test func theShelfListsFinishedBackupsNewestFirstWithTheirManifests() async throws {
+        let dir = try await BackupRetentionTests.shelf(); defer { try? FileManager.default.removeItem(atPath: dir) }
+        let shelf = BackupShelf.read(directory: dir, cluster: "prod")
+        #expect(shelf.finished.map(\.name) == ["prod-20261204-020000", "prod-20261203-020000", "prod-20261202-020000", "prod-20261201-020000"])
+        #expect(shelf.finished.allSatisfy { $0.manifest.cluster == "prod" && $0.manifest.jogetVersion == "8.1.6" })
+        // The parts hold their own names: database.sql.gz (15) + wflow.tar.gz (12) + answers.yaml (12).
+        #expect(shelf.finished[0].bytes == 39)
+        #expect(shelf.unfinished == ["prod-20261203-120000", "prod-20261130-020000"])
+        #expect(BackupShelf.read(directory: dir, cluster: "prod-eu").finished.map(\.name) == ["prod-eu-20261101-020000"])
+    }
+
+    /// Without a terminal, `restore` with no folder lists the backups and says what to give: exit 2,
+    /// nothing restored.
+    @Test(.enabled(if: BuiltBinary.path != nil, "the joget-cluster binary is not built"))
+    func restoreWithoutAFolderListsTheBackups() async throws {
+        let dir = try await BackupRetentionTests.shelf(); defer { try? FileManager.default.removeItem(atPath: dir) }
+        var answers = try AnswersFile.decode(Assets.text("assets/examples/two-node.yaml")!)
+        answers.cluster = "prod"
+        try FileManager.default.createDirectory(atPath: dir + "/state", withIntermediateDirectories: true)
+        try AnswersFile.encode(answers).write(toFile: dir + "/state/answers.yaml", atomically: true, encoding: .utf8)
+        let r = Program.run([try #require(BuiltBinary.path), "restore", "--state-dir", dir + "/state", "--from", dir],
+                            environment: ["HOME": dir, "PATH": "/usr/bin:/bin"])
+        #expect(r.status == 2, "\(r.errors)")
+        let rows = r.output.split(separator: "\n").map(String.init)
+        #expect(rows.first == "Backups of prod in \(dir), newest first:")
+        #expect(rows.dropFirst().first == "  1  prod-20261204-020000  Joget 8.1.6  39 B  1 node")
+        #expect(rows.filter { $0.contains("  prod-2026") }.count == 4)
+        #expect(r.output.contains("(not finished, no manifest.json: prod-20261203-120000)"))
+        #expect(!r.output.contains("prod-eu"))
+        #expect(r.errors.contains("give the backup folder to restore, for example \(dir)/prod-20261204-020000"), "\(r.errors)")
+
+        let empty = Program.run([try #require(BuiltBinary.path), "restore", "--state-dir", dir + "/state", "--from", dir + "/keep-me"],
+                                environment: ["HOME": dir, "PATH": "/usr/bin:/bin"])
+        #expect(empty.status == 2)
+        #expect(empty.errors.contains("no finished backup of prod in \(dir)/keep-me"), "\(empty.errors)")
     }
 }

@@ -456,8 +456,14 @@ if [ $rc = 0 ] && [ -f "$B/manifest.json" ]; then
 else fail "backup exited $rc: $(tail -3 "$WORK/backup.log")"; fi
 "$LAB" exec db mysql jwedb -e "DROP TABLE bk_marker"
 "$LAB" exec app1 rm -f "$M/bk-marker"
-jcf "$WORK/retire.yaml" "$STATE" restore "$B" --yes >"$WORK/restore.log" 2>&1; rc=$?
-if [ $rc = 0 ]; then pass "restore finished with verify green: $(tail -1 "$WORK/restore.log")"
+# As an operator days later: restore with no folder, at a terminal (script(1) gives it a pty), picks
+# the only backup from the list (1) and confirms (y).
+printf '1\ny\n' | script -qec "$(printf '%q ' "$BIN" restore --from "$WORK/bk" --answers "$WORK/retire.yaml" --secrets "$LAB_SECRETS" \
+    --state-dir "$STATE" --known-hosts "$LAB_KNOWN_HOSTS")" /dev/null 2>&1 | tr -d '\r' >"$WORK/restore.log"; rc=${PIPESTATUS[1]}
+if grep -q "^  1  $(basename "$B")  Joget " "$WORK/restore.log" && grep -q 'Which one? \[1-1\]' "$WORK/restore.log" && grep -q 'Restore? \[y/N\]' "$WORK/restore.log"; then
+    pass "restore without a folder listed the backup, asked which one and to confirm: $(grep -m1 "^  1  " "$WORK/restore.log")"
+else fail "restore's list and questions: $(head -4 "$WORK/restore.log" | tr '\n' ' ')"; fi
+if [ "$rc" = 0 ]; then pass "restore finished with verify green: $(tail -1 "$WORK/restore.log")"
 else fail "restore exited $rc: $(grep -m3 -E 'FAIL|NOT RUN|rror' "$WORK/restore.log")"; tail -5 "$WORK/restore.log"; fi
 r=$("$LAB" exec db mysql -N -B jwedb -e 'SELECT id FROM bk_marker' 2>&1)
 f=$("$LAB" exec app1 cat "$M/bk-marker" 2>&1)
