@@ -53,20 +53,23 @@ PASSWORD=$(sed -n 's/^db-password: //p' "$LAB_SECRETS")
 # A cause of failure operators meet: a group joget already on app2, with another gid.
 "$LAB" exec app2 groupadd -g 2600 joget
 
-info "apply at a terminal: the check warns (the balancer's port is taken), it asks, n changes nothing"
+info "apply at a terminal: y to install, the check warns (the balancer's port is taken), it asks again, n changes nothing"
 # The same answers with the balancer on port 22, where lb's sshd listens: a WARN, not a FAIL.
 sed 's/^  httpPort: 80$/  httpPort: 22/' "$LAB_ANSWERS" >"$WORK/warn.yaml"
 mkdir -p "$WORK/state-warn" && chmod 700 "$WORK/state-warn"
 tui_start 120 40 "$BIN" apply --answers "$WORK/warn.yaml" --secrets "$LAB_SECRETS" --state-dir "$WORK/state-warn" --known-hosts "$LAB_KNOWN_HOSTS"
-if expect "apply asks before installing past a warning" "Install despite the lines above\? \[y/N\]" 120; then
+expect "apply asks first what it will install" "Install [0-9]+ steps on db, app1, app2, lb\? \[y/N\]" 30 && tui_keys y Enter
+if expect "after the check, apply asks before installing past a warning" "Install despite the lines above\? \[y/N\]" 120; then
     screen_has "WARN .*in use: 22" && pass "the warning it asks about is on screen: $(tui_screen | grep -m1 -o 'WARN .*in use: 22.*' | cut -c1-90)" \
         || { fail "the question came without the WARN line"; tui_screen; }
     tui_keys n Enter
     expect "n: not started, exit 2" "not started: nothing was changed" 10 && expect "apply exited 2" "\[exit 2\]" 5
 fi
-opt=$("$LAB" exec app1 sh -c 'if test -e /opt/joget; then echo present; else echo absent; fi' 2>&1)
-if [ ! -e "$WORK/state-warn/journal.jsonl" ] && [ "$opt" = absent ]; then pass "no step ran: no journal, no /opt/joget on app1"
-else fail "answering n: journal $(test -e "$WORK/state-warn/journal.jsonl" && echo written || echo absent), /opt/joget on app1: $opt"; fi
+# The install's first marks on app1: the service account and node01's folder (/opt/joget itself
+# holds the lab's shared mount).
+made=$("$LAB" exec app1 sh -c 'getent passwd joget >/dev/null && echo user; test -e /opt/joget/node01 && echo node01; echo checked' 2>&1 | tr '\n' ' ')
+if [ ! -e "$WORK/state-warn/journal.jsonl" ] && [ "$made" = "checked " ]; then pass "no step ran: no journal; on app1 no joget user, no node01 folder"
+else fail "answering n: journal $(test -e "$WORK/state-warn/journal.jsonl" && echo written || echo absent), on app1: $made"; fi
 tui_stop
 
 info "Welcome to Review to Install, with the password typed at the prompt"
