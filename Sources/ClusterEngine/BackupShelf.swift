@@ -1,3 +1,4 @@
+import ClusterCore
 import Foundation
 
 /// One cluster's backups in one folder, newest first: the folders named `<cluster>-<yyyyMMdd-HHmmss>`
@@ -29,6 +30,22 @@ public struct BackupShelf: Sendable, Equatable {
         }
         return shelf
     }
+
+    /// Notes in the state folder where the last backup went, so a backup sent elsewhere (`--to`)
+    /// is found later (`status`).
+    public static func recordLast(folder: String, stateDir: StateDir) {
+        let absolute = folder.hasPrefix("/") ? folder : FileManager.default.currentDirectoryPath + "/" + folder
+        try? AtomicFile.write(Data((absolute + "\n").utf8), to: stateDir.path + "/" + lastFileName, mode: 0o600)
+    }
+
+    /// The folder of the last backup recorded, or nil.
+    public static func lastFolder(stateDir: StateDir) -> String? {
+        FileManager.default.contents(atPath: stateDir.path + "/" + lastFileName)
+            .map { String(decoding: $0, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines) }
+            .flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    static let lastFileName = "last-backup"
 
     /// `<cluster>-yyyyMMdd-HHmmss`.
     static func isBackupName(_ name: String, cluster: String) -> Bool {

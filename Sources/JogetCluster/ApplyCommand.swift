@@ -66,16 +66,24 @@ struct ResumeCommand: AsyncParsableCommand {
 }
 
 struct StatusCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "status", abstract: "Show the journal: each step's last status.")
+    static let configuration = CommandConfiguration(
+        commandName: "status",
+        abstract: "Show the cluster at a glance (installed, last verify, last backup, licenses), then each step's last status.",
+        discussion: "Reads the state folder only: no host is asked. A line marked ! needs you, and names the command for it.")
 
     @OptionGroup var options: SessionOptions
 
     func run() async throws {
         try await exitOnError {
-            let session = try options.session(try options.loadAnswers())
+            let answers = try options.loadAnswers()
+            let session = try options.session(answers)
+            let color = LineOutput.shouldColor()
+            print(LineOutput.overview(ClusterOverview(answers: answers, stateDir: session.stateDir), cluster: answers.cluster,
+                                      stateDir: session.stateDir.path, color: color))
+            print("")
             let state = try Journal.load(stateDir: session.stateDir)
             if state.isEmpty { print("No run recorded in \(session.stateDir.path) yet."); return }
-            print(LineOutput.statusTable(state, plan: session.plan, color: LineOutput.shouldColor()))
+            print(LineOutput.statusTable(state, plan: session.plan, color: color))
         }
     }
 }

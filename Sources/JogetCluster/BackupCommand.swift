@@ -156,6 +156,7 @@ enum BackupSupport {
         let backup = Backup(answers: answers, secrets: secrets, transports: { pool.transport(for: $0) }, say: say)
         do {
             let folder = try await backup.take(into: directory ?? session.stateDir.path + "/backups")
+            BackupShelf.recordLast(folder: folder, stateDir: session.stateDir)
             await pool.closeAll()
             return folder
         } catch let e as BackupError {

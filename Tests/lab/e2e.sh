@@ -496,6 +496,15 @@ if [ $rc = 0 ] && [ ! -e "$B" ] && [ -d "$stopped" ] && [ "$(echo "$left" | wc -
     && grep -q "removed 1 ($(basename "$B"))" "$WORK/backup-keep.log" && grep -q "left alone: $stopped" "$WORK/backup-keep.log"; then
     pass "backup --keep 1 removed the older backup and left the unfinished folder: $(grep -m1 'older backups' "$WORK/backup-keep.log" | cut -c1-110)"
 else fail "backup --keep 1: exit $rc, folders now: $left; $(grep -E 'older|left alone|rror' "$WORK/backup-keep.log" | head -3)"; fi
+# status, from the state folder alone: what is installed, the checks green, and the backup that --to
+# sent out of the state folder.
+kept=$(sed -n 's/^backup complete: \([^ ]*\) .*/\1/p' "$WORK/backup-keep.log")
+jcf "$WORK/retire.yaml" "$STATE" status >"$WORK/status.log" 2>&1; rc=$?
+if [ $rc = 0 ] && [ -n "$kept" ] && grep -qE '^  Installed +Joget [0-9.]+: node01 on app1, node03 on app3; through http://' "$WORK/status.log" \
+    && grep -qE '^  Verify +[-0-9]+ [:0-9]+ \(.*\): all [0-9]+ checks passed$' "$WORK/status.log" \
+    && grep -qF "): $kept (" "$WORK/status.log"; then
+    pass "status at a glance: $(sed -n '2,4p' "$WORK/status.log" | cut -c1-70 | tr '\n' '|')"
+else fail "status: exit $rc, backup '$kept': $(head -6 "$WORK/status.log" | tr '\n' '|')"; fi
 
 # ---- 1d. Upgrading Joget: rolling, rollback, safe killed and resumed -----------------------------
 # shellcheck source=lib/e2e-upgrade.sh

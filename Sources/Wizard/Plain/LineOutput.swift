@@ -156,6 +156,19 @@ public final class LineOutput {
         return text
     }
 
+    /// `status`'s first lines: the cluster, then a row per fact, those that need the operator marked
+    /// `!` (yellow with colour).
+    public static func overview(_ overview: ClusterOverview, cluster: String, stateDir: String, color: Bool = false) -> String {
+        let out = LineOutput(plan: Plan(steps: []), options: Options(color: color))
+        let width = overview.rows.map(\.label.count).max() ?? 0
+        var lines = ["Cluster \(cluster) (state folder \(stateDir))"]
+        for row in overview.rows {
+            let label = row.label + String(repeating: " ", count: width - row.label.count)
+            lines.append(row.needsAttention ? out.paint("! \(label)  \(row.text)", .yellow) : "  \(label)  \(row.text)")
+        }
+        return lines.joined(separator: "\n")
+    }
+
     // MARK: helpers
 
     enum Color: String { case red = "31", green = "32", yellow = "33", dim = "2", bold = "1" }

@@ -27,7 +27,9 @@ public final class BackupService: PageWork {
         let answers = context.answers, secrets = context.secrets
         self.init(inbox: inbox, onClose: { await pool.closeAll() }) { line in
             let backup = Backup(answers: answers, secrets: secrets, transports: { pool.transport(for: $0) }, say: line)
-            return try await backup.take(into: folder)
+            let taken = try await backup.take(into: folder)
+            BackupShelf.recordLast(folder: taken, stateDir: session.stateDir)
+            return taken
         }
     }
 
