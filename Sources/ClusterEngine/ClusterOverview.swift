@@ -8,8 +8,17 @@ public struct ClusterOverview: Sendable {
     public struct Row: Sendable, Equatable {
         public var label: String
         public var text: String
+        /// The command that deals with it, for a terminal (the wizard's menu is its own).
+        public var next: String?
         /// Something to do: a failed check, no backup, a license left, an unfinished run.
         public var needsAttention: Bool
+
+        public init(label: String, text: String, next: String? = nil, needsAttention: Bool = false) {
+            self.label = label; self.text = text; self.next = next; self.needsAttention = needsAttention
+        }
+
+        /// The row's text, then its command: `none found in DIR: joget-cluster backup takes one`.
+        public var line: String { next.map { "\(text): \($0)" } ?? text }
     }
 
     public var rows: [Row] = []
@@ -19,13 +28,20 @@ public struct ClusterOverview: Sendable {
     public init(answers: Answers, stateDir: StateDir, now: Date = Date()) {
         let folder = ClusterFolder.read(stateDir.path)
         let installed = try? AnswersFile.load(path: stateDir.installedPath)
-        add("Installed", installedText(folder?.stage, installed: installed, answers: answers),
-            attention: folder?.stage == .unfinished)
-        if let installed, folder?.stage != .unfinished, installed != answers {
-            add("Answers", "changed since the last run: apply changes the cluster (apply --dry-run lists what)", attention: true)
+        if folder?.stage == .unfinished {
+            add("Installed", "an install or change did not finish", next: "joget-cluster resume goes on with it", attention: true)
+        } else if let installed {
+            let version = Upgrade.version(inName: installed.appServers.bundle) ?? "bundle \(JogetBuild.stem(installed.appServers.bundle))"
+            let nodes = installed.appServers.nodes.map { "\($0.name) on \($0.host)" }.joined(separator: ", ")
+            add("Installed", "Joget \(version): \(nodes); through \(Layout.balancerURL(in: installed))")
+            if installed != answers {
+                add("Answers", "changed since the last run", next: "joget-cluster apply --dry-run lists what would change", attention: true)
+            }
+        } else {
+            add("Installed", "not yet; the answers are saved", next: "joget-cluster apply installs them")
         }
         if let upgrade = try? UpgradeRecord.load(stateDir), !upgrade.isFinished {
-            add("Upgrade", "\(upgrade.title) under way since \(upgrade.startedAt): joget-cluster resume finishes it", attention: true)
+            add("Upgrade", "\(upgrade.title) under way since \(upgrade.startedAt)", next: "joget-cluster resume finishes it", attention: true)
         }
         // Before a first install there is nothing to verify, back up or license yet.
         guard installed != nil else { return }
@@ -34,63 +50,63 @@ public struct ClusterOverview: Sendable {
         licenseRow(stateDir: stateDir, answers: answers)
     }
 
-    private mutating func add(_ label: String, _ text: String, attention: Bool = false) {
-        rows.append(Row(label: label, text: text, needsAttention: attention))
-    }
-
-    private func installedText(_ stage: ClusterFolder.Stage?, installed: Answers?, answers: Answers) -> String {
-        if stage == .unfinished { return "an install or change did not finish: joget-cluster resume goes on with it" }
-        guard let installed else { return "not yet; the answers are saved (joget-cluster apply installs them)" }
-        let version = Upgrade.version(inName: installed.appServers.bundle) ?? "bundle \(JogetBuild.stem(installed.appServers.bundle))"
-        let nodes = installed.appServers.nodes.map { "\($0.name) on \($0.host)" }.joined(separator: ", ")
-        return "Joget \(version): \(nodes); through \(Layout.balancerURL(in: installed))"
+    private mutating func add(_ label: String, _ text: String, next: String? = nil, attention: Bool = false) {
+        rows.append(Row(label: label, text: text, next: next, needsAttention: attention))
     }
 
     private mutating func verifyRow(_ record: VerifyRecord?, now: Date) {
-        guard let record else { add("Verify", "never run to the end here: joget-cluster verify", attention: true); return }
+        guard let record else { add("Verify", "never run to the end here", next: "joget-cluster verify", attention: true); return }
         let outcomes = record.outcomes
         let failed = outcomes.filter(\.verdict.failed), notRun = outcomes.filter(\.verdict.notRun)
         let when = Self.when(record.time, now: now)
         if !failed.isEmpty {
-            add("Verify", "\(when): \(failed.count) of \(outcomes.count) checks failed: " + failed.map(\.title).joined(separator: "; "), attention: true)
+            add("Verify", "\(when): \(failed.count) of \(outcomes.count) checks failed: " + failed.map(\.title).joined(separator: "; "),
+                next: "joget-cluster verify checks again", attention: true)
         } else if !notRun.isEmpty {
             add("Verify", "\(when): \(outcomes.count - notRun.count) of \(outcomes.count) checks passed, \(notRun.count) not run: "
-                + notRun.map(\.title).joined(separator: "; "), attention: true)
+                + notRun.map(\.title).joined(separator: "; "), next: "joget-cluster verify checks again", attention: true)
         } else {
             add("Verify", "\(when): all \(outcomes.count) checks passed")
         }
     }
 
     private mutating func backupRow(stateDir: StateDir, cluster: String, now: Date) {
-        var folders = [stateDir.path + "/backups"]
-        if let last = BackupShelf.lastFolder(stateDir: stateDir) { folders.append((last as NSString).deletingLastPathComponent) }
+        let inState = stateDir.path + "/backups"
+        var folders = [inState]
+        if let last = BackupShelf.lastFolder(stateDir: stateDir) {
+            let folder = (last as NSString).deletingLastPathComponent
+            if folder != inState { folders.append(folder) }
+        }
+        // The state folder's own backups/ by its short name: the path is the state folder's.
+        func shown(_ folder: String) -> String { folder == inState ? "backups/" : folder + "/" }
         var newest: (folder: String, backup: BackupShelf.Finished)?
         var count = 0
-        for folder in Set(folders).sorted() {
+        for folder in folders {
             let shelf = BackupShelf.read(directory: folder, cluster: cluster)
             count += shelf.finished.count
             if let first = shelf.finished.first, newest.map({ first.name > $0.backup.name }) ?? true { newest = (folder, first) }
         }
         guard let newest else {
-            add("Backup", "none found in \(folders.joined(separator: " or ")): joget-cluster backup takes one", attention: true)
+            add("Backup", "none found in " + folders.map(shown).joined(separator: " or "), next: "joget-cluster backup takes one", attention: true)
             return
         }
         let taken = ISO8601DateFormatter().date(from: newest.backup.manifest.createdAt).map { Self.when($0, now: now) }
             ?? newest.backup.manifest.createdAt
-        add("Backup", "\(taken): \(newest.folder)/\(newest.backup.name) (\(Backup.bytes(newest.backup.bytes)), Joget "
+        add("Backup", "\(taken): \(shown(newest.folder))\(newest.backup.name) (\(Backup.bytes(newest.backup.bytes)), Joget "
             + "\(newest.backup.manifest.jogetVersion)); \(count) finished backup\(count == 1 ? "" : "s") kept")
     }
 
     private mutating func licenseRow(stateDir: StateDir, answers: Answers) {
         let nodes = answers.appServers.nodes.map(\.name)
         guard let checklist = try? LicenseStore(stateDir: stateDir).load() else {
-            add("Licenses", "no checklist yet: joget-cluster licenses reads each node's system key", attention: !nodes.isEmpty)
+            add("Licenses", "no checklist yet", next: "joget-cluster licenses reads each node's system key", attention: !nodes.isEmpty)
             return
         }
         let open = nodes.filter { checklist.row($0)?.status != .activated }
         if open.isEmpty { add("Licenses", "all \(nodes.count) nodes activated"); return }
         add("Licenses", "\(nodes.count - open.count) of \(nodes.count) nodes activated; "
-            + open.map { "\($0): \(checklist.row($0)?.statusText ?? LicenseStatus.keyNeeded.title)" }.joined(separator: ", "), attention: true)
+            + open.map { "\($0): \(checklist.row($0)?.statusText ?? LicenseStatus.keyNeeded.title)" }.joined(separator: ", "),
+            next: "joget-cluster licenses", attention: true)
     }
 
     /// `2026-12-05 12:04:13 (3 days ago)`, in this machine's time zone.

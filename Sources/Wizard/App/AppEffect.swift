@@ -28,6 +28,8 @@ public enum AppEffect: Sendable {
     case checkup(CheckupEffect)
     /// Read another cluster's folder of the state root (Welcome's list), to show it instead.
     case openCluster(path: String)
+    /// Read the installed cluster's overview again (Welcome shows it; a backup may have changed it).
+    case readOverview(Answers)
     case quit
 
     /// A short name, for tests and logs.
@@ -45,6 +47,7 @@ public enum AppEffect: Sendable {
         case .licenses(let l): return "licenses:" + l.name
         case .checkup(let c): return "checkup:" + c.name
         case .openCluster(let path): return "open:\(path)"
+        case .readOverview: return "overview"
         case .quit: return "quit"
         }
     }

@@ -30,6 +30,8 @@ public enum AppMessage: Sendable {
     case checkup(CheckupMessage)
     /// Another cluster of the state root, read for Welcome; or why it could not be.
     case clusterOpened(Result<AppStartup, InvalidAnswers>, path: String)
+    /// The installed cluster's overview, read again for Welcome.
+    case overviewRead([ClusterOverview.Row])
 }
 
 /// What the license service tells the license page.

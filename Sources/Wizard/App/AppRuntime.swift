@@ -127,6 +127,8 @@ public final class AppRuntime {
             do { inbox.post(.planBuilt(.success(try Planner.plan(answers, installed: installed)), installed: installed)) } catch {
                 inbox.post(.planBuilt(.failure(error), installed: installed))
             }
+        case .readOverview(let answers):
+            if let rows = AppStartup.overview(answers, config: state.config) { inbox.post(.overviewRead(rows)) }
         case .testConnection(let hosts, let answers, let secrets, let knownHosts):
             for host in hosts {
                 let index = answers.hosts.firstIndex(of: host) ?? 0

@@ -17,6 +17,8 @@ public struct AppStartup: Sendable {
     /// Every cluster in the state root, listed on Welcome when there are several (none with
     /// `--answers` or `--state-dir`, which name one).
     public var clusters: [ClusterFolder] = []
+    /// An installed cluster at a glance, for Welcome; empty before the first install.
+    public var overview: [ClusterOverview.Row] = []
 
     /// - Parameters:
     ///   - answersFile: `--answers FILE`; its problems are thrown (as for `apply`).
@@ -57,6 +59,7 @@ public struct AppStartup: Sendable {
                 let nodes = installed.appServers.nodes
                 startup.found = "Cluster \(a.cluster) is installed: \(nodes.count) node\(nodes.count == 1 ? "" : "s") ("
                     + nodes.map(\.name).joined(separator: ", ") + ")."
+                startup.overview = overview(a, config: config) ?? []
             }
         }
         startup.clusters = folders
@@ -71,7 +74,15 @@ public struct AppStartup: Sendable {
             let open = answers.flatMap { config.stateDirectoryPath(cluster: $0.cluster) }
             state.welcome.showClusters(clusters, open: open)
         }
+        state.welcome.overview = overview
         return state
+    }
+
+    /// The overview of the cluster of `answers` from its state folder, or nil without one.
+    static func overview(_ answers: Answers, config: AppConfig) -> [ClusterOverview.Row]? {
+        guard let dir = config.stateDirectoryPath(cluster: answers.cluster), FileManager.default.fileExists(atPath: dir),
+              let stateDir = try? StateDir(path: dir) else { return nil }
+        return ClusterOverview(answers: answers, stateDir: stateDir).rows
     }
 }
 

@@ -52,6 +52,9 @@ public enum App {
                            buttons: ["Accept", "Refuse"], focused: 1, cancelIndex: 1, maxWidth: 76)
             present(&s, .hostKey(d, hostIndex: index, fingerprint: fp))
             return []
+        case .overviewRead(let rows):
+            s.welcome.overview = rows
+            return []
         case .planBuilt(let result, let installed):
             s.installed = installed
             s.review.installed = installed
@@ -353,6 +356,8 @@ public enum App {
             s.review.invalidate()
             s.review.layOut(s.model)
             return [.buildPlan(s.model.answers)]
+        case .welcome:
+            return s.welcome.overview.isEmpty ? [] : [.readOverview(s.model.answers)]
         default:
             return []
         }

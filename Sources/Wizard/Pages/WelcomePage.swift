@@ -47,6 +47,8 @@ public struct WelcomePage: Screen {
     /// A line about what was found: "Saved answers for cluster prod (3 hosts) in ...".
     public var found: String?
     public var intro: String
+    /// An installed cluster at a glance (as `status` starts), shown instead of the intro.
+    public var overview: [ClusterOverview.Row] = []
 
     /// - Parameters:
     ///   - savedAnswers: answers from an earlier session (the state folder).
@@ -127,9 +129,36 @@ public struct WelcomePage: Screen {
         guard !area.isEmpty else { return }
         let s = theme.symbols
         buffer.writeLine("Welcome", in: area.row(0), style: theme[.title], ellipsis: s.ellipsis)
+        // An installed cluster: what was found heads its overview, at the top; else it sits above the menu.
+        let foundOnTop = !overview.isEmpty && problem == nil && found != nil
         let listHeight = clusters.isEmpty ? 0 : clusters.count + 2
-        let menuHeight = listHeight + options.count + (found == nil && problem == nil ? 0 : 2)
+        let menuHeight = listHeight + options.count + (foundOnTop || (found == nil && problem == nil) ? 0 : 2)
         let textArea = Rect(x: area.x, y: area.y + 1, width: area.width, height: max(0, area.height - 2 - menuHeight))
+        if !overview.isEmpty {
+            if foundOnTop, let found { buffer.writeLine(found, in: textArea.row(0), style: theme[.ok], ellipsis: s.ellipsis) }
+            renderOverview(foundOnTop ? textArea.inset(top: 2) : textArea, into: &buffer, theme: theme)
+        } else {
+            renderIntro(textArea, into: &buffer, theme: theme)
+        }
+        var y = area.bottom - menuHeight
+        if !clusters.isEmpty {
+            renderClusters(Rect(x: area.x, y: y, width: area.width, height: listHeight), into: &buffer, theme: theme)
+            y += listHeight
+        }
+        if !foundOnTop, let line = problem ?? found {
+            buffer.writeLine(line, in: Rect(x: area.x, y: y, width: area.width, height: 1),
+                             style: theme[problem == nil ? .ok : .error], ellipsis: s.ellipsis)
+            y += 2
+        }
+        for (i, option) in options.enumerated() {
+            menuRow(option.label, focused: focusedCluster == nil && i == selected,
+                    in: Rect(x: area.x, y: y + i, width: area.width, height: 1), into: &buffer, theme: theme)
+        }
+    }
+
+    /// What the wizard does and what to have at hand (the welcome screen file's intro).
+    func renderIntro(_ textArea: Rect, into buffer: inout Buffer, theme: Theme) {
+        let s = theme.symbols
         var lines = PageText.wrap(intro, width: max(1, textArea.width))
         // What does not fit goes a paragraph at a time: a sentence is never cut half way.
         if lines.count > textArea.height {
@@ -143,19 +172,23 @@ public struct WelcomePage: Screen {
             let role: Role = line.hasPrefix("Have at hand") ? .label : .normal
             buffer.writeLine(line, in: textArea.row(i), style: theme[role], ellipsis: s.ellipsis)
         }
-        var y = area.bottom - menuHeight
-        if !clusters.isEmpty {
-            renderClusters(Rect(x: area.x, y: y, width: area.width, height: listHeight), into: &buffer, theme: theme)
-            y += listHeight
-        }
-        if let line = problem ?? found {
-            buffer.writeLine(line, in: Rect(x: area.x, y: y, width: area.width, height: 1),
-                             style: theme[problem == nil ? .ok : .error], ellipsis: s.ellipsis)
-            y += 2
-        }
-        for (i, option) in options.enumerated() {
-            menuRow(option.label, focused: focusedCluster == nil && i == selected,
-                    in: Rect(x: area.x, y: y + i, width: area.width, height: 1), into: &buffer, theme: theme)
+    }
+
+    /// The installed cluster's rows: label, then the text wrapped under itself; `!` and the
+    /// warning colour for what needs the operator.
+    func renderOverview(_ textArea: Rect, into buffer: inout Buffer, theme: Theme) {
+        let labelWidth = overview.map(\.label.count).max() ?? 0
+        let textWidth = max(1, textArea.width - labelWidth - 4)
+        var y = 0
+        for row in overview {
+            let role: Role = row.needsAttention ? .warning : .normal
+            for (i, piece) in PageText.wrap(row.text, width: textWidth).enumerated() {
+                guard y < textArea.height else { return }
+                let head = i > 0 ? String(repeating: " ", count: labelWidth + 4)
+                    : (row.needsAttention ? "! " : "  ") + row.label.padding(toLength: labelWidth, withPad: " ", startingAt: 0) + "  "
+                buffer.writeLine(head + piece, in: textArea.row(y), style: theme[role], ellipsis: theme.symbols.ellipsis)
+                y += 1
+            }
         }
     }
 

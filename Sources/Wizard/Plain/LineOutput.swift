@@ -164,7 +164,7 @@ public final class LineOutput {
         var lines = ["Cluster \(cluster) (state folder \(stateDir))"]
         for row in overview.rows {
             let label = row.label + String(repeating: " ", count: width - row.label.count)
-            lines.append(row.needsAttention ? out.paint("! \(label)  \(row.text)", .yellow) : "  \(label)  \(row.text)")
+            lines.append(row.needsAttention ? out.paint("! \(label)  \(row.line)", .yellow) : "  \(label)  \(row.line)")
         }
         return lines.joined(separator: "\n")
     }

@@ -1,0 +1,36 @@
+import ClusterCore
+import ClusterEngine
+import Foundation
+import Testing
+import TermUI
+@testable import Wizard
+
+/// An installed cluster's Welcome starts with the cluster at a glance (as `status` does), in place
+/// of the first-install intro, and reads it again each time the page comes back.
+struct WelcomeOverviewTests {
+    @Test func theInstalledClustersWelcomeShowsItAtAGlance() throws {
+        let x = try DayTwoSnapshotTests().harness(80, 24, startup: true)
+        #expect(x.state.welcome.overview.map(\.label) == ["Installed", "Answers", "Verify", "Backup", "Licenses"])
+        #expect(!x.text.contains("This wizard installs"), "the intro gives way:\n\(x.text)")
+        #expect(x.line(containing: "Installed")?.contains("Joget bundle joget-linux: node01 on app1, node02 on lb") == true, "\(x.text)")
+        #expect(x.line(containing: "! Backup")?.contains("none found in") == true, "\(x.text)")
+        #expect(x.line(containing: "! Verify")?.hasSuffix("never run to the end here") == true, "no command hint: the menu is the action\n\(x.text)")
+        #expect(x.text.contains("> Change this cluster"))
+        #expect(x.lines.allSatisfy { $0.count <= 80 })
+    }
+
+    @Test func aFirstInstallKeepsTheIntro() {
+        let x = WizardHarness(answers: Example.twoNode)
+        #expect(x.state.welcome.overview.isEmpty)
+        #expect(x.text.contains("This wizard installs"))
+    }
+
+    @Test func comingBackToWelcomeReadsTheOverviewAgain() throws {
+        var s = try DayTwoSnapshotTests().harness(80, 24, startup: true).state
+        let effects = App.enter(&s, .welcome)
+        #expect(effects.map(\.name) == ["overview"])
+        let fresh = [ClusterOverview.Row(label: "Backup", text: "2026-12-05 12:06:38 (just now): /b/lab-20261205-120638", next: nil, needsAttention: false)]
+        #expect(App.update(&s, .overviewRead(fresh)).isEmpty)
+        #expect(s.welcome.overview == fresh)
+    }
+}
