@@ -19,6 +19,20 @@ struct WelcomeOverviewTests {
         #expect(x.lines.allSatisfy { $0.count <= 80 })
     }
 
+    /// A long row wraps under its own text, whatever the text starts with (a number is no list item).
+    @Test func aLongRowWrapsUnderItsText() throws {
+        let x = try DayTwoSnapshotTests().harness(80, 24, startup: true)
+        let row = ClusterOverview.Row(label: "Licenses", text: "0 of 2 nodes activated; node01: key recorded, node02: key recorded, node03: key needed",
+                                      needsAttention: true)
+        x.runtime.apply(.overviewRead([row]))
+        x.runtime.drawFrame()
+        let first = try #require(x.lines.firstIndex { $0.hasPrefix(" ! Licenses  0 of 2 nodes activated;") }, "\(x.text)")
+        let column = try #require(x.lines[first].range(of: "0 of 2")).lowerBound.utf16Offset(in: x.lines[first])
+        let next = x.lines[first + 1]
+        #expect(next.prefix(column).allSatisfy { $0 == " " } && next.dropFirst(column).hasPrefix("recorded,"), "[\(next)]\n\(x.text)")
+        #expect(x.lines.allSatisfy { $0.count <= 80 })
+    }
+
     @Test func aFirstInstallKeepsTheIntro() {
         let x = WizardHarness(answers: Example.twoNode)
         #expect(x.state.welcome.overview.isEmpty)

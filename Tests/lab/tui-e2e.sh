@@ -182,7 +182,7 @@ expect "Enter finishes and the wizard exits" "\[exit 0\]" 15
 info "the installed cluster's Welcome: Back up this cluster, at 80x24"
 tui_start 80 24 "$BIN" --state-dir "$STATE"
 expect "Welcome of the installed cluster offers a backup" "Back up this cluster" 15
-screen_has "^! Backup +none found in" && screen_has "Verify +[-0-9]+ [:0-9]+ \(" \
+screen_has "^ ! Backup +none found in" && screen_has "Verify +[-0-9]+ [:0-9]+ \(" \
     && pass "Welcome shows the cluster at a glance: no backup yet, the last verify: $(tui_screen | grep -m1 -E 'Verify ' | cut -c1-70)" \
     || { fail "Welcome's overview before the backup"; tui_screen; }
 tui_keys Down Down Enter
@@ -195,5 +195,5 @@ if [ -f "$folder/manifest.json" ] && screen_has "wflow.tar.gz: .* copied at" && 
 else fail "the wizard's backup: folder '$folder'"; tui_screen; fi
 tui_keys Escape
 expect "Esc returns to the Welcome page" "Back up this cluster" 10
-expect "Welcome's Backup row names the backup just taken" "^  Backup +[-0-9]+ [:0-9]+ \(just now\)" 5
+expect "Welcome's Backup row names the backup just taken" "^   Backup +[-0-9]+ [:0-9]+ \(just now\): backups/lab-" 5
 tui_stop

@@ -182,7 +182,7 @@ public struct WelcomePage: Screen {
         var y = 0
         for row in overview {
             let role: Role = row.needsAttention ? .warning : .normal
-            for (i, piece) in PageText.wrap(row.text, width: textWidth).enumerated() {
+            for (i, piece) in TextLayout.wrap(row.text, width: textWidth).enumerated() {
                 guard y < textArea.height else { return }
                 let head = i > 0 ? String(repeating: " ", count: labelWidth + 4)
                     : (row.needsAttention ? "! " : "  ") + row.label.padding(toLength: labelWidth, withPad: " ", startingAt: 0) + "  "
