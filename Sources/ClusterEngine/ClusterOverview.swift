@@ -23,6 +23,10 @@ public struct ClusterOverview: Sendable {
 
     public var rows: [Row] = []
 
+    /// No rows: for a caller that sets its own.
+    public static var empty: ClusterOverview { ClusterOverview() }
+    private init() {}
+
     /// Backups are looked for in backups/ of the state folder, where `backup` writes by default,
     /// and in the folder of the last one taken elsewhere (`--to`).
     public init(answers: Answers, stateDir: StateDir, now: Date = Date()) {

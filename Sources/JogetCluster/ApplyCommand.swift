@@ -79,7 +79,7 @@ struct StatusCommand: AsyncParsableCommand {
             let session = try options.session(answers)
             let color = LineOutput.shouldColor()
             print(LineOutput.overview(ClusterOverview(answers: answers, stateDir: session.stateDir), cluster: answers.cluster,
-                                      stateDir: session.stateDir.path, color: color))
+                                      stateDir: session.stateDir.path, color: color, width: LineOutput.terminalWidth()))
             print("")
             let state = try Journal.load(stateDir: session.stateDir)
             if state.isEmpty { print("No run recorded in \(session.stateDir.path) yet."); return }

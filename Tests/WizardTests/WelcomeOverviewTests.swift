@@ -48,3 +48,33 @@ struct WelcomeOverviewTests {
         #expect(s.welcome.overview == fresh)
     }
 }
+
+/// `status`'s overview lines: wrapped under their text at a terminal, one line per row otherwise.
+struct StatusOverviewTextTests {
+    static let overview: ClusterOverview = {
+        var o = ClusterOverview.empty
+        o.rows = [
+            .init(label: "Installed", text: "Joget 8.1.6: node01 on app1, node02 on app2; through http://joget.example.com:80/jw"),
+            .init(label: "Backup", text: "none found in backups/", next: "joget-cluster backup takes one", needsAttention: true),
+        ]
+        return o
+    }()
+
+    @Test func atATerminalLongRowsWrapUnderTheirText() {
+        let text = LineOutput.overview(Self.overview, cluster: "acme", stateDir: "/s", width: 60)
+        #expect(text == """
+            Cluster acme (state folder /s)
+              Installed  Joget 8.1.6: node01 on app1, node02 on app2;
+                         through http://joget.example.com:80/jw
+            ! Backup     none found in backups/: joget-cluster backup
+                         takes one
+            """)
+    }
+
+    @Test func intoAPipeEachRowIsOneLine() {
+        let text = LineOutput.overview(Self.overview, cluster: "acme", stateDir: "/s")
+        #expect(text.split(separator: "\n").count == 3)
+        #expect(text.contains("! Backup     none found in backups/: joget-cluster backup takes one"))
+        #expect(LineOutput.terminalWidth(fileDescriptor: -1) == nil)
+    }
+}

@@ -1,6 +1,7 @@
 import ClusterCore
 import ClusterEngine
 import Foundation
+import TermUI
 
 /// Formats run events as plain lines for the headless commands:
 /// ```
@@ -157,16 +158,29 @@ public final class LineOutput {
     }
 
     /// `status`'s first lines: the cluster, then a row per fact, those that need the operator marked
-    /// `!` (yellow with colour).
-    public static func overview(_ overview: ClusterOverview, cluster: String, stateDir: String, color: Bool = false) -> String {
+    /// `!` (yellow with colour). With `width` (a terminal's), a long row wraps under its own text;
+    /// without, each row stays on one line, for grep.
+    public static func overview(_ overview: ClusterOverview, cluster: String, stateDir: String, color: Bool = false,
+                                width: Int? = nil) -> String {
         let out = LineOutput(plan: Plan(steps: []), options: Options(color: color))
-        let width = overview.rows.map(\.label.count).max() ?? 0
+        let labelWidth = overview.rows.map(\.label.count).max() ?? 0
+        let indent = String(repeating: " ", count: labelWidth + 4)
         var lines = ["Cluster \(cluster) (state folder \(stateDir))"]
         for row in overview.rows {
-            let label = row.label + String(repeating: " ", count: width - row.label.count)
-            lines.append(row.needsAttention ? out.paint("! \(label)  \(row.line)", .yellow) : "  \(label)  \(row.line)")
+            let head = (row.needsAttention ? "! " : "  ") + row.label.padding(toLength: labelWidth, withPad: " ", startingAt: 0) + "  "
+            let pieces = width.map { TextLayout.wrap(row.line, width: max(20, $0 - indent.count)) } ?? [row.line]
+            let text = pieces.enumerated().map { ($0.offset == 0 ? head : indent) + $0.element }.joined(separator: "\n")
+            lines.append(row.needsAttention ? out.paint(text, .yellow) : text)
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// The terminal's width when standard output is one, else nil.
+    public static func terminalWidth(fileDescriptor: Int32 = STDOUT_FILENO) -> Int? {
+        guard isatty(fileDescriptor) == 1 else { return nil }
+        var size = winsize()
+        guard ioctl(fileDescriptor, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+        return Int(size.ws_col)
     }
 
     // MARK: helpers
