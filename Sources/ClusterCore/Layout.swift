@@ -41,7 +41,8 @@ public enum Layout {
         let lb = answers.loadBalancer
         let name = lb.serverName.isEmpty ? (answers.host(named: lb.host)?.address ?? lb.host) : lb.serverName
         let host = name.contains(":") ? "[\(name)]" : name
-        if let tls = lb.tls { return "https://\(host):\(tls.httpsPort)/jw" }
-        return "http://\(host):\(lb.httpPort)/jw"
+        // The port only when it is not the scheme's own: the URL as people write and paste it.
+        if let tls = lb.tls { return "https://\(host)" + (tls.httpsPort == 443 ? "" : ":\(tls.httpsPort)") + "/jw" }
+        return "http://\(host)" + (lb.httpPort == 80 ? "" : ":\(lb.httpPort)") + "/jw"
     }
 }

@@ -41,7 +41,7 @@ import Testing
         #expect(p.handle(.enter) == .next)
         #expect(p.handle(.escape) == .back)
         let text = p.entries.map { "\($0)" }.joined(separator: "\n")
-        #expect(text.contains("http://joget.example.com:80/jw"))
+        #expect(text.contains("http://joget.example.com/jw"))
         #expect(text.contains("node05"), "one line per node to activate")
     }
 
@@ -78,12 +78,19 @@ import Testing
         #expect(!text().contains("all \(outcomes.count) checks passed"))
     }
 
+    /// The port shows only when it is not the scheme's own.
     @Test func balancerURL() {
         var a = RunFixtures.twoHosts
-        #expect(Layout.balancerURL(in: a) == "http://joget.example.com:80/jw")
+        #expect(Layout.balancerURL(in: a) == "http://joget.example.com/jw")
         a.loadBalancer.serverName = ""
-        #expect(Layout.balancerURL(in: a) == "http://10.0.0.5:80/jw")
+        #expect(Layout.balancerURL(in: a) == "http://10.0.0.5/jw")
+        a.loadBalancer.httpPort = 8080
+        #expect(Layout.balancerURL(in: a) == "http://10.0.0.5:8080/jw")
         a.loadBalancer.tls = .init(certificate: "/c", key: "/k", httpsPort: 8443)
         #expect(Layout.balancerURL(in: a) == "https://10.0.0.5:8443/jw")
+        a.loadBalancer.tls = .init(certificate: "/c", key: "/k", httpsPort: 443)
+        #expect(Layout.balancerURL(in: a) == "https://10.0.0.5/jw")
+        a.loadBalancer.serverName = "fe80::1"
+        #expect(Layout.balancerURL(in: a) == "https://[fe80::1]/jw")
     }
 }
