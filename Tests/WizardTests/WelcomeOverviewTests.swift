@@ -78,3 +78,14 @@ struct StatusOverviewTextTests {
         #expect(LineOutput.terminalWidth(fileDescriptor: -1) == nil)
     }
 }
+
+/// A size stays whole when a row wraps.
+struct OverviewWrapTests {
+    @Test func aNumberAndItsUnitStayTogether() {
+        #expect(OverviewLines.wrap("aaaa 6 B", width: 6) == ["aaaa", "6 B"])
+        #expect(OverviewLines.wrap("backups/lab (6.1 KiB, Joget 8.1.6)", width: 16) == ["backups/lab", "(6.1 KiB, Joget", "8.1.6)"])
+        #expect(OverviewLines.wrap("copied 3.3 KiB, Joget 8.1.6", width: 11) == ["copied", "3.3 KiB,", "Joget 8.1.6"])
+        #expect(OverviewLines.wrap("node 6 Bees here", width: 6) == ["node 6", "Bees", "here"])
+        #expect(OverviewLines.wrap("no size here", width: 80) == ["no size here"])
+    }
+}

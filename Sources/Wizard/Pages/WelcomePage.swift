@@ -174,21 +174,11 @@ public struct WelcomePage: Screen {
         }
     }
 
-    /// The installed cluster's rows: label, then the text wrapped under itself; `!` and the
-    /// warning colour for what needs the operator.
+    /// The installed cluster's rows (`OverviewLines`), those that need the operator in the warning colour.
     func renderOverview(_ textArea: Rect, into buffer: inout Buffer, theme: Theme) {
-        let labelWidth = overview.map(\.label.count).max() ?? 0
-        let textWidth = max(1, textArea.width - labelWidth - 4)
-        var y = 0
-        for row in overview {
-            let role: Role = row.needsAttention ? .warning : .normal
-            for (i, piece) in TextLayout.wrap(row.text, width: textWidth).enumerated() {
-                guard y < textArea.height else { return }
-                let head = i > 0 ? String(repeating: " ", count: labelWidth + 4)
-                    : (row.needsAttention ? "! " : "  ") + row.label.padding(toLength: labelWidth, withPad: " ", startingAt: 0) + "  "
-                buffer.writeLine(head + piece, in: textArea.row(y), style: theme[role], ellipsis: theme.symbols.ellipsis)
-                y += 1
-            }
+        let lines = OverviewLines.lines(overview, width: textArea.width, withCommands: false)
+        for (y, line) in lines.prefix(textArea.height).enumerated() {
+            buffer.writeLine(line.text, in: textArea.row(y), style: theme[line.needsAttention ? .warning : .normal], ellipsis: theme.symbols.ellipsis)
         }
     }
 

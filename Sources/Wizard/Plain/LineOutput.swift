@@ -1,7 +1,6 @@
 import ClusterCore
 import ClusterEngine
 import Foundation
-import TermUI
 
 /// Formats run events as plain lines for the headless commands:
 /// ```
@@ -163,16 +162,9 @@ public final class LineOutput {
     public static func overview(_ overview: ClusterOverview, cluster: String, stateDir: String, color: Bool = false,
                                 width: Int? = nil) -> String {
         let out = LineOutput(plan: Plan(steps: []), options: Options(color: color))
-        let labelWidth = overview.rows.map(\.label.count).max() ?? 0
-        let indent = String(repeating: " ", count: labelWidth + 4)
-        var lines = ["Cluster \(cluster) (state folder \(stateDir))"]
-        for row in overview.rows {
-            let head = (row.needsAttention ? "! " : "  ") + row.label.padding(toLength: labelWidth, withPad: " ", startingAt: 0) + "  "
-            let pieces = width.map { TextLayout.wrap(row.line, width: max(20, $0 - indent.count)) } ?? [row.line]
-            let text = pieces.enumerated().map { ($0.offset == 0 ? head : indent) + $0.element }.joined(separator: "\n")
-            lines.append(row.needsAttention ? out.paint(text, .yellow) : text)
-        }
-        return lines.joined(separator: "\n")
+        let rows = OverviewLines.lines(overview.rows, width: width, withCommands: true)
+        return (["Cluster \(cluster) (state folder \(stateDir))"] + rows.map { $0.needsAttention ? out.paint($0.text, .yellow) : $0.text })
+            .joined(separator: "\n")
     }
 
     /// The terminal's width when standard output is one, else nil.
