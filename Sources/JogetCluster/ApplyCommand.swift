@@ -129,8 +129,8 @@ enum Install {
                 guard !state.isEmpty else { throw UsageError("nothing to resume in \(session.stateDir.path): run apply first") }
                 print(ResumeReport(plan: session.plan, journal: state, answersHash: Journal.answersHash(answers)).text)
             } else if confirm, SessionOptions.interactive {
-                print("Install \(session.plan.steps.count) steps on \(session.plan.hosts.filter { $0 != Step.localHost }.joined(separator: ", "))? [y/N] ", terminator: "")
-                guard readLine()?.lowercased().hasPrefix("y") == true else { throw UsageError("not started") }
+                let hosts = session.plan.hosts.filter { $0 != Step.localHost }.joined(separator: ", ")
+                guard SessionOptions.askYesNo("Install \(session.plan.steps.count) steps on \(hosts)?") else { throw UsageError("not started") }
             }
             if answers.appServers.bundleOn == .local, bundleNeeded(session),
                let problem = await LocalBundle.problem(at: answers.appServers.bundle) {

@@ -92,8 +92,7 @@ struct RestoreCommand: AsyncParsableCommand {
               + "\(answers.database.name) on \(answers.database.host) and the content of \(answers.sharedFiles.mountPoint), then starts the nodes.")
         if !yes {
             guard SessionOptions.interactive else { throw UsageError("restore replaces the data listed above: run it again with --yes to go ahead") }
-            print("Restore? [y/N] ", terminator: "")
-            guard readLine()?.lowercased().hasPrefix("y") == true else { throw UsageError("not restored") }
+            guard SessionOptions.askYesNo("Restore?") else { throw UsageError("not restored") }
         }
         let lock = try StateDirLock(session.stateDir)
         defer { _ = lock }

@@ -62,8 +62,6 @@ enum Checking {
 
     /// The question asked at a terminal when the checks ended with warnings: y installs.
     static func askToInstallPastWarnings() -> Bool {
-        print("Nothing is installed yet. Install despite the lines above? [y/N] ", terminator: "")
-        fflush(nil)
-        return readLine()?.lowercased().hasPrefix("y") == true
+        SessionOptions.askYesNo("Nothing is installed yet. Install despite the lines above?")
     }
 }

@@ -38,6 +38,13 @@ struct SessionOptions: ParsableArguments {
         return clusters[i]
     }
 
+    /// Asks `question` on the terminal with ` [y/N] ` after it; true only for an answer starting with y.
+    static func askYesNo(_ question: String) -> Bool {
+        print(question + " [y/N] ", terminator: "")
+        fflush(nil)
+        return readLine()?.lowercased().hasPrefix("y") == true
+    }
+
     /// Asks "Which one? [1-N]" on the terminal, up to three times; the index of the one given by
     /// its number or its name, or nil.
     static func askWhichOne(_ names: [String]) -> Int? {
@@ -106,8 +113,7 @@ struct SessionOptions: ParsableArguments {
             }
             print("\(host) (\(h.address) port \(h.port)) is not known yet. Its \(type) key fingerprint is\n    \(fp)")
             print("Compare it with `\(Self.fingerprintCommand(type))` on the server's console.")
-            print("Accept it? [y/N] ", terminator: "")
-            guard readLine()?.lowercased().hasPrefix("y") == true else {
+            guard Self.askYesNo("Accept it?") else {
                 throw UsageError("\(host): host key not accepted")
             }
             try await HostKeys.accept(host: h.address, port: h.port, fingerprint: fp, knownHostsFile: session.ssh.knownHostsFile)

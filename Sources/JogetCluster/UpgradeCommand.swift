@@ -100,9 +100,8 @@ struct UpgradeCommand: AsyncParsableCommand {
         }
         var restore = restoreBackup
         if !restore, let backup = record.backup, SessionOptions.interactive, !yes {
-            print("Restore the backup taken before the upgrade too (\(backup))? The database and the shared folder go back to that moment; "
-                  + "what was written since is lost. Needed when \(record.toVersion) changed the schema. [y/N] ", terminator: "")
-            restore = readLine()?.lowercased().hasPrefix("y") == true
+            restore = SessionOptions.askYesNo("Restore the backup taken before the upgrade too (\(backup))? The database and the shared folder "
+                + "go back to that moment; what was written since is lost. Needed when \(record.toVersion) changed the schema.")
         }
         if restore, record.backup == nil { throw UsageError("--restore-backup: the upgrade was made without a backup (--no-backup)") }
         var code = try await Upgrading.start(options, answers: target, installed: installed, upgrade: back, yes: yes, noBackup: true,
@@ -144,8 +143,9 @@ enum Upgrading {
         }
         if !yes {
             guard SessionOptions.interactive else { throw UsageError("the \(upgrade.title) listed above needs --yes without a terminal") }
-            print(noBackup && !upgrade.isRollback ? "Go ahead WITHOUT a backup? [y/N] " : "Go ahead? [y/N] ", terminator: "")
-            guard readLine()?.lowercased().hasPrefix("y") == true else { throw UsageError("not started") }
+            guard SessionOptions.askYesNo(noBackup && !upgrade.isRollback ? "Go ahead WITHOUT a backup?" : "Go ahead?") else {
+                throw UsageError("not started")
+            }
         }
         if !noBackup, !upgrade.isRollback {
             guard let folder = try await BackupSupport.take(options, try options.session(installed), into: backupTo) else {
