@@ -21,11 +21,7 @@ public struct ClusterOverview: Sendable {
         public var line: String { next.map { "\(text): \($0)" } ?? text }
     }
 
-    public var rows: [Row] = []
-
-    /// No rows: for a caller that sets its own.
-    public static var empty: ClusterOverview { ClusterOverview() }
-    private init() {}
+    public private(set) var rows: [Row] = []
 
     /// Backups are looked for in backups/ of the state folder, where `backup` writes by default,
     /// and in the folder of the last one taken elsewhere (`--to`).

@@ -78,7 +78,7 @@ struct StatusCommand: AsyncParsableCommand {
             let answers = try options.loadAnswers()
             let session = try options.session(answers)
             let color = LineOutput.shouldColor()
-            print(LineOutput.overview(ClusterOverview(answers: answers, stateDir: session.stateDir), cluster: answers.cluster,
+            print(LineOutput.overview(ClusterOverview(answers: answers, stateDir: session.stateDir).rows, cluster: answers.cluster,
                                       stateDir: session.stateDir.path, color: color, width: LineOutput.terminalWidth()))
             print("")
             let state = try Journal.load(stateDir: session.stateDir)

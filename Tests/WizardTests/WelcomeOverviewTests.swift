@@ -51,14 +51,10 @@ struct WelcomeOverviewTests {
 
 /// `status`'s overview lines: wrapped under their text at a terminal, one line per row otherwise.
 struct StatusOverviewTextTests {
-    static let overview: ClusterOverview = {
-        var o = ClusterOverview.empty
-        o.rows = [
-            .init(label: "Installed", text: "Joget 8.1.6: node01 on app1, node02 on app2; through http://joget.example.com:80/jw"),
-            .init(label: "Backup", text: "none found in backups/", next: "joget-cluster backup takes one", needsAttention: true),
-        ]
-        return o
-    }()
+    static let overview: [ClusterOverview.Row] = [
+        .init(label: "Installed", text: "Joget 8.1.6: node01 on app1, node02 on app2; through http://joget.example.com:80/jw"),
+        .init(label: "Backup", text: "none found in backups/", next: "joget-cluster backup takes one", needsAttention: true),
+    ]
 
     @Test func atATerminalLongRowsWrapUnderTheirText() {
         let text = LineOutput.overview(Self.overview, cluster: "acme", stateDir: "/s", width: 60)

@@ -159,11 +159,11 @@ public final class LineOutput {
     /// `status`'s first lines: the cluster, then a row per fact, those that need the operator marked
     /// `!` (yellow with colour). With `width` (a terminal's), a long row wraps under its own text;
     /// without, each row stays on one line, for grep.
-    public static func overview(_ overview: ClusterOverview, cluster: String, stateDir: String, color: Bool = false,
+    public static func overview(_ rows: [ClusterOverview.Row], cluster: String, stateDir: String, color: Bool = false,
                                 width: Int? = nil) -> String {
         let out = LineOutput(plan: Plan(steps: []), options: Options(color: color))
-        let rows = OverviewLines.lines(overview.rows, width: width, withCommands: true)
-        return (["Cluster \(cluster) (state folder \(stateDir))"] + rows.map { $0.needsAttention ? out.paint($0.text, .yellow) : $0.text })
+        let lines = OverviewLines.lines(rows, width: width, withCommands: true)
+        return (["Cluster \(cluster) (state folder \(stateDir))"] + lines.map { $0.needsAttention ? out.paint($0.text, .yellow) : $0.text })
             .joined(separator: "\n")
     }
 
