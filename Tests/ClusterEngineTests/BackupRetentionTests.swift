@@ -9,14 +9,16 @@ struct BackupRetentionTests {
     /// A folder of backups: finished ones of "prod" (each with a real manifest), one of "prod" that
     /// did not finish, one whose manifest names another cluster, one of "prod-eu" (a name that
     /// starts like prod's), and folders and files of the operator's.
+    /// A finished backup at `folder`: each part holds its own name, then the manifest.
+    static func finished(_ folder: String, cluster: String, createdAt: Date = Date(), nodes: [String] = ["node01@app1"]) async throws {
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        for part in BackupManifest.partNames { FileManager.default.createFile(atPath: folder + "/" + part, contents: Data(part.utf8)) }
+        _ = try await BackupManifest.write(folder: folder, cluster: cluster, createdAt: createdAt, jogetVersion: "8.1.6", nodes: nodes)
+    }
+
     static func shelf() async throws -> String {
         let dir = SSHFixture.tempDir("bk-keep")
-        func finished(_ name: String, cluster: String) async throws {
-            let f = dir + "/" + name
-            try FileManager.default.createDirectory(atPath: f, withIntermediateDirectories: true)
-            for part in BackupManifest.partNames { FileManager.default.createFile(atPath: f + "/" + part, contents: Data(part.utf8)) }
-            _ = try await BackupManifest.write(folder: f, cluster: cluster, createdAt: Date(), jogetVersion: "8.1.6", nodes: ["node01@app1"])
-        }
+        func finished(_ name: String, cluster: String) async throws { try await Self.finished(dir + "/" + name, cluster: cluster) }
         for t in ["20261201-020000", "20261202-020000", "20261203-020000", "20261204-020000"] {
             try await finished("prod-" + t, cluster: "prod")
         }

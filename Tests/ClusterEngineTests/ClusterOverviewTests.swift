@@ -56,11 +56,8 @@ struct ClusterOverviewTests {
         try VerifyRecord(outcomes: outcomes, time: Self.now.addingTimeInterval(-3 * 3600)).save(to: dir)
         // Two backups in backups/, the newer 2 days old.
         for (name, age) in [("prod-20261101-020000", 40.0), ("prod-20261201-020000", 2.0)] {
-            let f = dir.path + "/backups/" + name
-            try FileManager.default.createDirectory(atPath: f, withIntermediateDirectories: true)
-            for part in BackupManifest.partNames { FileManager.default.createFile(atPath: f + "/" + part, contents: Data(part.utf8)) }
-            _ = try await BackupManifest.write(folder: f, cluster: "prod", createdAt: Self.now.addingTimeInterval(-age * 86400),
-                                               jogetVersion: "8.1.6", nodes: ["node01@app1", "node02@app2"])
+            try await BackupRetentionTests.finished(dir.path + "/backups/" + name, cluster: "prod", createdAt: Self.now.addingTimeInterval(-age * 86400),
+                                                    nodes: ["node01@app1", "node02@app2"])
         }
         // node01 activated, node02 not yet.
         var checklist = LicenseChecklist(answers: a, at: Self.now)
@@ -93,10 +90,7 @@ struct ClusterOverviewTests {
         try UpgradeRecord.save(Upgrade(fromBundle: "a-8.1.6.tar.gz", toBundle: "a-8.1.7.tar.gz", fromSource: "x", toSource: "y",
                                        fromVersion: "8.1.6", toVersion: "8.1.7", mode: .rolling, startedAt: "2026-12-01T02:00:00Z"), dir)
         let elsewhere = root + "/nas/prod-20261203-020000"
-        try FileManager.default.createDirectory(atPath: elsewhere, withIntermediateDirectories: true)
-        for part in BackupManifest.partNames { FileManager.default.createFile(atPath: elsewhere + "/" + part, contents: Data(part.utf8)) }
-        _ = try await BackupManifest.write(folder: elsewhere, cluster: "prod", createdAt: Self.now.addingTimeInterval(-600),
-                                           jogetVersion: "8.1.6", nodes: ["node01@app1"])
+        try await BackupRetentionTests.finished(elsewhere, cluster: "prod", createdAt: Self.now.addingTimeInterval(-600))
         BackupShelf.recordLast(folder: elsewhere, stateDir: dir)
 
         let o = ClusterOverview(answers: a, stateDir: dir, now: Self.now)
