@@ -24,6 +24,21 @@ public enum Layout {
         tomcatDirectory(of: node, in: answers) + "/temp/tomcat.pid"
     }
 
+    /// The path the balancer's health check asks each node for. The node answers it from a small
+    /// web app of its own (`webapps/joget-cluster`) while its `ready` file exists; the unit removes
+    /// the file before Tomcat stops, so the balancer stops sending the node requests first.
+    public static let readyPath = "/joget-cluster/ready"
+
+    /// The folder of that web app: `<installDir>/<node>/webapps/joget-cluster`.
+    public static func readyDirectory(of node: Node, in answers: Answers) -> String {
+        tomcatDirectory(of: node, in: answers) + "/webapps/joget-cluster"
+    }
+
+    /// A node's ready file: `<installDir>/<node>/webapps/joget-cluster/ready`.
+    public static func readyFile(of node: Node, in answers: Answers) -> String {
+        readyDirectory(of: node, in: answers) + "/ready"
+    }
+
     /// The systemd unit a node runs as: `joget-<node>` (`/etc/systemd/system/joget-<node>.service`).
     public static func unit(of node: Node) -> String { "joget-\(node.name)" }
 

@@ -188,9 +188,18 @@ extension Planner {
 
     static func unitFile(_ c: Cluster, _ node: Node) -> PlannedFile {
         let ctx = TemplateContext(["node": .text(node.name), "user": .text(c.user), "group": .text(c.group),
-                                   "home": .text(c.nodeDir(node)), "shared": .text(c.mount)])
+                                   "home": .text(c.nodeDir(node)), "shared": .text(c.mount),
+                                   "readyFile": .text(Layout.readyFile(of: node, in: c.answers)),
+                                   "readyDir": .text(Layout.readyDirectory(of: node, in: c.answers))])
         return PlannedFile(path: "/etc/systemd/system/\(c.unit(node)).service", content: render("joget-node.service", ctx),
                            mode: 0o644, owner: "root:root")
+    }
+
+    /// The empty file the balancer's health check asks for: while it exists the node gets requests.
+    /// The unit makes it when the node starts and removes it before the node stops; written here
+    /// too, for hosts without systemd and for the first start.
+    static func readyFile(_ c: Cluster, _ node: Node) -> PlannedFile {
+        PlannedFile(path: Layout.readyFile(of: node, in: c.answers), content: FileContent(""), mode: 0o640, owner: c.owner)
     }
 
     private static func fileStep(_ c: Cluster, _ node: Node, _ kind: StepKind, title: String, file: PlannedFile, after install: String) -> Step {
@@ -200,15 +209,17 @@ extension Planner {
     }
 
     private static func serviceStep(_ c: Cluster, _ node: Node, after install: String) -> Step {
-        let file = unitFile(c, node), unit = c.unit(node)
+        let file = unitFile(c, node), ready = readyFile(c, node), unit = c.unit(node)
         return Step(
             id: id(.service, node.host, node.name), layer: .appServers, host: node.host,
             title: "Install the systemd service \(unit) (Tomcat comes back after a reboot)",
-            check: Sh.matches(file) + " && " + Sh.require("{ [ ! -d /run/systemd/system ] || systemctl is-enabled --quiet \(unit); }",
-                                                        because: "\(unit) is not enabled at boot") + "\n",
-            apply: Sh.strict + Sh.write(file) + ScriptFile.load("app/enable-service.sh", ["unit": .value(unit)]),
-            files: [file], dependsOn: [install], timeoutSeconds: 60,
-            notes: ["Without systemd as PID 1 (some containers), Tomcat is started with its own startup.sh as \(c.user), and nothing restarts it after a reboot of that host."])
+            check: Sh.matches(file, ready) + " && " + Sh.require("{ [ ! -d /run/systemd/system ] || systemctl is-enabled --quiet \(unit); }",
+                                                               because: "\(unit) is not enabled at boot") + "\n",
+            apply: Sh.strict + "install -d -m 0750 -o \(c.user) -g \(c.group) \(Layout.readyDirectory(of: node, in: c.answers))\n"
+                + Sh.write(file, ready) + ScriptFile.load("app/enable-service.sh", ["unit": .value(unit)]),
+            files: [file, ready], dependsOn: [install], timeoutSeconds: 60,
+            notes: ["Without systemd as PID 1 (some containers), Tomcat is started with its own startup.sh as \(c.user), and nothing restarts it after a reboot of that host.",
+                    "The balancer sends the node requests while \(ready.path) exists: the unit removes it 3 s before Tomcat stops, and makes it again when Tomcat starts."])
     }
 
     /// Shell defining `stop_node` for `node` (assets/scripts/app/stop-node.sh).

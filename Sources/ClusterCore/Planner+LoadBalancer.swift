@@ -3,9 +3,10 @@
 /// after every node has started.
 extension Planner {
     /// The modules the site needs. The guide's list lacks lbmethod_byrequests (Apache then refuses to
-    /// start: "Cannot find LB Method: byrequests") and proxy_wstunnel (for the ws:// members).
+    /// start: "Cannot find LB Method: byrequests") and proxy_wstunnel (for the ws:// members);
+    /// proxy_hcheck asks each node for its ready file, so a node leaves before it stops.
     static func apacheModules(_ c: Cluster) -> [String] {
-        var mods = ["headers", "alias", "proxy", "proxy_http", "proxy_balancer", "lbmethod_byrequests", "proxy_wstunnel"]
+        var mods = ["headers", "alias", "proxy", "proxy_http", "proxy_balancer", "lbmethod_byrequests", "proxy_wstunnel", "proxy_hcheck"]
         if c.answers.loadBalancer.tls != nil { mods.append("ssl") }
         return mods
     }
@@ -24,6 +25,7 @@ extension Planner {
             listen.append(TemplateContext(["port": .text(String(tls.httpsPort)), "protocol": " https"]))
         }
         ctx.lists["listen"] = listen
+        ctx["readyPath"] = .text(Layout.readyPath)
         ctx.lists["members"] = c.app.nodes.filter { mode != .without($0) }.map { n in
             TemplateContext(["hostPort": .text("\(c.urlHost(n.host)):\(c.answers.httpPort(of: n))"), "route": .text(n.name)])
         }

@@ -155,6 +155,32 @@ import Testing
         #expect(siteStep.contains("apachectl=apache2ctl\n") && siteStep.contains("\"$apachectl\" configtest"))
     }
 
+    /// A node leaves the balancer before it stops: the balancer asks every node for the path that
+    /// Tomcat serves from the node's ready file, the module that asks is enabled, and the unit
+    /// removes that very file, then waits, before Tomcat gets its SIGTERM.
+    @Test(arguments: Fixtures.all.map(\.0))
+    func theUnitTakesTheNodeOutOfTheBalancerBeforeItStops(_ name: String) throws {
+        let answers = Fixtures.all.first { $0.0 == name }!.1
+        let plan = Fixtures.plan(answers)
+        let site = try #require(plan.steps.flatMap(\.files).first { $0.path.hasSuffix("/jwsite.conf") }).content.display
+        let members = site.split(separator: "\n").filter { $0.contains("BalancerMember http://") }
+        #expect(members.count == answers.appServers.nodes.count)
+        for m in members { #expect(m.contains("hcmethod=HEAD hcuri=\(Layout.readyPath) hcinterval=1"), "\(m)") }
+        #expect(try #require(plan.steps.first { $0.id.hasPrefix("lb.modules@") }).apply.display.contains(" proxy_hcheck"))
+        for node in answers.appServers.nodes {
+            let step = try #require(plan.step("app.service@\(node.host)#\(node.name)"))
+            let ready = Layout.readyFile(of: node, in: answers)
+            // Tomcat serves webapps/NAME/FILE at /NAME/FILE.
+            #expect(ready == Layout.tomcatDirectory(of: node, in: answers) + "/webapps" + Layout.readyPath)
+            #expect(step.files.map(\.path).contains(ready), "the step writes the ready file for the first start")
+            let unit = try #require(step.files.first { $0.path.hasSuffix(".service") }).content.display
+            let lines = unit.split(separator: "\n").map(String.init)
+            let remove = try #require(lines.firstIndex(of: "ExecStop=/bin/rm -f \(ready)"))
+            #expect(lines.firstIndex(of: "ExecStop=/bin/sleep 3").map { $0 > remove } == true, "the wait comes after the removal")
+            #expect(lines.contains("ExecStartPre=/bin/touch \(ready)"))
+        }
+    }
+
     @Test func datasourceUsesTheCurrentDriverAndAnEscapedURL() {
         let plan = Fixtures.plan(Fixtures.twoNode)
         let file = plan.steps.flatMap(\.files).first { $0.path.hasSuffix("/app_datasource-default.properties") }!

@@ -3,12 +3,14 @@
 
     poller.py URL ROUTE SECONDS OUTFILE [STOPFILE]
 
-Opens a session whose route is ROUTE (asking again until the balancer gives one; "-" takes any
-route), then requests
-URL with that cookie every 100 ms for SECONDS (or until STOPFILE exists), and writes to OUTFILE a
-JSON summary: requests, failures (anything but a 200 with a JSON body, each with its time and
-reason), session resets (a new session id or a counter that did not go up by one), the nodes that
-answered and the versions they said, the slowest request and the longest gap between two answers.
+Opens a session on the node named ROUTE ("-": wherever the balancer sends a new one), then
+requests URL with that cookie every 100 ms for SECONDS (or until STOPFILE exists), and writes to
+OUTFILE a JSON summary: requests, failures (anything but a 200 with a JSON body, each with its
+time and reason), session resets (a new session id or a counter that did not go up by one), the
+nodes that answered and the versions they said, the slowest request and the longest gap between
+two answers.
+
+POLL_INTERVAL sets the pause between requests in seconds (0: back to back, as a busy client).
 
 With POLL_MAINTENANCE_OK=1 (a safe upgrade), a 503 carrying Retry-After is counted as "maintenance",
 not as a failure; a 503 without it, or no answer at all, is still a failure.
@@ -18,30 +20,33 @@ import http.cookiejar, json, os, sys, time, urllib.error, urllib.request
 url, route, seconds, out = sys.argv[1], sys.argv[2], float(sys.argv[3]), sys.argv[4]
 stop = sys.argv[5] if len(sys.argv) > 5 else None
 maintenance_ok = os.environ.get("POLL_MAINTENANCE_OK") == "1"
+interval = float(os.environ.get("POLL_INTERVAL", "0.1"))
 
 def opener():
     jar = http.cookiejar.CookieJar()
     return jar, urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
 
-def get(op):
-    with op.open(url, timeout=15) as r:
+def get(op, headers={}):
+    with op.open(urllib.request.Request(url, headers=headers), timeout=15) as r:
         return r.status, json.loads(r.read().decode("utf-8"))
 
-# A session on ROUTE: byrequests alternates, so a few fresh sessions find it.
+# A session on ROUTE: the first request carries a cookie routed there (an unknown session id
+# ending in .ROUTE), so the balancer sends it to that node, which starts a session of its own. Not
+# new sessions until one lands there: byrequests evens out every request the nodes served, so
+# after a node was out, new sessions all go to it for a while. Asked again while ROUTE is down.
+routed = {} if route == "-" else {"Cookie": "JSESSIONID=0000000000000000." + route}
 info = None
 for attempt in range(60):
     jar, op = opener()
     try:
-        status, info = get(op)
+        status, info = get(op, routed)
     except Exception as e:
         info = {"error": str(e)[:200]}
         time.sleep(0.5)
         continue
     if route == "-" or info.get("sessionId", "").endswith("." + route):
         break
-    # Which node a new session gets depends on which of Apache's processes takes the request,
-    # and a steady rhythm can keep meeting the same one: vary the pause.
-    time.sleep((attempt % 4) * 0.1)
+    time.sleep(0.5)
 else:
     json.dump({"error": f"no session with route {route} in 60 tries (last: {info})"}, open(out, "w"))
     sys.exit(1)
@@ -52,7 +57,7 @@ start = time.time()
 requests, failures, resets, nodes, versions, maintenance = 1, [], [], {}, {}, 0
 slowest, longest_gap, last_ok = 0.0, 0.0, start
 while time.time() - start < seconds and not (stop and os.path.exists(stop)):
-    time.sleep(0.1)
+    time.sleep(interval)
     requests += 1
     t = round(time.time() - start, 2)
     sent = time.time()
