@@ -187,26 +187,18 @@ public enum ClusterChecks {
         // 4 Load balancer: requests reach every node, and a session's route is honoured.
         let lb = a.loadBalancer
         let routes = a.appServers.nodes.map(\.name)
-        let rounds = max(4, routes.count * 3)
-        // A node that was just restarted is skipped by the balancer until its retry time (10 s) has
-        // passed: keep asking, for up to `patience` requests half a second apart, until every node answered.
-        let patience = rounds + 40
+        // A node that was just restarted is skipped by the balancer until its health check passes
+        // (every second), or after a failed request until its retry time (10 s): ask again, up to
+        // `patience` rounds half a second apart, until every node served a request routed to it.
+        let patience = 40
         // With TLS the HTTP site only redirects: ask the HTTPS one (its certificate is judged by
         // lb.tls-check; here only the routing is).
         let url = lb.tls.map { "https://127.0.0.1:\($0.httpsPort)/jw/web/login" } ?? "http://127.0.0.1:\(lb.httpPort)/jw/web/login"
         checks.append(ClusterCheck(id: "lb.reach", layer: .loadBalancer, title: "Through the balancer, requests reach every node",
             probes: [Probe(host: lb.host, script: ScriptFile.load("verify/lb-reach.sh", [
                 "url": .value(url), "host_header": .value(lb.serverName), "routes": .value(routes.joined(separator: " ")),
-                "rounds": .number(rounds), "patience": .number(patience)]))],
-            judge: { r in
-                let answers = r[0].values.filter { $0.key.hasPrefix("route") }
-                if answers.isEmpty { return .noAnswer(r[0], on: lb.host) }
-                let seen = Set(answers.map(\.value).filter { !$0.isEmpty })
-                let missing = routes.filter { !seen.contains($0) }
-                if seen.isEmpty { return .fail("no session cookie with a route came back from \(url) (\(r[0].failureText))") }
-                return missing.isEmpty ? .pass("\(answers.count) requests reached \(seen.sorted().joined(separator: ", "))")
-                    : .fail("\(answers.count) requests over \(answers.count / 2) s reached \(seen.sorted().joined(separator: ", ")) but never \(missing.joined(separator: ", "))")
-            }))
+                "patience": .number(patience)]))],
+            judge: { r in reach(r[0], routes: routes, url: url, on: lb.host) }))
         if let last = routes.last {
             checks.append(ClusterCheck(id: "lb.sticky", layer: .loadBalancer, title: "A session cookie keeps its node (\(last))",
                 probes: [Probe(host: lb.host, script: ScriptFile.load("verify/lb-sticky.sh", [
@@ -265,6 +257,25 @@ public enum ClusterChecks {
                                        judge: { r in boot(r[0], on: host, units: enabled, share: share) }))
         }
         return checks
+    }
+
+    /// lb.reach's judge: each node served the request routed to it (`JC to_NODE=ROUTE`, the last
+    /// answer counts: a node skipped for a while after a restart may come back).
+    static func reach(_ r: ProbeResult, routes: [String], url: String, on host: String) -> Verdict {
+        let v = r.values
+        let served = routes.map { (node: $0, by: v["to_" + $0] ?? "") }
+        guard routes.contains(where: { v["to_" + $0] != nil }) else { return .noAnswer(r, on: host) }
+        if served.allSatisfy(\.by.isEmpty) { return .fail("no session cookie with a route came back from \(url) (\(r.failureText))") }
+        let seconds = (Int(v["rounds"] ?? "") ?? 1) / 2
+        let wrong = served.filter { $0.by != $0.node }
+        if wrong.isEmpty {
+            return .pass("a request routed to each node was served by it: \(routes.joined(separator: ", "))" + (seconds > 0 ? " (within \(seconds) s)" : ""))
+        }
+        func by(_ w: (node: String, by: String)) -> String { w.by.isEmpty ? "a node that set no session cookie" : w.by }
+        let what = "requests routed to \(wrong[0].node) were served by \(by(wrong[0]))"
+            + wrong.dropFirst().map { ", to \($0.node) by \(by($0))" }.joined()
+        return .fail(what + " for \(seconds) s: the balancer skips \(wrong.map(\.node).joined(separator: ", ")) "
+                     + "(stopped, failing its health check \(Layout.readyPath), or in error after a failed request)")
     }
 
     /// The after-a-reboot check's judge.

@@ -1,16 +1,23 @@
 #!/bin/sh
-# verify, on the balancer: new sessions reach every node (over TLS, -k: lb/tls-check.sh judges the
-# certificate; this judges the routing). A node just restarted is skipped by
-# the balancer until its retry time (10 s) has passed: after $rounds requests, keep asking half a
-# second apart, up to $patience, until every route in $routes answered.
-# takes: url host_header routes rounds patience
+# verify, on the balancer: a request routed to each node (a session cookie ending in .NODE) is
+# served by that node, whose new session cookie names it. Routed, not new sessions: byrequests
+# evens out every request the nodes served, sticky ones too, so on a healthy cluster whose users
+# sit on one node new sessions can all go to the other for a while. A node just restarted is
+# skipped until its health check passes (each second), or after a failed request until its retry
+# time (10 s): ask again half a second apart, up to $patience rounds, until each route in $routes
+# was served by its node.
+# takes: url host_header routes patience
 # shellcheck disable=SC2154 # the values on the takes: line are set before this body
 cookie_route() { sed -n 's/^[Ss]et-[Cc]ookie: *JSESSIONID=[^;.]*\.\([^;]*\).*/\1/p' | tr -d '\r' | head -n 1; }
-seen=' '; i=0
-while [ $i -lt "$patience" ]; do i=$((i+1))
-  r=$(curl -sk -m 10 -D - -o /dev/null -H "Host: $host_header" "$url" | cookie_route)
-  echo "JC route$i=$r"
-  case "$seen" in *" $r "*) ;; *) [ -n "$r" ] && seen="$seen$r " ;; esac
-  all=yes; for w in $routes; do case "$seen" in *" $w "*) ;; *) all=no ;; esac; done
-  if [ $i -ge "$rounds" ]; then [ $all = yes ] && break; sleep 0.5; fi
+pending=$routes; round=0
+while [ -n "$pending" ] && [ $round -lt "$patience" ]; do
+  [ $round = 0 ] || sleep 0.5
+  round=$((round+1)); left=''
+  for w in $pending; do
+    r=$(curl -sk -m 10 -D - -o /dev/null -H "Host: $host_header" -H "Cookie: JSESSIONID=0000000000000000.$w" "$url" | cookie_route)
+    echo "JC to_$w=$r"
+    [ "$r" = "$w" ] || left="$left $w"
+  done
+  pending=$left
 done
+echo "JC rounds=$round"
