@@ -347,6 +347,38 @@ struct SSHTransportTests {
         await t.close()
     }
 
+    /// A run cut off in the middle of a step (its connection gone) leaves the step running on the
+    /// host. The run that resumes it waits for that step (the host's step lock) before its check,
+    /// so the check sees what the step did, instead of racing it with a second apply.
+    @Test func aStepLeftRunningByALostRunIsWaitedFor() async throws {
+        let mark = "/tmp/joget-cluster-step-lock-\(ProcessSupport.nonce())"
+        defer { for f in [mark, mark + ".again"] { try? FileManager.default.removeItem(atPath: f) } }
+        let check = "test -f \(mark)", apply = "sleep 2; echo once > \(mark)"
+        let first = keyTransport()
+        try await first.connect()
+        let pid = try #require(await first.masterPid)
+        let quiet = CheckThenApplyRawOutput(check: { _ in }, applyStarts: {}, apply: { _ in })
+        let cut = Task { await first.runCheckThenApplyRaw(check: check, apply: apply, timeout: .seconds(20), output: quiet).result }
+        try await Task.sleep(for: .milliseconds(500))
+        kill(pid, SIGKILL)
+        #expect(await cut.value.isConnectionLost)
+        #expect(!FileManager.default.fileExists(atPath: mark), "the first apply is still sleeping")
+
+        let second = keyTransport()
+        try await second.connect()
+        let lines = Mutex<[String]>([])
+        let output = CheckThenApplyRawOutput(check: { b in lines.withLock { $0 += b.lines.map(\.text) } }, applyStarts: {},
+                                             apply: { b in lines.withLock { $0 += b.lines.map(\.text) } })
+        // The session's own framing (`__jc_step`), as the runner sends a step.
+        let (checked, result) = await second.runCheckThenApplyRaw(check: check, apply: "echo again > \(mark).again",
+                                                                  timeout: .seconds(20), output: output)
+        #expect(checked == 0 && result == .exited(0), "the check ran after the first apply ended: \(lines.withLock { $0 })")
+        #expect(lines.withLock { $0 }.contains("waiting for a step that an earlier run left running on this host"))
+        #expect(!FileManager.default.fileExists(atPath: mark + ".again"))
+        await first.close()
+        await second.close()
+    }
+
     @Test func closeEndsEverything() async throws {
         let t = keyTransport()
         try await t.connect()
