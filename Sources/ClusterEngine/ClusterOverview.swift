@@ -90,11 +90,17 @@ public struct ClusterOverview: Sendable {
             add("Backup", "none found in " + folders.map(shown).joined(separator: " or "), next: "joget-cluster backup takes one", attention: true)
             return
         }
-        let taken = ISO8601DateFormatter().date(from: newest.backup.manifest.createdAt).map { Self.when($0, now: now) }
-            ?? newest.backup.manifest.createdAt
+        let date = ISO8601DateFormatter().date(from: newest.backup.manifest.createdAt)
+        let taken = date.map { Self.when($0, now: now) } ?? newest.backup.manifest.createdAt
+        // A nightly timer that stopped shows here first: a newest backup older than a week.
+        let stale = date.map { now.timeIntervalSince($0) > Self.staleBackup } ?? false
         add("Backup", "\(taken): \(shown(newest.folder))\(newest.backup.name) (\(Backup.bytes(newest.backup.bytes)), Joget "
-            + "\(newest.backup.manifest.jogetVersion)); \(count) finished backup\(count == 1 ? "" : "s") kept")
+            + "\(newest.backup.manifest.jogetVersion)); \(count) finished backup\(count == 1 ? "" : "s") kept",
+            next: stale ? "older than 7 days, joget-cluster backup takes one" : nil, attention: stale)
     }
+
+    /// The age past which the newest backup needs the operator: 7 days.
+    static let staleBackup: TimeInterval = 7 * 86400
 
     private mutating func licenseRow(stateDir: StateDir, answers: Answers) {
         let nodes = answers.appServers.nodes.map(\.name)

@@ -103,6 +103,20 @@ struct ClusterOverviewTests {
         #expect(mode == 0o600)
     }
 
+    /// The newest backup older than 7 days needs the operator; at 7 days it does not yet.
+    @Test(arguments: [(7.0, false), (7.5, true), (40.0, true)])
+    func aStaleBackupNeedsTheOperator(days: Double, stale: Bool) async throws {
+        let a = try Self.answers(), dir = try Self.state()
+        defer { try? FileManager.default.removeItem(atPath: (dir.path as NSString).deletingLastPathComponent) }
+        try AnswersFile.save(a, to: dir.answersPath)
+        try AnswersFile.save(a, to: dir.installedPath)
+        try await BackupRetentionTests.finished(dir.path + "/backups/prod-20261101-020000", cluster: "prod",
+                                                createdAt: Self.now.addingTimeInterval(-days * 86400))
+        let backup = try #require(Self.row(ClusterOverview(answers: a, stateDir: dir, now: Self.now), "Backup"))
+        #expect(backup.needsAttention == stale)
+        #expect(backup.next == (stale ? "older than 7 days, joget-cluster backup takes one" : nil), "\(backup.line)")
+    }
+
     static let ages: [(Double, String)] = [(0, "just now"), (59, "just now"), (60, "1 minute ago"), (3599, "59 minutes ago"),
                                            (3600, "1 hour ago"), (47 * 3600, "47 hours ago"), (48 * 3600, "2 days ago"),
                                            (400 * 86400, "400 days ago")]
