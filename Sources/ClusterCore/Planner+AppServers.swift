@@ -251,7 +251,7 @@ extension Planner {
                 + " && " + Sh.require("[ \"$(cat \(stamp) 2>/dev/null)\" = \"$(fingerprint)\" ]",
                                       because: "\(node.name) was started before its configuration last changed (setenv.sh, server.xml, jw.war, datasource or unit): it would be restarted") + "\n",
             apply: helpers + ScriptFile.load("app/start.sh", ["node": .value(node.name), "dir": .value(dir), "stamp": .value(stamp),
-                                                              "state_dir": .value(c.stateDir)]),
+                                                              "state_dir": .value(c.stateDir), "ready_path": .value(Layout.readyPath)]),
             dependsOn: needs, timeoutSeconds: 900,
             notes: ["Joget's first start can take several minutes (it unpacks jw.war and prepares the database).",
                     "Nodes that start at the same moment (after a power cut) each wait up to 60 s for the others' sessions before they answer."])

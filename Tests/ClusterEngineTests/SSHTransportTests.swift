@@ -347,34 +347,33 @@ struct SSHTransportTests {
         await t.close()
     }
 
-    /// A run cut off in the middle of a step (its connection gone) leaves the step running on the
-    /// host. The run that resumes it waits for that step (the host's step lock) before its check,
-    /// so the check sees what the step did, instead of racing it with a second apply.
-    @Test func aStepLeftRunningByALostRunIsWaitedFor() async throws {
-        let mark = "/tmp/joget-cluster-step-lock-\(ProcessSupport.nonce())"
-        defer { for f in [mark, mark + ".again"] { try? FileManager.default.removeItem(atPath: f) } }
-        let check = "test -f \(mark)", apply = "sleep 2; echo once > \(mark)"
+    /// A run cut off in the middle of a step (its connection gone) leaves the step's apply running
+    /// on the host. The run that resumes it waits for that apply (the host's step lock) before its
+    /// own, instead of racing it.
+    @Test func anApplyLeftRunningByALostRunIsWaitedFor() async throws {
+        let log = "/tmp/joget-cluster-step-lock-\(ProcessSupport.nonce())"
+        defer { try? FileManager.default.removeItem(atPath: log) }
         let first = keyTransport()
         try await first.connect()
         let pid = try #require(await first.masterPid)
         let quiet = CheckThenApplyRawOutput(check: { _ in }, applyStarts: {}, apply: { _ in })
-        let cut = Task { await first.runCheckThenApplyRaw(check: check, apply: apply, timeout: .seconds(20), output: quiet).result }
+        let cut = Task {
+            await first.runCheckThenApplyRaw(check: "exit 1", apply: "sleep 2; echo first >> \(log)", timeout: .seconds(20), output: quiet).result
+        }
         try await Task.sleep(for: .milliseconds(500))
         kill(pid, SIGKILL)
         #expect(await cut.value.isConnectionLost)
-        #expect(!FileManager.default.fileExists(atPath: mark), "the first apply is still sleeping")
 
         let second = keyTransport()
         try await second.connect()
         let lines = Mutex<[String]>([])
-        let output = CheckThenApplyRawOutput(check: { b in lines.withLock { $0 += b.lines.map(\.text) } }, applyStarts: {},
-                                             apply: { b in lines.withLock { $0 += b.lines.map(\.text) } })
+        let output = CheckThenApplyRawOutput(check: { _ in }, applyStarts: {}, apply: { b in lines.withLock { $0 += b.lines.map(\.text) } })
         // The session's own framing (`__jc_step`), as the runner sends a step.
-        let (checked, result) = await second.runCheckThenApplyRaw(check: check, apply: "echo again > \(mark).again",
+        let (checked, result) = await second.runCheckThenApplyRaw(check: "exit 1", apply: "echo second >> \(log)",
                                                                   timeout: .seconds(20), output: output)
-        #expect(checked == 0 && result == .exited(0), "the check ran after the first apply ended: \(lines.withLock { $0 })")
-        #expect(lines.withLock { $0 }.contains("waiting for a step that an earlier run left running on this host"))
-        #expect(!FileManager.default.fileExists(atPath: mark + ".again"))
+        #expect(checked == 1 && result == .exited(0))
+        #expect(lines.withLock { $0 } == ["waiting for a step that an earlier run left running on this host"])
+        #expect(try String(contentsOfFile: log, encoding: .utf8) == "first\nsecond\n", "the second apply ran after the first ended")
         await first.close()
         await second.close()
     }

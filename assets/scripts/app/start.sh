@@ -2,7 +2,7 @@
 # Starts the node (restarts it when it runs: its configuration changed) and waits until it
 # answers, then records what it was started with. Follows app/node-state.sh (its functions and
 # values: unit, user, pid_file, port).
-# takes: node dir stamp state_dir
+# takes: node dir stamp state_dir ready_path
 # shellcheck disable=SC2154 # the values on the takes: line are set before this body
 set -eu
 fp=$(fingerprint)
@@ -38,6 +38,15 @@ until answers; do
     fi
     sleep 5
 done
+# The balancer's health check asks for the ready file every second: once it is served, 2 s more
+# and the balancer sends the node requests again, before the next node's start stops that one.
+i=0
+until curl -sf -o /dev/null --max-time 5 "http://127.0.0.1:$port$ready_path"; do
+    i=$((i + 1))
+    if [ $i -ge 60 ]; then echo "$node answers, but not on $ready_path: the balancer would not send it requests" >&2; exit 1; fi
+    sleep 1
+done
+sleep 2
 mkdir -p "$state_dir"
 printf '%s\n' "$fp" > "$stamp"
 echo "$node answers on port $port"
