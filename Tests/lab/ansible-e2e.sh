@@ -73,9 +73,11 @@ jc() { # jc SECRETS COMMAND...: the wizard's binary on the same answers
 
 outside() { # outside LABEL: through the balancer, both nodes answer and a session stays on its node
     local label=$1 lb="http://$LAB_ADDR_LB" nodes="" id owner c1 c2
-    for _ in 1 2 3 4 5 6; do nodes="$nodes $(curl -s -m 10 "$lb/jw/web/json/cluster/info" | field node)"; done
-    [[ $nodes == *node01* && $nodes == *node02* ]] && pass "$label: the balancer reaches both nodes:$nodes" \
-        || fail "$label: the balancer reached only:$nodes"
+    # A request routed to each node (a cookie ending in .NODE), not new sessions: byrequests sends
+    # those to whichever node served fewer requests so far, sticky ones included.
+    for n in node01 node02; do nodes="$nodes $(curl -s -m 10 -H "Cookie: JSESSIONID=0000000000000000.$n" "$lb/jw/web/json/cluster/info" | field node)"; done
+    [ "$nodes" = " node01 node02" ] && pass "$label: the balancer reaches both nodes, each serving the request routed to it:$nodes" \
+        || fail "$label: requests routed to node01 and node02 were served by:$nodes"
     id=$(curl -s -m 10 -c "$WORK/jar" "$lb/jw/web/json/cluster/info" | field sessionId)
     owner=${id##*.}
     c1=$(curl -s -m 10 -b "$WORK/jar" "$lb/jw/web/json/cluster/info" | field counter)
