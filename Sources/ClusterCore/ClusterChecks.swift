@@ -195,13 +195,13 @@ public enum ClusterChecks {
         // lb.tls-check; here only the routing is).
         let url = lb.tls.map { "https://127.0.0.1:\($0.httpsPort)/jw/web/login" } ?? "http://127.0.0.1:\(lb.httpPort)/jw/web/login"
         checks.append(ClusterCheck(id: "lb.reach", layer: .loadBalancer, title: "Through the balancer, requests reach every node",
-            probes: [Probe(host: lb.host, script: ScriptFile.load("verify/lb-reach.sh", [
+            probes: [Probe(host: lb.host, script: routedRequest + ScriptFile.load("verify/lb-reach.sh", [
                 "url": .value(url), "host_header": .value(lb.serverName), "routes": .value(routes.joined(separator: " ")),
                 "patience": .number(patience)]))],
             judge: { r in reach(r[0], routes: routes, url: url, on: lb.host) }))
         if let last = routes.last {
             checks.append(ClusterCheck(id: "lb.sticky", layer: .loadBalancer, title: "A session cookie keeps its node (\(last))",
-                probes: [Probe(host: lb.host, script: ScriptFile.load("verify/lb-sticky.sh", [
+                probes: [Probe(host: lb.host, script: routedRequest + ScriptFile.load("verify/lb-sticky.sh", [
                     "url": .value(url), "host_header": .value(lb.serverName), "route": .value(last)]))],
                 judge: { r in
                     let got = r[0].values.filter { $0.key.hasPrefix("route") }.map(\.value)
@@ -258,6 +258,9 @@ public enum ClusterChecks {
         }
         return checks
     }
+
+    /// `routed_to URL HOST ROUTE`, for the balancer's probes (assets/scripts/lib/routed-request.sh).
+    static let routedRequest = ScriptFile.load("lib/routed-request.sh")
 
     /// lb.reach's judge: each node served the request routed to it (`JC to_NODE=ROUTE`, the last
     /// answer counts: a node skipped for a while after a restart may come back).

@@ -27,11 +27,12 @@ public enum Layout {
     /// The path the balancer's health check asks each node for. The node answers it from a small
     /// web app of its own (`webapps/joget-cluster`) while its `ready` file exists; the unit removes
     /// the file before Tomcat stops, so the balancer stops sending the node requests first.
-    public static let readyPath = "/joget-cluster/ready"
+    public static let readyPath = "/" + readyApp + "/ready"
+    private static let readyApp = "joget-cluster"
 
     /// The folder of that web app: `<installDir>/<node>/webapps/joget-cluster`.
     public static func readyDirectory(of node: Node, in answers: Answers) -> String {
-        tomcatDirectory(of: node, in: answers) + "/webapps/joget-cluster"
+        tomcatDirectory(of: node, in: answers) + "/webapps/" + readyApp
     }
 
     /// A node's ready file: `<installDir>/<node>/webapps/joget-cluster/ready`.

@@ -96,11 +96,12 @@ public struct ClusterOverview: Sendable {
         let stale = date.map { now.timeIntervalSince($0) > Self.staleBackup } ?? false
         add("Backup", "\(taken): \(shown(newest.folder))\(newest.backup.name) (\(Backup.bytes(newest.backup.bytes)), Joget "
             + "\(newest.backup.manifest.jogetVersion)); \(count) finished backup\(count == 1 ? "" : "s") kept",
-            next: stale ? "older than 7 days, joget-cluster backup takes one" : nil, attention: stale)
+            next: stale ? "older than \(Self.staleBackupDays) days, joget-cluster backup takes one" : nil, attention: stale)
     }
 
-    /// The age past which the newest backup needs the operator: 7 days.
-    static let staleBackup: TimeInterval = 7 * 86400
+    /// The age past which the newest backup needs the operator.
+    static let staleBackupDays = 7
+    static let staleBackup = TimeInterval(staleBackupDays * 86400)
 
     private mutating func licenseRow(stateDir: StateDir, answers: Answers) {
         let nodes = answers.appServers.nodes.map(\.name)

@@ -73,9 +73,7 @@ jc() { # jc SECRETS COMMAND...: the wizard's binary on the same answers
 
 outside() { # outside LABEL: through the balancer, both nodes answer and a session stays on its node
     local label=$1 lb="http://$LAB_ADDR_LB" nodes="" id owner c1 c2
-    # A request routed to each node (a cookie ending in .NODE), not new sessions: byrequests sends
-    # those to whichever node served fewer requests so far, sticky ones included.
-    for n in node01 node02; do nodes="$nodes $(curl -s -m 10 -H "Cookie: JSESSIONID=0000000000000000.$n" "$lb/jw/web/json/cluster/info" | field node)"; done
+    for n in node01 node02; do nodes="$nodes $(served_by "$n")"; done
     [ "$nodes" = " node01 node02" ] && pass "$label: the balancer reaches both nodes, each serving the request routed to it:$nodes" \
         || fail "$label: requests routed to node01 and node02 were served by:$nodes"
     id=$(curl -s -m 10 -c "$WORK/jar" "$lb/jw/web/json/cluster/info" | field sessionId)

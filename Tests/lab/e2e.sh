@@ -92,9 +92,7 @@ PY
 # The checks an operator would make by hand, none of them through the wizard.
 outside_checks() { # outside_checks LABEL
     local label=$1 lb="http://$LAB_ADDR_LB" nodes="" node id c1 c2 owner other ownerhost
-    # A request routed to each node (a cookie ending in .NODE), not new sessions: byrequests sends
-    # those to whichever node served fewer requests so far, sticky ones included.
-    for node in node01 node02; do nodes="$nodes $(LB -H "Cookie: JSESSIONID=0000000000000000.$node" "$lb/jw/web/json/cluster/info" | field node)"; done
+    for node in node01 node02; do nodes="$nodes $(served_by "$node")"; done
     if [ "$nodes" = " node01 node02" ]; then pass "$label: balancer reaches both nodes, each serving the request routed to it:$nodes"
     else fail "$label: requests routed to node01 and node02 were served by:$nodes"; fi
 

@@ -23,6 +23,13 @@ failed_logs() {
         tail -n 12 "$1/logs/$host/$(printf '%s' "$step" | tr -c 'A-Za-z0-9._@+-' '_').log" 2>&1 | sed 's/^/     /'
     done
 }
+# served_by NODE: which node served a request through the balancer routed to NODE (a session
+# cookie ending in .NODE). Not new sessions: byrequests sends those to whichever node served fewer
+# requests so far, sticky ones included.
+served_by() {
+    curl -s -m 10 -H "Cookie: JSESSIONID=0000000000000000.$1" "http://$LAB_ADDR_LB/jw/web/json/cluster/info" \
+        | python3 -c 'import json,sys; print(json.load(sys.stdin).get("node", ""))' 2>/dev/null
+}
 # tally NAME: the closing lines; fails when anything failed.
 tally() {
     echo "$1: $((SECONDS - T0))s"

@@ -6,15 +6,15 @@
 # skipped until its health check passes (each second), or after a failed request until its retry
 # time (10 s): ask again half a second apart, up to $patience rounds, until each route in $routes
 # was served by its node.
+# Follows lib/routed-request.sh (routed_to).
 # takes: url host_header routes patience
 # shellcheck disable=SC2154 # the values on the takes: line are set before this body
-cookie_route() { sed -n 's/^[Ss]et-[Cc]ookie: *JSESSIONID=[^;.]*\.\([^;]*\).*/\1/p' | tr -d '\r' | head -n 1; }
 pending=$routes; round=0
 while [ -n "$pending" ] && [ $round -lt "$patience" ]; do
   [ $round = 0 ] || sleep 0.5
   round=$((round+1)); left=''
   for w in $pending; do
-    r=$(curl -sk -m 10 -D - -o /dev/null -H "Host: $host_header" -H "Cookie: JSESSIONID=0000000000000000.$w" "$url" | cookie_route)
+    r=$(routed_to "$url" "$host_header" "$w")
     echo "JC to_$w=$r"
     [ "$r" = "$w" ] || left="$left $w"
   done
